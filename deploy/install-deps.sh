@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything the build, the tests and the lab need on a fresh Debian 12 machine (run as root).
+# One list for CI, developers and the lab demo, so a green CI can never hide a missing install step.
+set -euo pipefail
+
+PACKAGES=(
+  # build: C dataplane, JNA library, XDP program, libFuzzer runtime
+  build-essential make pkg-config clang llvm libclang-rt-14-dev
+  libpcap-dev libyaml-dev libxdp-dev libbpf-dev
+  # JDK for ./mvnw (Maven itself comes through the wrapper)
+  openjdk-17-jdk-headless
+  # network namespaces, traffic generators, captures
+  iproute2 ethtool iputils-ping tcpdump netsniff-ng hping3 nftables procps
+  # a real protected server: Debian kernel under QEMU/TCG, module build
+  qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod gzip
+  # real services the integration tests talk to
+  influxdb snmpd snmp
+  # lab report
+  gnuplot-nox
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
