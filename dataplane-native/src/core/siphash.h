@@ -5,6 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The Makefile defines DP_EXPORT; this fallback keeps the header usable by other builds (tests, fuzzers). */
+#ifndef DP_EXPORT
+#define DP_EXPORT __attribute__((visibility("default")))
+#endif
+
 /* The kernel's siphash_key_t: key[0], key[1] in memory order (what /proc/tcp_secrets prints). */
 typedef struct dp_siphash_key {
 	uint64_t key[2];
@@ -19,11 +24,11 @@ typedef struct dp_siphash_key {
 	v2 += v1; v1 = DP_ROTL64(v1, 17); v1 ^= v2; v2 = DP_ROTL64(v2, 32);        \
 } while (0)
 
-#define DP_SIP_PREAMBLE(key, len)                                                   \
-	uint64_t v0 = 0x736f6d6570736575ULL ^ (key)->key[0];                         \
-	uint64_t v1 = 0x646f72616e646f6dULL ^ (key)->key[1];                         \
-	uint64_t v2 = 0x6c7967656e657261ULL ^ (key)->key[0];                         \
-	uint64_t v3 = 0x7465646279746573ULL ^ (key)->key[1];                         \
+#define DP_SIP_PREAMBLE(sipkey, len)                                                   \
+	uint64_t v0 = 0x736f6d6570736575ULL ^ (sipkey)->key[0];                         \
+	uint64_t v1 = 0x646f72616e646f6dULL ^ (sipkey)->key[1];                         \
+	uint64_t v2 = 0x6c7967656e657261ULL ^ (sipkey)->key[0];                         \
+	uint64_t v3 = 0x7465646279746573ULL ^ (sipkey)->key[1];                         \
 	uint64_t b = ((uint64_t)(len)) << 56
 
 #define DP_SIP_COMPRESS(m) do {                                                     \

@@ -1,0 +1,128 @@
+/* tsopt.h: the SYN-cookie timestamp trick (option bits in the low 6 bits of TSval, kernel cookie_init_timestamp /
+ * cookie_timestamp_decode / cookie_ecn_ok) and the per-connection timestamp offset (tsoff) of both kernel rules. */
+#ifndef DP_CORE_TSOPT_H
+#define DP_CORE_TSOPT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "siphash.h"
+
+/*
+ * TSval of a cookie SYN-ACK (include/net/tcp.h, net/ipv4/syncookies.c):
+ *
+ *   31                                  6   5     4     3   0
+ *  +-------------------------------------+-----+------+------+
+ *  | server ms clock, rounded down       | ECN | SACK |wscale|   (+ tsoff on the wire)
+ *  +-------------------------------------+-----+------+------+
+ *
+ * wscale = the client's window-scale shift, or 0xF when the client sent no WSCALE.
+ */
+#define DP_TS_OPT_WSCALE_MASK 0xfU
+#define DP_TS_OPT_SACK        (1U << 4)
+#define DP_TS_OPT_ECN         (1U << 5)
+#define DP_TSBITS             6
+#define DP_TCP_MAX_WSCALE     14
+
+/* The protected server's sysctls that decide what the cookie may encode and what its check accepts. */
+struct dp_ts_sysctls {
+	uint8_t tcp_timestamps;     /* 0 off, 1 on with per-connection tsoff, 2 on with tsoff 0 */
+	uint8_t tcp_sack;
+	uint8_t tcp_window_scaling;
+	uint8_t tcp_ecn;            /* 0 off, 1 request+accept, 2 accept only (default) */
+};
+
+/* What an ACK's echoed TS says about the connection (cookie_timestamp_decode's tcp_options_received). */
+struct dp_ts_decoded {
+	bool saw_tstamp;
+	bool sack_ok;
+	bool wscale_ok;
+	uint8_t snd_wscale;
+	bool ecn_ok;
+};
+
+/* Option bits: wscale < 0 means the client sent no WSCALE (0xF); a shift above 14 is capped at 14 as the
+ * kernel's tcp_parse_options does. */
+static inline uint32_t dp_ts_options(int wscale, bool sack, bool ecn)
+{
+	uint32_t o = wscale < 0 ? DP_TS_OPT_WSCALE_MASK
+				: (uint32_t)(wscale > DP_TCP_MAX_WSCALE ? DP_TCP_MAX_WSCALE : wscale);
+
+	if (sack)
+		o |= DP_TS_OPT_SACK;
+	if (ecn)
+		o |= DP_TS_OPT_ECN;
+	return o;
+}
+
+/*
+ * cookie_init_timestamp(): the server's ms clock with the option bits in its low 6 bits, rounded down so the
+ * result never exceeds now_ms: ts = (now >> 6) << 6 | options; if (ts > now) ts -= 1 << 6.
+ * Returns the u32 TS clock value (before tsoff).
+ */
+static inline uint32_t dp_cookie_init_timestamp(uint64_t now_ms, uint32_t options)
+{
+	uint64_t ts = ((now_ms >> DP_TSBITS) << DP_TSBITS) | options;
+
+	if (ts > now_ms)
+		ts -= (uint64_t)1 << DP_TSBITS;
+	return (uint32_t)ts;
+}
+
+/* TSval on the wire: dp_cookie_init_timestamp(now, options) + tsoff (mod 2^32). */
+static inline uint32_t dp_cookie_tsval(uint64_t now_ms, uint32_t options, uint32_t tsoff)
+{
+	return dp_cookie_init_timestamp(now_ms, options) + tsoff;
+}
+
+/*
+ * cookie_timestamp_decode() + cookie_ecn_ok(): tsecr is the ACK's echoed TS with tsoff already subtracted.
+ * Returns false when the kernel would refuse the cookie (timestamps off but TS seen, or the bits ask for SACK or
+ * window scaling that the sysctls disable, or ECN while tcp_ecn is 0). An ACK without TS decodes to no options.
+ * (cookie_ecn_ok also accepts ECN when the route has the ECN feature; this has no route, so tcp_ecn decides.)
+ */
+bool dp_cookie_timestamp_decode(const struct dp_ts_sysctls *sys, bool saw_tstamp, uint32_t tsecr,
+				struct dp_ts_decoded *out);
+
+/*
+ * Which options a cookie SYN-ACK carries for this SYN, as the kernel decides them (tcp_parse_options and
+ * tcp_ecn_create_request): returns false when no TS goes out (client sent none, or tcp_timestamps = 0: then the
+ * SYN-ACK has MSS only and the ISN is the whole cookie). Otherwise *options gets the bits to encode.
+ * wscale_in < 0: the SYN had no WSCALE. ecn_setup: ECE+CWR in the SYN; ip_ect: the SYN's IP header was ECT
+ * (then, as in the kernel without ECN-capable CA, ECN is not negotiated unless the reserved bit res1 is set).
+ */
+bool dp_cookie_syn_options(const struct dp_ts_sysctls *sys, bool ts_in, int wscale_in, bool sack_in,
+			   bool ecn_setup, bool ip_ect, bool tcp_res1, uint32_t *options);
+
+/* How the server's kernel derives tsoff (net.ipv4.tcp_timestamps = 1). */
+enum dp_tsoff_rule {
+	DP_TSOFF_NONE = 0,     /* tcp_timestamps = 2 (or 0): tsoff = 0 */
+	DP_TSOFF_PRE2026 = 1,  /* ts_secret: low 32 bits of SipHash(local IP || remote IP) */
+	DP_TSOFF_2026 = 2      /* net_secret: high 32 bits of SipHash(local IP || remote IP || ports) */
+};
+
+/*
+ * tsoff of the connection the SYN opens. local = the protected server (the SYN's daddr/dport), remote = the client.
+ * Addresses/ports in network byte order as in the headers.
+ * 2026 rule (secure_tcp_seq_and_ts_off, IPv4): siphash_3u32(local, remote, lport << 16 | rport) >> 32, i.e. the
+ *   12-byte message local ‖ remote ‖ rport ‖ lport; IPv6: siphash(local ‖ remote ‖ lport ‖ rport, 36 bytes) >> 32.
+ * Pre-2026 (secure_tcp_ts_off): IPv4 siphash_2u32(local, remote) low 32 bits; IPv6 siphash(local ‖ remote, 32).
+ */
+uint32_t dp_tsoff_v4(enum dp_tsoff_rule rule, const dp_siphash_key_t *secret, uint32_t local, uint32_t remote,
+		     uint16_t lport, uint16_t rport);
+uint32_t dp_tsoff_v6(enum dp_tsoff_rule rule, const dp_siphash_key_t *secret, const uint8_t local[16],
+		     const uint8_t remote[16], uint16_t lport, uint16_t rport);
+
+/* Exported, JNA-friendly (ports host order, addresses as wire bytes, secret as its two u64 words).
+ * rule: 0 none, 1 pre2026, 2 2026. wscale: -1 = none. */
+DP_EXPORT uint32_t dp_ts_tsval(uint64_t now_ms, uint32_t tsoff, int32_t wscale, int32_t sack, int32_t ecn);
+DP_EXPORT uint32_t dp_ts_tsoff4(int32_t rule, const uint64_t secret[2], const uint8_t local[4],
+				const uint8_t remote[4], uint32_t lport, uint32_t rport);
+DP_EXPORT uint32_t dp_ts_tsoff6(int32_t rule, const uint64_t secret[2], const uint8_t local[16],
+				const uint8_t remote[16], uint32_t lport, uint32_t rport);
+/* Decodes tsecr_minus_tsoff against the sysctls; returns -1 when refused, else the bits
+ * (bit 0-3 snd_wscale or 0xF for none, bit 4 sack_ok, bit 5 ecn_ok, bit 6 saw_tstamp). */
+DP_EXPORT int32_t dp_ts_decode(int32_t saw_tstamp, uint32_t tsecr_minus_tsoff, int32_t tcp_timestamps,
+			       int32_t tcp_sack, int32_t tcp_window_scaling, int32_t tcp_ecn);
+
+#endif /* DP_CORE_TSOPT_H */
