@@ -1,0 +1,304 @@
+/* afpacket.c: AF_PACKET backend: TPACKET_V3 RX ring in a fanout group, TPACKET_V2 TX ring with qdisc bypass. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "backend/backend.h"
+
+#ifndef PACKET_IGNORE_OUTGOING
+#define PACKET_IGNORE_OUTGOING 23
+#endif
+
+#define RX_BLOCK_SIZE (1u << 18)
+#define RX_BLOCK_NR 16u
+#define RX_FRAME_SIZE 2048u
+#define RX_BLOCK_TIMEOUT_MS 1u
+#define RX_POLL_MS 10
+#define TX_BLOCK_SIZE (1u << 16)
+#define TX_BLOCK_NR 16u
+#define TX_FRAME_SIZE 2048u
+
+struct afp_port {
+	int rx_fd, tx_fd;
+	uint8_t *rx_map, *tx_map;
+	size_t rx_map_len, tx_map_len;
+	unsigned rx_block;                     /* index of the block being consumed */
+	struct tpacket_block_desc *cur;        /* NULL when no block is held */
+	struct tpacket3_hdr *next;             /* next frame in cur */
+	uint32_t left;                         /* frames of cur not handed out yet */
+	unsigned tx_frame, tx_frame_nr;
+	struct dp_pkt pkts[DP_BURST];
+};
+
+static int fail(struct dp_port *p, const char *what)
+{
+	int err = errno ? errno : EINVAL;
+
+	snprintf(p->err, sizeof(p->err), "af_packet %s on %s: %s", what, p->ifname, strerror(err));
+	return -err;
+}
+
+static int open_rx(struct dp_port *p, struct afp_port *a, const struct dp_port_cfg *cfg)
+{
+	int ver = TPACKET_V3, one = 1, fanout;
+	struct tpacket_req3 req = {
+		.tp_block_size = RX_BLOCK_SIZE,
+		.tp_block_nr = RX_BLOCK_NR,
+		.tp_frame_size = RX_FRAME_SIZE,
+		.tp_frame_nr = RX_BLOCK_SIZE / RX_FRAME_SIZE * RX_BLOCK_NR,
+		.tp_retire_blk_tov = RX_BLOCK_TIMEOUT_MS,
+	};
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ALL),
+		.sll_ifindex = p->ifindex,
+	};
+
+	a->rx_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (a->rx_fd < 0)
+		return fail(p, "socket (needs CAP_NET_RAW)");
+	if (setsockopt(a->rx_fd, SOL_PACKET, PACKET_VERSION, &ver, sizeof(ver)) < 0)
+		return fail(p, "PACKET_VERSION TPACKET_V3");
+	/* our own transmissions must never loop back into the RX ring */
+	if (setsockopt(a->rx_fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) < 0)
+		return fail(p, "PACKET_IGNORE_OUTGOING");
+	if (setsockopt(a->rx_fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
+		return fail(p, "PACKET_RX_RING");
+	a->rx_map_len = (size_t)RX_BLOCK_SIZE * RX_BLOCK_NR;
+	a->rx_map = mmap(NULL, a->rx_map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED | MAP_POPULATE,
+			 a->rx_fd, 0);
+	if (a->rx_map == MAP_FAILED) /* MAP_LOCKED needs CAP_IPC_LOCK or a big enough memlock limit */
+		a->rx_map = mmap(NULL, a->rx_map_len, PROT_READ | PROT_WRITE, MAP_SHARED, a->rx_fd, 0);
+	if (a->rx_map == MAP_FAILED) {
+		a->rx_map = NULL;
+		return fail(p, "mmap RX ring");
+	}
+	if (bind(a->rx_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		return fail(p, "bind RX");
+	fanout = (int)((cfg->fanout_group & 0xffff) | (PACKET_FANOUT_HASH << 16));
+	if (setsockopt(a->rx_fd, SOL_PACKET, PACKET_FANOUT, &fanout, sizeof(fanout)) < 0)
+		return fail(p, "PACKET_FANOUT");
+	return 0;
+}
+
+static int open_tx(struct dp_port *p, struct afp_port *a)
+{
+	int ver = TPACKET_V2, one = 1;
+	struct tpacket_req req = {
+		.tp_block_size = TX_BLOCK_SIZE,
+		.tp_block_nr = TX_BLOCK_NR,
+		.tp_frame_size = TX_FRAME_SIZE,
+		.tp_frame_nr = TX_BLOCK_SIZE / TX_FRAME_SIZE * TX_BLOCK_NR,
+	};
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = 0, /* transmit only: receives nothing */
+		.sll_ifindex = p->ifindex,
+	};
+
+	a->tx_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (a->tx_fd < 0)
+		return fail(p, "socket (needs CAP_NET_RAW)");
+	if (setsockopt(a->tx_fd, SOL_PACKET, PACKET_VERSION, &ver, sizeof(ver)) < 0)
+		return fail(p, "PACKET_VERSION TPACKET_V2");
+	if (setsockopt(a->tx_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0)
+		return fail(p, "PACKET_QDISC_BYPASS");
+	if (setsockopt(a->tx_fd, SOL_PACKET, PACKET_TX_RING, &req, sizeof(req)) < 0)
+		return fail(p, "PACKET_TX_RING");
+	a->tx_frame_nr = req.tp_frame_nr;
+	a->tx_map_len = (size_t)TX_BLOCK_SIZE * TX_BLOCK_NR;
+	a->tx_map = mmap(NULL, a->tx_map_len, PROT_READ | PROT_WRITE, MAP_SHARED, a->tx_fd, 0);
+	if (a->tx_map == MAP_FAILED) {
+		a->tx_map = NULL;
+		return fail(p, "mmap TX ring");
+	}
+	if (bind(a->tx_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		return fail(p, "bind TX");
+	return 0;
+}
+
+static void afp_close(struct dp_port *p)
+{
+	struct afp_port *a = p->priv;
+
+	if (!a)
+		return;
+	if (a->rx_map)
+		munmap(a->rx_map, a->rx_map_len);
+	if (a->tx_map)
+		munmap(a->tx_map, a->tx_map_len);
+	if (a->rx_fd >= 0)
+		close(a->rx_fd);
+	if (a->tx_fd >= 0)
+		close(a->tx_fd);
+	free(a);
+	p->priv = NULL;
+}
+
+static int afp_open(struct dp_port *p, const struct dp_port_cfg *cfg)
+{
+	struct afp_port *a;
+	int err;
+
+	err = dp_if_lookup(p, cfg->ifname);
+	if (err)
+		return err;
+	p->queue = cfg->queue;
+	a = calloc(1, sizeof(*a));
+	if (!a) {
+		snprintf(p->err, sizeof(p->err), "af_packet: out of memory");
+		return -ENOMEM;
+	}
+	a->rx_fd = a->tx_fd = -1;
+	p->priv = a;
+	errno = 0;
+	if (cfg->rx && (err = open_rx(p, a, cfg)))
+		goto out_close_port;
+	if (cfg->tx && (err = open_tx(p, a)))
+		goto out_close_port;
+	return 0;
+out_close_port:
+	afp_close(p);
+	return err;
+}
+
+static struct tpacket_block_desc *block_at(struct afp_port *a, unsigned i)
+{
+	return (struct tpacket_block_desc *)(a->rx_map + (size_t)i * RX_BLOCK_SIZE);
+}
+
+static bool block_ready(struct tpacket_block_desc *bd)
+{
+	return __atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER;
+}
+
+/* Fills pkt from one ring frame; false when the frame must not reach the core. */
+static bool frame_to_pkt(struct dp_port *p, struct afp_port *a, struct tpacket3_hdr *h, struct dp_pkt *pkt)
+{
+	const struct sockaddr_ll *sll = (const void *)((uint8_t *)h + TPACKET_ALIGN(sizeof(*h)));
+	uint8_t *block_end = (uint8_t *)a->cur + RX_BLOCK_SIZE;
+	uint8_t *frame_end = h->tp_next_offset ? (uint8_t *)h + h->tp_next_offset : block_end;
+	uint8_t *data = (uint8_t *)h + h->tp_mac;
+
+	/* broadcast/multicast (ARP, NDP) and other hosts' frames: never ours to answer */
+	if (sll->sll_pkttype != PACKET_HOST) {
+		p->stats.rx_not_host++;
+		return false;
+	}
+	pkt->data = data;
+	pkt->len = h->tp_snaplen;
+	pkt->cap = (uint32_t)(frame_end - data);
+	pkt->flags = 0;
+	pkt->csum_start = pkt->csum_offset = 0;
+	pkt->queue = (uint16_t)p->queue;
+	if (h->tp_status & TP_STATUS_VLAN_VALID && pkt->len >= 12) {
+		/* the kernel stripped the 802.1Q tag into metadata: put it back where the core expects it; the gap
+		 * between the sockaddr_ll and the MAC header always has room for it */
+		uint16_t tpid = h->tp_status & TP_STATUS_VLAN_TPID_VALID ? h->hv1.tp_vlan_tpid : ETH_P_8021Q;
+		uint16_t tci = (uint16_t)h->hv1.tp_vlan_tci;
+
+		if (h->tp_mac < TPACKET3_HDRLEN + 4)
+			return false;
+		memmove(data - 4, data, 12);
+		data -= 4;
+		data[12] = (uint8_t)(tpid >> 8);
+		data[13] = (uint8_t)tpid;
+		data[14] = (uint8_t)(tci >> 8);
+		data[15] = (uint8_t)tci;
+		pkt->data = data;
+		pkt->len += 4;
+		pkt->cap += 4;
+	}
+	if (h->tp_status & TP_STATUS_CSUMNOTREADY) {
+		dp_pkt_mark_csum_partial(pkt);
+		p->stats.rx_csum_partial++;
+	}
+	return true;
+}
+
+static unsigned afp_rx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n)
+{
+	struct afp_port *a = p->priv;
+	unsigned i = 0;
+
+	if (a->cur && !a->left) {
+		/* every frame of this block was handed out in earlier bursts, which are done: give it back */
+		__atomic_store_n(&a->cur->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+		a->cur = NULL;
+		a->rx_block = (a->rx_block + 1) % RX_BLOCK_NR;
+	}
+	if (!a->cur) {
+		struct tpacket_block_desc *bd = block_at(a, a->rx_block);
+
+		if (!block_ready(bd)) {
+			struct pollfd pfd = { .fd = a->rx_fd, .events = POLLIN };
+
+			/* idle: sleep in the kernel (not per packet) so a stop request is noticed within RX_POLL_MS */
+			if (poll(&pfd, 1, RX_POLL_MS) <= 0 || !block_ready(bd))
+				return 0;
+		}
+		a->cur = bd;
+		a->left = bd->hdr.bh1.num_pkts;
+		a->next = (struct tpacket3_hdr *)((uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt);
+	}
+	while (i < n && a->left) {
+		struct tpacket3_hdr *h = a->next;
+		struct dp_pkt *pkt = &a->pkts[i];
+
+		a->left--;
+		a->next = (struct tpacket3_hdr *)((uint8_t *)h + h->tp_next_offset);
+		p->stats.rx_packets++;
+		if (frame_to_pkt(p, a, h, pkt))
+			pkts[i++] = pkt;
+	}
+	return i;
+}
+
+static unsigned afp_tx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n)
+{
+	struct afp_port *a = p->priv;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t *frame = a->tx_map + (size_t)a->tx_frame * TX_FRAME_SIZE;
+		struct tpacket2_hdr *h = (struct tpacket2_hdr *)frame;
+		uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+		uint8_t *data = frame + TPACKET2_HDRLEN - sizeof(struct sockaddr_ll);
+
+		if (status == TP_STATUS_WRONG_FORMAT) {
+			p->stats.tx_failed++; /* the kernel refused an earlier frame in this slot */
+		} else if (status != TP_STATUS_AVAILABLE) {
+			break; /* ring full: the kernel has not sent what we queued before */
+		}
+		if (pkts[i]->len > TX_FRAME_SIZE - (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))) {
+			p->stats.tx_failed++;
+			continue;
+		}
+		memcpy(data, pkts[i]->data, pkts[i]->len);
+		h->tp_len = pkts[i]->len;
+		__atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+		a->tx_frame = (a->tx_frame + 1) % a->tx_frame_nr;
+		p->stats.tx_packets++;
+	}
+	/* one kick per burst (n == 0: just flush); frames the kernel could not take now go with the next kick */
+	if ((i || !n) && sendto(a->tx_fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN && errno != ENOBUFS)
+		p->stats.tx_failed++;
+	p->stats.tx_failed += n - i;
+	return i;
+}
+
+const struct dp_backend_ops dp_backend_afpacket = {
+	.name = "afpacket",
+	.open = afp_open,
+	.rx_burst = afp_rx_burst,
+	.tx_burst = afp_tx_burst,
+	.close = afp_close,
+};
