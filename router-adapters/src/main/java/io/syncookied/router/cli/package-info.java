@@ -1,0 +1,4 @@
+@NullMarked
+package io.syncookied.router.cli;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.syncookied.router.junos;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,163 @@
+package io.syncookied.router.linux;
+
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.api.DiversionAdapter;
+import io.syncookied.router.api.DiversionException;
+import io.syncookied.router.api.LinuxTarget;
+import io.syncookied.router.api.MacAddress;
+import io.syncookied.router.api.OverrideTag;
+import io.syncookied.router.api.RouterTarget;
+import io.syncookied.router.api.TargetHealth;
+
+/**
+ * A Linux router: permanent neighbour entries via {@code ip neigh}, locally, in a netns, or over SSH.
+ * Our entries carry {@code protocol <n>} (default 197), so {@code ip neigh show proto 197} lists
+ * exactly what Syncookied installed; the mitigation id itself is not stored on the box.
+ */
+public final class LinuxNeighbourAdapter implements DiversionAdapter {
+
+	@Override
+	public ArpOverride divert(Inet4Address ip, MacAddress mac, RouterTarget target, OverrideTag tag) {
+		LinuxTarget t = cast(target);
+		CommandRunner run = runner(t);
+		ArpOverride now = read(run, t, ip);
+		if (now != null && now.mac().equals(mac) && now.owner() != null) {
+			return now;
+		}
+		exec(run, t, ip("neigh", "replace", ip.getHostAddress(), "lladdr", mac.toString(), "nud", "permanent", "dev",
+				t.dev(), "protocol", Integer.toString(t.protocol())), t);
+		ArpOverride after = read(run, t, ip);
+		if (after == null || !after.mac().equals(mac)) {
+			throw new DiversionException.VerificationFailed(t.name(), "asked " + ip.getHostAddress() + " -> " + mac
+					+ " PERMANENT on " + t.dev() + ", device holds " + (after == null ? "no permanent entry" : after.mac()));
+		}
+		return after;
+	}
+
+	@Override
+	public boolean restore(Inet4Address ip, RouterTarget target) {
+		LinuxTarget t = cast(target);
+		CommandRunner run = runner(t);
+		if (read(run, t, ip) == null) {
+			return false;
+		}
+		CommandRunner.Result r = run.run(t.netnsArgs(ip("neigh", "del", ip.getHostAddress(), "dev", t.dev())));
+		if (r.exitCode() != 0 && !r.stderr().contains("No such file or directory")) {
+			throw classify(t, r);
+		}
+		ArpOverride after = read(run, t, ip);
+		if (after != null) {
+			throw new DiversionException.VerificationFailed(t.name(),
+					ip.getHostAddress() + " still PERMANENT -> " + after.mac() + " on " + t.dev() + " after delete");
+		}
+		return true;
+	}
+
+	@Override
+	public List<ArpOverride> listOverrides(RouterTarget target) {
+		LinuxTarget t = cast(target);
+		String out = exec(runner(t), t, ip("neigh", "show", "dev", t.dev(), "nud", "permanent"), t);
+		List<ArpOverride> list = parse(out, t.protocol());
+		list.sort(ArpOverride.BY_IP);
+		return list;
+	}
+
+	@Override
+	public TargetHealth health(RouterTarget target) {
+		long start = System.nanoTime();
+		try {
+			int n = listOverrides(target).size();
+			return new TargetHealth(target.name(), true, n + " overrides", Duration.ofNanos(System.nanoTime() - start));
+		}
+		catch (DiversionException ex) {
+			return new TargetHealth(target.name(), false, ex.getMessage(), Duration.ofNanos(System.nanoTime() - start));
+		}
+	}
+
+	private ArpOverride read(CommandRunner run, LinuxTarget t, Inet4Address ip) {
+		String out = exec(run, t, ip("neigh", "show", "to", ip.getHostAddress(), "dev", t.dev(), "nud", "permanent"),
+				t);
+		return parse(out, t.protocol()).stream().filter(o -> o.ip().equals(ip)).findFirst().orElse(null);
+	}
+
+	/**
+	 * Parses {@code ip neigh show dev X} lines: {@code 10.0.2.10 lladdr 02:00:00:00:02:03 PERMANENT proto 197}.
+	 * Lines without lladdr (e.g. FAILED) and non-IPv4 lines are skipped.
+	 */
+	static List<ArpOverride> parse(String out, int protocol) {
+		List<ArpOverride> list = new ArrayList<>();
+		for (String line : out.split("\n")) {
+			String[] f = line.trim().split("\\s+");
+			if (f.length < 3 || !f[0].matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
+				continue;
+			}
+			String mac = null;
+			String proto = null;
+			boolean permanent = false;
+			for (int i = 1; i < f.length; i++) {
+				if (f[i].equals("lladdr") && i + 1 < f.length) {
+					mac = f[i + 1];
+				}
+				else if (f[i].equals("proto") && i + 1 < f.length) {
+					proto = f[i + 1];
+				}
+				else if (f[i].equals("PERMANENT")) {
+					permanent = true;
+				}
+			}
+			if (mac == null || !permanent) {
+				continue;
+			}
+			boolean ours = proto != null && (proto.equals(Integer.toString(protocol))
+					|| proto.toLowerCase(Locale.ROOT).equals("syncookied"));
+			list.add(new ArpOverride(io.syncookied.router.api.IpAddresses.parse("ip neigh", f[0]),
+					MacAddress.parse("ip neigh lladdr", mac), ours ? "syncookied" : null));
+		}
+		return list;
+	}
+
+	private static String exec(CommandRunner run, LinuxTarget t, List<String> argv, LinuxTarget target) {
+		CommandRunner.Result r = run.run(t.netnsArgs(argv));
+		if (r.exitCode() != 0) {
+			throw classify(target, r);
+		}
+		return r.stdout();
+	}
+
+	private static DiversionException classify(LinuxTarget t, CommandRunner.Result r) {
+		String line = r.firstErrorLine();
+		if (line.contains("Operation not permitted")) {
+			return new DiversionException.AuthFailed(t.name(), "ip: " + line + " (needs CAP_NET_ADMIN)", null);
+		}
+		if (r.exitCode() == 127) {
+			return new DiversionException.Unreachable(t.name(), "ip command not found: " + line, null);
+		}
+		return new DiversionException.Rejected(t.name(), line, false);
+	}
+
+	private static List<String> ip(String... args) {
+		return List.of(args);
+	}
+
+	private static LinuxTarget cast(RouterTarget target) {
+		if (target instanceof LinuxTarget t) {
+			return t;
+		}
+		throw new IllegalArgumentException("LinuxNeighbourAdapter cannot drive " + target.adapter() + " target "
+				+ target.name());
+	}
+
+	private static CommandRunner runner(LinuxTarget t) {
+		if (t.ssh() != null) {
+			return new SshCommandRunner(t.name(), t.ssh(), t.resilience().timeout());
+		}
+		return new LocalCommandRunner(t.name());
+	}
+
+}

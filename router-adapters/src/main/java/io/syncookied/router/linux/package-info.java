@@ -1,0 +1,4 @@
+@NullMarked
+package io.syncookied.router.linux;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.syncookied.router.resilience;
+
+import org.jspecify.annotations.NullMarked;

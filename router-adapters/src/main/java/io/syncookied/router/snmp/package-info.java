@@ -1,0 +1,4 @@
+@NullMarked
+package io.syncookied.router.snmp;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.syncookied.router.ssh;
+
+import org.jspecify.annotations.NullMarked;
