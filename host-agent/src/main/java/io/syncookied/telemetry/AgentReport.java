@@ -1,0 +1,38 @@
+package io.syncookied.telemetry;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The plaintext of a REPORT datagram. {@code secrets} is present only when they changed or were requested;
+ * {@code secretsDigest} (see {@link SecretsDigest}) is in every report once the agent has read secrets, so a
+ * receiver can tell that it missed a change and ask for a resend. {@code readErrors} is a bit mask of the
+ * sources the agent failed to read for this report ({@link #ERR_TCP_SECRETS} ...).
+ */
+public record AgentReport(String hostname, ReportTrigger trigger, @Nullable ClockSample clock,
+		@Nullable TcpSecrets secrets, long secretsDigest, boolean hasSecretsDigest, Sysctls sysctls,
+		TcpCounters counters, List<InterfaceCounters> interfaces, int readErrors) {
+
+	public static final int ERR_TCP_SECRETS = 1;
+
+	public static final int ERR_NETSTAT = 1 << 1;
+
+	public static final int ERR_SNMP = 1 << 2;
+
+	public static final int ERR_NET_DEV = 1 << 3;
+
+	public static final int ERR_SYSCTL = 1 << 4;
+
+	public AgentReport {
+		interfaces = List.copyOf(interfaces);
+		if (interfaces.size() > Protocol.MAX_INTERFACES) {
+			throw new IllegalArgumentException("interfaces: at most " + Protocol.MAX_INTERFACES + " per report, got "
+					+ interfaces.size());
+		}
+		if (hostname.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > Protocol.MAX_HOSTNAME) {
+			throw new IllegalArgumentException("hostname: longer than " + Protocol.MAX_HOSTNAME + " bytes");
+		}
+	}
+
+}

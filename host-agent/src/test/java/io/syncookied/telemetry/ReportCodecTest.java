@@ -1,0 +1,86 @@
+package io.syncookied.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class ReportCodecTest {
+
+	@Test
+	void roundTripsAFullReport() throws Exception {
+		AgentReport report = Fixtures.report(true);
+		byte[] bytes = Fixtures.encode(report);
+		ReportCodec.Decoded decoded = ReportCodec.decode(bytes, 0, bytes.length);
+		assertThat(decoded.report()).isEqualTo(report);
+		assertThat(decoded.receivedSecretsDigest()).isEqualTo(SecretsDigest.of(report.secrets()));
+	}
+
+	@Test
+	void roundTripsAMinimalReportFromTheOriginalFormat() throws Exception {
+		TcpSecrets v1 = new TcpSecrets(1, new SipKey(1, 2), new SipKey(3, 4), null, null, TsOffsetRule.UNKNOWN, null);
+		AgentReport report = new AgentReport("h", ReportTrigger.STARTUP,
+				new ClockSample(100, 1000, 2, ClockSample.ABSENT, 5), v1, SecretsDigest.of(v1), true, Sysctls.NONE,
+				TcpCounters.NONE, List.of(), AgentReport.ERR_NETSTAT | AgentReport.ERR_SNMP);
+		byte[] bytes = Fixtures.encode(report);
+		assertThat(ReportCodec.decode(bytes, 0, bytes.length).report()).isEqualTo(report);
+	}
+
+	@Test
+	void aFullReportWithTheMostInterfacesFitsOneDatagram() throws Exception {
+		List<InterfaceCounters> many = new java.util.ArrayList<>();
+		for (int i = 0; i < Protocol.MAX_INTERFACES; i++) {
+			many.add(new InterfaceCounters(String.format("enp%02ds0f1.40945", i).substring(0, 15), -2, -3, -4));
+		}
+		AgentReport base = Fixtures.report(true);
+		AgentReport big = new AgentReport("x".repeat(64), base.trigger(), base.clock(), base.secrets(),
+				base.secretsDigest(), true, base.sysctls(), base.counters(), many, 0);
+		byte[] bytes = Fixtures.encode(big);
+		assertThat(bytes.length).isLessThanOrEqualTo(Protocol.MAX_PLAINTEXT);
+		assertThat(ReportCodec.decode(bytes, 0, bytes.length).report()).isEqualTo(big);
+	}
+
+	@Test
+	void skipsUnknownElements() throws Exception {
+		byte[] known = Fixtures.encode(Fixtures.report(false));
+		byte[] withUnknown = new byte[known.length + 6];
+		System.arraycopy(known, 0, withUnknown, 0, known.length);
+		withUnknown[known.length] = (byte) 200;
+		withUnknown[known.length + 2] = 3; // length 3
+		assertThat(ReportCodec.decode(withUnknown, 0, withUnknown.length).report()).isEqualTo(Fixtures.report(false));
+	}
+
+	@Test
+	void rejectsDuplicateTruncatedAndMissingElementsNamingThem() throws Exception {
+		byte[] bytes = Fixtures.encode(Fixtures.report(false));
+		assertThatThrownBy(() -> ReportCodec.decode(bytes, 0, bytes.length - 1))
+			.isInstanceOf(MalformedDatagramException.class)
+			.hasMessageContaining("exceeds");
+		byte[] doubled = new byte[bytes.length * 2];
+		System.arraycopy(bytes, 0, doubled, 0, bytes.length);
+		System.arraycopy(bytes, 0, doubled, bytes.length, bytes.length);
+		assertThatThrownBy(() -> ReportCodec.decode(doubled, 0, doubled.length)).hasMessageContaining("twice");
+		assertThatThrownBy(() -> ReportCodec.decode(new byte[0], 0, 0)).hasMessageContaining("hostname");
+	}
+
+	@Test
+	void rejectsSecretsWhoseLengthDisagreesWithTheirFlags() {
+		byte[] el = new byte[3 + 36];
+		el[0] = (byte) ReportCodec.TAG_SECRETS;
+		el[2] = 36;
+		el[3] = 1; // says IPv6 present, but only 36 bytes
+		el[4] = 2;
+		assertThatThrownBy(() -> ReportCodec.decode(el, 0, el.length)).hasMessageContaining("secrets: length 36");
+	}
+
+	@Test
+	void refusesAnEncodingThatCannotFitADatagram() {
+		java.nio.ByteBuffer small = java.nio.ByteBuffer.allocate(40);
+		assertThatThrownBy(() -> ReportCodec.encode(Fixtures.report(true), small))
+			.isInstanceOf(MalformedDatagramException.class)
+			.hasMessageContaining("does not fit");
+	}
+
+}
