@@ -112,8 +112,6 @@ enum dp_ts_mode {
 	DP_TS_2026 = 2,    /* tsoff = high 32 bits of SipHash(net_secret) over IPs and ports (Debian 6.1.192) */
 };
 
-enum dp_cookie_alg { DP_COOKIE_SIPHASH = 0, DP_COOKIE_SHA1 = 1 /* kernels <= 4.10 */ };
-
 /* One set of a server's secrets, as /proc/tcp_secrets prints them (u64 words in memory order). */
 struct dp_secrets {
 	uint64_t v4[2][2];     /* syncookie_secret[0], [1] (SipHash keys) */
@@ -151,7 +149,7 @@ struct dp_host_cfg {
 	uint8_t mac[6];                /* the server's MAC: forwarded frames go there */
 	uint8_t flags;                 /* DP_HOST_* */
 	uint8_t ttl;                   /* TTL / hop limit of our SYN-ACKs; 0 = 64 */
-	enum dp_cookie_alg alg;
+	uint8_t cookie_alg;            /* enum dp_cookie_alg of cookie.h: 0 = SipHash (>= 4.11), 1 = SHA-1 (<= 4.10) */
 	enum dp_ts_mode ts_mode;
 	struct dp_secrets cur, prev;
 	struct dp_clock_basis clock;

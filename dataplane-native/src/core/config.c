@@ -1,0 +1,234 @@
+/* config.c: immutable configuration snapshots: our MACs and the host table (built, cloned, sealed). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core_int.h"
+
+void dp_host_cfg_init(struct dp_host_cfg *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->ttl = 64;
+	h->wscale = 0xff;
+	h->ts_mode = DP_TS_ZERO;
+	h->cookie_alg = DP_COOKIE_SIPHASH;
+	h->sysctl.syncookies = 1;
+	h->sysctl.timestamps = 1;
+	h->sysctl.sack = 1;
+	h->sysctl.window_scaling = 1;
+	h->sysctl.ecn = 2;
+}
+
+struct dp_config *dp_config_new(const uint8_t (*macs)[6], unsigned n_macs)
+{
+	struct dp_config *cfg;
+
+	if (n_macs == 0 || n_macs > DP_MAX_MACS || !macs) {
+		errno = EINVAL;
+		return NULL;
+	}
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
+		return NULL;
+	memcpy(cfg->macs, macs, n_macs * 6);
+	cfg->n_macs = n_macs;
+	return cfg;
+}
+
+struct dp_config *dp_config_clone(const struct dp_config *src)
+{
+	struct dp_config *cfg;
+	unsigned i;
+
+	if (!src) {
+		errno = EINVAL;
+		return NULL;
+	}
+	cfg = dp_config_new((const uint8_t(*)[6])src->macs, src->n_macs);
+	if (!cfg)
+		return NULL;
+	if (src->n_hosts) {
+		cfg->hosts = malloc(src->n_hosts * sizeof(*cfg->hosts));
+		if (!cfg->hosts) {
+			free(cfg);
+			return NULL;
+		}
+		memcpy(cfg->hosts, src->hosts, src->n_hosts * sizeof(*cfg->hosts));
+		cfg->n_hosts = cfg->cap_hosts = src->n_hosts;
+		for (i = 0; i < cfg->n_hosts; i++)
+			dp_filter_get(cfg->hosts[i].cfg.filter);
+	}
+	return cfg;
+}
+
+void dp_config_free(struct dp_config *cfg)
+{
+	unsigned i;
+
+	if (!cfg)
+		return;
+	for (i = 0; i < cfg->n_hosts; i++)
+		dp_filter_put(cfg->hosts[i].cfg.filter);
+	/* Secrets must not linger in freed memory. */
+	if (cfg->hosts)
+		explicit_bzero(cfg->hosts, cfg->cap_hosts * sizeof(*cfg->hosts));
+	free(cfg->hosts);
+	free(cfg->slots);
+	free(cfg);
+}
+
+static bool addr_eq(const struct dp_addr *a, const struct dp_addr *b)
+{
+	return a->family == b->family && !memcmp(a->a, b->a, a->family == 4 ? 4 : 16);
+}
+
+static int find_host(const struct dp_config *cfg, const struct dp_addr *ip)
+{
+	unsigned i;
+
+	for (i = 0; i < cfg->n_hosts; i++)
+		if (addr_eq(&cfg->hosts[i].cfg.ip, ip))
+			return (int)i;
+	return -1;
+}
+
+static void fill_secret(struct dp_cookie_secret *cs, const struct dp_host_cfg *c, const struct dp_secrets *s)
+{
+	memset(cs, 0, sizeof(*cs));
+	cs->alg = c->cookie_alg == DP_COOKIE_SHA1_LEGACY ? DP_COOKIE_SHA1_LEGACY : DP_COOKIE_SIPHASH;
+	if (c->ip.family == 4) {
+		memcpy(cs->key[0].key, s->v4[0], 16);
+		memcpy(cs->key[1].key, s->v4[1], 16);
+	} else {
+		memcpy(cs->key[0].key, s->v6[0], 16);
+		memcpy(cs->key[1].key, s->v6[1], 16);
+	}
+	memcpy(cs->sha1, s->sha1, sizeof(cs->sha1));
+}
+
+/* Everything the workers would otherwise recompute per packet. */
+static void precompute(struct dp_host *h)
+{
+	const struct dp_host_cfg *c = &h->cfg;
+	const struct dp_clock_basis *k = &c->clock;
+	bool v4 = c->ip.family == 4;
+
+	fill_secret(&h->cs_cur, c, &c->cur);
+	fill_secret(&h->cs_prev, c, &c->prev);
+	memcpy(h->ts_key.key, c->cur.ts, 16);
+	h->sys.tcp_timestamps = c->sysctl.timestamps;
+	h->sys.tcp_sack = c->sysctl.sack;
+	h->sys.tcp_window_scaling = c->sysctl.window_scaling;
+	h->sys.tcp_ecn = c->sysctl.ecn;
+	h->mss = c->mss ? c->mss : (v4 ? 1460 : 1440);
+	/* tcp_select_initial_window() on a stock kernel with a 1500 MTU: 44 * 1460 and 45 * 1440. */
+	h->window = c->window ? c->window : (v4 ? 64240 : 64800);
+	h->wscale = c->wscale == 0xff ? 7 : c->wscale;
+	h->ttl = c->ttl ? c->ttl : 64;
+	h->answerable = (c->flags & DP_HOST_SECRETS_VALID) && k->hz != 0 && c->sysctl.syncookies != 0;
+	/* TS needs the server's ms clock; without it the SYN-ACK carries MSS only (always accepted). */
+	h->ts_usable = k->hz != 0 && k->tcp_clock_ms != 0 && c->sysctl.timestamps != 0;
+	if (k->hz) {
+		uint64_t per_min = 60ULL * k->hz;
+		h->clk_phase_ns = (int64_t)((k->jiffies % per_min) * 1000000000ULL / k->hz);
+	}
+	h->clk_base_ns = (int64_t)k->local_ns;
+	h->clk_err_ns = (int64_t)(k->error_ms ? k->error_ms : 1000) * 1000000LL;
+	h->clk_count = k->count;
+	h->clk_ms = k->tcp_clock_ms;
+	h->refresh_key = (uint64_t)dp_addr_hash(c->ip.family, c->ip.a) << 16;
+}
+
+int dp_config_set_host(struct dp_config *cfg, const struct dp_host_cfg *hc)
+{
+	struct dp_host *h;
+	int i;
+
+	if (!cfg || !hc)
+		return -EINVAL;
+	if (cfg->sealed)
+		return -EBUSY;
+	if ((hc->ip.family != 4 && hc->ip.family != 6) || hc->ts_mode > DP_TS_2026 ||
+	    hc->cookie_alg > DP_COOKIE_SHA1_LEGACY || (hc->wscale > 14 && hc->wscale != 0xff) ||
+	    (hc->mss && hc->mss < 88) || (hc->clock.hz && hc->clock.hz > 10000))
+		return -EINVAL;
+	if (hc->ip.family == 4 && (hc->ip.a[0] == 0 || hc->ip.a[0] >= 224))
+		return -EINVAL; /* unspecified, multicast or broadcast cannot be a protected server */
+	i = find_host(cfg, &hc->ip);
+	if (i < 0) {
+		if (cfg->n_hosts == cfg->cap_hosts) {
+			unsigned cap = cfg->cap_hosts ? cfg->cap_hosts * 2 : 16;
+			struct dp_host *nh = realloc(cfg->hosts, cap * sizeof(*nh));
+			if (!nh)
+				return -ENOMEM;
+			cfg->hosts = nh;
+			cfg->cap_hosts = cap;
+		}
+		i = (int)cfg->n_hosts++;
+	} else {
+		dp_filter_put(cfg->hosts[i].cfg.filter);
+	}
+	h = &cfg->hosts[i];
+	memset(h, 0, sizeof(*h));
+	h->cfg = *hc;
+	if (hc->ip.family == 4)
+		memset(h->cfg.ip.a + 4, 0, 12);
+	memset(h->cfg.ip.pad, 0, sizeof(h->cfg.ip.pad));
+	dp_filter_get(h->cfg.filter);
+	precompute(h);
+	return 0;
+}
+
+int dp_config_del_host(struct dp_config *cfg, const struct dp_addr *ip)
+{
+	int i;
+
+	if (!cfg || !ip)
+		return -EINVAL;
+	if (cfg->sealed)
+		return -EBUSY;
+	i = find_host(cfg, ip);
+	if (i < 0)
+		return -ENOENT;
+	dp_filter_put(cfg->hosts[i].cfg.filter);
+	cfg->hosts[i] = cfg->hosts[cfg->n_hosts - 1];
+	explicit_bzero(&cfg->hosts[cfg->n_hosts - 1], sizeof(cfg->hosts[0]));
+	cfg->n_hosts--;
+	return 0;
+}
+
+const struct dp_host_cfg *dp_config_host(const struct dp_config *cfg, const struct dp_addr *ip)
+{
+	int i = cfg && ip ? find_host(cfg, ip) : -1;
+
+	return i < 0 ? NULL : &cfg->hosts[i].cfg;
+}
+
+unsigned dp_config_host_count(const struct dp_config *cfg)
+{
+	return cfg ? cfg->n_hosts : 0;
+}
+
+int dp_config_seal(struct dp_config *cfg)
+{
+	uint32_t n = 16, i;
+
+	if (cfg->sealed)
+		return 0;
+	while (n < cfg->n_hosts * 2)
+		n <<= 1;
+	cfg->slots = calloc(n, sizeof(*cfg->slots));
+	if (!cfg->slots)
+		return -ENOMEM;
+	cfg->slot_mask = n - 1;
+	for (i = 0; i < cfg->n_hosts; i++) {
+		const struct dp_addr *a = &cfg->hosts[i].cfg.ip;
+		uint32_t s = dp_addr_hash(a->family, a->a) & cfg->slot_mask;
+
+		while (cfg->slots[s])
+			s = (s + 1) & cfg->slot_mask;
+		cfg->slots[s] = i + 1;
+	}
+	cfg->sealed = true;
+	return 0;
+}

@@ -1,0 +1,211 @@
+/* core_int.h: internal structures of the packet core shared by config.c, flows.c, verdict.c and core.c. */
+#ifndef DP_CORE_INT_H
+#define DP_CORE_INT_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "syncookied/core.h"
+#include "cookie.h"
+#include "tsopt.h"
+
+#define DP_LIKELY(x)   __builtin_expect(!!(x), 1)
+#define DP_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define DP_CACHELINE   64
+
+/* ---- hosts ---------------------------------------------------------------------------------------------- */
+
+/* A host as the workers use it: the operator's config plus everything precomputed from it. */
+struct dp_host {
+	struct dp_host_cfg cfg;            /* cfg.filter holds a reference */
+	struct dp_cookie_secret cs_cur;    /* this family's cookie secret pair (SipHash or SHA-1) */
+	struct dp_cookie_secret cs_prev;
+	dp_siphash_key_t ts_key;           /* net_secret / ts_secret for tsoff */
+	struct dp_ts_sysctls sys;
+	uint8_t answerable;                /* secrets valid, clock known, tcp_syncookies != 0 */
+	uint8_t ts_usable;                 /* the server's ms clock is known: TS may go out */
+	uint8_t wscale, ttl;
+	uint16_t mss, window;
+	/* clock estimation, see dp_host_count() */
+	int64_t clk_base_ns;               /* local CLOCK_MONOTONIC of the sample */
+	int64_t clk_phase_ns;              /* how far into its current cookie minute the server was at the sample */
+	int64_t clk_err_ns;                /* error bound at the sample */
+	uint32_t clk_count;                /* the server's count at the sample */
+	uint64_t clk_ms;                   /* the server's TCP ms clock at the sample */
+	uint64_t refresh_key;              /* hash seed part for the SYN-refresh table */
+};
+
+struct dp_config {
+	uint8_t macs[DP_MAX_MACS][6];
+	unsigned n_macs;
+	struct dp_host *hosts;
+	unsigned n_hosts, cap_hosts;
+	uint32_t *slots;                   /* open addressing: host index + 1, 0 = empty */
+	uint32_t slot_mask;
+	bool sealed;
+};
+
+int dp_config_seal(struct dp_config *cfg);
+
+static inline uint32_t dp_addr_hash(uint8_t family, const uint8_t *a)
+{
+	uint32_t h;
+
+	if (family == 4) {
+		__builtin_memcpy(&h, a, 4);
+	} else {
+		uint32_t w[4];
+		__builtin_memcpy(w, a, 16);
+		h = w[0] ^ w[1] ^ w[2] ^ (w[3] * 0x85ebca6bU);
+	}
+	h ^= h >> 16;
+	h *= 0x7feb352dU;
+	h ^= h >> 15;
+	h *= 0x846ca68bU;
+	h ^= h >> 16;
+	return h;
+}
+
+static inline const struct dp_host *dp_host_lookup(const struct dp_config *cfg, uint8_t family, const uint8_t *a)
+{
+	uint32_t i = dp_addr_hash(family, a) & cfg->slot_mask;
+	unsigned alen = family == 4 ? 4 : 16;
+
+	for (;;) {
+		uint32_t s = cfg->slots[i];
+		const struct dp_host *h;
+
+		if (s == 0)
+			return NULL;
+		h = &cfg->hosts[s - 1];
+		if (h->cfg.ip.family == family && !__builtin_memcmp(h->cfg.ip.a, a, alen))
+			return h;
+		i = (i + 1) & cfg->slot_mask;
+	}
+}
+
+/*
+ * The server's cookie count, estimated from its last clock sample, never ahead of it: lo is the count at
+ * (now - error), hi at (now + error). Cookies are made with lo; ACKs are checked against hi, then lo.
+ * The error bound grows by 100 ppm of the sample's age (clock skew between the two machines).
+ */
+static inline void dp_host_count(const struct dp_host *h, uint64_t now_ns, uint32_t *lo, uint32_t *hi)
+{
+	int64_t age = (int64_t)now_ns - h->clk_base_ns;
+	int64_t err, a, b;
+	const int64_t minute = 60LL * 1000000000LL;
+
+	if (age < 0)
+		age = 0;
+	err = h->clk_err_ns + age / 10000;
+	a = age + h->clk_phase_ns - err;
+	b = age + h->clk_phase_ns + err;
+	*lo = h->clk_count + (uint32_t)(a >= 0 ? a / minute : -((-a + minute - 1) / minute));
+	*hi = h->clk_count + (uint32_t)(b / minute);
+}
+
+/* The server's TCP timestamp clock (ms), rounded down and minus the error bound: never ahead of the server. */
+static inline uint64_t dp_host_ts_ms(const struct dp_host *h, uint64_t now_ns)
+{
+	int64_t age = (int64_t)now_ns - h->clk_base_ns;
+	int64_t err, ms;
+
+	if (age < 0)
+		age = 0;
+	err = h->clk_err_ns + age / 10000;
+	ms = (int64_t)h->clk_ms + (age - err) / 1000000;
+	return ms < 0 ? 0 : (uint64_t)ms;
+}
+
+/* ---- flows ---------------------------------------------------------------------------------------------- */
+
+enum dp_flow_state { DP_FLOW_ESTABLISHED = 1, DP_FLOW_CLOSING = 2 };
+
+struct dp_flow_key {
+	uint8_t caddr[16];  /* client (IPv4: first 4 bytes, rest zero) */
+	uint8_t saddr[16];  /* protected server */
+	uint16_t cport, sport;
+};
+
+struct dp_flow {
+	struct dp_flow_key k;
+	uint32_t last_s;    /* last packet, seconds of CLOCK_MONOTONIC */
+	uint8_t state;
+	uint8_t family;
+	uint16_t pad;
+};
+
+struct dp_flowtab {
+	uint32_t *tags;     /* hash | 1; 0 = empty */
+	struct dp_flow *flows;
+	uint32_t mask;
+	uint32_t count, max;
+	uint32_t cursor;    /* incremental expiry sweep position */
+	uint32_t est_timeout_s, closing_timeout_s;
+	uint64_t seed;
+};
+
+int dp_flowtab_init(struct dp_flowtab *ft, const struct dp_worker_params *p);
+void dp_flowtab_destroy(struct dp_flowtab *ft);
+uint32_t dp_flow_hash(const struct dp_flowtab *ft, const struct dp_flow_key *k);
+/* Index of the live flow with key k, or -1. An expired one found on the way is removed (*expired += 1). */
+int64_t dp_flow_lookup(struct dp_flowtab *ft, const struct dp_flow_key *k, uint32_t hash, uint32_t now_s,
+		       uint64_t *expired);
+/* 0, or -ENOSPC when the table holds its maximum. */
+int dp_flow_insert(struct dp_flowtab *ft, const struct dp_flow_key *k, uint32_t hash, uint8_t family,
+		   uint8_t state, uint32_t now_s);
+/* Looks at up to budget slots from the sweep cursor and removes expired flows; returns how many. */
+uint32_t dp_flow_sweep(struct dp_flowtab *ft, uint32_t now_s, uint32_t budget);
+
+/* ---- workers and the core ------------------------------------------------------------------------------- */
+
+#define DP_REFRESH_SLOTS 4096
+#define DP_REFRESH_MAX_PER_S 200 /* SYN-refresh passes per worker per second, whatever the SYN mix */
+
+struct dp_refresh_slot {
+	uint64_t key;
+	uint64_t last_ms;
+};
+
+struct dp_worker {
+	/* read by the control thread: own cache line */
+	_Alignas(DP_CACHELINE) _Atomic uint64_t qs; /* epoch of the last quiescent state; 0 = offline */
+	_Alignas(DP_CACHELINE) _Atomic uint64_t stats[DP_C_MAX];
+	_Atomic uint64_t flows_gauge;
+	/* worker-private */
+	_Alignas(DP_CACHELINE) struct dp_core *core;
+	unsigned slot;
+	enum dp_counter last_reason;
+	struct dp_flowtab ft;
+	uint64_t refresh_window_s;
+	uint32_t refresh_in_window;
+	struct dp_refresh_slot *refresh;
+};
+
+#define DP_MAX_RETIRED 64
+
+struct dp_core {
+	_Alignas(DP_CACHELINE) _Atomic(struct dp_config *) cfg;
+	_Atomic uint64_t epoch;
+	unsigned max_workers;
+	_Atomic(struct dp_worker *) *workers;
+	struct {
+		struct dp_config *cfg;
+		uint64_t epoch;
+	} retired[DP_MAX_RETIRED];
+	unsigned n_retired;
+	void *lock; /* pthread_mutex_t *, control side only */
+};
+
+/* One packet's verdict (the pure function; cfg may be NULL: everything is dropped as unknown host). */
+enum dp_action dp_verdict(struct dp_worker *w, const struct dp_config *cfg, struct dp_pkt *p, uint64_t now_ns,
+			  uint64_t *cnt);
+
+/* SYN-ACK synthesis (synack.c): rewrites the frame in place; returns the new length or 0 when cap is short. */
+struct dp_l3;
+struct dp_tcp;
+uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct dp_tcp *t, const struct dp_host *h,
+			 const uint8_t *our_mac, uint32_t isn, bool ts, uint32_t tsval, bool sack, bool ws, bool ecn);
+
+#endif /* DP_CORE_INT_H */

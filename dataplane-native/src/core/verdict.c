@@ -1,0 +1,302 @@
+/* verdict.c: one verdict per frame (MAC, parse, host, filters, SYN -> SYN-ACK, cookie ACK, flows) and the burst loop. */
+#include <string.h>
+
+#include "core_int.h"
+#include "csum.h"
+#include "parse.h"
+
+static inline void flow_key(struct dp_flow_key *k, const struct dp_l3 *l3, const struct dp_tcp *t)
+{
+	unsigned alen = l3->family == 4 ? 4 : 16;
+
+	memset(k, 0, sizeof(*k));
+	memcpy(k->caddr, l3->saddr, alen);
+	memcpy(k->saddr, l3->daddr, alen);
+	k->cport = t->sport;
+	k->sport = t->dport;
+}
+
+/* Completes an offloaded (CHECKSUM_PARTIAL) L4 checksum as skb_checksum_help() does. */
+static inline void csum_complete(struct dp_pkt *p, const struct dp_l3 *l3, uint64_t *cnt)
+{
+	uint32_t end = l3->l3_off + l3->l3_len;
+	uint32_t at = (uint32_t)p->csum_start + p->csum_offset;
+	uint16_t c;
+
+	p->flags &= (uint16_t)~DP_PKT_CSUM_PARTIAL;
+	if (p->csum_start < l3->l4_off || at + 2 > end)
+		return; /* nonsense offsets: leave the frame as the sender made it */
+	c = dp_csum_finish(dp_csum_add(0, p->data + p->csum_start, end - p->csum_start));
+	if (c == 0)
+		c = 0xffff; /* CSUM_MANGLED_0: a UDP checksum of 0 means "none" */
+	memcpy(p->data + at, &c, 2);
+	cnt[DP_C_CSUM_FIXED]++;
+}
+
+static inline enum dp_action forward(struct dp_pkt *p, const struct dp_l3 *l3, const struct dp_host *h,
+				     const uint8_t *our_mac, uint64_t *cnt)
+{
+	uint8_t mac[6];
+
+	memcpy(mac, our_mac, 6);
+	memcpy(p->data, h->cfg.mac, 6);
+	memcpy(p->data + 6, mac, 6);
+	if (DP_UNLIKELY(p->flags & DP_PKT_CSUM_PARTIAL))
+		csum_complete(p, l3, cnt);
+	return DP_ACT_FORWARD;
+}
+
+/* tsoff of the connection (local = the protected server, remote = the client). */
+static inline uint32_t tsoff(const struct dp_host *h, const struct dp_l3 *l3, const struct dp_tcp *t)
+{
+	if (h->cfg.ts_mode == DP_TS_ZERO || h->sys.tcp_timestamps == 2)
+		return 0;
+	if (l3->family == 4)
+		return dp_tsoff_v4((enum dp_tsoff_rule)h->cfg.ts_mode, &h->ts_key, dp_ld32(l3->daddr),
+				   dp_ld32(l3->saddr), t->dport, t->sport);
+	return dp_tsoff_v6((enum dp_tsoff_rule)h->cfg.ts_mode, &h->ts_key, l3->daddr, l3->saddr, t->dport, t->sport);
+}
+
+static inline uint32_t cookie_make(const struct dp_host *h, const struct dp_l3 *l3, const struct dp_tcp *t,
+				   uint32_t count, uint32_t idx)
+{
+	if (l3->family == 4)
+		return dp_cookie_v4_make(&h->cs_cur, dp_ld32(l3->saddr), dp_ld32(l3->daddr), t->sport, t->dport, t->seq,
+					 count, idx);
+	return dp_cookie_v6_make(&h->cs_cur, l3->saddr, l3->daddr, t->sport, t->dport, t->seq, count, idx);
+}
+
+static inline int cookie_check(const struct dp_cookie_secret *s, const struct dp_l3 *l3, const struct dp_tcp *t,
+			       uint32_t count)
+{
+	if (l3->family == 4)
+		return dp_cookie_v4_check(s, dp_ld32(l3->saddr), dp_ld32(l3->daddr), t->sport, t->dport, t->seq - 1,
+					  t->ack - 1, count);
+	return dp_cookie_v6_check(s, l3->saddr, l3->daddr, t->sport, t->dport, t->seq - 1, t->ack - 1, count);
+}
+
+/* Module-free listener refresh (issue 4): true when this SYN should go to the server itself. */
+static bool syn_refresh_due(struct dp_worker *w, const struct dp_host *h, const struct dp_tcp *t, uint64_t now_ns)
+{
+	uint64_t now_ms = now_ns / 1000000, key = h->refresh_key | t->dport | 1ULL << 63;
+	struct dp_refresh_slot *s = &w->refresh[(key ^ key >> 29) & (DP_REFRESH_SLOTS - 1)];
+
+	if (s->key == key && now_ms - s->last_ms < h->cfg.syn_refresh_ms)
+		return false;
+	if (now_ns / 1000000000 != w->refresh_window_s) {
+		w->refresh_window_s = now_ns / 1000000000;
+		w->refresh_in_window = 0;
+	}
+	/* A flood to random ports must not turn into a flood of the server: bounded passes per second. */
+	if (w->refresh_in_window >= DP_REFRESH_MAX_PER_S)
+		return false;
+	w->refresh_in_window++;
+	s->key = key;
+	s->last_ms = now_ms;
+	return true;
+}
+
+static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp_l3 *l3, struct dp_tcp *t,
+			  const struct dp_host *h, const uint8_t *our_mac, uint64_t now_ns, uint64_t *cnt,
+			  enum dp_counter *why)
+{
+	uint32_t lo, hi, isn, options = 0, tsval = 0;
+	uint16_t mss;
+	bool ts;
+
+	if (DP_UNLIKELY(!h->answerable)) {
+		if (h->cfg.flags & DP_HOST_NOSECRET_PASS) {
+			*why = DP_C_FORWARDED;
+			return forward(p, l3, h, our_mac, cnt);
+		}
+		*why = DP_C_DROP_NO_SECRETS;
+		return DP_ACT_DROP;
+	}
+	if (DP_UNLIKELY(h->cfg.syn_refresh_ms) && syn_refresh_due(w, h, t, now_ns)) {
+		*why = DP_C_SYN_REFRESH;
+		cnt[DP_C_FORWARDED]++;
+		return forward(p, l3, h, our_mac, cnt);
+	}
+	dp_parse_tcp_options(p->data, l3, t);
+	mss = t->mss ? t->mss : (l3->family == 4 ? DP_TCP_MSS_DEFAULT : DP_TCP6_MSS_DEFAULT);
+	ts = h->ts_usable &&
+	     dp_cookie_syn_options(&h->sys, t->saw_ts, t->ws == 0xff ? -1 : t->ws, t->sack_ok,
+				   (t->flags & (DP_TCP_ECE | DP_TCP_CWR)) == (DP_TCP_ECE | DP_TCP_CWR), l3->ip_ecn != 0,
+				   t->res1 != 0, &options);
+	dp_host_count(h, now_ns, &lo, &hi);
+	isn = cookie_make(h, l3, t, lo, dp_mss_index(l3->family == 4 ? dp_msstab4 : dp_msstab6, mss));
+	if (ts)
+		tsval = dp_cookie_tsval(dp_host_ts_ms(h, now_ns), options, tsoff(h, l3, t));
+	if (!dp_synack_build(p, l3, t, h, our_mac, isn, ts, tsval, ts && (options & DP_TS_OPT_SACK),
+			     ts && (options & DP_TS_OPT_WSCALE_MASK) != DP_TS_OPT_WSCALE_MASK,
+			     ts && (options & DP_TS_OPT_ECN))) {
+		*why = DP_C_DROP_NO_ROOM;
+		return DP_ACT_DROP;
+	}
+	*why = DP_C_SYN;
+	return DP_ACT_REPLY;
+}
+
+/* ACK (maybe with data or FIN) of a flow we do not know: valid only with a cookie the server will accept. */
+static enum dp_action unknown_ack(struct dp_worker *w, struct dp_pkt *p, const struct dp_l3 *l3, struct dp_tcp *t,
+				  const struct dp_host *h, const uint8_t *our_mac, const struct dp_flow_key *k,
+				  uint32_t hash, uint64_t now_ns, uint64_t *cnt, enum dp_counter *why)
+{
+	struct dp_ts_decoded dec;
+	uint32_t lo, hi, tsecr;
+	int idx;
+
+	if (DP_UNLIKELY(!h->answerable)) {
+		if (h->cfg.flags & DP_HOST_NOSECRET_PASS) {
+			*why = DP_C_FORWARDED;
+			return forward(p, l3, h, our_mac, cnt);
+		}
+		*why = DP_C_DROP_NO_SECRETS;
+		return DP_ACT_DROP;
+	}
+	dp_host_count(h, now_ns, &lo, &hi);
+	idx = cookie_check(&h->cs_cur, l3, t, hi);
+	if (idx < 0 && lo != hi)
+		idx = cookie_check(&h->cs_cur, l3, t, lo);
+	if (idx < 0 && (h->cfg.flags & DP_HOST_PREV_VALID))
+		idx = cookie_check(&h->cs_prev, l3, t, hi);
+	if (idx < 0) {
+		*why = DP_C_DROP_BAD_COOKIE;
+		return DP_ACT_DROP;
+	}
+	/* cookie_v4_check(): tsoff comes off the echo only when TS was seen with a non-zero echo. */
+	dp_parse_tcp_options(p->data, l3, t);
+	tsecr = t->tsecr;
+	if (t->saw_ts && tsecr)
+		tsecr -= tsoff(h, l3, t);
+	if (!dp_cookie_timestamp_decode(&h->sys, t->saw_ts, tsecr, &dec)) {
+		*why = DP_C_DROP_BAD_TS;
+		return DP_ACT_DROP;
+	}
+	if (dp_flow_insert(&w->ft, k, hash, l3->family, (t->flags & DP_TCP_FIN) ? DP_FLOW_CLOSING : DP_FLOW_ESTABLISHED,
+			   (uint32_t)(now_ns / 1000000000)) == 0)
+		cnt[DP_C_FLOW_NEW]++;
+	else
+		cnt[DP_C_FLOW_TABLE_FULL]++;
+	*why = DP_C_FORWARDED;
+	return forward(p, l3, h, our_mac, cnt);
+}
+
+static enum dp_action tcp(struct dp_worker *w, struct dp_pkt *p, const struct dp_l3 *l3, const struct dp_host *h,
+			  const uint8_t *our_mac, uint64_t now_ns, uint64_t *cnt, enum dp_counter *why)
+{
+	struct dp_flow_key k;
+	struct dp_tcp t;
+	uint32_t hash, now_s;
+	int64_t i;
+	enum dp_counter r;
+
+	r = dp_parse_tcp(p->data, l3, &t);
+	if (DP_UNLIKELY(r)) {
+		*why = r;
+		return DP_ACT_DROP;
+	}
+	if (t.flags & DP_TCP_SYN) {
+		/* tcp_rcv_state_process(LISTEN): SYN+ACK gets a RST, SYN+RST and SYN+FIN are discarded. */
+		if (t.flags & DP_TCP_ACK) {
+			*why = DP_C_DROP_BAD_STATE;
+			return DP_ACT_DROP;
+		}
+		if (t.flags & (DP_TCP_RST | DP_TCP_FIN)) {
+			*why = DP_C_DROP_BAD_TCP;
+			return DP_ACT_DROP;
+		}
+		return syn(w, p, l3, &t, h, our_mac, now_ns, cnt, why);
+	}
+	flow_key(&k, l3, &t);
+	hash = dp_flow_hash(&w->ft, &k);
+	now_s = (uint32_t)(now_ns / 1000000000);
+	i = dp_flow_lookup(&w->ft, &k, hash, now_s, &cnt[DP_C_FLOW_EXPIRED]);
+	if (i >= 0) {
+		struct dp_flow *f = &w->ft.flows[i];
+
+		f->last_s = now_s;
+		if (t.flags & (DP_TCP_FIN | DP_TCP_RST))
+			f->state = DP_FLOW_CLOSING;
+		*why = DP_C_FORWARDED;
+		return forward(p, l3, h, our_mac, cnt);
+	}
+	/* Unknown flow. RST: dropped as the original does (the server has no socket for it either, or the flow
+	 * outlived our table and the client's RST is retransmitted into a known flow after its next ACK). */
+	if ((t.flags & (DP_TCP_RST | DP_TCP_ACK)) != DP_TCP_ACK) {
+		*why = DP_C_DROP_BAD_STATE;
+		return DP_ACT_DROP;
+	}
+	return unknown_ack(w, p, l3, &t, h, our_mac, &k, hash, now_ns, cnt, why);
+}
+
+static inline const uint8_t *our_mac(const struct dp_config *cfg, const uint8_t *dst)
+{
+	unsigned i;
+
+	for (i = 0; i < cfg->n_macs; i++)
+		if (!memcmp(dst, cfg->macs[i], 6))
+			return cfg->macs[i];
+	return NULL;
+}
+
+static enum dp_action verdict(struct dp_worker *w, const struct dp_config *cfg, struct dp_pkt *p, uint64_t now_ns,
+			      uint64_t *cnt, enum dp_counter *why)
+{
+	const struct dp_host *h;
+	const uint8_t *mac;
+	struct dp_l3 l3;
+	enum dp_counter r;
+
+	if (DP_UNLIKELY(p->len < DP_ETH_HLEN || p->len > p->cap)) {
+		*why = DP_C_DROP_BAD_ETHER;
+		return DP_ACT_DROP;
+	}
+	if (DP_UNLIKELY(!cfg)) {
+		*why = DP_C_DROP_UNKNOWN_HOST;
+		return DP_ACT_DROP;
+	}
+	mac = our_mac(cfg, p->data);
+	if (DP_UNLIKELY(!mac)) {
+		*why = DP_C_DROP_MAC;
+		return DP_ACT_DROP;
+	}
+	r = dp_parse_l3(p->data, p->len, &l3);
+	if (DP_UNLIKELY(r)) {
+		*why = r;
+		return DP_ACT_DROP;
+	}
+	h = dp_host_lookup(cfg, l3.family, l3.daddr);
+	if (DP_UNLIKELY(!h)) {
+		*why = DP_C_DROP_UNKNOWN_HOST;
+		return DP_ACT_DROP;
+	}
+	if (h->cfg.filter && dp_filter_run(h->cfg.filter, p->data + l3.l3_off, l3.l3_len) == DP_FILTER_DROP) {
+		*why = DP_C_DROP_FILTERED;
+		return DP_ACT_DROP;
+	}
+	if (DP_UNLIKELY(h->cfg.flags & DP_HOST_PASSTHROUGH) || l3.proto != DP_IPPROTO_TCP) {
+		*why = DP_C_FORWARDED;
+		return forward(p, &l3, h, mac, cnt);
+	}
+	/* A TCP fragment cannot be a handshake segment, and a later fragment has no TCP header to check. */
+	if (DP_UNLIKELY(l3.frag != DP_FRAG_NONE)) {
+		*why = DP_C_DROP_FRAGMENT;
+		return DP_ACT_DROP;
+	}
+	return tcp(w, p, &l3, h, mac, now_ns, cnt, why);
+}
+
+enum dp_action dp_verdict(struct dp_worker *w, const struct dp_config *cfg, struct dp_pkt *p, uint64_t now_ns,
+			  uint64_t *cnt)
+{
+	enum dp_counter why = DP_C_DROP_BAD_ETHER;
+	enum dp_action a = verdict(w, cfg, p, now_ns, cnt, &why);
+
+	cnt[DP_C_RX]++;
+	cnt[why]++;
+	if (a == DP_ACT_DROP)
+		cnt[DP_C_DROP]++;
+	w->last_reason = why;
+	return a;
+}
