@@ -1,0 +1,256 @@
+/* run.c: `syncookied-dp run`: the standalone firewall (hosts.yml + secrets dir) and the control-plane worker. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "engine/control.h"
+#include "engine/engine.h"
+#include "engine/secrets_dir.h"
+#include "syncookied/dataplane.h"
+
+static volatile sig_atomic_t stop_requested, reload_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: syncookied-dp run --backend afpacket|afxdp|netmap --iface IF [--tx-iface IF2]\n"
+		"                         --hosts hosts.yml --secrets-dir DIR [--cpus 0-3] [--stats-interval S]\n"
+		"                         [--control-socket PATH] [--flow-slots N] [--xdp-mode auto|skb|drv]\n"
+		"  worker mode (driven by the control plane): --control-socket PATH without --hosts\n"
+		"  SIGHUP re-reads hosts.yml and every secrets file; a bad file keeps the running config.\n");
+}
+
+static int bad_arg(const char *name, const char *why)
+{
+	fprintf(stderr, "syncookied-dp run: %s: %s\n", name, why);
+	return DP_CLI_EBADARG;
+}
+
+static int load_hosts(struct dp_dataplane *dp, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	int err;
+
+	if (!f) {
+		fprintf(stderr, "hosts: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	do {
+		if (cap - len < 4096) {
+			char *p = realloc(buf, cap = cap ? cap * 2 : 65536);
+
+			if (!p) {
+				free(buf);
+				fclose(f);
+				return -ENOMEM;
+			}
+			buf = p;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+	} while (n);
+	fclose(f);
+	err = dp_dataplane_set_hosts_yaml(dp, buf, len, path, 1);
+	free(buf);
+	if (err)
+		fprintf(stderr, "hosts: %s (the previous configuration keeps running)\n", dp_dataplane_last_error(dp));
+	return err;
+}
+
+static int stat_index(const char *name)
+{
+	for (unsigned i = 0; dp_dataplane_stat_name(i); i++)
+		if (!strcmp(dp_dataplane_stat_name(i), name))
+			return (int)i;
+	return -1;
+}
+
+static void stats_line(struct dp_dataplane *dp, struct dp_dataplane_stats *prev, double secs)
+{
+	struct dp_dataplane_stats st;
+	struct dp_dataplane_health h;
+	char drops[512] = "";
+	size_t off = 0;
+	unsigned i;
+	uint64_t v[DP_DATAPLANE_STATS_MAX];
+
+	dp_dataplane_stats(dp, &st);
+	dp_dataplane_health(dp, &h);
+	for (i = 0; i < st.n; i++)
+		v[i] = st.v[i] - prev->v[i];
+	/* every drop reason that moved, by its metric name */
+	for (i = 0; i < st.n; i++) {
+		const char *name = dp_dataplane_stat_name(i);
+
+		if (v[i] && !strncmp(name, "rx_drop_", 8) && off < sizeof(drops) - 64)
+			off += (size_t)snprintf(drops + off, sizeof(drops) - off, " %s=%.0f/s", name + 8, v[i] / secs);
+	}
+#define RATE(name) (stat_index(name) >= 0 ? v[stat_index(name)] / secs : 0.0)
+#define TOTAL(name) (stat_index(name) >= 0 ? (unsigned long long)st.v[stat_index(name)] : 0ull)
+	fprintf(stderr,
+		"stats: rx %.0f/s syn %.0f/s fwd %.0f/s drop %.0f/s%s%s%s | tx %.0f/s tx_failed %llu | flows %llu | "
+		"workers %u/%u hosts %u (%u with secrets) gen %llu\n",
+		RATE("rx_pps"), RATE("rx_syn"), RATE("rx_forwarded"), RATE("rx_drop"), off ? " (" : "", drops + !!off,
+		off ? ")" : "", RATE("tx_pps"), TOTAL("tx_failed"), TOTAL("flows"), h.workers_alive, h.workers,
+		h.hosts, h.hosts_with_secrets, (unsigned long long)h.generation);
+	*prev = st;
+}
+
+int dp_cli_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "backend", required_argument, NULL, 'b' },   { "iface", required_argument, NULL, 'i' },
+		{ "tx-iface", required_argument, NULL, 'o' },  { "hosts", required_argument, NULL, 'c' },
+		{ "secrets-dir", required_argument, NULL, 's' }, { "cpus", required_argument, NULL, 'C' },
+		{ "stats-interval", required_argument, NULL, 'S' }, { "control-socket", required_argument, NULL, 'u' },
+		{ "flow-slots", required_argument, NULL, 'f' }, { "xdp-mode", required_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
+	};
+	struct dp_dataplane_opts o = { .backend = "afpacket" };
+	const char *hosts = NULL, *secrets = NULL, *sock = NULL;
+	struct dp_secrets_dir *sd = NULL;
+	struct dp_control *ctl = NULL;
+	struct dp_dataplane *dp = NULL;
+	struct dp_dataplane_stats prev = { 0 };
+	double interval = 5;
+	uint64_t last_stats, last_scan;
+	char err[256];
+	int c, rc = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "b:i:o:c:s:C:S:u:f:x:h", opts, NULL)) != -1) {
+		char *end;
+
+		switch (c) {
+		case 'b': o.backend = optarg; break;
+		case 'i': o.iface = optarg; break;
+		case 'o': o.tx_iface = optarg; break;
+		case 'c': hosts = optarg; break;
+		case 's': secrets = optarg; break;
+		case 'C': o.cpus = optarg; break;
+		case 'u': sock = optarg; break;
+		case 'S':
+			interval = strtod(optarg, &end);
+			if (*end || interval < 0.1 || interval > 3600)
+				return bad_arg("--stats-interval", "expected seconds from 0.1 to 3600");
+			break;
+		case 'f':
+			o.flow_slots = (uint32_t)strtoul(optarg, &end, 10);
+			if (*end || o.flow_slots < 1024)
+				return bad_arg("--flow-slots", "expected a number >= 1024");
+			break;
+		case 'x':
+			if (!strcmp(optarg, "auto"))
+				o.xdp_mode = 0;
+			else if (!strcmp(optarg, "skb"))
+				o.xdp_mode = 1;
+			else if (!strcmp(optarg, "drv"))
+				o.xdp_mode = 2;
+			else
+				return bad_arg("--xdp-mode", "expected auto, skb or drv");
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return DP_CLI_EBADARG;
+		}
+	}
+	if (optind < argc)
+		return bad_arg(argv[optind], "unexpected argument");
+	if (!o.iface)
+		return bad_arg("--iface", "missing (the interface the diverted traffic arrives on)");
+	if (!hosts && !sock)
+		return bad_arg("--hosts", "missing (or --control-socket for worker mode)");
+	if (hosts && !secrets)
+		return bad_arg("--secrets-dir", "missing (DIR/<protected-ip> holds each host's /proc/tcp_secrets)");
+
+	rc = dp_dataplane_create(&o, &dp);
+	if (rc) {
+		fprintf(stderr, "syncookied-dp run: %s\n", dp ? dp_dataplane_last_error(dp) : strerror(-rc));
+		dp_dataplane_destroy(dp);
+		return rc == -EINVAL || rc == -EPROTONOSUPPORT || rc == -ENODEV ? DP_CLI_EBADARG : 1;
+	}
+	fprintf(stderr, "syncookied-dp %s: backend %s on %s%s%s, backends compiled: %s\n", DP_VERSION, o.backend,
+		o.iface, o.tx_iface ? " -> " : "", o.tx_iface ? o.tx_iface : "", dp_dataplane_backends());
+	if (hosts && load_hosts(dp, hosts)) {
+		rc = DP_CLI_EBADARG;
+		goto out_destroy;
+	}
+	if (secrets) {
+		sd = dp_secrets_dir_new(secrets);
+		if (!sd) {
+			rc = 1;
+			goto out_destroy;
+		}
+		dp_secrets_dir_scan(sd, dp, true, stderr);
+	}
+	if (sock && dp_control_open(sock, &ctl, err, sizeof(err))) {
+		fprintf(stderr, "syncookied-dp run: %s\n", err);
+		rc = 1;
+		goto out_destroy;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	signal(SIGHUP, on_hup);
+	if ((rc = dp_dataplane_start(dp))) {
+		fprintf(stderr, "syncookied-dp run: start: %s\n", dp_dataplane_last_error(dp));
+		rc = 1;
+		goto out_destroy;
+	}
+	fprintf(stderr, "running%s%s\n", sock ? ", control socket " : "", sock ? sock : "");
+	last_stats = last_scan = dp_now_ns();
+	while (!stop_requested) {
+		uint64_t now;
+
+		if (ctl) {
+			if (dp_control_poll(ctl, dp, 200))
+				break;
+		} else {
+			usleep(200000);
+		}
+		if (reload_requested) {
+			reload_requested = 0;
+			fprintf(stderr, "SIGHUP: reloading %s and secrets\n", hosts ? hosts : "(no hosts file)");
+			if (hosts && !load_hosts(dp, hosts))
+				fprintf(stderr, "hosts: %s reloaded, flows kept\n", hosts);
+			if (sd)
+				dp_secrets_dir_scan(sd, dp, true, stderr);
+		}
+		now = dp_now_ns();
+		if (sd && now - last_scan >= 1000000000ull) {
+			dp_secrets_dir_scan(sd, dp, false, stderr);
+			last_scan = now;
+		}
+		if ((double)(now - last_stats) >= interval * 1e9) {
+			stats_line(dp, &prev, (double)(now - last_stats) / 1e9);
+			last_stats = now;
+		}
+	}
+	fprintf(stderr, "stopping: draining in-flight bursts\n");
+	dp_dataplane_stop(dp);
+	stats_line(dp, &prev, 1);
+	rc = 0;
+out_destroy:
+	dp_control_close(ctl);
+	dp_secrets_dir_free(sd);
+	dp_dataplane_destroy(dp);
+	return rc;
+}

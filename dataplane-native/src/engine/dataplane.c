@@ -1,0 +1,407 @@
+/* dataplane.c: the control API of dataplane.h: hosts and secrets kept here, published to the core as snapshots. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/control.h"
+#include "engine/dataplane_int.h"
+
+#define API DP_EXPORT
+
+static int set_err(struct dp_dataplane *dp, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(dp->err, sizeof(dp->err), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int dp_cpulist_parse(const char *s, int *cpus, unsigned max, unsigned *n)
+{
+	*n = 0;
+	while (*s) {
+		char *end;
+		long a = strtol(s, &end, 10), b;
+
+		if (end == s || a < 0 || a > 4095)
+			return -EINVAL;
+		b = a;
+		if (*end == '-') {
+			s = end + 1;
+			b = strtol(s, &end, 10);
+			if (end == s || b < a || b > 4095)
+				return -EINVAL;
+		}
+		for (long c = a; c <= b; c++) {
+			if (*n == max)
+				return -E2BIG;
+			cpus[(*n)++] = (int)c;
+		}
+		if (*end == ',')
+			end++;
+		else if (*end)
+			return -EINVAL;
+		s = end;
+	}
+	return 0;
+}
+
+API const char *dp_dataplane_backends(void)
+{
+	return dp_backend_summary();
+}
+
+API int dp_dataplane_create(const struct dp_dataplane_opts *o, struct dp_dataplane **out)
+{
+	struct dp_dataplane *dp;
+	const char *backend = o->backend && *o->backend ? o->backend : "afpacket";
+	struct dp_port probe;
+	int err;
+
+	*out = NULL;
+	dp = calloc(1, sizeof(*dp));
+	if (!dp)
+		return -ENOMEM;
+	pthread_mutex_init(&dp->lock, NULL);
+	*out = dp; /* even on failure, so the caller can read last_error; destroy frees it */
+	snprintf(dp->backend, sizeof(dp->backend), "%s", backend);
+	dp->ops = dp_backend_find(backend);
+	if (!dp->ops)
+		return set_err(dp, -EPROTONOSUPPORT, "backend '%s' not available: %s", backend,
+			       dp_backend_status(backend));
+	if (!o->iface || !*o->iface)
+		return set_err(dp, -EINVAL, "iface: missing (the input interface)");
+	if (strlen(o->iface) >= IF_NAMESIZE || (o->tx_iface && strlen(o->tx_iface) >= IF_NAMESIZE))
+		return set_err(dp, -EINVAL, "iface: name too long");
+	snprintf(dp->iface, sizeof(dp->iface), "%s", o->iface);
+	snprintf(dp->tx_iface, sizeof(dp->tx_iface), "%s", o->tx_iface ? o->tx_iface : "");
+	if (o->cpus && *o->cpus && dp_cpulist_parse(o->cpus, dp->cpus, DP_MAX_WORKERS, &dp->ncpus))
+		return set_err(dp, -EINVAL, "cpus: '%s' is not a CPU list like 0-3,6 (at most %d)", o->cpus,
+			       DP_MAX_WORKERS);
+	dp->flow_slots = o->flow_slots;
+	dp->xdp_mode = o->xdp_mode;
+	/* our MACs: frames to any other MAC are not ours (the core drops them) */
+	memset(&probe, 0, sizeof(probe));
+	if (dp->ops == &dp_backend_memory) {
+		static const uint8_t mem_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+
+		memcpy(dp->macs[dp->n_macs++], mem_mac, 6);
+	} else {
+		err = dp_if_lookup(&probe, dp->iface);
+		if (err)
+			return set_err(dp, err, "iface: %s", probe.err);
+		memcpy(dp->macs[dp->n_macs++], probe.mac, 6);
+		if (dp->tx_iface[0] && strcmp(dp->tx_iface, dp->iface)) {
+			err = dp_if_lookup(&probe, dp->tx_iface);
+			if (err)
+				return set_err(dp, err, "tx_iface: %s", probe.err);
+			if (memcmp(probe.mac, dp->macs[0], 6))
+				memcpy(dp->macs[dp->n_macs++], probe.mac, 6);
+		}
+	}
+	dp->core = dp_core_new(dp->ncpus ? dp->ncpus : 1);
+	if (!dp->core)
+		return set_err(dp, -errno, "core: %s", strerror(errno));
+	dp->state = DP_STATE_CREATED;
+	return 0;
+}
+
+static const struct dp_secrets_file *secrets_for(const struct dp_dataplane *dp, const struct dp_addr *ip)
+{
+	for (unsigned i = 0; i < dp->n_secrets; i++)
+		if (!memcmp(&dp->secrets[i].ip, ip, sizeof(*ip)))
+			return &dp->secrets[i].file;
+	return NULL;
+}
+
+/* Builds a complete configuration from the host list and the secrets and makes it current. */
+static int publish(struct dp_dataplane *dp)
+{
+	struct dp_config *cfg = dp_config_new((const uint8_t(*)[6])dp->macs, dp->n_macs);
+	int err;
+
+	if (!cfg)
+		return set_err(dp, -errno, "config: %s", strerror(errno));
+	for (unsigned i = 0; i < dp->hosts.n; i++) {
+		struct dp_host_cfg h = dp->hosts.v[i].cfg;
+		const struct dp_secrets_file *s = secrets_for(dp, &h.ip);
+
+		if (s)
+			dp_secrets_apply(s, &h);
+		err = dp_config_set_host(cfg, &h);
+		if (err) {
+			dp_config_free(cfg);
+			return set_err(dp, err, "host %s: rejected by the core (%s)", dp->hosts.v[i].ip_str,
+				       strerror(-err));
+		}
+	}
+	err = dp_core_publish(dp->core, cfg);
+	if (err) {
+		dp_config_free(cfg);
+		return set_err(dp, err, "publish: %s", strerror(-err));
+	}
+	return 0;
+}
+
+API int dp_dataplane_start(struct dp_dataplane *dp)
+{
+	int err = 0;
+
+	pthread_mutex_lock(&dp->lock);
+	if (dp->state == DP_STATE_RUNNING)
+		goto out_unlock;
+	if (!dp_core_config(dp->core) && (err = publish(dp)))
+		goto out_unlock;
+	err = dp_workers_start(dp);
+	if (err) {
+		dp->state = DP_STATE_FAILED;
+		goto out_unlock;
+	}
+	dp->start_ns = dp_now_ns();
+	dp->state = DP_STATE_RUNNING;
+out_unlock:
+	pthread_mutex_unlock(&dp->lock);
+	return err;
+}
+
+API int dp_dataplane_stop(struct dp_dataplane *dp)
+{
+	pthread_mutex_lock(&dp->lock);
+	if (dp->nworkers)
+		dp_workers_stop(dp);
+	if (dp->state == DP_STATE_RUNNING)
+		dp->state = DP_STATE_STOPPED;
+	pthread_mutex_unlock(&dp->lock);
+	return 0;
+}
+
+API void dp_dataplane_destroy(struct dp_dataplane *dp)
+{
+	if (!dp)
+		return;
+	dp_dataplane_stop(dp);
+	if (dp->core) {
+		dp_core_synchronize(dp->core);
+		dp_core_free(dp->core);
+	}
+	dp_hosts_free(&dp->hosts);
+	free(dp->secrets);
+	pthread_mutex_destroy(&dp->lock);
+	free(dp);
+}
+
+API int dp_dataplane_set_hosts_yaml(struct dp_dataplane *dp, const char *yaml, size_t len, const char *name,
+				    int replace_all)
+{
+	struct dp_hosts parsed, merged = { 0 }, old;
+	int err;
+
+	err = dp_hosts_parse(yaml, len, name && *name ? name : "hosts", &parsed, dp->err, sizeof(dp->err));
+	if (err)
+		return err;
+	pthread_mutex_lock(&dp->lock);
+	if (replace_all) {
+		merged = parsed;
+	} else {
+		/* existing hosts not named in the text stay; the text's entries replace or add */
+		merged.v = calloc(dp->hosts.n + parsed.n + 1, sizeof(*merged.v));
+		if (!merged.v) {
+			pthread_mutex_unlock(&dp->lock);
+			dp_hosts_free(&parsed);
+			return set_err(dp, -ENOMEM, "out of memory");
+		}
+		for (unsigned i = 0; i < dp->hosts.n; i++) {
+			bool replaced = false;
+
+			for (unsigned j = 0; j < parsed.n && !replaced; j++)
+				replaced = !memcmp(&parsed.v[j].cfg.ip, &dp->hosts.v[i].cfg.ip, sizeof(struct dp_addr));
+			if (!replaced) {
+				merged.v[merged.n] = dp->hosts.v[i];
+				dp_filter_get(merged.v[merged.n].cfg.filter);
+				merged.n++;
+			}
+		}
+		for (unsigned j = 0; j < parsed.n; j++)
+			merged.v[merged.n++] = parsed.v[j];
+		free(parsed.v); /* entries (and their filter references) moved into merged */
+	}
+	old = dp->hosts;
+	dp->hosts = merged;
+	err = publish(dp);
+	if (err) {
+		dp->hosts = old;
+		dp_hosts_free(&merged);
+	} else {
+		dp_hosts_free(&old);
+	}
+	pthread_mutex_unlock(&dp->lock);
+	return err;
+}
+
+API int dp_dataplane_remove_host(struct dp_dataplane *dp, const char *ip)
+{
+	struct dp_addr a;
+	int err = -ENOENT;
+
+	if (dp_addr_parse(ip, &a))
+		return set_err(dp, -EINVAL, "ip: '%s' is not an IPv4 or IPv6 address", ip);
+	pthread_mutex_lock(&dp->lock);
+	for (unsigned i = 0; i < dp->hosts.n; i++) {
+		if (memcmp(&dp->hosts.v[i].cfg.ip, &a, sizeof(a)))
+			continue;
+		dp_filter_put(dp->hosts.v[i].cfg.filter);
+		dp->hosts.v[i] = dp->hosts.v[--dp->hosts.n];
+		err = publish(dp);
+		break;
+	}
+	if (err == -ENOENT)
+		set_err(dp, err, "ip: %s is not a configured host", ip);
+	pthread_mutex_unlock(&dp->lock);
+	return err;
+}
+
+API int dp_dataplane_remove_all_hosts(struct dp_dataplane *dp)
+{
+	int err;
+
+	pthread_mutex_lock(&dp->lock);
+	dp_hosts_free(&dp->hosts);
+	err = publish(dp);
+	pthread_mutex_unlock(&dp->lock);
+	return err;
+}
+
+API int dp_dataplane_set_secrets(struct dp_dataplane *dp, const char *ip, const char *text, size_t len,
+				 uint64_t sample_age_ms)
+{
+	struct dp_secrets_file f;
+	struct dp_addr a;
+	char why[200];
+	unsigned i;
+	int err;
+
+	if (dp_addr_parse(ip, &a))
+		return set_err(dp, -EINVAL, "ip: '%s' is not an IPv4 or IPv6 address", ip);
+	err = dp_secrets_parse(text, len, sample_age_ms * 1000000ull, &f, why, sizeof(why));
+	if (err)
+		return set_err(dp, err, "secrets of %s: %s (previous secrets kept)", ip, why);
+	pthread_mutex_lock(&dp->lock);
+	for (i = 0; i < dp->n_secrets; i++)
+		if (!memcmp(&dp->secrets[i].ip, &a, sizeof(a)))
+			break;
+	if (i == dp->n_secrets) {
+		if (dp->n_secrets == dp->cap_secrets) {
+			unsigned cap = dp->cap_secrets ? dp->cap_secrets * 2 : 16;
+			void *p = realloc(dp->secrets, cap * sizeof(*dp->secrets));
+
+			if (!p) {
+				pthread_mutex_unlock(&dp->lock);
+				return set_err(dp, -ENOMEM, "out of memory");
+			}
+			dp->secrets = p;
+			dp->cap_secrets = cap;
+		}
+		dp->n_secrets++;
+	}
+	dp->secrets[i].ip = a;
+	dp->secrets[i].file = f;
+	err = publish(dp);
+	pthread_mutex_unlock(&dp->lock);
+	return err;
+}
+
+enum { S_FLOWS = DP_C_MAX, S_RX_FRAMES, S_RX_NOT_HOST, S_RX_CSUM_PARTIAL, S_TX_PPS, S_TX_FAILED, S_MAX };
+
+API const char *dp_dataplane_stat_name(unsigned i)
+{
+	static const char *const port_names[] = { "flows", "rx_frames", "rx_drop_not_host", "rx_csum_partial",
+						  "tx_pps", "tx_failed" };
+
+	if (i < DP_C_MAX)
+		return dp_counter_name((enum dp_counter)i);
+	if (i < S_MAX)
+		return port_names[i - DP_C_MAX];
+	return NULL;
+}
+
+API int dp_dataplane_stats(struct dp_dataplane *dp, struct dp_dataplane_stats *out)
+{
+	struct dp_stats st;
+	struct dp_port_pub p;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&dp->lock);
+	dp_core_stats(dp->core, &st);
+	p = dp->retired;
+	for (unsigned i = 0; i < dp->nworkers; i++) {
+		const struct dp_port_pub *w = &dp->wk[i].pub;
+
+		p.rx_frames += __atomic_load_n(&w->rx_frames, __ATOMIC_RELAXED);
+		p.rx_not_host += __atomic_load_n(&w->rx_not_host, __ATOMIC_RELAXED);
+		p.rx_csum_partial += __atomic_load_n(&w->rx_csum_partial, __ATOMIC_RELAXED);
+		p.tx_packets += __atomic_load_n(&w->tx_packets, __ATOMIC_RELAXED);
+		p.tx_failed += __atomic_load_n(&w->tx_failed, __ATOMIC_RELAXED);
+	}
+	for (unsigned c = 0; c < DP_C_MAX; c++)
+		out->v[c] = st.c[c] + dp->retired_core.c[c];
+	out->v[S_FLOWS] = st.flows;
+	out->v[S_RX_FRAMES] = p.rx_frames;
+	out->v[S_RX_NOT_HOST] = p.rx_not_host;
+	out->v[S_RX_CSUM_PARTIAL] = p.rx_csum_partial;
+	out->v[S_TX_PPS] = p.tx_packets;
+	out->v[S_TX_FAILED] = p.tx_failed;
+	out->n = S_MAX;
+	pthread_mutex_unlock(&dp->lock);
+	return 0;
+}
+
+API int dp_dataplane_health(struct dp_dataplane *dp, struct dp_dataplane_health *out)
+{
+	uint64_t now = dp_now_ns();
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&dp->lock);
+	out->workers = dp->nworkers;
+	for (unsigned i = 0; i < dp->nworkers; i++) {
+		const struct dp_wk *k = &dp->wk[i];
+
+		if (__atomic_load_n(&k->running, __ATOMIC_ACQUIRE) &&
+		    now - __atomic_load_n(&k->last_loop_ns, __ATOMIC_RELAXED) < 1000000000ull)
+			out->workers_alive++;
+	}
+	if (dp->state == DP_STATE_RUNNING && out->workers_alive < out->workers)
+		snprintf(dp->err, sizeof(dp->err), "%u of %u workers stalled", out->workers - out->workers_alive,
+			 out->workers);
+	out->state = dp->state;
+	out->hosts = dp->hosts.n;
+	for (unsigned i = 0; i < dp->hosts.n; i++) {
+		const struct dp_secrets_file *s = secrets_for(dp, &dp->hosts.v[i].cfg.ip);
+
+		out->hosts_with_secrets += s && !s->all_zero;
+	}
+	out->generation = dp_core_generation(dp->core);
+	out->uptime_ms = dp->state == DP_STATE_RUNNING ? (now - dp->start_ns) / 1000000ull : 0;
+	snprintf(out->last_error, sizeof(out->last_error), "%s", dp->err);
+	pthread_mutex_unlock(&dp->lock);
+	return 0;
+}
+
+API const char *dp_dataplane_last_error(struct dp_dataplane *dp)
+{
+	return dp->err;
+}
+
+unsigned dp_dataplane_host_ips(struct dp_dataplane *dp, char (*ips)[48], unsigned max)
+{
+	unsigned n = 0;
+
+	pthread_mutex_lock(&dp->lock);
+	for (unsigned i = 0; i < dp->hosts.n && n < max; i++)
+		dp_addr_format(&dp->hosts.v[i].cfg.ip, ips[n++], 48);
+	pthread_mutex_unlock(&dp->lock);
+	return n;
+}

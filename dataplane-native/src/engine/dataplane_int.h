@@ -1,0 +1,66 @@
+/* dataplane_int.h: the dataplane object shared by dataplane.c (control API) and workers.c (packet loops). */
+#ifndef DP_DATAPLANE_INT_H
+#define DP_DATAPLANE_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "backend/backend.h"
+#include "engine/engine.h"
+#include "syncookied/dataplane.h"
+
+#define DP_MAX_WORKERS 64
+
+/* Port counters a worker publishes once per burst for the control thread (single writer). */
+struct dp_port_pub {
+	uint64_t rx_frames, rx_not_host, rx_csum_partial, tx_packets, tx_failed;
+};
+
+struct dp_wk {
+	struct dp_dataplane *dp;
+	pthread_t thread;
+	unsigned idx;
+	int cpu;                 /* -1 = not pinned */
+	struct dp_port rx;       /* RX queue + reply TX on the input interface */
+	struct dp_port tx;       /* forward TX on the output interface (when it differs) */
+	bool has_tx;
+	struct dp_worker *w;
+	uint64_t last_loop_ns;   /* heartbeat, written by the worker */
+	bool running;            /* set by the worker until it leaves its loop */
+	struct dp_port_pub pub __attribute__((aligned(64)));
+};
+
+struct dp_secrets_slot {
+	struct dp_addr ip;
+	struct dp_secrets_file file;
+};
+
+struct dp_dataplane {
+	pthread_mutex_t lock;
+	char backend[16];
+	char iface[IF_NAMESIZE], tx_iface[IF_NAMESIZE];
+	int cpus[DP_MAX_WORKERS];
+	unsigned ncpus;          /* 0 = one unpinned worker */
+	uint32_t flow_slots;
+	uint32_t xdp_mode;
+	const struct dp_backend_ops *ops;
+	uint8_t macs[2][6];
+	unsigned n_macs;
+	struct dp_core *core;
+	struct dp_hosts hosts;
+	struct dp_secrets_slot *secrets;
+	unsigned n_secrets, cap_secrets;
+	struct dp_wk wk[DP_MAX_WORKERS];
+	unsigned nworkers;
+	struct dp_port_pub retired; /* counters of workers already stopped */
+	struct dp_stats retired_core;
+	bool stop;
+	int state;
+	uint64_t start_ns;
+	char err[256];
+};
+
+int dp_workers_start(struct dp_dataplane *dp);
+void dp_workers_stop(struct dp_dataplane *dp);
+
+#endif
