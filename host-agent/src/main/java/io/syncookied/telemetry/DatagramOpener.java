@@ -114,7 +114,7 @@ public final class DatagramOpener {
 		Cipher cipher = this.ciphers.get(alg);
 		int n;
 		try {
-			cipher.init(Cipher.DECRYPT_MODE, key.secretKey(), alg.nonceSpec(this.nonce));
+			initDecrypt(cipher, key, alg);
 			cipher.updateAAD(datagram, 0, Protocol.HEADER_LENGTH);
 			n = cipher.doFinal(datagram, Protocol.HEADER_LENGTH, length - Protocol.HEADER_LENGTH, plaintext, 0);
 		}
@@ -132,6 +132,23 @@ public final class DatagramOpener {
 		}
 		window.accept(sequence);
 		return new OpenResult.Opened(new Header(type, alg, keyId, instance, sequence, timestamp), key, n);
+	}
+
+	/**
+	 * The JDK's ChaCha20-Poly1305 refuses to init twice in a row with the same key and nonce, even to decrypt
+	 * (a replayed or retransmitted datagram after a forged one). Decrypting is safe under a repeated nonce, so
+	 * we step through a scratch nonce and try again.
+	 */
+	private void initDecrypt(Cipher cipher, PresharedKey key, AeadAlgorithm alg) throws GeneralSecurityException {
+		try {
+			cipher.init(Cipher.DECRYPT_MODE, key.secretKey(), alg.nonceSpec(this.nonce));
+		}
+		catch (java.security.InvalidKeyException ex) {
+			byte[] scratch = this.nonce.clone();
+			scratch[0] ^= 1;
+			cipher.init(Cipher.DECRYPT_MODE, key.secretKey(), alg.nonceSpec(scratch));
+			cipher.init(Cipher.DECRYPT_MODE, key.secretKey(), alg.nonceSpec(this.nonce));
+		}
 	}
 
 	/** Windows of keys no longer configured are dropped, so the map stays bounded by the key ring. */
