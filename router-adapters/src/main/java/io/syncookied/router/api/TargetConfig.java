@@ -47,6 +47,9 @@ public final class TargetConfig {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:/-]+");
 
+	/** Pass as {@code path} to get errors phrased as flags ({@code --ifindex: required}). */
+	public static final String CLI_FLAGS = "--";
+
 	private final String path;
 
 	private final Map<String, Object> values = new LinkedHashMap<>();
@@ -152,7 +155,12 @@ public final class TargetConfig {
 		if (!m.matches() || Integer.parseInt(m.group(2)) > 32) {
 			throw bad("subnet", "'" + subnet + "' is not an IPv4 prefix such as 10.0.2.1/24");
 		}
-		IpAddresses.parse(this.path + ".subnet", m.group(1));
+		try {
+			IpAddresses.parse("subnet", m.group(1));
+		}
+		catch (IllegalArgumentException ex) {
+			throw bad("subnet", "'" + subnet + "' has a bad address");
+		}
 		Duration confirm = duration("confirmtimeout", Duration.ofMinutes(2));
 		if (confirm.toMinutes() < 1 || confirm.toMinutes() > 65535 || confirm.toSeconds() % 60 != 0) {
 			throw bad("confirmtimeout", "commit confirmed takes whole minutes between 1m and 65535m, got " + confirm);
@@ -341,7 +349,8 @@ public final class TargetConfig {
 	}
 
 	private IllegalArgumentException bad(String key, String why) {
-		return new IllegalArgumentException(this.path + "." + key + ": " + why);
+		String where = this.path.equals(CLI_FLAGS) ? "--" + key : this.path + "." + key;
+		return new IllegalArgumentException(where + ": " + why);
 	}
 
 	static String normalise(String key) {

@@ -22,7 +22,7 @@ final class LocalCommandRunner implements CommandRunner {
 	public Result run(List<String> argv) {
 		Process p;
 		try {
-			p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.DISCARD).start();
+			p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
 		}
 		catch (IOException ex) {
 			throw new DiversionException.Unreachable(this.target, "cannot run " + argv.get(0) + ": " + ex.getMessage(),

@@ -1,0 +1,128 @@
+package io.syncookied.router.linux;
+
+import java.net.Inet4Address;
+import java.util.Map;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.syncookied.router.DiversionAdapters;
+import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.api.DiversionException;
+import io.syncookied.router.api.IpAddresses;
+import io.syncookied.router.api.LinuxTarget;
+import io.syncookied.router.api.MacAddress;
+import io.syncookied.router.api.OverrideTag;
+import io.syncookied.router.api.RouterTarget;
+import io.syncookied.router.api.TargetConfig;
+import io.syncookied.router.resilience.ResilientDiversionAdapter;
+import io.syncookied.router.testing.RouterLab;
+import io.syncookied.router.testing.Shell;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A real Linux router in a netns: the neighbour table changes, and traffic really moves. */
+class LinuxNetnsTest {
+
+	static final Inet4Address SERVER = IpAddresses.parse("ip", RouterLab.SERVER_IP);
+
+	static final MacAddress FIREWALL = MacAddress.parse("mac", "02:00:00:00:02:03");
+
+	static RouterLab lab;
+
+	static ResilientDiversionAdapter adapter;
+
+	@BeforeAll
+	static void lab() {
+		Shell.requireRoot("Linux router netns tests");
+		Shell.requireCommand("Linux router netns tests", "busybox");
+		lab = RouterLab.create();
+		adapter = DiversionAdapters.resilient(new SimpleMeterRegistry());
+	}
+
+	@AfterAll
+	static void teardown() {
+		if (lab != null) {
+			lab.close();
+		}
+		if (adapter != null) {
+			adapter.close();
+		}
+	}
+
+	RouterTarget target() {
+		return TargetConfig.parse("test", Map.of("adapter", "linux", "netns", lab.router, "dev", "r1"));
+	}
+
+	@Test
+	void divertMovesTrafficToTheFirewallAndRestoreMovesItBack() {
+		RouterTarget t = target();
+		assertThat(lab.whoAnswers()).isEqualTo("server");
+		assertThat(adapter.listOverrides(t)).isEmpty();
+
+		ArpOverride o = adapter.divert(SERVER, FIREWALL, t, new OverrideTag("control-plane", "syn flood", "m-1"));
+		assertThat(o.toLine()).isEqualTo("10.0.2.10 02:00:00:00:02:03");
+		assertThat(o.owner()).isEqualTo("syncookied");
+		assertThat(lab.neigh()).contains("10.0.2.10 lladdr 02:00:00:00:02:03 PERMANENT proto 197");
+		assertThat(adapter.listOverrides(t)).containsExactly(o);
+
+		// Traffic moves: TCP reaches the firewall's listener, and pings land in the firewall netns.
+		assertThat(lab.whoAnswers()).isEqualTo("firewall");
+		long fwEchos = lab.inEchos(lab.fw);
+		long srvEchos = lab.inEchos(lab.srv);
+		assertThat(lab.pingFromClient()).isTrue();
+		assertThat(lab.inEchos(lab.fw)).isGreaterThanOrEqualTo(fwEchos + 2);
+		assertThat(lab.inEchos(lab.srv)).isEqualTo(srvEchos);
+
+		// Idempotent: a second divert is a no-op that reports the same state.
+		assertThat(adapter.divert(SERVER, FIREWALL, t)).isEqualTo(o);
+
+		assertThat(adapter.restore(SERVER, t)).isTrue();
+		assertThat(lab.neigh()).doesNotContain("PERMANENT");
+		assertThat(adapter.listOverrides(t)).isEmpty();
+		assertThat(lab.whoAnswers()).isEqualTo("server");
+		srvEchos = lab.inEchos(lab.srv);
+		assertThat(lab.pingFromClient()).isTrue();
+		assertThat(lab.inEchos(lab.srv)).isGreaterThanOrEqualTo(srvEchos + 2);
+
+		assertThat(adapter.restore(SERVER, t)).isFalse();
+	}
+
+	@Test
+	void divertOverAnotherOwnersStaticEntryReplacesItAndMarksItOurs() {
+		RouterTarget t = target();
+		Shell.ok("ip -n " + lab.router + " neigh replace 10.0.2.77 lladdr 02:00:00:00:00:77 nud permanent dev r1");
+		try {
+			assertThat(adapter.listOverrides(t)).extracting(ArpOverride::owner).containsExactly((String) null);
+			Inet4Address ip = IpAddresses.parse("ip", "10.0.2.77");
+			ArpOverride o = adapter.divert(ip, FIREWALL, t);
+			assertThat(o.owner()).isEqualTo("syncookied");
+			assertThat(lab.neigh()).contains("10.0.2.77 lladdr 02:00:00:00:02:03 PERMANENT proto 197");
+			assertThat(adapter.restore(ip, t)).isTrue();
+		}
+		finally {
+			Shell.sh("ip -n " + lab.router + " neigh del 10.0.2.77 dev r1");
+		}
+	}
+
+	@Test
+	void aMissingDeviceIsRejectedWithTheKernelsMessage() {
+		RouterTarget t = TargetConfig.parse("test", Map.of("adapter", "linux", "netns", lab.router, "dev", "nosuch0",
+				"attempts", "1"));
+		assertThatThrownBy(() -> adapter.divert(SERVER, FIREWALL, t))
+			.isInstanceOf(DiversionException.Rejected.class)
+			.hasMessageContaining("Cannot find device \"nosuch0\"");
+		assertThat(adapter.health(t).healthy()).isFalse();
+	}
+
+	@Test
+	void aMissingNamespaceIsRejected() {
+		LinuxTarget t = (LinuxTarget) TargetConfig.parse("test", Map.of("adapter", "linux", "netns", "srnonexistent",
+				"dev", "r1"));
+		assertThatThrownBy(() -> adapter.listOverrides(t)).isInstanceOf(DiversionException.Rejected.class)
+			.hasMessageContaining("srnonexistent");
+	}
+
+}
