@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend/backend.h"
 
@@ -56,6 +57,12 @@ static unsigned mem_rx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n
 		pkts[i++] = pkt;
 	}
 	p->stats.rx_packets += i;
+	if (!i) {
+		/* idle: do not spin a worker thread on an empty in-memory ring */
+		struct timespec ts = { 0, 1000000 };
+
+		nanosleep(&ts, NULL);
+	}
 	return i;
 }
 
