@@ -1,0 +1,53 @@
+package io.syncookied.controlplane.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The dataplane worker the control plane drives.
+ *
+ * @param enabled off by default, so the control plane starts with no dataplane (protection is then refused)
+ * @param manageWorker start, watch and restart the worker process; false = attach to a worker started elsewhere
+ * @param binary the {@code syncookied-dp} executable
+ * @param controlSocket the worker's Unix control socket
+ * @param backend capture backend: afpacket, afxdp, netmap
+ * @param iface interface facing the router (diverted traffic arrives there)
+ * @param txIface interface towards the servers, if different
+ * @param cpus CPU list for the workers, e.g. {@code 0-1}
+ * @param mac the firewall MAC the router diverts to; read from {@code /sys/class/net/<iface>/address} when empty
+ * @param heartbeatInterval how often the worker's health is asked
+ * @param heartbeatTimeout no healthy answer for this long = the worker is unhealthy (fail-open/closed applies)
+ * @param restartBackoff wait before restarting a dead worker
+ * @param statsInterval how often counters are read (detection while protected, metrics)
+ */
+@Validated
+@ConfigurationProperties("syncookied.dataplane")
+public record DataplaneProperties(@DefaultValue("false") boolean enabled, @DefaultValue("true") boolean manageWorker,
+		@DefaultValue("syncookied-dp") @NotNull Path binary,
+		@DefaultValue("/run/syncookied/dataplane.sock") @NotNull Path controlSocket,
+		@DefaultValue("afpacket") @Pattern(regexp = "afpacket|afxdp|netmap|memory",
+				message = "must be afpacket, afxdp, netmap or memory") String backend,
+		@Nullable String iface, @Nullable String txIface, @Nullable String cpus,
+		@Nullable @Pattern(regexp = "[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}", message = "must be a MAC address aa:bb:cc:dd:ee:ff") String mac,
+		@DefaultValue("500ms") @NotNull Duration heartbeatInterval,
+		@DefaultValue("3s") @NotNull Duration heartbeatTimeout, @DefaultValue("2s") @NotNull Duration restartBackoff,
+		@DefaultValue("500ms") @NotNull Duration statsInterval, @DefaultValue List<String> extraArgs) {
+
+	public DataplaneProperties {
+		if (enabled && (iface == null || iface.isBlank()) && manageWorker) {
+			throw new IllegalArgumentException(
+					"syncookied.dataplane.iface is required when syncookied.dataplane.enabled=true and manage-worker=true");
+		}
+	}
+
+}

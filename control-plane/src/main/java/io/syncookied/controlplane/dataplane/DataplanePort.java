@@ -1,0 +1,26 @@
+package io.syncookied.controlplane.dataplane;
+
+import java.net.InetAddress;
+
+import reactor.core.publisher.Mono;
+
+import io.syncookied.controlplane.hosts.HostConfig;
+
+/**
+ * What the control plane needs from the dataplane worker. Every method is non-blocking: implementations that call
+ * JNA or a socket run on {@code boundedElastic}.
+ */
+public interface DataplanePort {
+
+	/** Add or replace a host together with its current secrets (the host never runs without secrets). */
+	Mono<Void> setHost(HostConfig host, String procTcpSecrets);
+
+	/** Fresh secrets for a host already in the dataplane. */
+	Mono<Void> setSecrets(InetAddress ip, String procTcpSecrets);
+
+	Mono<Void> removeHost(InetAddress ip);
+
+	/** Health and counters; an unavailable dataplane answers with {@code available=false} and the cause. */
+	Mono<DataplaneStatus> status();
+
+}

@@ -1,0 +1,57 @@
+package io.syncookied.controlplane.detection;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+import io.syncookied.controlplane.telemetry.TelemetrySample;
+
+/**
+ * Turns a host's absolute kernel counters into a SYN arrival estimate. Every SYN that reaches a listener ends up in
+ * exactly one of: a full handshake ({@code PassiveOpens}, minus those completed by a cookie, which were already
+ * counted as {@code SyncookiesSent}), a cookie ({@code SyncookiesSent}; {@code TCPReqQFullDoCookies} is a subset),
+ * or a drop ({@code ListenDrops}; {@code TCPReqQFullDrop} is a subset, so the larger of the two is used, in case a
+ * kernel counts one without the other). Not thread-safe: one instance per host, fed in order.
+ */
+public final class KernelRateEstimator {
+
+	private final Duration maxGap;
+
+	private @Nullable TelemetrySample last;
+
+	public KernelRateEstimator(Duration maxGap) {
+		this.maxGap = maxGap;
+	}
+
+	/** The rates since the previous sample; empty for the first sample, after a gap or a counter reset. */
+	public Optional<RateSample> next(TelemetrySample sample) {
+		TelemetrySample previous = this.last;
+		this.last = sample;
+		if (previous == null) {
+			return Optional.empty();
+		}
+		double seconds = Duration.between(previous.at(), sample.at()).toNanos() / 1e9;
+		if (seconds <= 0 || seconds > this.maxGap.toNanos() / 1e9) {
+			return Optional.empty();
+		}
+		long opens = sample.passiveOpens() - previous.passiveOpens();
+		long cookiesRecv = sample.syncookiesRecv() - previous.syncookiesRecv();
+		long cookiesSent = sample.syncookiesSent() - previous.syncookiesSent();
+		long doCookies = sample.reqQFullDoCookies() - previous.reqQFullDoCookies();
+		long listenDrops = sample.listenDrops() - previous.listenDrops();
+		long qFullDrops = sample.reqQFullDrop() - previous.reqQFullDrop();
+		long rx = sample.nicRxPackets() - previous.nicRxPackets();
+		if (opens < 0 || cookiesRecv < 0 || cookiesSent < 0 || doCookies < 0 || listenDrops < 0 || qFullDrops < 0
+				|| rx < 0) {
+			return Optional.empty(); // host rebooted or counters wrapped: start again from this sample
+		}
+		long syns = Math.max(0, opens - cookiesRecv) + Math.max(cookiesSent, doCookies) + Math.max(listenDrops, qFullDrops);
+		return Optional.of(new RateSample(sample.at(), syns / seconds, rx / seconds, "agent"));
+	}
+
+	public void reset() {
+		this.last = null;
+	}
+
+}

@@ -1,0 +1,128 @@
+package io.syncookied.controlplane.metrics;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.stereotype.Component;
+
+import io.syncookied.controlplane.detection.DetectionService;
+import io.syncookied.controlplane.detection.HostRates;
+import io.syncookied.controlplane.events.ControlEvent;
+import io.syncookied.controlplane.events.EventBus;
+import io.syncookied.controlplane.hosts.HostConfig;
+import io.syncookied.controlplane.hosts.HostRegistry;
+import io.syncookied.controlplane.protection.HostView;
+import io.syncookied.controlplane.protection.ProtectionService;
+import io.syncookied.controlplane.telemetry.SecretsStore;
+
+/**
+ * Per-host meters, tag {@code ip}: protection state ({@code syncookied.host.state}: 0 unprotected, 1 diverting,
+ * 2 protected, 3 restoring, 4 failed), SYN and NIC rates, detection score, and agent freshness; plus a counter of
+ * published events by type. Gauges read the services' latest snapshots: nothing blocks.
+ */
+@Component
+public final class HostMetrics implements MeterBinder {
+
+	private final ProtectionService protection;
+
+	private final DetectionService detection;
+
+	private final SecretsStore secrets;
+
+	private final HostRegistry registry;
+
+	private final EventBus events;
+
+	private final Set<InetAddress> registered = ConcurrentHashMap.newKeySet();
+
+	public HostMetrics(ProtectionService protection, DetectionService detection, SecretsStore secrets,
+			HostRegistry registry, EventBus events) {
+		this.protection = protection;
+		this.detection = detection;
+		this.secrets = secrets;
+		this.registry = registry;
+		this.events = events;
+	}
+
+	public static int stateCode(String state) {
+		return switch (state) {
+			case "DIVERTING" -> 1;
+			case "PROTECTED" -> 2;
+			case "RESTORING" -> 3;
+			case "FAILED" -> 4;
+			default -> 0;
+		};
+	}
+
+	@Override
+	public void bindTo(MeterRegistry meters) {
+		this.registry.changes().subscribe(snapshot -> snapshot.hosts().forEach(h -> register(meters, h)));
+		this.events.events().subscribe(e -> meters.counter("syncookied.events", "type", e.type(), "kind", kind(e))
+			.increment());
+	}
+
+	private static String kind(ControlEvent e) {
+		if (e instanceof ControlEvent.Alert a) {
+			return a.kind();
+		}
+		if (e instanceof ControlEvent.StateChanged s) {
+			return s.to().toLowerCase(java.util.Locale.ROOT);
+		}
+		if (e instanceof ControlEvent.Detection d) {
+			return d.decision().toLowerCase(java.util.Locale.ROOT);
+		}
+		if (e instanceof ControlEvent.Worker w) {
+			return w.what();
+		}
+		return "reload";
+	}
+
+	private void register(MeterRegistry meters, HostConfig host) {
+		InetAddress ip = host.ip();
+		if (!this.registered.add(ip)) {
+			return;
+		}
+		Tags tags = Tags.of("ip", host.ipText());
+		Gauge.builder("syncookied.host.state", this, m -> m.view(ip).map(v -> stateCode(v.state())).orElse(0))
+			.tags(tags).description("Protection state: 0 unprotected, 1 diverting, 2 protected, 3 restoring, 4 failed")
+			.register(meters);
+		Gauge.builder("syncookied.host.protected", this, m -> m.view(ip).map(v -> v.diverted() ? 1 : 0).orElse(0))
+			.tags(tags).description("1 while the router may divert this IP to the firewall").register(meters);
+		Gauge.builder("syncookied.host.syn.rate", this, m -> m.rates(ip).map(HostRates::synRateEwma).orElse(0.0))
+			.tags(tags).baseUnit("packets/s").description("Estimated SYN arrivals per second (EWMA)")
+			.register(meters);
+		Gauge.builder("syncookied.host.rx.rate", this, m -> m.rates(ip).map(HostRates::rxPpsEwma).orElse(0.0))
+			.tags(tags).baseUnit("packets/s").description("Server NIC receive packets per second (EWMA)")
+			.register(meters);
+		Gauge.builder("syncookied.host.detection.score", this, m -> m.rates(ip).map(HostRates::score).orElse(0.0))
+			.tags(tags).description("EWMA SYN rate over the start threshold (>= 1 means attack)").register(meters);
+		Gauge.builder("syncookied.agent.secrets.age", this, m -> seconds(m.secrets.secretsAge(ip)))
+			.tags(tags).baseUnit("seconds").description("Age of the host's newest secrets (-1: none yet)")
+			.register(meters);
+		Gauge.builder("syncookied.agent.telemetry.age", this, m -> seconds(m.secrets.telemetryAge(ip)))
+			.tags(tags).baseUnit("seconds").description("Age of the host's newest telemetry (-1: none yet)")
+			.register(meters);
+	}
+
+	private java.util.Optional<HostView> view(InetAddress ip) {
+		return this.protection.host(ip);
+	}
+
+	private java.util.Optional<HostRates> rates(InetAddress ip) {
+		return this.detection.rates(ip);
+	}
+
+	private static double seconds(Duration d) {
+		return (d != null) ? d.toMillis() / 1000.0 : -1;
+	}
+
+
+}
