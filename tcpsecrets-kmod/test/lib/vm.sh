@@ -1,0 +1,106 @@
+# vm.sh: build the guest (module, tools, initramfs), boot it under QEMU/TCG in the bridge netns, and talk
+# to it over its second serial port (ttyS1 <-> QEMU pipe chardev <-> FIFOs $OUT/ctl.in / $OUT/ctl.out).
+# Sourced by run.sh; uses OUT, KVER, SRC, NS_SW, VM_* variables.
+
+build_module() { # builds tcpsecrets.ko for $KVER out of the source tree
+	local b=$OUT/build
+	rm -rf "$b" && mkdir -p "$b"
+	cp -r "$SRC/src" "$SRC/Kbuild" "$SRC/Makefile" "$b/"
+	make -s -C "/lib/modules/$KVER/build" M="$b" modules >"$OUT/module-build.log" 2>&1 ||
+		die "module build for $KVER failed: $(tail -20 "$OUT/module-build.log")"
+	KO=$b/tcpsecrets.ko
+}
+
+build_tools() {
+	gcc -O2 -Wall -Wextra -Werror -static -o "$OUT/tsk-listen" "$SRC/test/guest/tsk-listen.c" ||
+		die "cannot build the static listener (libc6-dev static libc missing?)"
+	gcc -O2 -Wall -Wextra -Werror -o "$OUT/tsk-probe" "$SRC/test/probe/tsk-probe.c" || die "cannot build tsk-probe"
+	PROBE=$OUT/tsk-probe
+}
+
+# module_file NAME: path of a kernel module of $KVER, decompressed into $1 when Debian compressed it
+copy_kmod() {
+	local name=$1 dest=$2 f
+	f=$(find "/lib/modules/$KVER/kernel" -name "$name.ko*" | head -1)
+	[ -n "$f" ] || die "kernel module $name not found for $KVER"
+	case $f in
+	*.ko) cp "$f" "$dest/$name.ko" ;;
+	*.ko.xz) xz -dc "$f" >"$dest/$name.ko" ;;
+	*.ko.zst) zstd -qdc "$f" >"$dest/$name.ko" ;;
+	*.ko.gz) gzip -dc "$f" >"$dest/$name.ko" ;;
+	esac
+}
+
+build_initramfs() {
+	local r=$OUT/initramfs bb a m
+	rm -rf "$r" && mkdir -p "$r"/{bin,sbin,proc,sys,dev,tmp,etc,lib/modules}
+	bb=$(command -v busybox)
+	[[ $(ldd "$bb" 2>&1) == *"not a dynamic"* ]] || die "$bb is not a static busybox (install busybox-static)"
+	cp "$bb" "$r/bin/busybox"
+	for a in $("$r/bin/busybox" --list); do
+		[ "$a" = busybox ] || ln -sf busybox "$r/bin/$a"
+	done
+	for m in failover net_failover virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_net; do
+		copy_kmod "$m" "$r/lib/modules"
+	done
+	cp "$KO" "$r/lib/modules/tcpsecrets.ko"
+	cp "$OUT/tsk-listen" "$r/bin/"
+	cp "$SRC/test/guest/init" "$r/init"
+	cp "$SRC/test/guest/tsk-cnt" "$r/bin/"
+	chmod +x "$r/init" "$r/bin/tsk-cnt"
+	echo 'root:x:0:0:root:/:/bin/sh' >"$r/etc/passwd"
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$r/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$r/etc/group"
+	(cd "$r" && find . | cpio -o -H newc --quiet | gzip -1 >"$OUT/initrd.gz")
+}
+
+boot_vm() {
+	rm -f "$OUT/ctl.in" "$OUT/ctl.out"
+	mkfifo "$OUT/ctl.in" "$OUT/ctl.out"
+	ip netns exec "$NS_SW" qemu-system-x86_64 -accel tcg -m 512 -smp 1 -display none -monitor none \
+		-no-reboot -kernel "/boot/vmlinuz-$KVER" -initrd "$OUT/initrd.gz" \
+		-append "console=ttyS0 quiet panic=-1 tsk.ip4=$VM_IP4/24 tsk.ip6=$VM_IP6/64 tsk.gw4=$GW_IP4 tsk.gw6=$GW_IP6 tsk.ports=$VM_PORTS" \
+		-netdev tap,id=n0,ifname=tapvm,script=no,downscript=no \
+		-device virtio-net-pci,netdev=n0,mac=$VM_MAC \
+		-serial "file:$OUT/console.log" -chardev "pipe,id=ctl,path=$OUT/ctl" -serial chardev:ctl \
+		>"$OUT/qemu.log" 2>&1 &
+	QEMU_PID=$!
+	exec 7<>"$OUT/ctl.in" 8<>"$OUT/ctl.out"
+	local line t0=$SECONDS
+	while :; do
+		if ! kill -0 "$QEMU_PID" 2>/dev/null; then
+			die "QEMU exited during boot: $(cat "$OUT/qemu.log") $(tail -30 "$OUT/console.log")"
+		fi
+		if read -r -t 5 -u 8 line; then
+			[ "${line%$'\r'}" = READY ] && break
+		fi
+		((SECONDS - t0 < 180)) || die "guest did not come up within 180 s: $(tail -30 "$OUT/console.log")"
+	done
+	BOOT_SECONDS=$((SECONDS - t0))
+}
+
+# guest CMD...: run a shell command in the VM; its output goes to stdout; returns its exit status
+guest() {
+	local id line rc
+	id=$BASHPID.$RANDOM$RANDOM
+	printf '%s %s\n' "$id" "$*" >&7
+	while :; do
+		read -r -t 60 -u 8 line || { echo "guest: no answer to '$*'" >&2; return 124; }
+		line=${line%$'\r'}
+		if [[ $line == "END $id "* ]]; then
+			rc=${line##* }
+			return "$rc"
+		fi
+		printf '%s\n' "$line"
+	done
+}
+
+stop_vm() {
+	if [ -n "${QEMU_PID:-}" ] && kill -0 "$QEMU_PID" 2>/dev/null; then
+		printf '%s %s\n' 999999 'poweroff -f' >&7 2>/dev/null || true
+		sleep 1
+		kill "$QEMU_PID" 2>/dev/null || true
+		wait "$QEMU_PID" 2>/dev/null || true
+	fi
+	QEMU_PID=
+}
