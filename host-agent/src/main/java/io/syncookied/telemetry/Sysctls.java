@@ -12,7 +12,7 @@ public record Sysctls(int tcpSyncookies, int tcpTimestamps, int tcpSack, int tcp
 	public static final Sysctls NONE = new Sysctls(ABSENT, ABSENT, ABSENT, ABSENT, ABSENT, ABSENT, ABSENT, ABSENT);
 
 	/** Wire ids, in record order starting at 1. */
-	int[] toArray() {
+	public int[] toArray() {
 		return new int[] { this.tcpSyncookies, this.tcpTimestamps, this.tcpSack, this.tcpWindowScaling, this.tcpEcn,
 				this.tcpMaxSynBacklog, this.somaxconn, this.overflowHook };
 	}

@@ -16,7 +16,7 @@ public record TcpCounters(long syncookiesSent, long syncookiesRecv, long syncook
 	static final int COUNT = 11;
 
 	/** Wire ids, in record order starting at 1. */
-	long[] toArray() {
+	public long[] toArray() {
 		return new long[] { this.syncookiesSent, this.syncookiesRecv, this.syncookiesFailed, this.listenOverflows,
 				this.listenDrops, this.tcpReqQFullDoCookies, this.tcpReqQFullDrop, this.passiveOpens, this.inSegs,
 				this.attemptFails, this.inErrs };

@@ -1,0 +1,78 @@
+package io.syncookied.agent;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.util.concurrent.CountDownLatch;
+
+import io.syncookied.telemetry.KeyFiles;
+import io.syncookied.telemetry.PresharedKey;
+import io.syncookied.telemetry.Protocol;
+
+/** Entry point of {@code syncookied-agent}: exit 0 on a clean stop, 2 on a configuration error. */
+public final class AgentMain {
+
+	private AgentMain() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+			// one line per record: journald adds its own time stamp
+			System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s %5$s%6$s%n");
+		}
+		if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+			System.out.println(AgentConfigLoader.USAGE);
+			return;
+		}
+		HostAgent agent;
+		try {
+			AgentConfig config = AgentConfigLoader.load(args);
+			agent = create(config);
+		}
+		catch (IllegalArgumentException | IOException ex) {
+			System.err.println("syncookied-agent: " + ex.getMessage());
+			System.err.println(AgentConfigLoader.USAGE);
+			System.exit(2);
+			return;
+		}
+		CountDownLatch stopped = new CountDownLatch(1);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			agent.close();
+			stopped.countDown();
+		}, "syncookied-agent-shutdown"));
+		agent.start();
+		stopped.await();
+	}
+
+	/** Loads the keys (checking their files' permissions) and builds the agent. */
+	public static HostAgent create(AgentConfig config) throws IOException {
+		PresharedKey send = new PresharedKey((int) config.keyId(), "control-plane", config.algorithm(),
+				KeyFiles.load(config.keyFile()));
+		PresharedKey previous = null;
+		if (config.previousKeyId() != null && config.previousKeyFile() != null) {
+			previous = new PresharedKey((int) config.previousKeyId().longValue(), "control-plane", config.algorithm(),
+					KeyFiles.load(config.previousKeyFile()));
+		}
+		return new HostAgent(config, send, previous, hostname(config));
+	}
+
+	private static String hostname(AgentConfig config) {
+		String name = config.hostname();
+		if (name == null) {
+			try {
+				name = Files.readString(config.procRoot().resolve("sys/kernel/hostname")).trim();
+			}
+			catch (IOException | RuntimeException ex) {
+				try {
+					name = InetAddress.getLocalHost().getHostName();
+				}
+				catch (IOException ex2) {
+					name = "unknown";
+				}
+			}
+		}
+		byte[] utf8 = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		return (utf8.length <= Protocol.MAX_HOSTNAME) ? name : name.substring(0, Protocol.MAX_HOSTNAME / 4);
+	}
+
+}

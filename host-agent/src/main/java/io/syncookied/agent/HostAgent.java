@@ -1,0 +1,356 @@
+package io.syncookied.agent;
+
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.syncookied.telemetry.AgentReport;
+import io.syncookied.telemetry.ClockSample;
+import io.syncookied.telemetry.DatagramOpener;
+import io.syncookied.telemetry.DatagramSealer;
+import io.syncookied.telemetry.KeyRing;
+import io.syncookied.telemetry.MalformedDatagramException;
+import io.syncookied.telemetry.MessageType;
+import io.syncookied.telemetry.OpenResult;
+import io.syncookied.telemetry.PresharedKey;
+import io.syncookied.telemetry.Protocol;
+import io.syncookied.telemetry.RateLimitedLog;
+import io.syncookied.telemetry.ReportTrigger;
+import io.syncookied.telemetry.SecretsDigest;
+import io.syncookied.telemetry.SequenceSource;
+import io.syncookied.telemetry.TcpSecrets;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The agent: a collector thread reads the host every interval (and polls /proc/tcp_secrets faster to send at once
+ * on a secrets or clock change), seals a REPORT and hands it to a Netty UDP channel, whose event loop only does I/O
+ * and opens incoming RESEND_REQUESTs. Nothing waits on the network: an unreachable control plane costs a
+ * rate-limited log line, and a full socket buffer drops the report rather than queueing it.
+ */
+public final class HostAgent implements AutoCloseable {
+
+	private static final System.Logger LOG = System.getLogger(HostAgent.class.getName());
+
+	/** A burst of valid resend requests is served at most this often. */
+	private static final long MIN_RESEND_GAP_NANOS = Duration.ofMillis(200).toNanos();
+
+	/** A change of (wall clock - host TCP clock) beyond this is a clock change worth an immediate report. */
+	static final long CLOCK_STEP_TOLERANCE_MS = 50;
+
+	private final AgentConfig config;
+
+	private final PresharedKey sendKey;
+
+	private final ProcReader reader;
+
+	private final String hostname;
+
+	private final DatagramSealer sealer = new DatagramSealer(new SequenceSource(false), System::currentTimeMillis);
+
+	private final DatagramOpener resendOpener;
+
+	private final RateLimitedLog log = new RateLimitedLog(LOG, Duration.ofSeconds(60));
+
+	private final ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor(r -> {
+		Thread t = new Thread(r, "syncookied-agent-collector");
+		t.setDaemon(true);
+		return t;
+	});
+
+	private final @Nullable SyncookiesSetting syncookies;
+
+	private final AtomicLong reportsSent = new AtomicLong();
+
+	private final AtomicLong reportsDropped = new AtomicLong();
+
+	private final AtomicLong resendsServed = new AtomicLong();
+
+	private @Nullable EventLoopGroup group;
+
+	private volatile @Nullable Channel channel;
+
+	private volatile @Nullable InetSocketAddress destination;
+
+	private long lastResolveNanos;
+
+	private volatile long lastResendNanos;
+
+	// collector-thread state
+	private boolean secretsSent;
+
+	private long lastSentDigest;
+
+	private boolean clockKnown;
+
+	private long lastClockOffsetMs;
+
+	private int lastHz;
+
+	public HostAgent(AgentConfig config, PresharedKey sendKey, @Nullable PresharedKey previousKey, String hostname) {
+		this.config = config;
+		this.sendKey = sendKey;
+		this.hostname = hostname;
+		this.reader = new ProcReader(config.procRoot(), config.interfaces(), System::currentTimeMillis);
+		KeyRing accepted = (previousKey != null) ? KeyRing.of(sendKey, previousKey) : KeyRing.of(sendKey);
+		this.resendOpener = new DatagramOpener(MessageType.RESEND_REQUEST, accepted, config.maxClockSkew(),
+				System::currentTimeMillis);
+		this.syncookies = config.setSyncookies()
+				? new SyncookiesSetting(this.reader.sysctlPath("tcp_syncookies")) : null;
+	}
+
+	/** Binds the local socket and starts reporting. @return the local address */
+	public synchronized InetSocketAddress start() throws InterruptedException {
+		if (this.syncookies != null) {
+			this.syncookies.apply();
+		}
+		this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+		Bootstrap b = new Bootstrap().group(this.group)
+			.channel(NioDatagramChannel.class)
+			.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(Protocol.MAX_DATAGRAM + 1))
+			.handler(new ResendRequestHandler());
+		Channel ch = b.bind(this.config.bind().host(), this.config.bind().port()).sync().channel();
+		this.channel = ch;
+		InetSocketAddress local = (InetSocketAddress) ch.localAddress();
+		LOG.log(Level.INFO, "syncookied-agent: reporting " + this.config.procRoot() + " to "
+				+ this.config.controlPlane() + " every " + this.config.interval().toMillis() + " ms from " + local
+				+ " with key " + this.sendKey);
+		long interval = this.config.interval().toMillis();
+		this.collector.execute(() -> safely(ReportTrigger.STARTUP));
+		this.collector.scheduleAtFixedRate(() -> safely(ReportTrigger.INTERVAL), interval, interval,
+				TimeUnit.MILLISECONDS);
+		long poll = this.config.secretsPoll().toMillis();
+		this.collector.scheduleWithFixedDelay(this::pollSafely, poll, poll, TimeUnit.MILLISECONDS);
+		return local;
+	}
+
+	public long reportsSent() {
+		return this.reportsSent.get();
+	}
+
+	public long resendsServed() {
+		return this.resendsServed.get();
+	}
+
+	private void safely(ReportTrigger trigger) {
+		try {
+			report(trigger);
+		}
+		catch (RuntimeException ex) {
+			// a failed pass must not cancel the schedule
+			this.log.log(Level.ERROR, "report", "syncookied-agent: report failed: " + ex);
+		}
+	}
+
+	private void pollSafely() {
+		try {
+			poll();
+		}
+		catch (RuntimeException ex) {
+			this.log.log(Level.ERROR, "poll", "syncookied-agent: secrets poll failed: " + ex);
+		}
+	}
+
+	/** Fast check between reports: a new secrets digest or a clock step sends a report at once. */
+	private void poll() {
+		TcpSecretsFile f;
+		long now = System.currentTimeMillis();
+		try {
+			f = this.reader.readSecrets();
+		}
+		catch (java.io.IOException | RuntimeException ex) {
+			return; // reported (rate-limited) by the next interval report
+		}
+		if (!this.secretsSent || SecretsDigest.of(f.secrets()) != this.lastSentDigest) {
+			report(ReportTrigger.SECRETS_CHANGED);
+		}
+		else if (clockChanged(f, now)) {
+			report(ReportTrigger.CLOCK_CHANGED);
+		}
+	}
+
+	private boolean clockChanged(TcpSecretsFile f, long wallMs) {
+		if (!this.clockKnown) {
+			return false;
+		}
+		return f.hz() != this.lastHz || Math.abs(clockOffset(f, wallMs) - this.lastClockOffsetMs) > CLOCK_STEP_TOLERANCE_MS;
+	}
+
+	/** Wall clock minus the host's TCP clock (or jiffies in ms for the original format). */
+	static long clockOffset(TcpSecretsFile f, long wallMs) {
+		long hostMs = (f.tcpClockMs() >= 0) ? f.tcpClockMs() : f.jiffies() * 1000 / f.hz();
+		return wallMs - hostMs;
+	}
+
+	private void report(ReportTrigger trigger) {
+		HostSnapshot s = this.reader.read();
+		s.errors().forEach((source, message) -> this.log.log(Level.WARNING, "read:" + source,
+				"syncookied-agent: cannot read " + message));
+		TcpSecretsFile f = s.secretsFile();
+		ClockSample clock = null;
+		TcpSecrets secrets = null;
+		long digest = 0;
+		ReportTrigger why = trigger;
+		if (f != null) {
+			clock = new ClockSample(f.jiffies(), f.hz(), f.count(), f.tcpClockMs(), s.sampledAtMs());
+			digest = SecretsDigest.of(f.secrets());
+			boolean changed = !this.secretsSent || digest != this.lastSentDigest;
+			if (changed || trigger == ReportTrigger.STARTUP || trigger == ReportTrigger.RESEND_REQUESTED) {
+				secrets = f.secrets();
+				if (changed && trigger != ReportTrigger.STARTUP && trigger != ReportTrigger.RESEND_REQUESTED) {
+					why = ReportTrigger.SECRETS_CHANGED;
+				}
+			}
+		}
+		AgentReport report = new AgentReport(this.hostname, why, clock, secrets, digest, f != null, s.sysctls(),
+				s.counters(), s.interfaces(), s.readErrors());
+		if (send(report) && f != null) {
+			if (secrets != null) {
+				this.secretsSent = true;
+				this.lastSentDigest = digest;
+			}
+			this.clockKnown = true;
+			this.lastClockOffsetMs = clockOffset(f, s.sampledAtMs());
+			this.lastHz = f.hz();
+		}
+	}
+
+	private boolean send(AgentReport report) {
+		Channel ch = this.channel;
+		InetSocketAddress dest = resolveDestination();
+		if (ch == null || dest == null) {
+			return false;
+		}
+		if (!ch.isWritable()) {
+			this.reportsDropped.incrementAndGet();
+			this.log.log(Level.WARNING, "unwritable", "syncookied-agent: socket buffer full, dropping a report");
+			return false;
+		}
+		ByteBuffer plain = ByteBuffer.allocate(Protocol.MAX_PLAINTEXT);
+		try {
+			io.syncookied.telemetry.ReportCodec.encode(report, plain);
+		}
+		catch (MalformedDatagramException ex) {
+			this.log.log(Level.ERROR, "encode", "syncookied-agent: cannot encode a report: " + ex.getMessage());
+			return false;
+		}
+		byte[] datagram = this.sealer.seal(this.sendKey, MessageType.REPORT, plain.array(), 0, plain.position());
+		ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), dest)).addListener(future -> {
+			if (future.isSuccess()) {
+				this.reportsSent.incrementAndGet();
+			}
+			else {
+				this.log.log(Level.WARNING, "send", "syncookied-agent: sending to " + dest + " failed: "
+						+ future.cause() + " (control plane down or unreachable; will keep trying)");
+			}
+		});
+		return true;
+	}
+
+	/** Resolves the control plane's name on the collector thread, again every minute (DNS may move it). */
+	private @Nullable InetSocketAddress resolveDestination() {
+		long now = System.nanoTime();
+		InetSocketAddress current = this.destination;
+		if (current != null && now - this.lastResolveNanos < TimeUnit.MINUTES.toNanos(1)) {
+			return current;
+		}
+		this.lastResolveNanos = now;
+		InetSocketAddress fresh = new InetSocketAddress(this.config.controlPlane().host(),
+				this.config.controlPlane().port());
+		if (fresh.isUnresolved()) {
+			this.log.log(Level.WARNING, "resolve", "syncookied-agent: cannot resolve control plane "
+					+ this.config.controlPlane() + "; keeping " + current);
+			return current;
+		}
+		this.destination = fresh;
+		return fresh;
+	}
+
+	/** Runs on the event loop: opens RESEND_REQUESTs and hands the work to the collector thread. */
+	private final class ResendRequestHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+
+		private final byte[] datagram = new byte[Protocol.MAX_DATAGRAM];
+
+		private final byte[] plaintext = new byte[Protocol.MAX_DATAGRAM];
+
+		@Override
+		protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+			int length = packet.content().readableBytes();
+			OpenResult result;
+			if (length > Protocol.MAX_DATAGRAM) {
+				result = new OpenResult.Rejected(io.syncookied.telemetry.RejectReason.OVERSIZE, "datagram: too long");
+			}
+			else {
+				packet.content().getBytes(packet.content().readerIndex(), this.datagram, 0, length);
+				result = HostAgent.this.resendOpener.open(this.datagram, length, this.plaintext);
+			}
+			if (result instanceof OpenResult.Rejected rejected) {
+				HostAgent.this.log.log(Level.WARNING, "resend:" + rejected.reason(), "syncookied-agent: ignored datagram from "
+						+ packet.sender() + ": " + rejected.reason().tag() + " (" + rejected.detail() + ")");
+				return;
+			}
+			long now = System.nanoTime();
+			if (now - HostAgent.this.lastResendNanos < MIN_RESEND_GAP_NANOS) {
+				return;
+			}
+			HostAgent.this.lastResendNanos = now;
+			try {
+				HostAgent.this.collector.execute(() -> {
+					safely(ReportTrigger.RESEND_REQUESTED);
+					HostAgent.this.resendsServed.incrementAndGet();
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				// shutting down
+			}
+		}
+
+		@Override
+		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+			HostAgent.this.log.log(Level.WARNING, "channel", "syncookied-agent: channel error " + cause);
+		}
+
+	}
+
+	/** Stops reporting, restores tcp_syncookies, closes the socket. */
+	@Override
+	public synchronized void close() {
+		this.collector.shutdownNow();
+		try {
+			this.collector.awaitTermination(2, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (this.syncookies != null) {
+			this.syncookies.restore();
+		}
+		Channel ch = this.channel;
+		if (ch != null) {
+			ch.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+			this.channel = null;
+		}
+		if (this.group != null) {
+			this.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+			this.group = null;
+		}
+	}
+
+}

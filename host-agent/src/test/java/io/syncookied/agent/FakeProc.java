@@ -1,0 +1,71 @@
+package io.syncookied.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/** A fake /proc tree in a temp dir, copied from test resources (netstat/snmp/dev are from a real 6.18 kernel). */
+final class FakeProc {
+
+	static final List<String> FILES = List.of("tcp_secrets", "net/netstat", "net/snmp", "net/dev",
+			"sys/net/ipv4/tcp_syncookies", "sys/net/ipv4/tcp_timestamps", "sys/net/ipv4/tcp_sack",
+			"sys/net/ipv4/tcp_window_scaling", "sys/net/ipv4/tcp_ecn", "sys/net/ipv4/tcp_max_syn_backlog",
+			"sys/net/core/somaxconn", "sys/kernel/hostname");
+
+	final Path root;
+
+	private FakeProc(Path root) {
+		this.root = root;
+	}
+
+	static FakeProc create(Path dir) throws IOException {
+		for (String f : FILES) {
+			Path target = dir.resolve(f);
+			Files.createDirectories(target.getParent());
+			try (InputStream in = FakeProc.class.getResourceAsStream("/fakeproc/" + f)) {
+				if (in == null) {
+					throw new IOException("test resource fakeproc/" + f + " missing");
+				}
+				Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+			}
+		}
+		return new FakeProc(dir);
+	}
+
+	String read(String file) throws IOException {
+		return Files.readString(this.root.resolve(file));
+	}
+
+	/** Replaces the file atomically, as the kernel's files never show a half-written state. */
+	void write(String file, String content) throws IOException {
+		Path tmp = this.root.resolve(file + ".tmp");
+		Files.writeString(tmp, content, StandardCharsets.US_ASCII);
+		Files.move(tmp, this.root.resolve(file), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+	}
+
+	/** Sets {@code prefix.name} in a netstat/snmp style file. */
+	void setCounter(String file, String prefix, String name, long value) throws IOException {
+		String[] lines = read(file).split("\n");
+		for (int i = 0; i + 1 < lines.length; i += 2) {
+			String[] names = lines[i].trim().split("\\s+");
+			if (!names[0].equals(prefix + ":")) {
+				continue;
+			}
+			String[] values = lines[i + 1].trim().split("\\s+");
+			for (int j = 1; j < names.length; j++) {
+				if (names[j].equals(name)) {
+					values[j] = Long.toString(value);
+					lines[i + 1] = String.join(" ", values);
+					write(file, String.join("\n", lines) + "\n");
+					return;
+				}
+			}
+		}
+		throw new IllegalArgumentException(prefix + "." + name + " not in " + file);
+	}
+
+}
