@@ -25,6 +25,7 @@
 #define TX_BLOCK_SIZE (1u << 16)
 #define TX_BLOCK_NR 16u
 #define TX_FRAME_SIZE 2048u
+#define SCRATCH_SIZE 256u
 
 struct afp_port {
 	int rx_fd, tx_fd;
@@ -35,7 +36,10 @@ struct afp_port {
 	struct tpacket3_hdr *next;             /* next frame in cur */
 	uint32_t left;                         /* frames of cur not handed out yet */
 	unsigned tx_frame, tx_frame_nr;
+	unsigned bursts;                       /* rx_burst calls, to read the kernel's drop counter now and then */
 	struct dp_pkt pkts[DP_BURST];
+	/* small frames sit packed in the ring with no tail room for a reply: they are copied here first */
+	uint8_t scratch[DP_BURST][SCRATCH_SIZE] __attribute__((aligned(64)));
 };
 
 static int fail(struct dp_port *p, const char *what)
@@ -181,7 +185,8 @@ static bool block_ready(struct tpacket_block_desc *bd)
 }
 
 /* Fills pkt from one ring frame; false when the frame must not reach the core. */
-static bool frame_to_pkt(struct dp_port *p, struct afp_port *a, struct tpacket3_hdr *h, struct dp_pkt *pkt)
+static bool frame_to_pkt(struct dp_port *p, struct afp_port *a, struct tpacket3_hdr *h, struct dp_pkt *pkt,
+			 uint8_t *scratch)
 {
 	const struct sockaddr_ll *sll = (const void *)((uint8_t *)h + TPACKET_ALIGN(sizeof(*h)));
 	uint8_t *block_end = (uint8_t *)a->cur + RX_BLOCK_SIZE;
@@ -217,6 +222,11 @@ static bool frame_to_pkt(struct dp_port *p, struct afp_port *a, struct tpacket3_
 		pkt->len += 4;
 		pkt->cap += 4;
 	}
+	if (pkt->cap < DP_REPLY_MAX_LEN && pkt->len <= SCRATCH_SIZE) {
+		memcpy(scratch, pkt->data, pkt->len);
+		pkt->data = scratch;
+		pkt->cap = SCRATCH_SIZE;
+	}
 	if (h->tp_status & TP_STATUS_CSUMNOTREADY) {
 		dp_pkt_mark_csum_partial(pkt);
 		p->stats.rx_csum_partial++;
@@ -224,10 +234,23 @@ static bool frame_to_pkt(struct dp_port *p, struct afp_port *a, struct tpacket3_
 	return true;
 }
 
+/* Ring overruns: the kernel counts frames it had no room for (reading the counter resets it). */
+static void read_kernel_drops(struct dp_port *p, struct afp_port *a)
+{
+	struct tpacket_stats_v3 st;
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(a->rx_fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+		p->stats.kernel_drops += st.tp_drops;
+}
+
 static unsigned afp_rx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n)
 {
 	struct afp_port *a = p->priv;
 	unsigned i = 0;
+
+	if ((++a->bursts & 1023) == 0)
+		read_kernel_drops(p, a);
 
 	if (a->cur && !a->left) {
 		/* every frame of this block was handed out in earlier bursts, which are done: give it back */
@@ -242,8 +265,10 @@ static unsigned afp_rx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n
 			struct pollfd pfd = { .fd = a->rx_fd, .events = POLLIN };
 
 			/* idle: sleep in the kernel (not per packet) so a stop request is noticed within RX_POLL_MS */
-			if (poll(&pfd, 1, RX_POLL_MS) <= 0 || !block_ready(bd))
+			if (poll(&pfd, 1, RX_POLL_MS) <= 0 || !block_ready(bd)) {
+				read_kernel_drops(p, a);
 				return 0;
+			}
 		}
 		a->cur = bd;
 		a->left = bd->hdr.bh1.num_pkts;
@@ -256,7 +281,7 @@ static unsigned afp_rx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n
 		a->left--;
 		a->next = (struct tpacket3_hdr *)((uint8_t *)h + h->tp_next_offset);
 		p->stats.rx_packets++;
-		if (frame_to_pkt(p, a, h, pkt))
+		if (frame_to_pkt(p, a, h, pkt, a->scratch[i]))
 			pkts[i++] = pkt;
 	}
 	return i;

@@ -13,7 +13,28 @@
 #include "engine/secrets_dir.h"
 #include "syncookied/dataplane.h"
 
-static volatile sig_atomic_t stop_requested, reload_requested;
+static volatile sig_atomic_t stop_requested, reload_requested, dump_requested;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	dump_requested = 1;
+}
+
+/* SIGUSR1: every counter's total on one line, for operators and the netns tests. */
+static void dump_counters(struct dp_dataplane *dp)
+{
+	struct dp_dataplane_stats st;
+	struct dp_dataplane_health h;
+
+	dp_dataplane_stats(dp, &st);
+	dp_dataplane_health(dp, &h);
+	fprintf(stderr, "counters:");
+	for (unsigned i = 0; i < st.n; i++)
+		fprintf(stderr, " %s=%llu", dp_dataplane_stat_name(i), (unsigned long long)st.v[i]);
+	fprintf(stderr, " hosts=%u hosts_with_secrets=%u generation=%llu workers_alive=%u\n", h.hosts,
+		h.hosts_with_secrets, (unsigned long long)h.generation, h.workers_alive);
+}
 
 static void on_stop(int sig)
 {
@@ -210,6 +231,7 @@ int dp_cli_run(int argc, char **argv)
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
 	signal(SIGHUP, on_hup);
+	signal(SIGUSR1, on_usr1);
 	if ((rc = dp_dataplane_start(dp))) {
 		fprintf(stderr, "syncookied-dp run: start: %s\n", dp_dataplane_last_error(dp));
 		rc = 1;
@@ -234,6 +256,10 @@ int dp_cli_run(int argc, char **argv)
 			if (sd)
 				dp_secrets_dir_scan(sd, dp, true, stderr);
 		}
+		if (dump_requested) {
+			dump_requested = 0;
+			dump_counters(dp);
+		}
 		now = dp_now_ns();
 		if (sd && now - last_scan >= 1000000000ull) {
 			dp_secrets_dir_scan(sd, dp, false, stderr);
@@ -246,7 +272,7 @@ int dp_cli_run(int argc, char **argv)
 	}
 	fprintf(stderr, "stopping: draining in-flight bursts\n");
 	dp_dataplane_stop(dp);
-	stats_line(dp, &prev, 1);
+	dump_counters(dp);
 	rc = 0;
 out_destroy:
 	dp_control_close(ctl);

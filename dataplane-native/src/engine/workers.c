@@ -16,6 +16,7 @@ static void publish_port_stats(struct dp_wk *k)
 		.rx_csum_partial = k->rx.stats.rx_csum_partial,
 		.tx_packets = k->rx.stats.tx_packets + (k->has_tx ? k->tx.stats.tx_packets : 0),
 		.tx_failed = k->rx.stats.tx_failed + (k->has_tx ? k->tx.stats.tx_failed : 0),
+		.kernel_drops = k->rx.stats.kernel_drops,
 	};
 	/* single writer: relaxed stores are tear-free for the control thread's relaxed loads */
 	__atomic_store_n(&k->pub.rx_frames, now.rx_frames, __ATOMIC_RELAXED);
@@ -23,6 +24,7 @@ static void publish_port_stats(struct dp_wk *k)
 	__atomic_store_n(&k->pub.rx_csum_partial, now.rx_csum_partial, __ATOMIC_RELAXED);
 	__atomic_store_n(&k->pub.tx_packets, now.tx_packets, __ATOMIC_RELAXED);
 	__atomic_store_n(&k->pub.tx_failed, now.tx_failed, __ATOMIC_RELAXED);
+	__atomic_store_n(&k->pub.kernel_drops, now.kernel_drops, __ATOMIC_RELAXED);
 }
 
 static void *worker_main(void *arg)
@@ -45,8 +47,10 @@ static void *worker_main(void *arg)
 		/* rx_burst may sleep when idle: stay offline so config publishing never waits on us */
 		dp_worker_offline(k->w);
 		n = k->rx.ops->rx_burst(&k->rx, pkts, DP_BURST);
-		if (!n)
+		if (!n) {
+			publish_port_stats(k);
 			continue;
+		}
 		dp_worker_burst(k->w, pkts, act, n, dp_now_ns());
 		nr = nf = 0;
 		for (i = 0; i < n; i++) {
@@ -131,6 +135,7 @@ static void close_worker(struct dp_dataplane *dp, struct dp_wk *k)
 	r->rx_csum_partial += k->pub.rx_csum_partial;
 	r->tx_packets += k->pub.tx_packets;
 	r->tx_failed += k->pub.tx_failed;
+	r->kernel_drops += k->pub.kernel_drops;
 	memset(&k->pub, 0, sizeof(k->pub));
 	if (k->has_tx)
 		k->tx.ops->close(&k->tx);
