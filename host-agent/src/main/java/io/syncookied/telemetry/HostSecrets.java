@@ -2,12 +2,14 @@ package io.syncookied.telemetry;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
-
-import org.jspecify.annotations.Nullable;
-
 /** A host's cookie secrets: sent at agent start, when they change, and when the receiver asks. */
 public record HostSecrets(String host, int keyId, InetSocketAddress source, long sequence, Instant sentAt,
-		Instant receivedAt, @Nullable ClockSample clock, TcpSecrets secrets) implements TelemetryEvent {
+		Instant receivedAt, ClockSample clock, TcpSecrets secrets, Sysctls sysctls) implements TelemetryEvent {
+
+	/** The secrets as /proc/tcp_secrets text (clock as sampled by the agent), for the dataplane's parser. */
+	public String toProcTcpSecretsText() {
+		return TcpSecretsText.render(this.secrets, this.clock, this.sysctls);
+	}
 
 	@Override
 	public String toString() {

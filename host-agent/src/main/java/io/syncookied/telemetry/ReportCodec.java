@@ -196,6 +196,9 @@ public final class ReportCodec {
 			throw new MalformedDatagramException((hostname == null) ? "hostname: element missing"
 					: "status: element missing");
 		}
+		if (secrets != null && clock == null) {
+			throw new MalformedDatagramException("secrets: element sent without a clock element");
+		}
 		try {
 			return new Decoded(new AgentReport(hostname, trigger, clock, secrets, secretsDigest, hasDigest, sysctls,
 					counters, interfaces, readErrors), receivedDigest);
@@ -237,8 +240,9 @@ public final class ReportCodec {
 		if ((flags & ~(SECRETS_FLAG_IPV6 | SECRETS_FLAG_TS_OFFSET)) != 0 || reserved != 0) {
 			throw new MalformedDatagramException("secrets.flags: unknown bits 0x" + Integer.toHexString(flags));
 		}
-		if (format != 1 && format != 2) {
-			throw new MalformedDatagramException("secrets.format: " + format + " (expected 1 or 2)");
+		if (format == 0) {
+			// 1 = original 3-line file, 2 = extended; higher values are newer module formats, still valid
+			throw new MalformedDatagramException("secrets.format: 0 (expected 1 or more)");
 		}
 		if (rule == null) {
 			throw new MalformedDatagramException("secrets.ts_offset_rule: unknown code");

@@ -145,11 +145,12 @@ final class TelemetryHandler extends SimpleChannelInboundHandler<DatagramPacket>
 		state.keyId = header.keyId();
 		state.source = sender;
 		TcpSecrets secrets = report.secrets();
-		if (secrets != null) {
+		ClockSample clock = report.clock();
+		if (secrets != null && clock != null) {
 			state.secretsDigest = SecretsDigest.of(secrets);
 			state.hasSecrets = true;
-			emit(new HostSecrets(host, header.keyId(), sender, header.sequence(), sentAt, receivedAt, report.clock(),
-					secrets));
+			emit(new HostSecrets(host, header.keyId(), sender, header.sequence(), sentAt, receivedAt, clock,
+					secrets, report.sysctls()));
 		}
 		emit(new HostTelemetry(host, header.keyId(), sender, header.sequence(), sentAt, receivedAt,
 				report.hostname(), report.trigger(), report.clock(), report.sysctls(), report.counters(),
