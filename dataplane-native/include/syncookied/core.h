@@ -228,8 +228,9 @@ void dp_worker_burst(struct dp_worker *w, struct dp_pkt **pkts, uint8_t *actions
 /* The reason (enum dp_counter: DP_C_SYN, DP_C_FORWARDED, DP_C_SYN_REFRESH or a DP_C_DROP_*) of the last
  * packet's verdict, for tests and debugging. */
 enum dp_counter dp_worker_last_reason(const struct dp_worker *w);
-/* A worker about to block (poll, sleep) goes offline so that publishing never waits for it; it comes back
- * online before its next burst. dp_worker_burst() itself is fine to call while offline (it goes online). */
+/* A worker is "online" (may hold a config) only inside dp_worker_burst(); between bursts it holds nothing and
+ * never delays reclamation, so idle workers need no care. These two remain for callers that read the config
+ * outside bursts (none today): online before, offline after. */
 void dp_worker_offline(struct dp_worker *w);
 void dp_worker_online(struct dp_worker *w);
 /* This worker's counters (relaxed loads). */

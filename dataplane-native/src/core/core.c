@@ -265,8 +265,9 @@ void dp_worker_burst(struct dp_worker *w, struct dp_pkt **pkts, uint8_t *actions
 			atomic_store_explicit(&w->stats[c], atomic_load_explicit(&w->stats[c], memory_order_relaxed) +
 							       cnt[c], memory_order_relaxed);
 	atomic_store_explicit(&w->flows_gauge, w->ft.count, memory_order_relaxed);
-	/* Nothing of cfg is held past this point. */
-	quiescent(w);
+	/* Nothing of cfg is held past this point: between bursts a worker is offline, so an idle worker (blocked in
+	 * poll, or simply not called) never holds up reclamation. Release orders every read of cfg before it. */
+	atomic_store_explicit(&w->qs, 0, memory_order_release);
 }
 
 enum dp_counter dp_worker_last_reason(const struct dp_worker *w)

@@ -1,0 +1,354 @@
+/* test_core_flows.c: flow life (cookie ACK, data, FIN/RST, expiry, sweep, table full), filter order and the
+ * BPF interpreter against libpcap's, and config swaps under a running worker (never a torn or zeroed secret). */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "cookie.h"
+#include "pkt_util.h"
+
+#define NOW 1000000000000ULL
+#define SEC 1000000000ULL
+
+static struct dp_core *core;
+static struct dp_worker *w;
+
+static void host(struct dp_config *cfg, const char *ip, uint64_t key_seed, struct dp_filter *f)
+{
+	struct dp_host_cfg h;
+
+	dp_host_cfg_init(&h);
+	h.ip.family = 4;
+	t_addr4(h.ip.a, ip);
+	memcpy(h.mac, T_HOST_MAC, 6);
+	h.flags = DP_HOST_SECRETS_VALID;
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++)
+			h.cur.v4[i][j] = key_seed * (uint64_t)(1 + i * 2 + j);
+	h.clock.hz = 250;
+	h.clock.count = 1000;
+	h.clock.jiffies = 1000ULL * 15000 + 30 * 250;
+	h.clock.tcp_clock_ms = 50000000;
+	h.clock.local_ns = NOW;
+	h.filter = f;
+	CC_CHECK(dp_config_set_host(cfg, &h) == 0, "host %s", ip);
+}
+
+static void publish(uint64_t key_seed, struct dp_filter *f)
+{
+	struct dp_config *cfg = dp_config_new(&T_OUR_MAC, 1);
+
+	host(cfg, "10.99.0.2", key_seed, f);
+	CC_CHECK(dp_core_publish(core, cfg) == 0, "publish");
+}
+
+static enum dp_action run(uint8_t *buf, unsigned *len, uint64_t now)
+{
+	struct dp_pkt p = { .data = buf, .len = *len, .cap = 256 };
+	struct dp_pkt *pp = &p;
+	uint8_t act;
+
+	dp_worker_burst(w, &pp, &act, 1, now);
+	*len = p.len;
+	return (enum dp_action)act;
+}
+
+static struct tframe seg(uint16_t sport, uint16_t dport, uint8_t flags)
+{
+	struct tframe t = { 0 };
+
+	t_addr4(t.saddr, "198.51.100.7");
+	t_addr4(t.daddr, "10.99.0.2");
+	t.sport = sport;
+	t.dport = dport;
+	t.seq = 7000;
+	t.flags = flags;
+	return t;
+}
+
+/* SYN then the cookie ACK (with flags, e.g. ACK|FIN); returns the ACK's verdict. */
+static enum dp_action handshake(uint16_t sport, uint8_t ack_flags, unsigned payload, uint64_t now, uint32_t *isn)
+{
+	uint8_t buf[256];
+	struct tframe t = seg(sport, 80, 0x02);
+	unsigned len = t_build(buf, &t);
+
+	CC_CHECK(run(buf, &len, now) == DP_ACT_REPLY, "SYN from port %u", sport);
+	*isn = dp_be32_t(buf + 14 + 20 + 4);
+	t.seq = 7001;
+	t.ack = *isn + 1;
+	t.flags = ack_flags;
+	t.payload = payload;
+	len = t_build(buf, &t);
+	return run(buf, &len, now);
+}
+
+static enum dp_action data(uint16_t sport, uint8_t flags, uint32_t isn, uint64_t now)
+{
+	uint8_t buf[256];
+	struct tframe t = seg(sport, 80, flags);
+	unsigned len;
+
+	t.seq = 7001 + 5000; /* far past the handshake: its ACK no longer carries a valid cookie */
+	t.ack = isn + 1 + 300;
+	t.payload = 50;
+	len = t_build(buf, &t);
+	return run(buf, &len, now);
+}
+
+static void test_flow_life(void)
+{
+	struct dp_stats s0, s;
+	uint32_t isn;
+
+	publish(0x1234567890abcdefULL, NULL);
+	dp_worker_stats(w, &s0);
+	CC_CHECK(handshake(1001, 0x10, 0, NOW, &isn) == DP_ACT_FORWARD, "cookie ACK forwarded");
+	CC_CHECK(data(1001, 0x18, isn, NOW + 1 * SEC) == DP_ACT_FORWARD, "data of the flow forwarded");
+	CC_CHECK(data(1001, 0x18, isn, NOW + 590 * SEC) == DP_ACT_FORWARD, "idle 589 s: still there");
+	CC_CHECK(data(1001, 0x18, isn, NOW + 1189 * SEC) == DP_ACT_FORWARD, "idle 599 s after the last packet");
+	CC_CHECK(data(1001, 0x18, isn, NOW + 1789 * SEC) == DP_ACT_DROP &&
+			 dp_worker_last_reason(w) == DP_C_DROP_BAD_COOKIE,
+		 "idle 600 s: expired, its data no longer passes");
+	dp_worker_stats(w, &s);
+	CC_CHECK(s.c[DP_C_FLOW_NEW] - s0.c[DP_C_FLOW_NEW] == 1, "one flow created");
+	CC_CHECK(s.c[DP_C_FLOW_EXPIRED] - s0.c[DP_C_FLOW_EXPIRED] == 1, "one flow expired");
+
+	/* ACK with data and a valid cookie (the client's first data segment carries the handshake ACK). */
+	CC_CHECK(handshake(1002, 0x18, 100, NOW + 2000 * SEC, &isn) == DP_ACT_FORWARD, "ACK+data with cookie");
+	/* FIN of a known flow: Closing, expires after 120 s. */
+	CC_CHECK(data(1002, 0x11, isn, NOW + 2001 * SEC) == DP_ACT_FORWARD, "FIN forwarded");
+	CC_CHECK(data(1002, 0x10, isn, NOW + 2120 * SEC) == DP_ACT_FORWARD, "closing, 119 s after the FIN");
+	CC_CHECK(data(1002, 0x10, isn, NOW + 2241 * SEC) == DP_ACT_DROP, "closing flow expired after 120 s");
+	/* FIN+ACK with a valid cookie on an unknown flow: the kernel accepts it, so do we (Closing). */
+	CC_CHECK(handshake(1003, 0x11, 0, NOW + 3000 * SEC, &isn) == DP_ACT_FORWARD, "FIN+ACK with cookie");
+	CC_CHECK(data(1003, 0x10, isn, NOW + 3119 * SEC) == DP_ACT_FORWARD, "its flow is Closing");
+	CC_CHECK(data(1003, 0x10, isn, NOW + 3240 * SEC) == DP_ACT_DROP, "and expires after 120 s");
+	/* RST of a known flow is forwarded and closes it. */
+	CC_CHECK(handshake(1004, 0x10, 0, NOW + 4000 * SEC, &isn) == DP_ACT_FORWARD, "flow 1004");
+	CC_CHECK(data(1004, 0x04, isn, NOW + 4001 * SEC) == DP_ACT_FORWARD, "RST of a known flow forwarded");
+	CC_CHECK(data(1004, 0x04, isn, NOW + 4200 * SEC) == DP_ACT_DROP, "and it is gone 120 s later");
+	/* The sweep removes idle flows without traffic for them. */
+	CC_CHECK(handshake(1005, 0x10, 0, NOW + 5000 * SEC, &isn) == DP_ACT_FORWARD, "flow 1005");
+	for (int i = 0; i < 64; i++) { /* 64 bursts x 32 slots covers the 1024-slot table twice */
+		uint8_t buf[64] = { 0 };
+		unsigned len = 60;
+		run(buf, &len, NOW + 6000 * SEC);
+	}
+	dp_worker_stats(w, &s);
+	CC_CHECK(s.flows == 0, "sweep emptied the table (%llu left)", (unsigned long long)s.flows);
+}
+
+static void test_table_full(void)
+{
+	struct dp_worker *saved = w;
+	struct dp_stats s;
+	uint32_t isn;
+	int i, ok = 1;
+
+	w = dp_worker_new(core, &(struct dp_worker_params){ .flow_slots = 16 });
+	for (i = 0; i < 12; i++)
+		ok &= handshake((uint16_t)(2000 + i), 0x10, 0, NOW, &isn) == DP_ACT_FORWARD;
+	CC_CHECK(ok, "12 flows fit in 16 slots");
+	CC_CHECK(handshake(2100, 0x10, 0, NOW, &isn) == DP_ACT_FORWARD, "13th valid ACK still forwarded");
+	dp_worker_stats(w, &s);
+	CC_CHECK(s.c[DP_C_FLOW_TABLE_FULL] == 1 && s.flows == 12, "table full counted (%llu, flows %llu)",
+		 (unsigned long long)s.c[DP_C_FLOW_TABLE_FULL], (unsigned long long)s.flows);
+	for (i = 0; i < 12; i++)
+		ok &= data((uint16_t)(2000 + i), 0x18, 0, NOW + SEC) == DP_ACT_FORWARD;
+	CC_CHECK(ok, "all 12 flows found (probe chains across the wrap)");
+	dp_worker_free(w);
+	w = saved;
+}
+
+static enum dp_action syn_to(uint16_t dport, int udp)
+{
+	uint8_t buf[256];
+	struct tframe t = seg(3000, dport, 0x02);
+	unsigned len;
+
+	if (udp)
+		t.proto = 17, t.payload = 10;
+	len = t_build(buf, &t);
+	return run(buf, &len, NOW);
+}
+
+static void test_filter_order(void)
+{
+	static const struct dp_filter_rule pass_first[] = {
+		{ "tcp and dst port 22", DP_FILTER_PASS },
+		{ "tcp", DP_FILTER_DROP },
+		{ "udp and dst port 53", DP_FILTER_DROP },
+	};
+	static const struct dp_filter_rule drop_first[] = {
+		{ "tcp", DP_FILTER_DROP },
+		{ "tcp and dst port 22", DP_FILTER_PASS },
+	};
+	static const struct dp_filter_rule bad[] = {
+		{ "tcp", DP_FILTER_DROP },
+		{ "tcp and dst prot 22", DP_FILTER_PASS },
+	};
+	struct dp_filter *f;
+	char err[256] = "";
+
+	CC_CHECK(dp_filter_compile(pass_first, 3, DP_FILTER_PASS, &f, err, sizeof(err)) == 0, "compile: %s", err);
+	publish(77, f);
+	dp_filter_put(f);
+	CC_CHECK(syn_to(22, 0) == DP_ACT_REPLY, "port 22: first rule passes");
+	CC_CHECK(syn_to(80, 0) == DP_ACT_DROP && dp_worker_last_reason(w) == DP_C_DROP_FILTERED, "port 80: tcp drop");
+	CC_CHECK(syn_to(53, 1) == DP_ACT_DROP, "udp 53 dropped");
+	CC_CHECK(syn_to(54, 1) == DP_ACT_FORWARD, "udp 54: default pass");
+
+	CC_CHECK(dp_filter_compile(drop_first, 2, DP_FILTER_DROP, &f, err, sizeof(err)) == 0, "compile: %s", err);
+	publish(77, f);
+	dp_filter_put(f);
+	CC_CHECK(syn_to(22, 0) == DP_ACT_DROP, "port 22: the earlier drop rule wins (file order)");
+	CC_CHECK(syn_to(54, 1) == DP_ACT_DROP, "udp: default drop");
+
+	CC_CHECK(dp_filter_compile(bad, 2, DP_FILTER_PASS, &f, err, sizeof(err)) == -EINVAL && f == NULL,
+		 "bad expression refused");
+	CC_CHECK(strstr(err, "rule 2") && strstr(err, "dst prot 22"), "error names the rule: %s", err);
+}
+
+/* Our interpreter must agree with libpcap's bpf_filter() on every packet, malformed ones included. */
+static void test_bpf_vs_libpcap(void)
+{
+	static const char *exprs[] = {
+		"tcp and dst port 53", "udp or icmp", "tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn",
+		"ip6 and tcp dst port 443", "net 198.51.100.0/24 and not port 22", "len > 100 and ip[8] < 64",
+		"ip[6:2] & 0x1fff != 0", "tcp[13] = 2 and src portrange 1000-2000", "icmp6 or (ip6 and udp)",
+		"vlan or ip proto 47",
+	};
+	unsigned long long seed = 0x5eed;
+	pcap_t *pc = pcap_open_dead(DLT_RAW, 65535);
+	unsigned e, i, disagree = 0;
+
+	for (e = 0; e < sizeof(exprs) / sizeof(exprs[0]); e++) {
+		struct dp_filter_rule r = { exprs[e], DP_FILTER_DROP };
+		struct bpf_program bp;
+		struct dp_filter *f;
+		char err[256];
+
+		if (pcap_compile(pc, &bp, exprs[e], 1, PCAP_NETMASK_UNKNOWN) != 0) {
+			/* e.g. "vlan" has no meaning on raw IP in some libpcaps: both sides must refuse it */
+			CC_CHECK(dp_filter_compile(&r, 1, DP_FILTER_PASS, &f, err, sizeof(err)) != 0, "%s", exprs[e]);
+			continue;
+		}
+		CC_CHECK(dp_filter_compile(&r, 1, DP_FILTER_PASS, &f, err, sizeof(err)) == 0, "%s: %s", exprs[e], err);
+		for (i = 0; i < 20000; i++) {
+			uint8_t buf[256];
+			struct tframe t = seg((uint16_t)cc_rand(&seed), (uint16_t)(cc_rand(&seed) % 4 ? 53 : 443), 0);
+			unsigned len, cut, k;
+			int v6 = (int)(cc_rand(&seed) & 1);
+
+			t.v6 = v6;
+			if (v6) {
+				t_addr6(t.saddr, "2001:db8:aa::7");
+				t_addr6(t.daddr, "2001:db8:99::2");
+			}
+			t.proto = (uint8_t)((uint8_t[]){ 6, 17, 1, 58, 47 }[cc_rand(&seed) % 5]);
+			t.flags = (uint8_t)cc_rand(&seed);
+			t.payload = (unsigned)(cc_rand(&seed) % 120);
+			len = t_build(buf, &t) - 14;
+			for (k = (unsigned)(cc_rand(&seed) % 4); k; k--) /* random byte corruption */
+				buf[14 + cc_rand(&seed) % len] = (uint8_t)cc_rand(&seed);
+			cut = (unsigned)(cc_rand(&seed) % 8 ? len : cc_rand(&seed) % (len + 1));
+			bool ours = dp_filter_run(f, buf + 14, cut) == DP_FILTER_DROP;
+			bool theirs = bpf_filter(bp.bf_insns, buf + 14, cut, cut) != 0;
+			if (ours != theirs && disagree++ < 5)
+				CC_CHECK(0, "%s: ours %d libpcap %d on a %u-byte packet", exprs[e], ours, theirs, cut);
+		}
+		pcap_freecode(&bp);
+		dp_filter_put(f);
+	}
+	CC_CHECK(disagree == 0, "interpreter disagreements: %u", disagree);
+	pcap_close(pc);
+}
+
+/* ---- config swap safety ------------------------------------------------------------------------------- */
+
+static atomic_int stop;
+static atomic_ulong bad_isn, answered;
+
+static void *swap_worker(void *arg)
+{
+	struct dp_worker *sw = dp_worker_new(core, NULL);
+	unsigned long long seed = 99;
+	(void)arg;
+
+	while (!atomic_load(&stop)) {
+		uint8_t bufs[32][128];
+		struct dp_pkt pk[32], *pp[32];
+		uint8_t act[32];
+		uint32_t seq[32];
+		int i;
+
+		for (i = 0; i < 32; i++) {
+			struct tframe t = seg((uint16_t)(1 + i), 80, 0x02);
+			t.seq = seq[i] = (uint32_t)cc_rand(&seed);
+			pk[i] = (struct dp_pkt){ .data = bufs[i], .len = t_build(bufs[i], &t), .cap = 128 };
+			pp[i] = &pk[i];
+		}
+		dp_worker_burst(sw, pp, act, 32, NOW);
+		for (i = 0; i < 32; i++) {
+			uint8_t c[16], s[16];
+			uint32_t out[3], isn;
+			uint64_t ka[2][2], kb[2][2];
+			bool ok = false;
+
+			if (act[i] != DP_ACT_REPLY)
+				continue;
+			atomic_fetch_add(&answered, 1);
+			isn = dp_be32_t(bufs[i] + 14 + 20 + 4);
+			t_addr4(c, "198.51.100.7");
+			t_addr4(s, "10.99.0.2");
+			for (int set = 0; set < 2 && !ok; set++) {
+				uint64_t seedk = set ? 0xbbbbbbbbbbbbbbbbULL : 0xaaaaaaaaaaaaaaaaULL;
+				for (int a = 0; a < 2; a++)
+					for (int b = 0; b < 2; b++)
+						ka[a][b] = seedk * (uint64_t)(1 + a * 2 + b);
+				memcpy(kb, ka, sizeof(kb));
+				dp_cookie4_make(kb[0], kb[1], 1000, c, s, (uint32_t)(1 + i), 80, seq[i], 536, out);
+				ok = out[0] == isn;
+			}
+			if (!ok)
+				atomic_fetch_add(&bad_isn, 1);
+		}
+	}
+	dp_worker_free(sw);
+	return NULL;
+}
+
+static void test_swap_under_load(void)
+{
+	pthread_t th;
+	int i;
+
+	atomic_store(&stop, 0);
+	pthread_create(&th, NULL, swap_worker, NULL);
+	for (i = 0; i < 3000; i++)
+		publish(i & 1 ? 0xbbbbbbbbbbbbbbbbULL : 0xaaaaaaaaaaaaaaaaULL, NULL);
+	atomic_store(&stop, 1);
+	pthread_join(th, NULL);
+	dp_core_synchronize(core);
+	CC_CHECK(atomic_load(&answered) > 0, "worker answered SYNs during the swaps");
+	CC_CHECK(atomic_load(&bad_isn) == 0, "%lu of %lu SYN-ACKs had a cookie from neither secret set",
+		 atomic_load(&bad_isn), atomic_load(&answered));
+	CC_CHECK(dp_core_generation(core) >= 3000, "generation counts publishes");
+}
+
+int main(void)
+{
+	core = dp_core_new(8);
+	w = dp_worker_new(core, &(struct dp_worker_params){ .flow_slots = 1024 });
+	test_flow_life();
+	test_table_full();
+	test_filter_order();
+	test_bpf_vs_libpcap();
+	test_swap_under_load();
+	dp_worker_free(w);
+	dp_core_free(core);
+	return cc_summary();
+}
