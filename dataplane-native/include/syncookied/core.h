@@ -32,8 +32,8 @@ enum dp_action {
 	DP_ACT_FORWARD, /* Ethernet rewritten (dst = host MAC, src = our MAC): send towards the server */
 };
 
-/* A reply frame is at most this long: 14 + 4 (VLAN) + 40 (IPv6) + 40 (TCP with options). */
-#define DP_REPLY_MAX_LEN 98
+/* A reply frame is at most this long: 14 + 8 (two VLAN tags) + 40 (IPv6) + 40 (TCP with options). */
+#define DP_REPLY_MAX_LEN 102
 /* Burst size the workers and the bench use; dp_worker_burst accepts any n. */
 #define DP_BURST 64
 
