@@ -19,6 +19,7 @@ struct dp_port_cfg {
 	unsigned fanout_group; /* AF_PACKET fanout group id (shared by all workers of one interface) */
 	bool rx;               /* open the receive side */
 	bool tx;               /* open the transmit side */
+	unsigned xdp_mode;     /* AF_XDP: 0 = kernel's choice, 1 = generic (skb), 2 = native (drv) */
 };
 
 /* Per-port counters; one writer (the worker owning the port). */

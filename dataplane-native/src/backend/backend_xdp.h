@@ -2,7 +2,7 @@
 #ifndef DP_BACKEND_XDP_H
 #define DP_BACKEND_XDP_H
 
-#if defined(DP_HAVE_XDP) && defined(DP_AFXDP_READY)
+#ifdef DP_HAVE_XDP
 extern const struct dp_backend_ops dp_backend_afxdp;
 #define DP_BACKEND_AFXDP (&dp_backend_afxdp)
 #define DP_BACKEND_AFXDP_STATUS "yes"

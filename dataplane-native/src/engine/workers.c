@@ -85,6 +85,7 @@ static int open_worker(struct dp_dataplane *dp, struct dp_wk *k, unsigned idx, u
 		.fanout_group = ((unsigned)getpid() * 31u + (unsigned)if_nametoindex(dp->iface)) & 0xffff,
 		.rx = true,
 		.tx = true,
+		.xdp_mode = dp->xdp_mode,
 	};
 	struct dp_worker_params wp = { .flow_slots = dp->flow_slots };
 	int err;
@@ -100,7 +101,9 @@ static int open_worker(struct dp_dataplane *dp, struct dp_wk *k, unsigned idx, u
 		return err;
 	}
 	if (split) {
-		struct dp_port_cfg tx = { .ifname = dp->tx_iface, .queue = idx, .nqueues = nworkers, .tx = true };
+		struct dp_port_cfg tx = {
+			.ifname = dp->tx_iface, .queue = idx, .nqueues = nworkers, .tx = true, .xdp_mode = dp->xdp_mode,
+		};
 
 		k->tx.ops = dp->ops;
 		err = dp->ops->open(&k->tx, &tx);

@@ -1,0 +1,405 @@
+/* afxdp_xdp.c: AF_XDP backend (libxdp xsk rings, copy or zero-copy) with our own one-map XDP redirect program. */
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/if_link.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <xdp/xsk.h>
+
+#include "backend/backend.h"
+
+#define FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
+#define RX_FRAMES 2048u
+#define TX_FRAMES 2048u
+#define NUM_FRAMES (RX_FRAMES + TX_FRAMES)
+#define RING_SIZE 2048u
+#define RX_POLL_MS 10
+#define MAX_QUEUES 64
+
+/* One XDP program and XSKMAP per interface, shared by every worker (queue) on it. The program is built from raw
+ * instructions at run time: no clang/BPF object to ship, and it loads alone (the libxdp multi-program dispatcher is
+ * refused in some environments). IPv4, IPv6 and VLAN frames go to the queue's socket; ARP and the rest stay with
+ * the kernel. */
+struct xdp_attach {
+	int ifindex;
+	int prog_fd, map_fd;
+	unsigned users;
+	__u32 flags;
+};
+
+static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct xdp_attach attached[8];
+
+struct xdp_port {
+	struct xsk_socket *xsk;
+	struct xsk_umem *umem;
+	struct xsk_ring_cons rx, cq;
+	struct xsk_ring_prod tx, fq;
+	void *area;
+	struct xdp_attach *att;
+	uint64_t held[DP_BURST]; /* RX frames of the last burst, refilled at the next rx_burst */
+	unsigned nheld;
+	uint64_t tx_free[TX_FRAMES];
+	unsigned ntx_free;
+	struct dp_pkt pkts[DP_BURST];
+};
+
+#define I(code, dst, src, off, imm) ((struct bpf_insn){ code, dst, src, off, imm })
+#define LDX_W(dst, src, off) I(BPF_LDX | BPF_MEM | BPF_W, dst, src, off, 0)
+#define LDX_H(dst, src, off) I(BPF_LDX | BPF_MEM | BPF_H, dst, src, off, 0)
+#define MOV_REG(dst, src) I(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0)
+#define MOV_IMM(dst, imm) I(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm)
+#define ADD_IMM(dst, imm) I(BPF_ALU64 | BPF_ADD | BPF_K, dst, 0, 0, imm)
+#define JGT_REG(dst, src, off) I(BPF_JMP | BPF_JGT | BPF_X, dst, src, off, 0)
+#define JEQ_IMM(dst, imm, off) I(BPF_JMP | BPF_JEQ | BPF_K, dst, 0, off, imm)
+
+static int load_prog(int map_fd, char *log, size_t loglen)
+{
+	struct bpf_insn prog[] = {
+		MOV_REG(6, 1),                     /* 0: r6 = ctx */
+		LDX_W(2, 1, 0),                    /* 1: r2 = data */
+		LDX_W(3, 1, 4),                    /* 2: r3 = data_end */
+		MOV_REG(4, 2),                     /* 3 */
+		ADD_IMM(4, 14),                    /* 4: r4 = data + ETH_HLEN */
+		JGT_REG(4, 3, 5),                  /* 5: short frame -> pass (11) */
+		LDX_H(5, 2, 12),                   /* 6: r5 = h_proto (network order, loaded little-endian) */
+		JEQ_IMM(5, 0x0008, 5),             /* 7: IPv4 -> redirect (13) */
+		JEQ_IMM(5, 0xdd86, 4),             /* 8: IPv6 */
+		JEQ_IMM(5, 0x0081, 3),             /* 9: 802.1Q */
+		JEQ_IMM(5, 0xa888, 2),             /* 10: 802.1ad */
+		MOV_IMM(0, XDP_PASS),              /* 11: pass */
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0), /* 12 */
+		LDX_W(2, 6, 16),                   /* 13: r2 = rx_queue_index */
+		I(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, map_fd), /* 14-15: r1 = xskmap */
+		I(0, 0, 0, 0, 0),
+		MOV_IMM(3, XDP_PASS),              /* 16: no socket on this queue: let the kernel have it */
+		I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_redirect_map), /* 17 */
+		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0), /* 18 */
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log, .log_size = (__u32)loglen, .log_level = 0);
+
+	return bpf_prog_load(BPF_PROG_TYPE_XDP, "dp_xsk_redirect", "GPL", prog, sizeof(prog) / sizeof(prog[0]),
+			     &opts);
+}
+
+static __u32 mode_flags(unsigned mode)
+{
+	return mode == 1 ? XDP_FLAGS_SKB_MODE : mode == 2 ? XDP_FLAGS_DRV_MODE : 0;
+}
+
+static int attach_get(struct dp_port *p, unsigned mode, struct xdp_attach **out)
+{
+	struct xdp_attach *free_slot = NULL;
+	char log[512] = "";
+	int err = 0;
+
+	pthread_mutex_lock(&attach_lock);
+	for (unsigned i = 0; i < sizeof(attached) / sizeof(attached[0]); i++) {
+		if (attached[i].users && attached[i].ifindex == p->ifindex) {
+			attached[i].users++;
+			*out = &attached[i];
+			goto out_unlock;
+		}
+		if (!attached[i].users && !free_slot)
+			free_slot = &attached[i];
+	}
+	if (!free_slot) {
+		err = -ENOSPC;
+		snprintf(p->err, sizeof(p->err), "af_xdp: too many interfaces");
+		goto out_unlock;
+	}
+	free_slot->map_fd = bpf_map_create(BPF_MAP_TYPE_XSKMAP, "dp_xsks", 4, 4, MAX_QUEUES, NULL);
+	if (free_slot->map_fd < 0) {
+		err = free_slot->map_fd;
+		snprintf(p->err, sizeof(p->err), "af_xdp: XSKMAP on %s: %s (needs CAP_BPF/CAP_SYS_ADMIN)", p->ifname,
+			 strerror(-err));
+		goto out_unlock;
+	}
+	free_slot->prog_fd = load_prog(free_slot->map_fd, log, sizeof(log));
+	if (free_slot->prog_fd < 0) {
+		err = free_slot->prog_fd;
+		snprintf(p->err, sizeof(p->err), "af_xdp: loading the XDP program: %s %s", strerror(-err), log);
+		goto out_close_map;
+	}
+	free_slot->flags = mode_flags(mode);
+	err = bpf_xdp_attach(p->ifindex, free_slot->prog_fd, free_slot->flags | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
+	if (err) {
+		snprintf(p->err, sizeof(p->err), "af_xdp: attaching XDP to %s: %s%s", p->ifname, strerror(-err),
+			 err == -EBUSY || err == -EEXIST ? " (another XDP program is attached; detach it first)" : "");
+		goto out_close_prog;
+	}
+	free_slot->ifindex = p->ifindex;
+	free_slot->users = 1;
+	*out = free_slot;
+	goto out_unlock;
+out_close_prog:
+	close(free_slot->prog_fd);
+out_close_map:
+	close(free_slot->map_fd);
+out_unlock:
+	pthread_mutex_unlock(&attach_lock);
+	return err;
+}
+
+static void attach_put(struct xdp_attach *a)
+{
+	pthread_mutex_lock(&attach_lock);
+	if (--a->users == 0) {
+		bpf_xdp_detach(a->ifindex, a->flags, NULL);
+		close(a->prog_fd);
+		close(a->map_fd);
+	}
+	pthread_mutex_unlock(&attach_lock);
+}
+
+static void xdp_close(struct dp_port *p)
+{
+	struct xdp_port *x = p->priv;
+
+	if (!x)
+		return;
+	if (x->xsk)
+		xsk_socket__delete(x->xsk);
+	if (x->umem)
+		xsk_umem__delete(x->umem);
+	if (x->att)
+		attach_put(x->att);
+	if (x->area)
+		munmap(x->area, (size_t)NUM_FRAMES * FRAME_SIZE);
+	free(x);
+	p->priv = NULL;
+}
+
+static int xdp_open(struct dp_port *p, const struct dp_port_cfg *cfg)
+{
+	struct xsk_umem_config ucfg = {
+		.fill_size = RING_SIZE, .comp_size = RING_SIZE, .frame_size = FRAME_SIZE, .frame_headroom = 0,
+	};
+	struct xsk_socket_config scfg = {
+		.rx_size = RING_SIZE,
+		.tx_size = RING_SIZE,
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.xdp_flags = mode_flags(cfg->xdp_mode),
+	};
+	struct xdp_port *x;
+	__u32 idx = 0;
+	int err, fd;
+
+	err = dp_if_lookup(p, cfg->ifname);
+	if (err)
+		return err;
+	p->queue = cfg->queue;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	p->priv = x;
+	x->area = mmap(NULL, (size_t)NUM_FRAMES * FRAME_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		       0);
+	if (x->area == MAP_FAILED) {
+		x->area = NULL;
+		err = -errno;
+		snprintf(p->err, sizeof(p->err), "af_xdp: umem: %s", strerror(errno));
+		goto out_close_port;
+	}
+	err = xsk_umem__create(&x->umem, x->area, (__u64)NUM_FRAMES * FRAME_SIZE, &x->fq, &x->cq, &ucfg);
+	if (err) {
+		snprintf(p->err, sizeof(p->err), "af_xdp: umem on %s: %s", p->ifname, strerror(-err));
+		goto out_close_port;
+	}
+	if (cfg->rx && (err = attach_get(p, cfg->xdp_mode, &x->att)))
+		goto out_close_port;
+	/* zero-copy where the driver offers it, copy mode otherwise (veth) */
+	scfg.bind_flags = XDP_USE_NEED_WAKEUP | XDP_ZEROCOPY;
+	err = xsk_socket__create(&x->xsk, p->ifname, cfg->queue, x->umem, cfg->rx ? &x->rx : NULL, &x->tx, &scfg);
+	if (err) {
+		scfg.bind_flags = XDP_USE_NEED_WAKEUP | XDP_COPY;
+		err = xsk_socket__create(&x->xsk, p->ifname, cfg->queue, x->umem, cfg->rx ? &x->rx : NULL, &x->tx,
+					 &scfg);
+	}
+	if (err) {
+		x->xsk = NULL;
+		snprintf(p->err, sizeof(p->err), "af_xdp: socket on %s queue %u: %s", p->ifname, cfg->queue,
+			 strerror(-err));
+		goto out_close_port;
+	}
+	if (x->att) {
+		fd = xsk_socket__fd(x->xsk);
+		err = bpf_map_update_elem(x->att->map_fd, &cfg->queue, &fd, 0);
+		if (err) {
+			snprintf(p->err, sizeof(p->err), "af_xdp: XSKMAP entry for queue %u: %s", cfg->queue,
+				 strerror(-err));
+			goto out_close_port;
+		}
+		/* every RX frame starts in the fill ring */
+		if (xsk_ring_prod__reserve(&x->fq, RX_FRAMES, &idx) == 0) {
+			err = -ENOMEM;
+			goto out_close_port;
+		}
+		for (unsigned i = 0; i < (RX_FRAMES); i++)
+			*xsk_ring_prod__fill_addr(&x->fq, idx + i) = (uint64_t)i * FRAME_SIZE;
+		xsk_ring_prod__submit(&x->fq, RX_FRAMES);
+	}
+	for (unsigned i = 0; i < TX_FRAMES; i++)
+		x->tx_free[x->ntx_free++] = (uint64_t)(RX_FRAMES + i) * FRAME_SIZE;
+	return 0;
+out_close_port:
+	xdp_close(p);
+	return err;
+}
+
+/* The AF_XDP equivalent of TP_STATUS_CSUMNOTREADY: the frame carries no flag, but an unfinished TCP/UDP checksum
+ * holds exactly the folded pseudo-header sum that Linux leaves for the offload to complete. */
+static void detect_partial(struct dp_pkt *pkt)
+{
+	const uint8_t *d = pkt->data;
+	uint32_t off = 12, sum = 0, l4len;
+	uint16_t type, field;
+	uint8_t proto;
+
+	if (pkt->len < 14)
+		return;
+	type = (uint16_t)(d[off] << 8 | d[off + 1]);
+	off += 2;
+	while ((type == 0x8100 || type == 0x88a8) && off + 4 <= pkt->len) {
+		type = (uint16_t)(d[off + 2] << 8 | d[off + 3]);
+		off += 4;
+	}
+	if (type == 0x0800 && off + 20 <= pkt->len) {
+		uint32_t ihl = (uint32_t)(d[off] & 0xf) * 4, tot = (uint32_t)(d[off + 2] << 8 | d[off + 3]);
+
+		proto = d[off + 9];
+		if (tot < ihl || (d[off + 6] & 0x3f) || d[off + 7]) /* fragments never carry partial checksums */
+			return;
+		l4len = tot - ihl;
+		for (int i = 12; i < 20; i += 2)
+			sum += (uint32_t)(d[off + i] << 8 | d[off + i + 1]);
+		off += ihl;
+	} else if (type == 0x86dd && off + 40 <= pkt->len) {
+		proto = d[off + 6];
+		l4len = (uint32_t)(d[off + 4] << 8 | d[off + 5]);
+		for (int i = 8; i < 40; i += 2)
+			sum += (uint32_t)(d[off + i] << 8 | d[off + i + 1]);
+		off += 40;
+	} else {
+		return;
+	}
+	if (proto != 6 && proto != 17)
+		return;
+	field = proto == 6 ? 16 : 6;
+	if (off + field + 2 > pkt->len)
+		return;
+	sum += proto + l4len;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	if ((uint16_t)(d[off + field] << 8 | d[off + field + 1]) == (uint16_t)sum && sum != 0xffff)
+		dp_pkt_mark_csum_partial(pkt);
+}
+
+static void refill(struct xdp_port *x)
+{
+	__u32 idx;
+
+	if (!x->nheld || xsk_ring_prod__reserve(&x->fq, x->nheld, &idx) != x->nheld)
+		return; /* fill ring full: cannot happen with RX_FRAMES <= RING_SIZE held frames */
+	for (unsigned i = 0; i < x->nheld; i++)
+		*xsk_ring_prod__fill_addr(&x->fq, idx + i) = x->held[i];
+	xsk_ring_prod__submit(&x->fq, x->nheld);
+	x->nheld = 0;
+}
+
+static unsigned xdp_rx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n)
+{
+	struct xdp_port *x = p->priv;
+	__u32 idx = 0;
+	unsigned got, i;
+
+	refill(x); /* the previous burst is done: its frames go back to the kernel */
+	got = xsk_ring_cons__peek(&x->rx, n, &idx);
+	if (!got) {
+		struct pollfd pfd = { .fd = xsk_socket__fd(x->xsk), .events = POLLIN };
+
+		/* idle: sleep in the kernel (also the wakeup the fill ring may need) */
+		poll(&pfd, 1, RX_POLL_MS);
+		got = xsk_ring_cons__peek(&x->rx, n, &idx);
+		if (!got)
+			return 0;
+	}
+	for (i = 0; i < got; i++) {
+		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&x->rx, idx + i);
+		uint64_t addr = xsk_umem__add_offset_to_addr(d->addr);
+		struct dp_pkt *pkt = &x->pkts[i];
+
+		x->held[i] = xsk_umem__extract_addr(d->addr);
+		pkt->data = xsk_umem__get_data(x->area, addr);
+		pkt->len = d->len;
+		pkt->cap = FRAME_SIZE - (uint32_t)(addr % FRAME_SIZE);
+		pkt->flags = 0;
+		pkt->csum_start = pkt->csum_offset = 0;
+		pkt->queue = (uint16_t)p->queue;
+		detect_partial(pkt);
+		if (pkt->flags & DP_PKT_CSUM_PARTIAL)
+			p->stats.rx_csum_partial++;
+		pkts[i] = pkt;
+	}
+	x->nheld = got;
+	xsk_ring_cons__release(&x->rx, got);
+	p->stats.rx_packets += got;
+	return got;
+}
+
+static void reclaim_tx(struct xdp_port *x)
+{
+	__u32 idx;
+	unsigned done = xsk_ring_cons__peek(&x->cq, RING_SIZE, &idx);
+
+	for (unsigned i = 0; i < done; i++)
+		x->tx_free[x->ntx_free++] = *xsk_ring_cons__comp_addr(&x->cq, idx + i);
+	if (done)
+		xsk_ring_cons__release(&x->cq, done);
+}
+
+static unsigned xdp_tx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n)
+{
+	struct xdp_port *x = p->priv;
+	unsigned i, want;
+	__u32 idx = 0;
+
+	reclaim_tx(x);
+	want = n < x->ntx_free ? n : x->ntx_free;
+	if (want && xsk_ring_prod__reserve(&x->tx, want, &idx) != want)
+		want = 0;
+	for (i = 0; i < want; i++) {
+		struct xdp_desc *d = xsk_ring_prod__tx_desc(&x->tx, idx + i);
+		uint64_t addr = x->tx_free[--x->ntx_free];
+		uint32_t len = pkts[i]->len > FRAME_SIZE ? FRAME_SIZE : pkts[i]->len;
+
+		memcpy(xsk_umem__get_data(x->area, addr), pkts[i]->data, len);
+		d->addr = addr;
+		d->len = len;
+	}
+	if (want)
+		xsk_ring_prod__submit(&x->tx, want);
+	/* one kick per burst (copy mode always needs it; zero-copy only when the driver asks) */
+	if (want || !n)
+		if (xsk_ring_prod__needs_wakeup(&x->tx))
+			sendto(xsk_socket__fd(x->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
+	p->stats.tx_packets += want;
+	p->stats.tx_failed += n - want;
+	return want;
+}
+
+const struct dp_backend_ops dp_backend_afxdp = {
+	.name = "afxdp",
+	.open = xdp_open,
+	.rx_burst = xdp_rx_burst,
+	.tx_burst = xdp_tx_burst,
+	.close = xdp_close,
+};
