@@ -382,23 +382,87 @@ static __attribute__((target(isa))) unsigned name(const struct dp_cookie_secret 
 	return i;                                                                                       \
 }
 
+/* The check in lanes: first pass H(k0, 0) gives each cookie's age; the second hashes with count - age. */
+#define DP_DEFINE_COOKIE_V4_CHECK_BURST(name, VT, LANES, isa)                                             \
+static __attribute__((target(isa))) unsigned name(const struct dp_cookie_secret *s, uint32_t count,         \
+						    const struct dp_cookie_v4_ack *ack, int *idx_out,        \
+						    unsigned n)                                              \
+{                                                                                                       \
+	unsigned i;                                                                                     \
+                                                                                                        \
+	for (i = 0; i + (LANES) <= n; i += (LANES)) {                                                   \
+		VT m0, m1a, m1b, h0, h1;                                                                \
+		uint32_t c[LANES], diff[LANES];                                                         \
+                                                                                                        \
+		for (unsigned j = 0; j < (LANES); j++) {                                                \
+			const struct dp_cookie_v4_ack *a = &ack[i + j];                                 \
+                                                                                                        \
+			m0[j] = a->saddr | (uint64_t)a->daddr << 32;                                    \
+			m1a[j] = (uint32_t)a->sport << 16 | a->dport;                                   \
+		}                                                                                       \
+		DP_VSIPHASH_16(VT, &s->key[0], m0, m1a, h0);                                            \
+		for (unsigned j = 0; j < (LANES); j++) {                                                \
+			c[j] = ack[i + j].cookie - ((uint32_t)h0[j] + ack[i + j].sseq);                 \
+			diff[j] = (count - (c[j] >> DP_COOKIEBITS)) & ((uint32_t)-1 >> DP_COOKIEBITS);  \
+			m1b[j] = m1a[j] | (uint64_t)(count - diff[j]) << 32;                            \
+		}                                                                                       \
+		DP_VSIPHASH_16(VT, &s->key[1], m0, m1b, h1);                                            \
+		for (unsigned j = 0; j < (LANES); j++) {                                                \
+			uint32_t data = (c[j] - (uint32_t)h1[j]) & DP_COOKIEMASK;                       \
+                                                                                                        \
+			idx_out[i + j] = diff[j] < DP_MAX_SYNCOOKIE_AGE && data < DP_MSS_TABLE_SIZE      \
+					 ? (int)data : -1;                                              \
+		}                                                                                       \
+	}                                                                                               \
+	return i;                                                                                       \
+}
+
 typedef uint64_t dp_v8u64 __attribute__((vector_size(64)));
 typedef uint64_t dp_v4u64 __attribute__((vector_size(32)));
 DP_DEFINE_COOKIE_V4_BURST(cookie_v4_burst_avx512, dp_v8u64, 8, "avx512f,avx512vl")
 DP_DEFINE_COOKIE_V4_BURST(cookie_v4_burst_avx2, dp_v4u64, 4, "avx2")
+DP_DEFINE_COOKIE_V4_CHECK_BURST(cookie_v4_check_burst_avx512, dp_v8u64, 8, "avx512f,avx512vl")
+DP_DEFINE_COOKIE_V4_CHECK_BURST(cookie_v4_check_burst_avx2, dp_v4u64, 4, "avx2")
+
+/* 2 avx512, 1 avx2, 0 scalar; a benign race: every thread computes the same value. */
+static int simd_isa(void)
+{
+	static int isa = -1;
+
+	if (isa < 0) {
+		__builtin_cpu_init();
+		isa = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") ? 2
+		      : __builtin_cpu_supports("avx2") ? 1 : 0;
+	}
+	return isa;
+}
+
+void dp_cookie_v4_check_burst(const struct dp_cookie_secret *s, uint32_t count, const struct dp_cookie_v4_ack *ack,
+			      int *idx_out, unsigned n)
+{
+	unsigned i = 0;
+
+	if (s->alg == DP_COOKIE_SIPHASH) {
+		int isa = simd_isa();
+
+		if (isa == 2)
+			i = cookie_v4_check_burst_avx512(s, count, ack, idx_out, n);
+		else if (isa == 1)
+			i = cookie_v4_check_burst_avx2(s, count, ack, idx_out, n);
+	}
+	for (; i < n; i++)
+		idx_out[i] = dp_cookie_v4_check(s, ack[i].saddr, ack[i].daddr, ack[i].sport, ack[i].dport, ack[i].sseq,
+						ack[i].cookie, count);
+}
 
 void dp_cookie_v4_make_burst(const struct dp_cookie_secret *s, uint32_t count, const struct dp_cookie_v4_req *req,
 			     uint32_t *isn_out, unsigned n)
 {
-	static int isa = -1; /* 2 avx512, 1 avx2, 0 scalar; a benign race: every thread computes the same value */
 	unsigned i = 0;
 
 	if (s->alg == DP_COOKIE_SIPHASH) {
-		if (isa < 0) {
-			__builtin_cpu_init();
-			isa = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") ? 2
-			      : __builtin_cpu_supports("avx2") ? 1 : 0;
-		}
+		int isa = simd_isa();
+
 		if (isa == 2)
 			i = cookie_v4_burst_avx512(s, count, req, isn_out, n);
 		else if (isa == 1)

@@ -121,6 +121,17 @@ struct dp_cookie_v4_req {
 void dp_cookie_v4_make_burst(const struct dp_cookie_secret *s, uint32_t count, const struct dp_cookie_v4_req *req,
 			     uint32_t *isn_out, unsigned n);
 
+/* Burst form for the ACK path: sseq = the ACK's seq - 1, cookie = its ack_seq - 1 (as dp_cookie_v4_check).
+ * idx_out[i] = mss_index 0..3, or -1 when invalid. Works for both algorithms (SIMD for SipHash). */
+struct dp_cookie_v4_ack {
+	uint32_t saddr, daddr;
+	uint16_t sport, dport;
+	uint32_t sseq;
+	uint32_t cookie;
+};
+void dp_cookie_v4_check_burst(const struct dp_cookie_secret *s, uint32_t count, const struct dp_cookie_v4_ack *ack,
+			      int *idx_out, unsigned n);
+
 /*
  * Exported, JNA-friendly wrappers (plain integers and byte arrays; ports and seq numbers in host order,
  * addresses as their wire bytes, each key as its two u64 words in /proc/tcp_secrets order).

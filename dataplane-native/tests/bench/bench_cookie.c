@@ -63,6 +63,14 @@ int main(int argc, char **argv)
 	RUN("ipv4 check (ACK)", N, for (int i = 0; i < N; i++) sink += (uint32_t)
 		    dp_cookie_v4_check(&s, req[i].saddr, req[i].daddr, req[i].sport, req[i].dport, req[i].client_seq,
 				       out[i], count));
+	static struct dp_cookie_v4_ack acks[N];
+	static int idx[N];
+	for (int i = 0; i < N; i++)
+		acks[i] = (struct dp_cookie_v4_ack){ req[i].saddr, req[i].daddr, req[i].sport, req[i].dport,
+						     req[i].client_seq, out[i] };
+	RUN("ipv4 check burst of 64 (SIMD)", N, for (int i = 0; i < N; i += BURST)
+		    dp_cookie_v4_check_burst(&s, count, acks + i, idx + i, BURST));
+	sink += (uint32_t)idx[N - 1];
 	RUN("ipv6 make", N, for (int i = 0; i < N; i++) out[i] =
 		    dp_cookie_v6_make(&s, a6[i][0], a6[i][1], req[i].sport, req[i].dport, req[i].client_seq, count,
 				      req[i].mss_index));

@@ -106,6 +106,34 @@ static void test_burst(void)
 							     req[i].client_seq, count, req[i].mss_index),
 				 "burst n=%u lane %u", n, i);
 	}
+
+	/* check burst: a mix of valid (ages 0, 1), too old, from the future, and tampered cookies */
+	struct dp_cookie_v4_ack ack[67];
+	int idx[67];
+	for (unsigned alg = 0; alg < 2; alg++) {
+		struct dp_cookie_secret t;
+
+		rand_secret(&t, alg ? DP_COOKIE_SHA1_LEGACY : DP_COOKIE_SIPHASH);
+		for (unsigned i = 0; i < 67; i++) {
+			uint32_t made_at = count - (i % 5 == 4 ? (uint32_t)-1 : i % 5);  /* ages 0,1,2,3,-1 */
+			uint32_t isn = dp_cookie_v4_make(&t, req[i].saddr, req[i].daddr, req[i].sport, req[i].dport,
+							 req[i].client_seq, made_at, req[i].mss_index);
+
+			ack[i] = (struct dp_cookie_v4_ack){ req[i].saddr, req[i].daddr, req[i].sport, req[i].dport,
+							    req[i].client_seq, isn ^ (i % 7 == 6 ? 1U << 12 : 0) };
+		}
+		for (unsigned n = 0; n <= 67; n += (n < 9 ? 1 : 29)) {
+			dp_cookie_v4_check_burst(&t, count, ack, idx, n);
+			for (unsigned i = 0; i < n; i++) {
+				int want = dp_cookie_v4_check(&t, ack[i].saddr, ack[i].daddr, ack[i].sport, ack[i].dport,
+							      ack[i].sseq, ack[i].cookie, count);
+				bool valid = i % 5 < 2 && i % 7 != 6;
+
+				CC_CHECK(idx[i] == want && (valid ? want == (int)req[i].mss_index : want < 0),
+					 "check burst alg %u n=%u lane %u: %d (scalar %d)", alg, n, i, idx[i], want);
+			}
+		}
+	}
 }
 
 /* Literal transcription of the 4.10 kernel's cookie_hash() scratch layout (u32 tmp[16 + 5 + 80] on x86). */
