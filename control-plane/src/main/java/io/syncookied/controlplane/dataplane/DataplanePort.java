@@ -1,6 +1,8 @@
 package io.syncookied.controlplane.dataplane;
 
 import java.net.InetAddress;
+import java.util.Collection;
+import java.util.Map;
 
 import reactor.core.publisher.Mono;
 
@@ -19,6 +21,12 @@ public interface DataplanePort {
 	Mono<Void> setSecrets(InetAddress ip, String procTcpSecrets);
 
 	Mono<Void> removeHost(InetAddress ip);
+
+	/**
+	 * Makes the dataplane hold exactly these hosts with these secrets (after a worker restart or adoption): hosts not
+	 * listed are removed.
+	 */
+	Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> procTcpSecrets);
 
 	/** Health and counters; an unavailable dataplane answers with {@code available=false} and the cause. */
 	Mono<DataplaneStatus> status();

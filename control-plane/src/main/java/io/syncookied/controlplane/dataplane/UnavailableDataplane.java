@@ -2,6 +2,8 @@ package io.syncookied.controlplane.dataplane;
 
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.Map;
 
 import reactor.core.publisher.Mono;
 
@@ -35,6 +37,12 @@ public final class UnavailableDataplane implements DataplanePort {
 	@Override
 	public Mono<Void> removeHost(InetAddress ip) {
 		return Mono.empty(); // nothing can be in a dataplane that does not exist
+	}
+
+	@Override
+	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> procTcpSecrets) {
+		return hosts.isEmpty() ? Mono.empty()
+				: Mono.error(new IllegalStateException("dataplane unavailable: " + this.cause));
 	}
 
 	@Override

@@ -61,7 +61,16 @@ public class ProtectionService implements DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(ProtectionService.class);
 
-	private final Scheduler control = Schedulers.newSingle("protection");
+	/**
+	 * The one thread that owns all state. Not a Reactor "non-blocking" thread on purpose: it writes (and fsyncs) the
+	 * journal, which must happen before a transition is reported. Never an event loop.
+	 */
+	private final Scheduler control = Schedulers.fromExecutorService(
+			java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+				Thread t = new Thread(r, "protection");
+				t.setDaemon(true);
+				return t;
+			}), "protection");
 
 	private final Map<InetAddress, Entry> entries = new LinkedHashMap<>();
 
@@ -84,6 +93,14 @@ public class ProtectionService implements DisposableBean {
 	private final Disposable.Composite subscriptions = Disposables.composite();
 
 	private volatile Map<InetAddress, HostView> views = Map.of();
+
+	/** False between a worker loss and its recovery: nothing is diverted meanwhile. Control thread only. */
+	private boolean workerHealthy = true;
+
+	/** Agents report every 100 ms to 1 s; the dataplane needs a fresh clock sample far less often. */
+	private static final Duration SECRETS_PUSH_INTERVAL = Duration.ofSeconds(1);
+
+	private final Map<InetAddress, Instant> lastSecretsPush = new java.util.concurrent.ConcurrentHashMap<>();
 
 	/** Mutable per-IP state: only touched on {@link #control}. */
 	private static final class Entry {
@@ -238,6 +255,7 @@ public class ProtectionService implements DisposableBean {
 	/** The dataplane worker is gone while hosts may be diverted: fail open (restore) or closed (keep). */
 	public Mono<Integer> workerLost(String why) {
 		return onControl(() -> {
+			this.workerHealthy = false;
 			int affected = 0;
 			for (Entry e : this.entries.values()) {
 				if (!e.state.mayBeDiverted()) {
@@ -254,21 +272,50 @@ public class ProtectionService implements DisposableBean {
 		});
 	}
 
-	/** The worker is back (restarted): push every host that may be diverted again, with fresh secrets. */
+	/**
+	 * The worker is back (restarted or adopted): make it hold exactly the hosts that may be diverted, with fresh
+	 * secrets. A diverted host without fresh secrets cannot be scrubbed: its direct path is restored.
+	 */
 	public Mono<Void> workerRestarted() {
 		return onControl(() -> {
+			List<HostConfig> hosts = new ArrayList<>();
+			Map<InetAddress, String> texts = new HashMap<>();
 			for (Entry e : this.entries.values()) {
-				if (e.state.mayBeDiverted() && !e.busy) {
-					pushHost(e);
+				if (!e.state.mayBeDiverted()) {
+					continue;
+				}
+				Optional<SecretsUpdate> fresh = this.secrets.fresh(e.host.ip());
+				if (fresh.isPresent()) {
+					hosts.add(e.host);
+					texts.put(e.host.ip(), fresh.get().procTcpSecrets());
+				}
+				else if (!e.busy) {
+					alert("secrets-stale", e.host.ipText(), "worker restarted but " + this.secrets.staleness(e.host.ip())
+							+ ": restoring the direct path");
+					startRestore(e, "no fresh secrets after worker restart");
 				}
 			}
-			return null;
-		}).then();
+			return Map.entry(hosts, texts);
+		}).flatMap(job -> step("dataplane resync", this.dataplane.resync(job.getKey(), job.getValue()))
+			.onErrorResume(ex -> {
+				alert("dataplane-resync-failed", null, describe(ex));
+				return Mono.empty();
+			}))
+			.then(runOnControl(() -> {
+				this.workerHealthy = true;
+				// hosts still wanted (fail-open restored them) are diverted again now that the worker is back
+				new ArrayList<>(this.entries.values()).forEach(this::drive);
+			}));
 	}
 
 	/** Fresh secrets: forward them to the dataplane for every host it currently scrubs for. */
 	public Mono<Void> secretsArrived(SecretsUpdate update) {
 		this.secrets.put(update);
+		Instant last = this.lastSecretsPush.get(update.ip());
+		if (last != null && Duration.between(last, update.receivedAt()).compareTo(SECRETS_PUSH_INTERVAL) < 0) {
+			return Mono.empty();
+		}
+		this.lastSecretsPush.put(update.ip(), update.receivedAt());
 		return onControl(() -> {
 			Entry e = this.entries.get(update.ip());
 			return (e != null && e.state.mayBeDiverted() && !(e.state instanceof Diverting)) ? e : null;
@@ -315,6 +362,9 @@ public class ProtectionService implements DisposableBean {
 		}
 		boolean want = wanted(e);
 		ProtectionState s = e.state;
+		if (s instanceof Unprotected && want && !this.workerHealthy) {
+			return; // never divert into a dead worker; workerRestarted() drives again
+		}
 		if (s instanceof Unprotected && want) {
 			startDivert(e, (why != null) ? why : intentReason(e));
 		}
@@ -631,7 +681,7 @@ public class ProtectionService implements DisposableBean {
 	private void publishViews() {
 		Map<InetAddress, HostView> next = new LinkedHashMap<>();
 		this.entries.values().stream().filter(e -> e.configured || e.state.mayBeDiverted()).forEach(e -> next.put(e.host.ip(), view(e)));
-		this.views = Map.copyOf(next);
+		this.views = java.util.Collections.unmodifiableMap(next);
 	}
 
 	private HostView view(Entry e) {

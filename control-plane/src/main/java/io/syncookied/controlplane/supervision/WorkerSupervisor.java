@@ -62,6 +62,8 @@ public class WorkerSupervisor implements DisposableBean {
 
 	private volatile boolean restarting;
 
+	private volatile boolean synced;
+
 	private volatile @Nullable String lastFailure;
 
 	private volatile DataplaneStatus lastStatus;
@@ -134,6 +136,11 @@ public class WorkerSupervisor implements DisposableBean {
 			if (this.unhealthy) {
 				this.unhealthy = false;
 				this.events.publish(new ControlEvent.Worker(now, "recovered", "dataplane worker healthy again"));
+			}
+			// Sync the worker's hosts once per (re)start, but not before agents had time to send fresh secrets.
+			if (!this.synced && Duration.between(this.startedAt, now)
+				.compareTo(this.protectionProperties.reconcileDelay()) >= 0) {
+				this.synced = true;
 				return this.protection.workerRestarted();
 			}
 			return Mono.empty();
@@ -143,6 +150,7 @@ public class WorkerSupervisor implements DisposableBean {
 			return Mono.empty();
 		}
 		this.unhealthy = true;
+		this.synced = false;
 		String why = "no healthy heartbeat for " + Duration.between(since, now).toMillis() + " ms ("
 				+ status.cause() + ")";
 		this.lastFailure = why;

@@ -1,0 +1,102 @@
+package io.syncookied.controlplane.support;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import io.syncookied.controlplane.dataplane.DataplanePort;
+import io.syncookied.controlplane.dataplane.DataplaneStatus;
+import io.syncookied.controlplane.hosts.HostConfig;
+
+/**
+ * Test double of the dataplane: records every call in a shared log and blocks briefly on {@code boundedElastic}
+ * like the real socket client does, so BlockHound would catch it on an event loop.
+ */
+public final class RecordingDataplane implements DataplanePort {
+
+	private final List<String> log;
+
+	private final Clock clock;
+
+	public final Set<InetAddress> hosts = ConcurrentHashMap.newKeySet();
+
+	public final Map<String, Long> counters = new ConcurrentHashMap<>();
+
+	public final AtomicReference<String> failOn = new AtomicReference<>("");
+
+	public volatile boolean alive = true;
+
+	public volatile Duration delay = Duration.ofMillis(5);
+
+	public RecordingDataplane(List<String> log, Clock clock) {
+		this.log = log;
+		this.clock = clock;
+	}
+
+	private Mono<Void> op(String name, Runnable effect) {
+		return Mono.fromRunnable(() -> {
+			sleep();
+			if (name.startsWith(this.failOn.get()) && !this.failOn.get().isEmpty()) {
+				this.log.add("dataplane " + name + " FAILED");
+				throw new IllegalStateException("injected dataplane failure on " + name);
+			}
+			effect.run();
+			this.log.add("dataplane " + name);
+		}).subscribeOn(Schedulers.boundedElastic()).then();
+	}
+
+	private void sleep() {
+		try {
+			Thread.sleep(this.delay.toMillis()); // a real blocking call, as the Unix socket client makes
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public Mono<Void> setHost(HostConfig host, String procTcpSecrets) {
+		return op("setHost " + host.ipText(), () -> this.hosts.add(host.ip()));
+	}
+
+	@Override
+	public Mono<Void> setSecrets(InetAddress ip, String procTcpSecrets) {
+		return op("setSecrets " + ip.getHostAddress(), () -> {
+		});
+	}
+
+	@Override
+	public Mono<Void> removeHost(InetAddress ip) {
+		return op("removeHost " + ip.getHostAddress(), () -> this.hosts.remove(ip));
+	}
+
+	@Override
+	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> procTcpSecrets) {
+		return op("resync " + hosts.size(), () -> {
+			this.hosts.clear();
+			hosts.forEach(h -> this.hosts.add(h.ip()));
+		});
+	}
+
+	@Override
+	public Mono<DataplaneStatus> status() {
+		return Mono.fromCallable(() -> {
+			sleep();
+			if (!this.alive) {
+				return DataplaneStatus.unavailable("worker dead (test)", this.clock.instant());
+			}
+			return new DataplaneStatus(true, true, null, "running", 1, this.hosts.size(), 1, 1000, Map.copyOf(this.counters),
+					this.clock.instant());
+		}).subscribeOn(Schedulers.boundedElastic());
+	}
+
+}
