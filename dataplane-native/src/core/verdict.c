@@ -232,10 +232,12 @@ static enum dp_action tcp(struct dp_worker *w, struct dp_pkt *p, const struct dp
 
 static inline const uint8_t *our_mac(const struct dp_config *cfg, const uint8_t *dst)
 {
+	uint32_t d4 = dp_ld32(dst);
+	uint16_t d2 = dp_ld16(dst + 4);
 	unsigned i;
 
 	for (i = 0; i < cfg->n_macs; i++)
-		if (!memcmp(dst, cfg->macs[i], 6))
+		if (dp_ld32(cfg->macs[i]) == d4 && dp_ld16(cfg->macs[i] + 4) == d2)
 			return cfg->macs[i];
 	return NULL;
 }

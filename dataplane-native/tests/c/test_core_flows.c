@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "cookie.h"
 #include "pkt_util.h"
@@ -328,8 +329,15 @@ static void test_swap_under_load(void)
 
 	atomic_store(&stop, 0);
 	pthread_create(&th, NULL, swap_worker, NULL);
-	for (i = 0; i < 3000; i++)
+	/* Keep swapping until the worker has really run alongside (a loaded CI machine may not schedule it at
+	 * once): at least 3000 publishes and 20000 answered SYNs, or 30 s. */
+	for (i = 0; i < 3000 || (atomic_load(&answered) < 20000 && i < 3000000); i++) {
 		publish(i & 1 ? 0xbbbbbbbbbbbbbbbbULL : 0xaaaaaaaaaaaaaaaaULL, NULL);
+		if (i >= 3000 && i % 1000 == 0) {
+			struct timespec ts = { 0, 10000000 };
+			nanosleep(&ts, NULL);
+		}
+	}
 	atomic_store(&stop, 1);
 	pthread_join(th, NULL);
 	dp_core_synchronize(core);
