@@ -341,15 +341,15 @@ DP_EXPORT int dp_cookie6_check_sha1(const uint32_t s0[17], const uint32_t s1[17]
 
 /* out = SipHash-2-4(k, m0 || m1) per lane (16-byte message), all in vector type VT. */
 #define DP_VSIPHASH_16(VT, k, m0, m1, out) do {                                     \
-	VT v0 = (VT){ 0 } + (0x736f6d6570736575ULL ^ (k)->key[0]);                  \
-	VT v1 = (VT){ 0 } + (0x646f72616e646f6dULL ^ (k)->key[1]);                  \
-	VT v2 = (VT){ 0 } + (0x6c7967656e657261ULL ^ (k)->key[0]);                  \
-	VT v3 = (VT){ 0 } + (0x7465646279746573ULL ^ (k)->key[1]);                  \
+	VT v0 = (VT){ 0 } + (uint64_t)(0x736f6d6570736575ULL ^ (k)->key[0]);                  \
+	VT v1 = (VT){ 0 } + (uint64_t)(0x646f72616e646f6dULL ^ (k)->key[1]);                  \
+	VT v2 = (VT){ 0 } + (uint64_t)(0x6c7967656e657261ULL ^ (k)->key[0]);                  \
+	VT v3 = (VT){ 0 } + (uint64_t)(0x7465646279746573ULL ^ (k)->key[1]);                  \
 	const uint64_t b = (uint64_t)16 << 56;                                      \
 	v3 ^= (m0); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (m0); \
 	v3 ^= (m1); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (m1); \
 	v3 ^= b; DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= b;       \
-	v2 ^= 0xff;                                                                 \
+	v2 ^= (uint64_t)0xff;                                                       \
 	DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3);                 \
 	DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3);                 \
 	(out) = (v0 ^ v1) ^ (v2 ^ v3);                                              \
