@@ -67,6 +67,8 @@ public final class HostAgent implements AutoCloseable {
 
 	private final DatagramOpener resendOpener;
 
+	private final SecretsPoller poller = new SecretsPoller();
+
 	private final RateLimitedLog log = new RateLimitedLog(LOG, Duration.ofSeconds(60));
 
 	private final ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -168,29 +170,26 @@ public final class HostAgent implements AutoCloseable {
 		}
 	}
 
-	/** Fast check between reports: a new secrets digest or a clock step sends a report at once. */
+	/** Fast check between reports: a change in the secrets file or a clock step sends a report at once. */
 	private void poll() {
-		TcpSecretsFile f;
+		byte[] raw;
 		long now = System.currentTimeMillis();
+		boolean changed;
 		try {
-			f = this.reader.readSecrets();
+			raw = java.nio.file.Files.readAllBytes(this.reader.tcpSecretsPath());
+			changed = this.poller.poll(raw);
 		}
 		catch (java.io.IOException | RuntimeException ex) {
+			this.poller.reset();
 			return; // reported (rate-limited) by the next interval report
 		}
-		if (!this.secretsSent || SecretsDigest.of(f.secrets()) != this.lastSentDigest) {
+		if (changed) {
 			report(ReportTrigger.SECRETS_CHANGED);
 		}
-		else if (clockChanged(f, now)) {
+		else if (this.clockKnown && (this.poller.hz != this.lastHz
+				|| Math.abs(this.poller.clockOffset(now) - this.lastClockOffsetMs) > CLOCK_STEP_TOLERANCE_MS)) {
 			report(ReportTrigger.CLOCK_CHANGED);
 		}
-	}
-
-	private boolean clockChanged(TcpSecretsFile f, long wallMs) {
-		if (!this.clockKnown) {
-			return false;
-		}
-		return f.hz() != this.lastHz || Math.abs(clockOffset(f, wallMs) - this.lastClockOffsetMs) > CLOCK_STEP_TOLERANCE_MS;
 	}
 
 	/** Wall clock minus the host's TCP clock (or jiffies in ms for the original format). */
@@ -217,6 +216,9 @@ public final class HostAgent implements AutoCloseable {
 				if (changed && trigger != ReportTrigger.STARTUP && trigger != ReportTrigger.RESEND_REQUESTED) {
 					why = ReportTrigger.SECRETS_CHANGED;
 				}
+			}
+			else if (trigger == ReportTrigger.SECRETS_CHANGED) {
+				why = ReportTrigger.INTERVAL; // the file changed in a sysctl line, not in its keys
 			}
 		}
 		AgentReport report = new AgentReport(this.hostname, why, clock, secrets, digest, f != null, s.sysctls(),

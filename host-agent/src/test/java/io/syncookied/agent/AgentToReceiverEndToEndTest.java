@@ -66,10 +66,12 @@ class AgentToReceiverEndToEndTest {
 		this.keyFile = this.dir.resolve("agent.key");
 		Files.writeString(this.keyFile, HexFormat.of().formatHex(KEY) + "\n");
 		Files.setPosixFilePermissions(this.keyFile, PosixFilePermissions.fromString("rw-------"));
+		this.proc.startClock();
 	}
 
 	@AfterEach
-	void tearDown() {
+	void tearDown() throws Exception {
+		this.proc.stopClock();
 		if (this.agent != null) {
 			this.agent.close();
 		}
@@ -123,7 +125,7 @@ class AgentToReceiverEndToEndTest {
 		assertThat(secrets.secrets().secret6x1()).isEqualTo(new SipKey(0x5555555555555555L, 0x6666666666666666L));
 		assertThat(secrets.secrets().tsOffsetRule()).isEqualTo(TsOffsetRule.NET_SECRET);
 		assertThat(secrets.secrets().tsOffsetSecret()).isEqualTo(new SipKey(0x7777777777777777L, 0x8888888888888888L));
-		assertThat(secrets.clock().tcpClockMs()).isEqualTo(123456789);
+		assertThat(secrets.clock().tcpClockMs()).isGreaterThanOrEqualTo(123456789);
 		assertThat(secrets.clock().hz()).isEqualTo(250);
 		assertThat(secrets.source().getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
 
@@ -153,9 +155,8 @@ class AgentToReceiverEndToEndTest {
 		startAgent(startReceiver(0).getPort(), "--interval", "10s");
 		next(HostSecrets.class, e -> true);
 
-		String changed = this.proc.read("tcp_secrets").replace("0123456789abcdef.", "00000000000000aa.");
 		long before = System.nanoTime();
-		this.proc.write("tcp_secrets", changed);
+		this.proc.editSecrets(text -> text.replace("0123456789abcdef.", "00000000000000aa."));
 		HostSecrets update = next(HostSecrets.class, e -> true);
 		assertThat(update.secrets().secret0().w0()).isEqualTo(0xaa);
 		// well before the 10 s interval: the secrets poll (100 ms) caught it
@@ -168,6 +169,20 @@ class AgentToReceiverEndToEndTest {
 		assertThat(resent.secrets()).isEqualTo(update.secrets());
 		assertThat(next(HostTelemetry.class, e -> true).trigger()).isEqualTo(ReportTrigger.RESEND_REQUESTED);
 		assertThat(this.receiver.requestResend("nobody")).isFalse();
+	}
+
+	@Test
+	void reportsAtOnceWhenTheHostClockSteps() throws Exception {
+		startAgent(startReceiver(0).getPort(), "--interval", "10s");
+		next(HostSecrets.class, e -> true);
+		next(HostTelemetry.class, e -> true);
+		Thread.sleep(300); // let the poller take its baseline
+		// the TCP clock jumps 10 s against the wall clock (a suspend/resume, or a stepped wall clock)
+		long before = System.currentTimeMillis();
+		this.proc.stepClock(10_000);
+		HostTelemetry stepped = next(HostTelemetry.class, e -> e.trigger() == ReportTrigger.CLOCK_CHANGED);
+		assertThat(stepped.clock().sampledAtMs() - stepped.clock().tcpClockMs())
+			.isGreaterThan(before - 123456789 + 9_000);
 	}
 
 	@Test

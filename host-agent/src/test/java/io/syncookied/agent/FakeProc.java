@@ -18,8 +18,61 @@ final class FakeProc {
 
 	final Path root;
 
+	private String secretsTemplate;
+
+	private long clockStepMs;
+
+	private Thread ticker;
+
 	private FakeProc(Path root) {
 		this.root = root;
+	}
+
+	/**
+	 * Makes tcp_secrets behave like the kernel's: jiffies (HZ 250) and tcp_clock_ms advance with real time, every
+	 * 20 ms. Edit the file through {@link #editSecrets} from then on.
+	 */
+	synchronized void startClock() throws IOException {
+		this.secretsTemplate = read("tcp_secrets");
+		long base = System.nanoTime();
+		this.ticker = new Thread(() -> {
+			while (!Thread.currentThread().isInterrupted()) {
+				try {
+					long elapsedMs = (System.nanoTime() - base) / 1_000_000;
+					synchronized (this) {
+						String text = this.secretsTemplate
+							.replace("tcp_clock_ms 123456789", "tcp_clock_ms " + (123456789 + elapsedMs - this.clockStepMs))
+							.replaceFirst("^4294967296 ", (4294967296L + elapsedMs / 4) + " ");
+						write("tcp_secrets", text);
+					}
+					Thread.sleep(20);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+				catch (IOException ex) {
+					throw new java.io.UncheckedIOException(ex);
+				}
+			}
+		}, "fake-proc-clock");
+		this.ticker.setDaemon(true);
+		this.ticker.start();
+	}
+
+	synchronized void editSecrets(java.util.function.UnaryOperator<String> edit) {
+		this.secretsTemplate = edit.apply(this.secretsTemplate);
+	}
+
+	/** Steps the host TCP clock back against the wall clock, as a suspend/resume or a wall-clock step would look. */
+	synchronized void stepClock(long ms) {
+		this.clockStepMs += ms;
+	}
+
+	void stopClock() throws InterruptedException {
+		if (this.ticker != null) {
+			this.ticker.interrupt();
+			this.ticker.join();
+		}
 	}
 
 	static FakeProc create(Path dir) throws IOException {
