@@ -232,12 +232,12 @@ static void *thread_main(void *arg)
 			uint8_t *base = ring + (size_t)next * FRAME;
 			const uint8_t *src = pool + (size_t)next * FRAME;
 
-			/* Undo the previous pass's rewrite (what fresh DMA would do): the whole frame after a reply or a
-			 * new-flow forward, the MACs after an established forward, nothing after a drop. */
+			/* Undo the previous pass's rewrite (what fresh DMA would do): the whole frame after a reply, the
+			 * MACs after a forward, nothing after a drop. */
 			for (i = 0; i < DP_BURST; i++) {
-				if (b->wl == W_SYN || b->wl == W_ACK)
+				if (b->wl == W_SYN)
 					memcpy(base + (size_t)i * FRAME, src + (size_t)i * FRAME, 80);
-				else if (b->wl == W_EST)
+				else if (b->wl != W_FILTERED)
 					memcpy(base + (size_t)i * FRAME, src + (size_t)i * FRAME, 12);
 				pkts[i] = (struct dp_pkt){ .data = base + (size_t)i * FRAME, .len = lens[next + i],
 							   .cap = FRAME };
