@@ -1,9 +1,9 @@
 #!/bin/sh
 # net-snmp "pass" handler: IP-MIB ipNetToMediaTable (.1.3.6.1.2.1.4.22.1) backed by the Linux
 # neighbour table, writable. snmpd 5.9 serves this table read-only on Linux; with
-#   pass -p 10 .1.3.6.1.2.1.4.22.1 /usr/local/lib/syncookied/snmp-arp-pass.sh
-# in snmpd.conf (-p 10: a higher priority than snmpd's own mibII/ipmedia module, which registers the
-# same OID at the default 127; without it snmpd logs "duplicate registration" and ignores the pass) a Linux box becomes a router that Syncookied's SNMP adapter (mode: media) can program:
+#   pass -p 10 .1.3.6.1.2.1.4.22.1.N /usr/local/lib/syncookied/snmp-arp-pass.sh     (N = 1..4)
+# in snmpd.conf (see snmpd.conf.example: one line per column at priority 10, so that it wins over
+# snmpd's own read-only mibII/ipmedia module) a Linux box becomes a router that Syncookied's SNMP adapter (mode: media) can program:
 #   SET ipNetToMediaPhysAddress.<ifIndex>.<ip>  -> ip neigh replace <ip> lladdr <mac> nud permanent dev <if>
 #   SET ipNetToMediaType.<ifIndex>.<ip> = 4     -> make the existing entry permanent (static)
 #   SET ipNetToMediaType.<ifIndex>.<ip> = 2     -> ip neigh del <ip> dev <if> (invalid)
@@ -125,7 +125,10 @@ set_value() { # suffix type value
 case "${1:-}" in
 -g) s=$(suffix "$2"); [ -n "$s" ] && lookup get "$s" ;;
 -n) s=$(suffix "$2"); lookup next "${s:-0}" ;;
--s) s=$(suffix "$2"); [ -n "$s" ] || { echo "not-writable"; exit 0; }; set_value "$s" "$3" "$4" ;;
+-s)
+	s=$(suffix "$2"); [ -n "$s" ] || { echo "not-writable"; exit 0; }
+	type=$3; shift 3
+	set_value "$s" "$type" "$*" ;;
 *) echo "usage: $0 -g|-n|-s OID [TYPE VALUE]" >&2; exit 1 ;;
 esac
 exit 0

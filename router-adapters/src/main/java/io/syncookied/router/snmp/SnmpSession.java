@@ -53,6 +53,13 @@ final class SnmpSession implements AutoCloseable {
 
 	private final Target<UdpAddress> target;
 
+	/**
+	 * The last USM error report the agent sent. SNMP4J consumes unauthenticated reports
+	 * (usmStatsWrongDigests, usmStatsUnknownUserNames...) without answering the request, which then
+	 * looks like a timeout; remembering the report lets us say "wrong password" instead.
+	 */
+	private volatile OID lastUsmReport;
+
 	SnmpSession(SnmpTarget t) {
 		this.t = t;
 		try {
@@ -65,7 +72,14 @@ final class SnmpSession implements AutoCloseable {
 				protocols.addPrivacyProtocol(new PrivAES192());
 				protocols.addPrivacyProtocol(new PrivAES256());
 				protocols.addPrivacyProtocol(new PrivDES());
+				// addDefaultProtocols() leaves out the SHA-1 and MD5 generations that most routers still run.
+				protocols.addAuthenticationProtocol(new AuthSHA());
 				protocols.addAuthenticationProtocol(new AuthMD5());
+				protocols.addAuthenticationProtocol(new AuthHMAC128SHA224());
+				protocols.addAuthenticationProtocol(new AuthHMAC192SHA256());
+				protocols.addAuthenticationProtocol(new AuthHMAC256SHA384());
+				protocols.addAuthenticationProtocol(new AuthHMAC384SHA512());
+				protocols.addPrivacyProtocol(new PrivAES128());
 				USM usm = new USM(protocols, new OctetString(MPv3.createLocalEngineID()), 0);
 				disp.addMessageProcessingModel(new MPv3(usm));
 				this.snmp = new Snmp(disp, transport);
@@ -85,6 +99,22 @@ final class SnmpSession implements AutoCloseable {
 				ct.setVersion(SnmpConstants.version2c);
 				this.target = ct;
 			}
+			Snmp.ReportHandler defaultReports = this.snmp.getReportHandler();
+			this.snmp.setReportHandler(new Snmp.ReportHandler() {
+				@Override
+				public <A extends org.snmp4j.smi.Address> void processReport(org.snmp4j.mp.PduHandle handle,
+						org.snmp4j.CommandResponderEvent<A> event) {
+					PDU r = event.getPDU();
+					if (r != null && r.size() > 0 && r.get(0).getOid().startsWith(USM_STATS)) {
+						OID o = r.get(0).getOid();
+						int kind = o.size() > USM_STATS.size() ? o.get(USM_STATS.size()) : 0;
+						if (kind != 2 && kind != 4) { // notInTimeWindows and unknownEngineIDs are discovery
+							SnmpSession.this.lastUsmReport = o;
+						}
+					}
+					defaultReports.processReport(handle, event);
+				}
+			});
 			UdpAddress addr = (UdpAddress) GenericAddress.parse("udp:" + t.host() + "/" + t.port());
 			if (addr == null) {
 				throw new DiversionException.Unreachable(t.name(), "cannot resolve " + t.host(), null);
@@ -174,6 +204,11 @@ final class SnmpSession implements AutoCloseable {
 			if (ev != null && ev.getError() != null) {
 				return fail(ev.getError(), what);
 			}
+			OID report = this.lastUsmReport;
+			if (report != null) {
+				throw new DiversionException.AuthFailed(this.t.name(), "SNMPv3 report " + reportName(report) + " from "
+						+ this.t.host(), null);
+			}
 			String hint = this.t.version() == SnmpTarget.Version.V2C
 					? " (unreachable, or a wrong community: v2c agents silently drop those)" : "";
 			throw new DiversionException.Unreachable(this.t.name(), "no " + what + " response from " + this.t.host()
@@ -206,7 +241,8 @@ final class SnmpSession implements AutoCloseable {
 
 	private <T> T fail(Exception error, String what) {
 		String m = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
-		if (m.contains("auth") || m.contains("user") || m.contains("digest") || m.contains("decrypt")) {
+		if (m.contains("auth") || m.contains("user") || m.contains("digest") || m.contains("decrypt")
+				|| m.contains("security")) {
 			throw new DiversionException.AuthFailed(this.t.name(), what + ": " + error.getMessage(), error);
 		}
 		throw new DiversionException.Unreachable(this.t.name(), what + ": " + error.getMessage(), error);

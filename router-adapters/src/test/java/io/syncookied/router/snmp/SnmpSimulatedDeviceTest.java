@@ -137,11 +137,12 @@ class SnmpSimulatedDeviceTest {
 
 	@ParameterizedTest
 	@EnumSource(SnmpTarget.Mode.class)
-	void unknownV3UserIsAnAuthFailureAndChangesNothing(SnmpTarget.Mode mode) throws Exception {
+	void unknownCommunityIsDroppedLikeARealAgentAndReportedWithAHint(SnmpTarget.Mode mode) throws Exception {
 		this.device = new SimulatedArpDevice(mode);
-		assertThatThrownBy(() -> this.adapter.divert(IP, FW, v3(mode, "intruder", SimulatedArpDevice.V3_AUTH)))
-			.isInstanceOf(DiversionException.AuthFailed.class)
-			.hasMessageContaining("usmStatsUnknownUserNames");
+		assertThatThrownBy(() -> this.adapter.divert(IP, FW, target(mode, "community", "guess", "attempts", "1",
+				"request-timeout", "300ms", "request-retries", "0")))
+			.isInstanceOf(DiversionException.Unreachable.class)
+			.hasMessageContaining("or a wrong community");
 		assertThat(deviceMac()).isNull();
 	}
 

@@ -118,14 +118,38 @@ public final class RouterLab implements AutoCloseable {
 		throw new AssertionError("no InEchos in /proc/net/snmp");
 	}
 
+	private String mgmtHostIf;
+
+	/**
+	 * A veth from the test's own netns into the router: management access, as a real router's
+	 * management port. Returns the router-side address.
+	 */
+	public String addManagementLink() {
+		int n = ThreadLocalRandom.current().nextInt(1, 250);
+		this.mgmtHostIf = this.router.replace("rt", "mg");
+		String host = "169.254." + n + ".1";
+		String rt = "169.254." + n + ".2";
+		Shell.ok(String.join(" && ", "ip link add " + this.mgmtHostIf + " type veth peer name mgmt netns " + this.router,
+				"ip addr add " + host + "/30 dev " + this.mgmtHostIf, "ip link set " + this.mgmtHostIf + " up",
+				"ip -n " + this.router + " addr add " + rt + "/30 dev mgmt", "ip -n " + this.router + " link set mgmt up"));
+		return rt;
+	}
+
+	public int ifIndex(String ns, String dev) {
+		return Integer.parseInt(Shell.ok("ip netns exec " + ns + " cat /sys/class/net/" + dev + "/ifindex").strip());
+	}
+
 	public String neigh() {
 		return Shell.ok("ip -n " + this.router + " neigh show dev r1");
 	}
 
 	@Override
 	public void close() {
-		for (String ns : new String[] { this.fw, this.srv }) {
+		for (String ns : new String[] { this.fw, this.srv, this.router }) {
 			Shell.sh("ip netns pids " + ns + " | xargs -r kill");
+		}
+		if (this.mgmtHostIf != null) {
+			Shell.sh("ip link del " + this.mgmtHostIf);
 		}
 		for (String ns : new String[] { this.client, this.router, this.sw, this.fw, this.srv }) {
 			Shell.sh("ip netns del " + ns);
