@@ -48,6 +48,20 @@ struct dp_config {
 
 int dp_config_seal(struct dp_config *cfg);
 
+static inline uint32_t dp_ld32u(const uint8_t *p)
+{
+	uint32_t v;
+	__builtin_memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint64_t dp_ld64u(const uint8_t *p)
+{
+	uint64_t v;
+	__builtin_memcpy(&v, p, 8);
+	return v;
+}
+
 static inline uint32_t dp_addr_hash(uint8_t family, const uint8_t *a)
 {
 	uint32_t h;
@@ -70,7 +84,6 @@ static inline uint32_t dp_addr_hash(uint8_t family, const uint8_t *a)
 static inline const struct dp_host *dp_host_lookup(const struct dp_config *cfg, uint8_t family, const uint8_t *a)
 {
 	uint32_t i = dp_addr_hash(family, a) & cfg->slot_mask;
-	unsigned alen = family == 4 ? 4 : 16;
 
 	for (;;) {
 		uint32_t s = cfg->slots[i];
@@ -79,14 +92,12 @@ static inline const struct dp_host *dp_host_lookup(const struct dp_config *cfg, 
 		if (s == 0)
 			return NULL;
 		h = &cfg->hosts[s - 1];
-		if (h->cfg.ip.family == family) {
-			/* inline compares: a libc memcmp call per packet costs more than these loads */
-			uint64_t x[2] = { 0, 0 }, y[2] = { 0, 0 };
-			__builtin_memcpy(x, h->cfg.ip.a, alen);
-			__builtin_memcpy(y, a, alen);
-			if (x[0] == y[0] && x[1] == y[1])
-				return h;
-		}
+		/* Whole-word compares of equal width on both sides: mixing a narrow store with a wide load of the
+		 * same bytes costs a store-forwarding stall, and a memcmp call costs more than the compare. */
+		if (h->cfg.ip.family == family &&
+		    (family == 4 ? dp_ld32u(h->cfg.ip.a) == dp_ld32u(a)
+				 : dp_ld64u(h->cfg.ip.a) == dp_ld64u(a) && dp_ld64u(h->cfg.ip.a + 8) == dp_ld64u(a + 8)))
+			return h;
 		i = (i + 1) & cfg->slot_mask;
 	}
 }
