@@ -56,8 +56,11 @@ public final class FloodDetector {
 		while (!this.points.isEmpty() && this.points.peekFirst().at().isBefore(sample.at().minus(this.window))) {
 			this.points.removeFirst();
 		}
-		boolean hot = this.synEwma >= thresholds.startSynRate()
-				|| (thresholds.startRxPps() > 0 && this.rxEwma >= thresholds.startRxPps());
+		// Hot needs both the smoothed and the current rate over the line: the EWMA smears one spike over several
+		// samples, and requiring the current sample too keeps a single burst from counting as "consecutive".
+		boolean hot = (this.synEwma >= thresholds.startSynRate() && sample.synRate() >= thresholds.startSynRate())
+				|| (thresholds.startRxPps() > 0 && this.rxEwma >= thresholds.startRxPps()
+						&& sample.rxPps() >= thresholds.startRxPps());
 		boolean calm = this.synEwma < thresholds.endSynRate()
 				&& (thresholds.startRxPps() == 0 || this.rxEwma < thresholds.endRxPps());
 		if (!calm) {
