@@ -219,6 +219,9 @@ struct dp_core {
 enum dp_action dp_verdict(struct dp_worker *w, const struct dp_config *cfg, struct dp_pkt *p, uint64_t now_ns,
 			  uint64_t *cnt);
 
+/* First pass over a burst: for a plain TCP segment without SYN, prefetch the flow slot its lookup will read. */
+void dp_verdict_prefetch(struct dp_worker *w, const struct dp_pkt *p);
+
 /* SYN-ACK synthesis (synack.c): rewrites the frame in place; returns the new length or 0 when cap is short. */
 struct dp_l3;
 struct dp_tcp;

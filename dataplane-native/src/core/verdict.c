@@ -250,6 +250,43 @@ static inline const uint8_t *our_mac(const struct dp_config *cfg, const uint8_t 
 	return NULL;
 }
 
+void dp_verdict_prefetch(struct dp_worker *w, const struct dp_pkt *p)
+{
+	const uint8_t *f = p->data;
+	struct dp_flow_key k;
+	struct dp_l3 l3;
+	struct dp_tcp t;
+	uint32_t i;
+
+	/* Only the common layouts, cheaply: plain IPv4/IPv6 (one VLAN tag at most) TCP without SYN. */
+	if (p->len < 54 || p->len > p->cap)
+		return;
+	l3.l3_off = f[12] == 0x81 && f[13] == 0 ? 18 : 14;
+	if ((uint32_t)l3.l3_off + 40 + 20 > p->len)
+		return;
+	if (dp_be16(f + l3.l3_off - 2) == DP_ETH_P_IP && f[l3.l3_off] == 0x45 && f[l3.l3_off + 9] == DP_IPPROTO_TCP) {
+		l3.family = 4;
+		l3.saddr = f + l3.l3_off + 12;
+		l3.daddr = f + l3.l3_off + 16;
+		l3.l4_off = (uint16_t)(l3.l3_off + 20);
+	} else if (dp_be16(f + l3.l3_off - 2) == DP_ETH_P_IPV6 && f[l3.l3_off + 6] == DP_IPPROTO_TCP) {
+		l3.family = 6;
+		l3.saddr = f + l3.l3_off + 8;
+		l3.daddr = f + l3.l3_off + 24;
+		l3.l4_off = (uint16_t)(l3.l3_off + 40);
+	} else {
+		return;
+	}
+	if ((uint32_t)l3.l4_off + 20 > p->len || (f[l3.l4_off + 13] & DP_TCP_SYN))
+		return;
+	memcpy(&t.sport, f + l3.l4_off, 2);
+	memcpy(&t.dport, f + l3.l4_off + 2, 2);
+	flow_key(&k, &l3, &t);
+	i = dp_flow_hash(&w->ft, &k) & w->ft.mask;
+	__builtin_prefetch(&w->ft.tags[i]);
+	__builtin_prefetch(&w->ft.flows[i]);
+}
+
 static enum dp_action verdict(struct dp_worker *w, const struct dp_config *cfg, struct dp_pkt *p, uint64_t now_ns,
 			      uint64_t *cnt, enum dp_counter *why)
 {
