@@ -1,5 +1,5 @@
 /* tsk-listen.c: the protected service inside the test VM. Listens on TCP ports (dual stack), accepts,
- * echoes every payload back and logs one line per event, so the harness can prove what the kernel
+ * echoes every payload back unchanged and logs one line per event, so the harness can prove what the kernel
  * accepted. Usage: tsk-listen PORT[r] ...   (suffix r: a SO_REUSEPORT group of two sockets)
  * Log lines: "accept port=P peer=ADDR:PORT" and "data port=P peer=ADDR:PORT len=N text=..." */
 #define _GNU_SOURCE
@@ -115,12 +115,12 @@ int main(int argc, char **argv)
 				i--;
 				continue;
 			}
+			(void)!write(fds[i].fd, buf, n);
 			buf[n] = '\0';
 			for (k = 0; k < n; k++)
 				if (buf[k] < 0x20 || buf[k] > 0x7e)
 					buf[k] = '.';
 			printf("data port=%d peer=%s len=%zd text=%s\n", conns[i].port, conns[i].peer, n, buf);
-			(void)!write(fds[i].fd, buf, n);
 		}
 	}
 }

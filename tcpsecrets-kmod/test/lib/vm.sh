@@ -57,7 +57,7 @@ build_initramfs() {
 boot_vm() {
 	rm -f "$OUT/ctl.in" "$OUT/ctl.out"
 	mkfifo "$OUT/ctl.in" "$OUT/ctl.out"
-	ip netns exec "$NS_SW" qemu-system-x86_64 -accel tcg -m 512 -smp 1 -display none -monitor none \
+	nsenter -t "$NS_SW" -n -- qemu-system-x86_64 -accel tcg -m 512 -smp 1 -display none -monitor none \
 		-no-reboot -kernel "/boot/vmlinuz-$KVER" -initrd "$OUT/initrd.gz" \
 		-append "console=ttyS0 quiet panic=-1 tsk.ip4=$VM_IP4/24 tsk.ip6=$VM_IP6/64 tsk.gw4=$GW_IP4 tsk.gw6=$GW_IP6 tsk.ports=$VM_PORTS" \
 		-netdev tap,id=n0,ifname=tapvm,script=no,downscript=no \
