@@ -40,9 +40,21 @@ public final class NativeDataplane {
 		return Optional.ofNullable(Holder.STATE.cause);
 	}
 
-	/** The cookie functions of the library. */
+	/**
+	 * The cookie functions of the library.
+	 *
+	 * @throws IllegalStateException naming the cause when the library is not available
+	 */
 	public static CookieLibrary cookies() {
+		requireAvailable();
 		return CookieHolder.COOKIES;
+	}
+
+	private static void requireAvailable() {
+		State state = Holder.STATE;
+		if (state.library == null) {
+			throw new IllegalStateException("native dataplane unavailable: " + state.cause);
+		}
 	}
 
 	/**
@@ -52,10 +64,7 @@ public final class NativeDataplane {
 	 */
 	public static <T extends Library> T load(Class<T> iface) {
 		Objects.requireNonNull(iface, "iface");
-		State state = Holder.STATE;
-		if (state.library == null) {
-			throw new IllegalStateException("native dataplane unavailable: " + state.cause);
-		}
+		requireAvailable();
 		return Native.load(LIBRARY_NAME, iface);
 	}
 

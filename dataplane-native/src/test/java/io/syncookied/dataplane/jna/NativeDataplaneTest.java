@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Library;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class NativeDataplaneTest {
@@ -40,6 +44,20 @@ class NativeDataplaneTest {
 	void probeOnLinuxFindsTheLibrary() {
 		NativeDataplane.State s = NativeDataplane.probe("false", "Linux", "amd64");
 		assertNotNull(s.library(), s.cause());
+	}
+
+	@Test
+	void disabledLibraryNeverThrowsAtClassInitAndCallsFailWithTheCause() throws IOException, InterruptedException {
+		Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-D" + NativeDataplane.NO_NATIVE_PROPERTY + "=true", "-cp", System.getProperty("java.class.path"),
+				NoNativeMain.class.getName()).redirectErrorStream(true).start();
+		assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
+		String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertEquals(0, p.exitValue(), out);
+		assertTrue(out.contains("available=false"), out);
+		assertTrue(out.contains("cause=disabled by -D" + NativeDataplane.NO_NATIVE_PROPERTY + "=true"), out);
+		String failure = "call=IllegalStateException: native dataplane unavailable: disabled by -D";
+		assertEquals(2, out.lines().filter(l -> l.startsWith(failure)).count(), out);
 	}
 
 	@Test
