@@ -355,6 +355,43 @@ DP_EXPORT int dp_cookie6_check_sha1(const uint32_t s0[17], const uint32_t s1[17]
 	(out) = (v0 ^ v1) ^ (v2 ^ v3);                                              \
 } while (0)
 
+/* out = SipHash-2-4(k, m0 || low 4 bytes of tail) per lane (12-byte message: the tail joins the length block). */
+#define DP_VSIPHASH_12(VT, k, m0, tail, out) do {                                  \
+	VT v0 = (VT){ 0 } + (uint64_t)(0x736f6d6570736575ULL ^ (k)->key[0]);        \
+	VT v1 = (VT){ 0 } + (uint64_t)(0x646f72616e646f6dULL ^ (k)->key[1]);        \
+	VT v2 = (VT){ 0 } + (uint64_t)(0x6c7967656e657261ULL ^ (k)->key[0]);        \
+	VT v3 = (VT){ 0 } + (uint64_t)(0x7465646279746573ULL ^ (k)->key[1]);        \
+	VT b = ((VT){ 0 } + ((uint64_t)12 << 56)) | (tail);                          \
+	v3 ^= (m0); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (m0); \
+	v3 ^= b; DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= b;       \
+	v2 ^= (uint64_t)0xff;                                                       \
+	DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3);                 \
+	DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3);                 \
+	(out) = (v0 ^ v1) ^ (v2 ^ v3);                                              \
+} while (0)
+
+/* secure_tcp_seq_and_ts_off() in lanes: siphash_3u32(local, remote, lport << 16 | rport) >> 32. */
+#define DP_DEFINE_TSOFF_V4_BURST(name, VT, LANES, isa)                                                    \
+static __attribute__((target(isa))) unsigned name(const dp_siphash_key_t *k,                               \
+						    const struct dp_cookie_v4_req *req, uint32_t *out,       \
+						    unsigned n)                                              \
+{                                                                                                       \
+	unsigned i;                                                                                     \
+                                                                                                        \
+	for (i = 0; i + (LANES) <= n; i += (LANES)) {                                                   \
+		VT m0, tail, h;                                                                         \
+                                                                                                        \
+		for (unsigned j = 0; j < (LANES); j++) {                                                \
+			m0[j] = req[i + j].daddr | (uint64_t)req[i + j].saddr << 32;                    \
+			tail[j] = (uint32_t)req[i + j].dport << 16 | req[i + j].sport;                  \
+		}                                                                                       \
+		DP_VSIPHASH_12(VT, k, m0, tail, h);                                                     \
+		for (unsigned j = 0; j < (LANES); j++)                                                  \
+			out[i + j] = (uint32_t)(h[j] >> 32);                                            \
+	}                                                                                               \
+	return i;                                                                                       \
+}
+
 #define DP_DEFINE_COOKIE_V4_BURST(name, VT, LANES, isa)                                                   \
 static __attribute__((target(isa))) unsigned name(const struct dp_cookie_secret *s, uint32_t count,         \
 						    const struct dp_cookie_v4_req *req, uint32_t *isn_out,   \
@@ -423,6 +460,8 @@ DP_DEFINE_COOKIE_V4_BURST(cookie_v4_burst_avx512, dp_v8u64, 8, "avx512f,avx512vl
 DP_DEFINE_COOKIE_V4_BURST(cookie_v4_burst_avx2, dp_v4u64, 4, "avx2")
 DP_DEFINE_COOKIE_V4_CHECK_BURST(cookie_v4_check_burst_avx512, dp_v8u64, 8, "avx512f,avx512vl")
 DP_DEFINE_COOKIE_V4_CHECK_BURST(cookie_v4_check_burst_avx2, dp_v4u64, 4, "avx2")
+DP_DEFINE_TSOFF_V4_BURST(tsoff_v4_burst_avx512, dp_v8u64, 8, "avx512f,avx512vl")
+DP_DEFINE_TSOFF_V4_BURST(tsoff_v4_burst_avx2, dp_v4u64, 4, "avx2")
 
 /* 2 avx512, 1 avx2, 0 scalar; a benign race: every thread computes the same value. */
 static int simd_isa(void)
@@ -435,6 +474,21 @@ static int simd_isa(void)
 		      : __builtin_cpu_supports("avx2") ? 1 : 0;
 	}
 	return isa;
+}
+
+void dp_tsoff_v4_2026_burst(const dp_siphash_key_t *net_secret, const struct dp_cookie_v4_req *req,
+			    uint32_t *tsoff_out, unsigned n)
+{
+	int isa = simd_isa();
+	unsigned i = 0;
+
+	if (isa == 2)
+		i = tsoff_v4_burst_avx512(net_secret, req, tsoff_out, n);
+	else if (isa == 1)
+		i = tsoff_v4_burst_avx2(net_secret, req, tsoff_out, n);
+	for (; i < n; i++)
+		tsoff_out[i] = (uint32_t)(dp_siphash_3u32(req[i].daddr, req[i].saddr,
+							  (uint32_t)req[i].dport << 16 | req[i].sport, net_secret) >> 32);
 }
 
 void dp_cookie_v4_check_burst(const struct dp_cookie_secret *s, uint32_t count, const struct dp_cookie_v4_ack *ack,

@@ -132,6 +132,11 @@ struct dp_cookie_v4_ack {
 void dp_cookie_v4_check_burst(const struct dp_cookie_secret *s, uint32_t count, const struct dp_cookie_v4_ack *ack,
 			      int *idx_out, unsigned n);
 
+/* Burst 2026-rule tsoff for the same SYNs (local = daddr/dport, remote = saddr/sport): out[i] equals
+ * dp_tsoff_v4(DP_TSOFF_2026, net_secret, req[i].daddr, req[i].saddr, req[i].dport, req[i].sport). */
+void dp_tsoff_v4_2026_burst(const dp_siphash_key_t *net_secret, const struct dp_cookie_v4_req *req,
+			    uint32_t *tsoff_out, unsigned n);
+
 /*
  * Exported, JNA-friendly wrappers (plain integers and byte arrays; ports and seq numbers in host order,
  * addresses as their wire bytes, each key as its two u64 words in /proc/tcp_secrets order).

@@ -79,6 +79,8 @@ int main(int argc, char **argv)
 				      req[i].client_seq, count, req[i].mss_index));
 	RUN("tsoff ipv4 2026 rule", N, for (int i = 0; i < N; i++) out[i] =
 		    dp_tsoff_v4(DP_TSOFF_2026, &s.key[0], req[i].daddr, req[i].saddr, req[i].dport, req[i].sport));
+	RUN("tsoff ipv4 2026 burst of 64 (SIMD)", N, for (int i = 0; i < N; i += BURST)
+		    dp_tsoff_v4_2026_burst(&s.key[0], req + i, out + i, BURST));
 	sink += out[N - 1];
 	return 0;
 }

@@ -107,6 +107,15 @@ static void test_burst(void)
 				 "burst n=%u lane %u", n, i);
 	}
 
+	/* tsoff burst (2026 rule) against the scalar tsoff of the same connection */
+	uint32_t to[67];
+	for (unsigned n = 0; n <= 67; n += (n < 9 ? 1 : 29)) {
+		dp_tsoff_v4_2026_burst(&s.key[1], req, to, n);
+		for (unsigned i = 0; i < n; i++)
+			CC_CHECK(to[i] == dp_tsoff_v4(DP_TSOFF_2026, &s.key[1], req[i].daddr, req[i].saddr, req[i].dport,
+						      req[i].sport), "tsoff burst n=%u lane %u", n, i);
+	}
+
 	/* check burst: a mix of valid (ages 0, 1), too old, from the future, and tampered cookies */
 	struct dp_cookie_v4_ack ack[67];
 	int idx[67];
