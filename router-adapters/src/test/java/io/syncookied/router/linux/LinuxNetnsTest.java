@@ -3,7 +3,17 @@ package io.syncookied.router.linux;
 import java.net.Inet4Address;
 import java.util.Map;
 
+import java.nio.file.Path;
+import java.security.KeyPair;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.syncookied.router.testing.SshKeys;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.digest.BuiltinDigests;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.shell.ProcessShellCommandFactory;
+import org.junit.jupiter.api.io.TempDir;
 import io.syncookied.router.DiversionAdapters;
 import io.syncookied.router.api.ArpOverride;
 import io.syncookied.router.api.DiversionException;
@@ -115,6 +125,44 @@ class LinuxNetnsTest {
 			.isInstanceOf(DiversionException.Rejected.class)
 			.hasMessageContaining("Cannot find device \"nosuch0\"");
 		assertThat(adapter.health(t).healthy()).isFalse();
+	}
+
+	@Test
+	void overSshWithKeyAuth(@TempDir Path dir) throws Exception {
+		KeyPair kp = SshKeys.generate();
+		Path key = SshKeys.write(kp, dir, "id_ecdsa");
+		SshServer sshd = SshServer.setUpDefaultServer();
+		sshd.setHost("127.0.0.1");
+		sshd.setPort(0);
+		sshd.setKeyPairProvider(new SimpleGeneratorHostKeyProvider());
+		sshd.setPublickeyAuthenticator((user, k, session) -> user.equals("netops") && KeyUtils.compareKeys(k, kp.getPublic()));
+		sshd.setCommandFactory(ProcessShellCommandFactory.INSTANCE);
+		sshd.start();
+		try {
+			String fp = KeyUtils.getFingerPrint(BuiltinDigests.sha256,
+					sshd.getKeyPairProvider().loadKeys(null).iterator().next().getPublic());
+			RouterTarget t = TargetConfig.parse("test", Map.of("name", "ssh-rt", "adapter", "linux", "netns", lab.router,
+					"dev", "r1", "host", "127.0.0.1:" + sshd.getPort(), "user", "netops", "key", key.toString(),
+					"host-key-sha256", fp));
+			ArpOverride o = adapter.divert(SERVER, FIREWALL, t);
+			assertThat(o.owner()).isEqualTo("syncookied");
+			assertThat(lab.neigh()).contains("10.0.2.10 lladdr 02:00:00:00:02:03 PERMANENT proto 197");
+			assertThat(lab.whoAnswers()).isEqualTo("firewall");
+			assertThat(adapter.listOverrides(t)).containsExactly(o);
+			assertThat(adapter.restore(SERVER, t)).isTrue();
+			assertThat(lab.neigh()).doesNotContain("PERMANENT");
+
+			Path wrong = SshKeys.write(SshKeys.generate(), dir, "wrong");
+			RouterTarget bad = TargetConfig.parse("test", Map.of("name", "ssh-rt-bad", "adapter", "linux", "dev", "r1",
+					"host", "127.0.0.1:" + sshd.getPort(), "user", "netops", "key", wrong.toString(), "host-key-sha256",
+					fp));
+			assertThatThrownBy(() -> adapter.divert(SERVER, FIREWALL, bad))
+				.isInstanceOf(DiversionException.AuthFailed.class);
+			assertThat(lab.neigh()).doesNotContain("PERMANENT");
+		}
+		finally {
+			sshd.stop(true);
+		}
 	}
 
 	@Test
