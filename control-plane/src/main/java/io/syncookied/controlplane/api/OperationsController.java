@@ -48,7 +48,9 @@ public class OperationsController {
 			.map(e -> ServerSentEvent.<ControlEvent>builder(e).event(e.type()).build());
 		Flux<ServerSentEvent<ControlEvent>> keepalive = Flux.interval(SSE_KEEPALIVE)
 			.map(t -> ServerSentEvent.<ControlEvent>builder().comment("keepalive").build());
-		return Flux.merge(data, keepalive);
+		// a first comment flushes the response headers at once, so clients know they are connected
+		ServerSentEvent<ControlEvent> hello = ServerSentEvent.<ControlEvent>builder().comment("connected").build();
+		return Flux.merge(data, keepalive).startWith(hello);
 	}
 
 	@PostMapping(path = "/config/reload", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -1,0 +1,121 @@
+package io.syncookied.controlplane.api;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.syncookied.controlplane.support.RecordingDataplane;
+import io.syncookied.controlplane.support.RecordingRouter;
+import io.syncookied.controlplane.support.Secrets;
+import io.syncookied.controlplane.telemetry.SecretsStore;
+import io.syncookied.controlplane.telemetry.SecretsUpdate;
+
+/**
+ * The whole application on a random port, with the dataplane and the router replaced by recording test doubles
+ * (which block on boundedElastic like the real ones), a temp hosts file and journal, and two tokens.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "syncookied.api.admin-tokens[0]=" + ApiTestBase.ADMIN, "syncookied.api.read-tokens[0]=" + ApiTestBase.READ,
+				"syncookied.hosts.watch=false", "logging.level.io.syncookied=WARN" })
+@AutoConfigureWebTestClient
+abstract class ApiTestBase {
+
+	static final String ADMIN = "admin-token-0123456789abcdef";
+
+	static final String READ = "read-token-0123456789abcdef";
+
+	static final String HOSTS = """
+			- ip: 10.0.2.10
+			  mac: 02:00:00:00:02:0a
+			  mode: auto
+			- ip: 10.0.2.11
+			  mac: 02:00:00:00:02:0b
+			- ip: 10.0.2.12
+			  mac: 02:00:00:00:02:0c
+			  mode: off
+			""";
+
+	static final Path DIR = tempDir();
+
+	@Autowired
+	WebTestClient web;
+
+	@Autowired
+	SecretsStore secrets;
+
+	@Autowired
+	Clock clock;
+
+	@Autowired
+	RecordingRouter router;
+
+	@DynamicPropertySource
+	static void paths(DynamicPropertyRegistry registry) {
+		registry.add("syncookied.hosts.file", () -> DIR.resolve("hosts.yml").toString());
+		registry.add("syncookied.protection.journal", () -> DIR.resolve("state.journal").toString());
+	}
+
+	private static Path tempDir() {
+		try {
+			Path dir = Files.createTempDirectory("cp-api");
+			Files.writeString(dir.resolve("hosts.yml"), HOSTS);
+			return dir;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	@BeforeEach
+	void freshSecrets() throws IOException {
+		Files.writeString(DIR.resolve("hosts.yml"), HOSTS);
+		for (String ip : List.of("10.0.2.10", "10.0.2.11")) {
+			this.secrets.put(new SecretsUpdate(InetAddress.getByName(ip), this.clock.instant(), Secrets.TEXT));
+		}
+	}
+
+	WebTestClient admin() {
+		return this.web.mutate().defaultHeader("Authorization", "Bearer " + ADMIN).build();
+	}
+
+	WebTestClient reader() {
+		return this.web.mutate().defaultHeader("Authorization", "Bearer " + READ).build();
+	}
+
+	@TestConfiguration
+	static class Doubles {
+
+		final List<String> log = new CopyOnWriteArrayList<>();
+
+		@Bean
+		@Primary
+		RecordingDataplane recordingDataplane(Clock clock) {
+			return new RecordingDataplane(this.log, clock);
+		}
+
+		@Bean
+		@Primary
+		RecordingRouter recordingRouter() {
+			return new RecordingRouter(this.log);
+		}
+
+	}
+
+}
