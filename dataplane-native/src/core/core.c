@@ -259,7 +259,11 @@ void dp_worker_burst(struct dp_worker *w, struct dp_pkt **pkts, uint8_t *actions
 		if (i + 1 < n)
 			__builtin_prefetch(pkts[i + 1]->data);
 		actions[i] = (uint8_t)dp_verdict(w, cfg, pkts[i], now_ns, cnt);
+		if (DP_UNLIKELY(w->npend == DP_BURST)) /* bursts longer than DP_BURST: flush as we go */
+			dp_verdict_flush(w);
 	}
+	if (w->npend)
+		dp_verdict_flush(w);
 	/* Expire a few idle flows per burst instead of a stop-the-world GC. */
 	cnt[DP_C_FLOW_EXPIRED] += dp_flow_sweep(&w->ft, (uint32_t)(now_ns / 1000000000), 32);
 	/* One writer per counter: a relaxed load+store is tear-free and needs no lock prefix. */

@@ -9,6 +9,7 @@
 #include "syncookied/core.h"
 #include "cookie.h"
 #include "tsopt.h"
+#include "parse.h"
 
 #define DP_LIKELY(x)   __builtin_expect(!!(x), 1)
 #define DP_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -185,6 +186,18 @@ struct dp_refresh_slot {
 	uint64_t last_ms;
 };
 
+/* A SYN whose SYN-ACK waits for its cookie, computed for the whole burst at once. */
+struct dp_syn_pending {
+	struct dp_pkt *p;
+	const struct dp_host *h;
+	const uint8_t *mac;
+	uint32_t count, tsval;
+	uint8_t flags; /* 1 TS, 2 SACK, 4 WSCALE, 8 ECN */
+	struct dp_cookie_v4_req req;
+	struct dp_l3 l3;
+	struct dp_tcp t;
+};
+
 struct dp_worker {
 	/* read by the control thread: own cache line */
 	_Alignas(DP_CACHELINE) _Atomic uint64_t qs; /* epoch of the last quiescent state; 0 = offline */
@@ -198,6 +211,8 @@ struct dp_worker {
 	uint64_t refresh_window_s;
 	uint32_t refresh_in_window;
 	struct dp_refresh_slot *refresh;
+	unsigned npend;
+	struct dp_syn_pending pend[DP_BURST];
 };
 
 #define DP_MAX_RETIRED 64
@@ -222,9 +237,10 @@ enum dp_action dp_verdict(struct dp_worker *w, const struct dp_config *cfg, stru
 /* First pass over a burst: for a plain TCP segment without SYN, prefetch the flow slot its lookup will read. */
 void dp_verdict_prefetch(struct dp_worker *w, const struct dp_pkt *p);
 
+/* Computes the cookies of the SYNs dp_verdict() left pending and writes their SYN-ACKs. */
+void dp_verdict_flush(struct dp_worker *w);
+
 /* SYN-ACK synthesis (synack.c): rewrites the frame in place; returns the new length or 0 when cap is short. */
-struct dp_l3;
-struct dp_tcp;
 uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct dp_tcp *t, const struct dp_host *h,
 			 const uint8_t *our_mac, uint32_t isn, bool ts, uint32_t tsval, bool sack, bool ws, bool ecn);
 

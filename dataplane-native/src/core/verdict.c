@@ -108,9 +108,9 @@ static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp
 			  const struct dp_host *h, const uint8_t *our_mac, uint64_t now_ns, uint64_t *cnt,
 			  enum dp_counter *why)
 {
-	uint32_t lo, hi, isn, options = 0, tsval = 0;
+	uint32_t lo, hi, isn, options = 0, tsval = 0, idx;
 	uint16_t mss;
-	bool ts;
+	bool ts, sack, ws, ecn;
 
 	if (DP_UNLIKELY(!h->answerable)) {
 		if (h->cfg.flags & DP_HOST_NOSECRET_PASS) {
@@ -132,17 +132,64 @@ static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp
 				   (t->flags & (DP_TCP_ECE | DP_TCP_CWR)) == (DP_TCP_ECE | DP_TCP_CWR), l3->ip_ecn != 0,
 				   t->res1 != 0, &options);
 	dp_host_count(h, now_ns, &lo, &hi);
-	isn = cookie_make(h, l3, t, lo, dp_mss_index(l3->family == 4 ? dp_msstab4 : dp_msstab6, mss));
+	idx = dp_mss_index(l3->family == 4 ? dp_msstab4 : dp_msstab6, mss);
 	if (ts)
 		tsval = dp_cookie_tsval(dp_host_ts_ms(h, now_ns), options, tsoff(h, l3, t));
-	if (!dp_synack_build(p, l3, t, h, our_mac, isn, ts, tsval, ts && (options & DP_TS_OPT_SACK),
-			     ts && (options & DP_TS_OPT_WSCALE_MASK) != DP_TS_OPT_WSCALE_MASK,
-			     ts && (options & DP_TS_OPT_ECN))) {
+	sack = ts && (options & DP_TS_OPT_SACK);
+	ws = ts && (options & DP_TS_OPT_WSCALE_MASK) != DP_TS_OPT_WSCALE_MASK;
+	ecn = ts && (options & DP_TS_OPT_ECN);
+	if ((uint32_t)l3->l3_off + (l3->family == 4 ? 20 : 40) + 24 + (ts ? 12 + (ws ? 4 : 0) : 0) > p->cap) {
 		*why = DP_C_DROP_NO_ROOM;
 		return DP_ACT_DROP;
 	}
+	/* IPv4 SipHash cookies wait for the end of the burst, where they are computed in SIMD lanes. */
+	if (l3->family == 4 && h->cs_cur.alg == DP_COOKIE_SIPHASH && w->npend < DP_BURST) {
+		struct dp_syn_pending *sp = &w->pend[w->npend++];
+
+		sp->p = p;
+		sp->l3 = *l3;
+		sp->t = *t;
+		sp->h = h;
+		sp->mac = our_mac;
+		sp->count = lo;
+		sp->tsval = tsval;
+		sp->flags = (uint8_t)((ts ? 1 : 0) | (sack ? 2 : 0) | (ws ? 4 : 0) | (ecn ? 8 : 0));
+		sp->req.saddr = dp_ld32(l3->saddr);
+		sp->req.daddr = dp_ld32(l3->daddr);
+		sp->req.sport = t->sport;
+		sp->req.dport = t->dport;
+		sp->req.client_seq = t->seq;
+		sp->req.mss_index = idx;
+	} else {
+		isn = cookie_make(h, l3, t, lo, idx);
+		dp_synack_build(p, l3, t, h, our_mac, isn, ts, tsval, sack, ws, ecn);
+	}
 	*why = DP_C_SYN;
 	return DP_ACT_REPLY;
+}
+
+void dp_verdict_flush(struct dp_worker *w)
+{
+	uint32_t isn[DP_BURST];
+	struct dp_cookie_v4_req req[DP_BURST];
+	unsigned i = 0, j, k;
+
+	/* Runs of the same host and count share one secret: one lane-parallel call per run (a flood is one run). */
+	while (i < w->npend) {
+		const struct dp_syn_pending *a = &w->pend[i];
+
+		for (j = i; j < w->npend && w->pend[j].h == a->h && w->pend[j].count == a->count; j++)
+			req[j - i] = w->pend[j].req;
+		dp_cookie_v4_make_burst(&a->h->cs_cur, a->count, req, isn, j - i);
+		for (k = i; k < j; k++) {
+			const struct dp_syn_pending *sp = &w->pend[k];
+
+			dp_synack_build(sp->p, &sp->l3, &sp->t, sp->h, sp->mac, isn[k - i], sp->flags & 1, sp->tsval,
+					sp->flags & 2, sp->flags & 4, sp->flags & 8);
+		}
+		i = j;
+	}
+	w->npend = 0;
 }
 
 /* ACK (maybe with data or FIN) of a flow we do not know: valid only with a cookie the server will accept. */
