@@ -132,6 +132,24 @@ struct dp_cookie_v4_ack {
 void dp_cookie_v4_check_burst(const struct dp_cookie_secret *s, uint32_t count, const struct dp_cookie_v4_ack *ack,
 			      int *idx_out, unsigned n);
 
+/* IPv6 burst forms (SipHash in lanes over the 40-byte message; SHA-1 legacy falls back to scalar). */
+struct dp_cookie_v6_req {
+	uint8_t saddr[16], daddr[16];
+	uint16_t sport, dport;
+	uint32_t client_seq;
+	uint32_t mss_index;
+};
+void dp_cookie_v6_make_burst(const struct dp_cookie_secret *s, uint32_t count, const struct dp_cookie_v6_req *req,
+			     uint32_t *isn_out, unsigned n);
+struct dp_cookie_v6_ack {
+	uint8_t saddr[16], daddr[16];
+	uint16_t sport, dport;
+	uint32_t sseq;
+	uint32_t cookie;
+};
+void dp_cookie_v6_check_burst(const struct dp_cookie_secret *s, uint32_t count, const struct dp_cookie_v6_ack *ack,
+			      int *idx_out, unsigned n);
+
 /* Burst 2026-rule tsoff for the same SYNs (local = daddr/dport, remote = saddr/sport): out[i] equals
  * dp_tsoff_v4(DP_TSOFF_2026, net_secret, req[i].daddr, req[i].saddr, req[i].dport, req[i].sport). */
 void dp_tsoff_v4_2026_burst(const dp_siphash_key_t *net_secret, const struct dp_cookie_v4_req *req,

@@ -132,12 +132,95 @@ static __attribute__((target(isa))) unsigned name(const struct dp_cookie_secret 
 	return i;                                                                                       \
 }
 
+/* out = SipHash-2-4(k, 40-byte IPv6 cookie message) per lane: saddr lo/hi, daddr lo/hi,
+ * count | sport << 32 | dport << 48 (see dp_cookie_v6_hash). */
+#define DP_VSIPHASH_40(VT, k, a, b, c, d, e, out) do {                              \
+	VT v0 = (VT){ 0 } + (uint64_t)(0x736f6d6570736575ULL ^ (k)->key[0]);        \
+	VT v1 = (VT){ 0 } + (uint64_t)(0x646f72616e646f6dULL ^ (k)->key[1]);        \
+	VT v2 = (VT){ 0 } + (uint64_t)(0x6c7967656e657261ULL ^ (k)->key[0]);        \
+	VT v3 = (VT){ 0 } + (uint64_t)(0x7465646279746573ULL ^ (k)->key[1]);        \
+	const uint64_t bl = (uint64_t)40 << 56;                                     \
+	v3 ^= (a); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (a); \
+	v3 ^= (b); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (b); \
+	v3 ^= (c); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (c); \
+	v3 ^= (d); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (d); \
+	v3 ^= (e); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (e); \
+	v3 ^= bl; DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= bl;   \
+	v2 ^= (uint64_t)0xff;                                                       \
+	DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3);                 \
+	DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3);                 \
+	(out) = (v0 ^ v1) ^ (v2 ^ v3);                                              \
+} while (0)
+
+/* Gathers lanes' addresses as little-endian words (the kernel hashes the in6_addr bytes). */
+#define DP_V6_GATHER(VT, LANES, arr, base, sa0, sa1, da0, da1, ports)                           \
+	for (unsigned j = 0; j < (LANES); j++) {                                                \
+		sa0[j] = dp_le64((arr)[(base) + j].saddr);                                      \
+		sa1[j] = dp_le64((arr)[(base) + j].saddr + 8);                                  \
+		da0[j] = dp_le64((arr)[(base) + j].daddr);                                      \
+		da1[j] = dp_le64((arr)[(base) + j].daddr + 8);                                  \
+		ports[j] = (uint64_t)(arr)[(base) + j].sport << 32 | (uint64_t)(arr)[(base) + j].dport << 48; \
+	}
+
+#define DP_DEFINE_COOKIE_V6_BURST(name, VT, LANES, isa)                                                   \
+static __attribute__((target(isa))) unsigned name(const struct dp_cookie_secret *s, uint32_t count,         \
+						    const struct dp_cookie_v6_req *req, uint32_t *isn_out,   \
+						    unsigned n)                                              \
+{                                                                                                       \
+	unsigned i;                                                                                     \
+                                                                                                        \
+	for (i = 0; i + (LANES) <= n; i += (LANES)) {                                                   \
+		VT sa0, sa1, da0, da1, ports, h0, h1;                                                   \
+                                                                                                        \
+		DP_V6_GATHER(VT, LANES, req, i, sa0, sa1, da0, da1, ports)                              \
+		DP_VSIPHASH_40(VT, &s->key[0], sa0, sa1, da0, da1, ports, h0);                          \
+		DP_VSIPHASH_40(VT, &s->key[1], sa0, sa1, da0, da1, ports | count, h1);                  \
+		for (unsigned j = 0; j < (LANES); j++)                                                  \
+			isn_out[i + j] = (uint32_t)h0[j] + req[i + j].client_seq + (count << DP_COOKIEBITS) + \
+					 (((uint32_t)h1[j] + req[i + j].mss_index) & DP_COOKIEMASK);     \
+	}                                                                                               \
+	return i;                                                                                       \
+}
+
+#define DP_DEFINE_COOKIE_V6_CHECK_BURST(name, VT, LANES, isa)                                             \
+static __attribute__((target(isa))) unsigned name(const struct dp_cookie_secret *s, uint32_t count,         \
+						    const struct dp_cookie_v6_ack *ack, int *idx_out,        \
+						    unsigned n)                                              \
+{                                                                                                       \
+	unsigned i;                                                                                     \
+                                                                                                        \
+	for (i = 0; i + (LANES) <= n; i += (LANES)) {                                                   \
+		VT sa0, sa1, da0, da1, ports, pc, h0, h1;                                               \
+		uint32_t c[LANES], diff[LANES];                                                         \
+                                                                                                        \
+		DP_V6_GATHER(VT, LANES, ack, i, sa0, sa1, da0, da1, ports)                              \
+		DP_VSIPHASH_40(VT, &s->key[0], sa0, sa1, da0, da1, ports, h0);                          \
+		for (unsigned j = 0; j < (LANES); j++) {                                                \
+			c[j] = ack[i + j].cookie - ((uint32_t)h0[j] + ack[i + j].sseq);                 \
+			diff[j] = (count - (c[j] >> DP_COOKIEBITS)) & ((uint32_t)-1 >> DP_COOKIEBITS);  \
+			pc[j] = ports[j] | (uint32_t)(count - diff[j]);                                 \
+		}                                                                                       \
+		DP_VSIPHASH_40(VT, &s->key[1], sa0, sa1, da0, da1, pc, h1);                             \
+		for (unsigned j = 0; j < (LANES); j++) {                                                \
+			uint32_t data = (c[j] - (uint32_t)h1[j]) & DP_COOKIEMASK;                       \
+                                                                                                        \
+			idx_out[i + j] = diff[j] < DP_MAX_SYNCOOKIE_AGE && data < DP_MSS_TABLE_SIZE      \
+					 ? (int)data : -1;                                              \
+		}                                                                                       \
+	}                                                                                               \
+	return i;                                                                                       \
+}
+
 typedef uint64_t dp_v8u64 __attribute__((vector_size(64)));
 typedef uint64_t dp_v4u64 __attribute__((vector_size(32)));
 DP_DEFINE_COOKIE_V4_BURST(cookie_v4_burst_avx512, dp_v8u64, 8, "avx512f,avx512vl")
 DP_DEFINE_COOKIE_V4_BURST(cookie_v4_burst_avx2, dp_v4u64, 4, "avx2")
 DP_DEFINE_COOKIE_V4_CHECK_BURST(cookie_v4_check_burst_avx512, dp_v8u64, 8, "avx512f,avx512vl")
 DP_DEFINE_COOKIE_V4_CHECK_BURST(cookie_v4_check_burst_avx2, dp_v4u64, 4, "avx2")
+DP_DEFINE_COOKIE_V6_BURST(cookie_v6_burst_avx512, dp_v8u64, 8, "avx512f,avx512vl")
+DP_DEFINE_COOKIE_V6_BURST(cookie_v6_burst_avx2, dp_v4u64, 4, "avx2")
+DP_DEFINE_COOKIE_V6_CHECK_BURST(cookie_v6_check_burst_avx512, dp_v8u64, 8, "avx512f,avx512vl")
+DP_DEFINE_COOKIE_V6_CHECK_BURST(cookie_v6_check_burst_avx2, dp_v4u64, 4, "avx2")
 DP_DEFINE_TSOFF_V4_BURST(tsoff_v4_burst_avx512, dp_v8u64, 8, "avx512f,avx512vl")
 DP_DEFINE_TSOFF_V4_BURST(tsoff_v4_burst_avx2, dp_v4u64, 4, "avx2")
 
@@ -203,4 +286,40 @@ void dp_cookie_v4_make_burst(const struct dp_cookie_secret *s, uint32_t count, c
 	for (; i < n; i++)
 		isn_out[i] = dp_cookie_v4_make(s, req[i].saddr, req[i].daddr, req[i].sport, req[i].dport,
 					       req[i].client_seq, count, req[i].mss_index);
+}
+
+void dp_cookie_v6_make_burst(const struct dp_cookie_secret *s, uint32_t count, const struct dp_cookie_v6_req *req,
+			     uint32_t *isn_out, unsigned n)
+{
+	unsigned i = 0;
+
+	if (s->alg == DP_COOKIE_SIPHASH) {
+		int isa = simd_isa();
+
+		if (isa == 2)
+			i = cookie_v6_burst_avx512(s, count, req, isn_out, n);
+		else if (isa == 1)
+			i = cookie_v6_burst_avx2(s, count, req, isn_out, n);
+	}
+	for (; i < n; i++)
+		isn_out[i] = dp_cookie_v6_make(s, req[i].saddr, req[i].daddr, req[i].sport, req[i].dport,
+					       req[i].client_seq, count, req[i].mss_index);
+}
+
+void dp_cookie_v6_check_burst(const struct dp_cookie_secret *s, uint32_t count, const struct dp_cookie_v6_ack *ack,
+			      int *idx_out, unsigned n)
+{
+	unsigned i = 0;
+
+	if (s->alg == DP_COOKIE_SIPHASH) {
+		int isa = simd_isa();
+
+		if (isa == 2)
+			i = cookie_v6_check_burst_avx512(s, count, ack, idx_out, n);
+		else if (isa == 1)
+			i = cookie_v6_check_burst_avx2(s, count, ack, idx_out, n);
+	}
+	for (; i < n; i++)
+		idx_out[i] = dp_cookie_v6_check(s, ack[i].saddr, ack[i].daddr, ack[i].sport, ack[i].dport, ack[i].sseq,
+						ack[i].cookie, count);
 }

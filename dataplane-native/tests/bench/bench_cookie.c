@@ -74,6 +74,17 @@ int main(int argc, char **argv)
 	RUN("ipv6 make", N, for (int i = 0; i < N; i++) out[i] =
 		    dp_cookie_v6_make(&s, a6[i][0], a6[i][1], req[i].sport, req[i].dport, req[i].client_seq, count,
 				      req[i].mss_index));
+	static struct dp_cookie_v6_req req6[N];
+	for (int i = 0; i < N; i++) {
+		memcpy(req6[i].saddr, a6[i][0], 16);
+		memcpy(req6[i].daddr, a6[i][1], 16);
+		req6[i].sport = req[i].sport;
+		req6[i].dport = req[i].dport;
+		req6[i].client_seq = req[i].client_seq;
+		req6[i].mss_index = req[i].mss_index;
+	}
+	RUN("ipv6 make burst of 64 (SIMD)", N, for (int i = 0; i < N; i += BURST)
+		    dp_cookie_v6_make_burst(&s, count, req6 + i, out + i, BURST));
 	RUN("ipv4 make legacy SHA-1", N, for (int i = 0; i < N; i++) out[i] =
 		    dp_cookie_v4_make(&legacy, req[i].saddr, req[i].daddr, req[i].sport, req[i].dport,
 				      req[i].client_seq, count, req[i].mss_index));

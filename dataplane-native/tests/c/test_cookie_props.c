@@ -174,6 +174,61 @@ static uint32_t kernel410_v6(const uint32_t secret[17], const uint8_t saddr[16],
 	return tmp[17];
 }
 
+static void test_burst_v6(void)
+{
+	static struct dp_cookie_v6_req req[67];
+	static struct dp_cookie_v6_ack ack[67];
+	uint32_t out[67], count = rand_count();
+	int idx[67];
+
+	for (unsigned alg = 0; alg < 2; alg++) {
+		struct dp_cookie_secret s;
+
+		rand_secret(&s, alg ? DP_COOKIE_SHA1_LEGACY : DP_COOKIE_SIPHASH);
+		for (unsigned i = 0; i < 67; i++) {
+			for (int j = 0; j < 16; j++) {
+				req[i].saddr[j] = (uint8_t)r32();
+				req[i].daddr[j] = (uint8_t)r32();
+			}
+			req[i].sport = (uint16_t)r32();
+			req[i].dport = (uint16_t)r32();
+			req[i].client_seq = r32();
+			req[i].mss_index = r32() % 4;
+		}
+		for (unsigned n = 0; n <= 67; n += (n < 9 ? 1 : 29)) {
+			dp_cookie_v6_make_burst(&s, count, req, out, n);
+			for (unsigned i = 0; i < n; i++)
+				CC_CHECK(out[i] == dp_cookie_v6_make(&s, req[i].saddr, req[i].daddr, req[i].sport,
+								     req[i].dport, req[i].client_seq, count,
+								     req[i].mss_index),
+					 "v6 burst alg %u n=%u lane %u", alg, n, i);
+		}
+		for (unsigned i = 0; i < 67; i++) {
+			uint32_t made_at = count - (i % 5 == 4 ? (uint32_t)-1 : i % 5); /* ages 0,1,2,3,-1 */
+			uint32_t isn = dp_cookie_v6_make(&s, req[i].saddr, req[i].daddr, req[i].sport, req[i].dport,
+							 req[i].client_seq, made_at, req[i].mss_index);
+
+			memcpy(ack[i].saddr, req[i].saddr, 16);
+			memcpy(ack[i].daddr, req[i].daddr, 16);
+			ack[i].sport = req[i].sport;
+			ack[i].dport = req[i].dport;
+			ack[i].sseq = req[i].client_seq;
+			ack[i].cookie = isn ^ (i % 7 == 6 ? 1U << 12 : 0);
+		}
+		for (unsigned n = 0; n <= 67; n += (n < 9 ? 1 : 29)) {
+			dp_cookie_v6_check_burst(&s, count, ack, idx, n);
+			for (unsigned i = 0; i < n; i++) {
+				int want = dp_cookie_v6_check(&s, ack[i].saddr, ack[i].daddr, ack[i].sport, ack[i].dport,
+							      ack[i].sseq, ack[i].cookie, count);
+				bool valid = i % 5 < 2 && i % 7 != 6;
+
+				CC_CHECK(idx[i] == want && (valid ? want == (int)req[i].mss_index : want < 0),
+					 "v6 check burst alg %u n=%u lane %u: %d (scalar %d)", alg, n, i, idx[i], want);
+			}
+		}
+	}
+}
+
 static void test_sha1_layout(void)
 {
 	for (int i = 0; i < 2000; i++) {
@@ -303,6 +358,7 @@ int main(void)
 	test_roundtrip(DP_COOKIE_SHA1_LEGACY, false);
 	test_roundtrip(DP_COOKIE_SHA1_LEGACY, true);
 	test_burst();
+	test_burst_v6();
 	test_sha1_layout();
 	test_siphash_layouts();
 	test_timestamps();
