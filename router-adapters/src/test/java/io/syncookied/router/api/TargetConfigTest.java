@@ -62,6 +62,13 @@ class TargetConfigTest {
 	}
 
 	@Test
+	void theShippedExampleParses() throws Exception {
+		List<RouterTarget> t = TargetConfig.parseFile(Path.of("..", "deploy", "router", "routers.example.yml"));
+		assertThat(t).extracting(RouterTarget::name).containsExactly("edge-linux", "mx480", "ex4550", "core-snmp");
+		assertThat(t).extracting(RouterTarget::adapter).containsExactly("linux", "junos", "junos", "snmp");
+	}
+
+	@Test
 	void errorsNameTheBadField() {
 		assertThatThrownBy(() -> TargetConfig.parse("targets[1]", Map.of("adapter", "snmp", "host", "h",
 				"community", "c", "mode", "arp", "ifindex", "3")))
