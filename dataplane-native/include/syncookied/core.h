@@ -206,7 +206,7 @@ void dp_core_synchronize(struct dp_core *core);
 const struct dp_config *dp_core_config(const struct dp_core *core);
 /* Bumps on every publish. */
 uint64_t dp_core_generation(const struct dp_core *core);
-/* Sums the counters of every worker (relaxed loads; each counter is tear-free). */
+/* Sums the counters of every worker, including freed ones (relaxed loads; each counter is tear-free). */
 void dp_core_stats(const struct dp_core *core, struct dp_stats *out);
 
 struct dp_worker_params {

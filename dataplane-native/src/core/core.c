@@ -218,6 +218,8 @@ void dp_worker_free(struct dp_worker *w)
 		return;
 	core = w->core;
 	pthread_mutex_lock(core->lock);
+	for (unsigned c = 0; c < DP_C_MAX; c++)
+		core->gone[c] += atomic_load_explicit(&w->stats[c], memory_order_relaxed);
 	atomic_store(&core->workers[w->slot], NULL);
 	reclaim(core);
 	pthread_mutex_unlock(core->lock);
@@ -298,6 +300,8 @@ void dp_core_stats(const struct dp_core *core, struct dp_stats *out)
 
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(c->lock);
+	for (k = 0; k < DP_C_MAX; k++)
+		out->c[k] = c->gone[k];
 	for (i = 0; i < c->max_workers; i++) {
 		struct dp_worker *w = atomic_load(&c->workers[i]);
 		struct dp_stats s;

@@ -227,6 +227,7 @@ struct dp_core {
 		uint64_t epoch;
 	} retired[DP_MAX_RETIRED];
 	unsigned n_retired;
+	uint64_t gone[DP_C_MAX];   /* counters of freed workers: totals never go backwards */
 	void *lock; /* pthread_mutex_t *, control side only */
 };
 
