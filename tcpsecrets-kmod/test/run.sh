@@ -28,6 +28,9 @@ for t in ip nft gcc make cpio gzip busybox; do
 	command -v "$t" >/dev/null || die "$t missing (deploy/install-deps.sh installs it)"
 done
 [ -x "$DP" ] || die "$DP missing: build dataplane-native first (./mvnw -pl dataplane-native package)"
+# work on a snapshot: a rebuild of dataplane-native during the run must not swap the binary under us
+mkdir -p "$SRC/target"
+cp "$DP" "$SRC/target/syncookied-dp" && DP=$SRC/target/syncookied-dp
 
 KVERS=${TSK_KVERS:-}
 if [ -z "$KVERS" ]; then
@@ -61,7 +64,7 @@ for KVER in $KVERS; do
 	build_tools
 	build_initramfs
 	net_up
-	VM_PORTS=7001,8080,8081r,8082,8083
+	VM_PORTS=7001,8080,8081r,8082,8083,8084
 	boot_vm
 	echo "guest up in ${BOOT_SECONDS}s: $(guest uname -r)"
 	run_proofs
