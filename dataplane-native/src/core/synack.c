@@ -32,7 +32,6 @@ uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct 
 	_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "synack.c assumes a little-endian CPU");
 	uint8_t *f = p->data;
 	uint32_t ipw[10], th[10], client[4], server[4], ports;
-	unsigned alen = l3->family == 4 ? 4 : 16;
 	uint32_t iphl = l3->family == 4 ? 20 : 40;
 	uint32_t nopt = ts ? (ws ? 5 : 4) : 1;
 	uint32_t thl = 20 + nopt * 4;
@@ -44,8 +43,13 @@ uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct 
 	if (newlen > p->cap)
 		return 0;
 	/* Everything read from the SYN is copied out first: the reply overwrites the same bytes. */
-	memcpy(client, l3->saddr, alen);
-	memcpy(server, l3->daddr, alen);
+	if (l3->family == 4) { /* constant sizes: no byte loops */
+		memcpy(client, l3->saddr, 4);
+		memcpy(server, l3->daddr, 4);
+	} else {
+		memcpy(client, l3->saddr, 16);
+		memcpy(server, l3->daddr, 16);
+	}
 	memcpy(macs, f + 6, 6);
 	memcpy(macs + 6, our_mac, 6);
 	ports = (uint32_t)t->dport | (uint32_t)t->sport << 16; /* wire order: our port (theirs dport) first */
@@ -57,13 +61,15 @@ uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct 
 		      h->window);
 	th[4] = 0; /* checksum, urgent pointer */
 	th[5] = be32w(2u << 24 | 4u << 16 | h->mss);
+	th[6] = th[7] = th[8] = th[9] = 0; /* unused words add nothing to the sum: always sum and copy 10 */
 	if (ts) {
 		th[6] = be32w(sack ? 0x0402080a : 0x0101080a);
 		th[7] = be32w(tsval);
 		th[8] = be32w(t->tsval);
-		th[9] = be32w(0x01030300 | h->wscale);
+		if (ws)
+			th[9] = be32w(0x01030300 | h->wscale);
 	}
-	sum = sum_words(th, 5 + nopt) + be32w(DP_IPPROTO_TCP) + be32w(thl);
+	sum = sum_words(th, 10) + be32w(DP_IPPROTO_TCP) + be32w(thl);
 	if (l3->family == 4) {
 		/* ip_build_and_send_pkt(): DF set, so id = 0; tos 0 (tcp_reflect_tos off); the listener's TTL. */
 		ipw[0] = be32w(0x45000000 | (iphl + thl));
@@ -85,8 +91,14 @@ uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct 
 	c = dp_csum_finish(sum);
 	th[4] = c;
 	memcpy(f, macs, 12);
-	memcpy(f + l3->l3_off, ipw, iphl);
-	memcpy(f + l3->l3_off + iphl, th, thl);
+	if (l3->family == 4)
+		memcpy(f + l3->l3_off, ipw, 20);
+	else
+		memcpy(f + l3->l3_off, ipw, 40);
+	if (l3->l3_off + iphl + 40 <= p->cap) /* one fixed 40-byte copy; bytes past newlen are not sent */
+		memcpy(f + l3->l3_off + iphl, th, 40);
+	else
+		memcpy(f + l3->l3_off + iphl, th, thl);
 	p->len = newlen;
 	p->flags &= (uint16_t)~DP_PKT_CSUM_PARTIAL;
 	return newlen;
