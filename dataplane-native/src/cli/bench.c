@@ -35,6 +35,7 @@ static const uint8_t HOST_IP[4] = { 10, 99, 0, 2 };
 
 struct bench {
 	enum workload wl;
+	int ts2026; /* host in tcp_timestamps=1 with the 2026 tsoff rule (one more SipHash per SYN and ACK) */
 	double seconds;
 	struct dp_core *core;
 };
@@ -116,7 +117,7 @@ static uint32_t build(uint8_t *f, uint32_t saddr, uint16_t sport, uint16_t dport
 	return 14 + 20 + l4;
 }
 
-static struct dp_config *make_config(enum workload wl, uint64_t t0)
+static struct dp_config *make_config(enum workload wl, int ts2026, uint64_t t0)
 {
 	static const struct dp_filter_rule rules[] = {
 		{ "tcp and dst port 22", DP_FILTER_PASS },
@@ -138,8 +139,10 @@ static struct dp_config *make_config(enum workload wl, uint64_t t0)
 	h.cur.v4[0][1] = 0x4b459b49f3a9d00aULL;
 	h.cur.v4[1][0] = 0x675e70b4be33f434ULL;
 	h.cur.v4[1][1] = 0xc1bf14b609b4e230ULL;
-	h.ts_mode = DP_TS_ZERO;
-	h.sysctl.timestamps = 2;
+	h.ts_mode = ts2026 ? DP_TS_2026 : DP_TS_ZERO;
+	h.sysctl.timestamps = ts2026 ? 1 : 2;
+	h.cur.ts[0] = 0x0123456789abcdefULL;
+	h.cur.ts[1] = 0xfedcba9876543210ULL;
 	h.clock.hz = 250;
 	h.clock.jiffies = 286326ULL * 15000 + 30 * 250;
 	h.clock.count = 286326;
@@ -271,7 +274,8 @@ out:
 static int usage_error(const char *what)
 {
 	fprintf(stderr, "syncookied-dp bench: %s\n"
-			"usage: syncookied-dp bench --workload syn|ack|established|filtered --seconds S --threads T\n",
+			"usage: syncookied-dp bench --workload syn|ack|established|filtered --seconds S --threads T"
+			" [--ts-rule zero|2026]\n",
 		what);
 	return DP_CLI_EBADARG;
 }
@@ -305,6 +309,10 @@ int dp_cli_bench(int argc, char **argv)
 			b.seconds = strtod(val, &end);
 			if (errno || *end || !(b.seconds > 0 && b.seconds <= 3600))
 				return usage_error("bad --seconds (0 < S <= 3600)");
+		} else if (!strcmp(opt, "--ts-rule")) {
+			if (strcmp(val, "zero") && strcmp(val, "2026"))
+				return usage_error("bad --ts-rule (zero|2026)");
+			b.ts2026 = !strcmp(val, "2026");
 		} else if (!strcmp(opt, "--threads")) {
 			errno = 0;
 			unsigned long v = strtoul(val, &end, 10);
@@ -320,7 +328,7 @@ int dp_cli_bench(int argc, char **argv)
 	b.core = dp_core_new(threads);
 	ta = calloc(threads, sizeof(*ta));
 	th = calloc(threads, sizeof(*th));
-	if (!b.core || !ta || !th || dp_core_publish(b.core, make_config(b.wl, now_ns()))) {
+	if (!b.core || !ta || !th || dp_core_publish(b.core, make_config(b.wl, b.ts2026, now_ns()))) {
 		fprintf(stderr, "syncookied-dp bench: setup failed\n");
 		return 1;
 	}

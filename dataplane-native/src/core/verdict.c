@@ -110,7 +110,7 @@ static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp
 {
 	uint32_t lo, hi, isn, options = 0, tsval = 0, idx;
 	uint16_t mss;
-	bool ts, sack, ws, ecn;
+	bool ts, sack, ws, ecn, batch, lane_tsoff;
 
 	if (DP_UNLIKELY(!h->answerable)) {
 		if (h->cfg.flags & DP_HOST_NOSECRET_PASS) {
@@ -133,8 +133,11 @@ static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp
 				   t->res1 != 0, &options);
 	dp_host_count(h, now_ns, &lo, &hi);
 	idx = dp_mss_index(l3->family == 4 ? dp_msstab4 : dp_msstab6, mss);
+	batch = l3->family == 4 && h->cs_cur.alg == DP_COOKIE_SIPHASH && w->npend < DP_BURST;
+	/* The 2026-rule tsoff (another SipHash) of batched SYNs is computed in lanes too, at the flush. */
+	lane_tsoff = batch && ts && h->cfg.ts_mode == DP_TS_2026 && h->sys.tcp_timestamps != 2;
 	if (ts)
-		tsval = dp_cookie_tsval(dp_host_ts_ms(h, now_ns), options, tsoff(h, l3, t));
+		tsval = dp_cookie_tsval(dp_host_ts_ms(h, now_ns), options, lane_tsoff ? 0 : tsoff(h, l3, t));
 	sack = ts && (options & DP_TS_OPT_SACK);
 	ws = ts && (options & DP_TS_OPT_WSCALE_MASK) != DP_TS_OPT_WSCALE_MASK;
 	ecn = ts && (options & DP_TS_OPT_ECN);
@@ -143,7 +146,7 @@ static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp
 		return DP_ACT_DROP;
 	}
 	/* IPv4 SipHash cookies wait for the end of the burst, where they are computed in SIMD lanes. */
-	if (l3->family == 4 && h->cs_cur.alg == DP_COOKIE_SIPHASH && w->npend < DP_BURST) {
+	if (batch) {
 		struct dp_syn_pending *sp = &w->pend[w->npend++];
 
 		sp->p = p;
@@ -153,7 +156,7 @@ static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp
 		sp->mac = our_mac;
 		sp->count = lo;
 		sp->tsval = tsval;
-		sp->flags = (uint8_t)((ts ? 1 : 0) | (sack ? 2 : 0) | (ws ? 4 : 0) | (ecn ? 8 : 0));
+		sp->flags = (uint8_t)((ts ? 1 : 0) | (sack ? 2 : 0) | (ws ? 4 : 0) | (ecn ? 8 : 0) | (lane_tsoff ? 16 : 0));
 		sp->req.saddr = dp_ld32(l3->saddr);
 		sp->req.daddr = dp_ld32(l3->daddr);
 		sp->req.sport = t->sport;
@@ -170,7 +173,7 @@ static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp
 
 void dp_verdict_flush(struct dp_worker *w)
 {
-	uint32_t isn[DP_BURST];
+	uint32_t isn[DP_BURST], tsoff[DP_BURST];
 	struct dp_cookie_v4_req req[DP_BURST];
 	unsigned i = 0, j, k;
 
@@ -181,10 +184,13 @@ void dp_verdict_flush(struct dp_worker *w)
 		for (j = i; j < w->npend && w->pend[j].h == a->h && w->pend[j].count == a->count; j++)
 			req[j - i] = w->pend[j].req;
 		dp_cookie_v4_make_burst(&a->h->cs_cur, a->count, req, isn, j - i);
+		if (a->h->cfg.ts_mode == DP_TS_2026)
+			dp_tsoff_v4_2026_burst(&a->h->ts_key, req, tsoff, j - i);
 		for (k = i; k < j; k++) {
 			const struct dp_syn_pending *sp = &w->pend[k];
+			uint32_t tsval = sp->tsval + ((sp->flags & 16) ? tsoff[k - i] : 0);
 
-			dp_synack_build(sp->p, &sp->l3, &sp->t, sp->h, sp->mac, isn[k - i], sp->flags & 1, sp->tsval,
+			dp_synack_build(sp->p, &sp->l3, &sp->t, sp->h, sp->mac, isn[k - i], sp->flags & 1, tsval,
 					sp->flags & 2, sp->flags & 4, sp->flags & 8);
 		}
 		i = j;
