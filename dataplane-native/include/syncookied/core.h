@@ -174,7 +174,9 @@ struct dp_config; /* immutable once published */
 struct dp_config *dp_config_new(const uint8_t (*macs)[6], unsigned n_macs);
 /* A mutable deep copy of a (published) config, sharing filters by reference; NULL + errno on failure. */
 struct dp_config *dp_config_clone(const struct dp_config *cfg);
-/* Adds or replaces the host with h->ip. 0, -EINVAL (bad family/field), -EBUSY (config already published). */
+/* NULL when h is acceptable, else a message naming the bad field ("wscale: must be 0..14"). */
+const char *dp_host_cfg_check(const struct dp_host_cfg *h);
+/* Adds or replaces the host with h->ip. 0, -EINVAL (see dp_host_cfg_check), -EBUSY (config already published). */
 int dp_config_set_host(struct dp_config *cfg, const struct dp_host_cfg *h);
 /* Removes a host: 0 or -ENOENT / -EBUSY. */
 int dp_config_del_host(struct dp_config *cfg, const struct dp_addr *ip);

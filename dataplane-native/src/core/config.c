@@ -139,6 +139,29 @@ static void precompute(struct dp_host *h)
 	h->refresh_key = (uint64_t)dp_addr_hash(c->ip.family, c->ip.a) << 16;
 }
 
+const char *dp_host_cfg_check(const struct dp_host_cfg *hc)
+{
+	if (hc->ip.family != 4 && hc->ip.family != 6)
+		return "ip: family must be 4 or 6";
+	if (hc->ip.family == 4 && (hc->ip.a[0] == 0 || hc->ip.a[0] >= 224))
+		return "ip: unspecified, multicast or broadcast address cannot be a protected server";
+	if (hc->ip.family == 6 && (hc->ip.a[0] == 0xff || !memcmp(hc->ip.a, (const uint8_t[16]){ 0 }, 16)))
+		return "ip: unspecified or multicast address cannot be a protected server";
+	if (hc->ts_mode > DP_TS_2026)
+		return "ts_mode: must be zero, pre2026 or 2026";
+	if (hc->cookie_alg > DP_COOKIE_SHA1_LEGACY)
+		return "cookie: must be siphash or sha1";
+	if (hc->wscale > 14 && hc->wscale != 0xff)
+		return "wscale: must be 0..14";
+	if (hc->mss && hc->mss < 88)
+		return "mss: must be at least 88";
+	if (hc->clock.hz > 10000)
+		return "clock.hz: must be at most 10000";
+	if (hc->sysctl.timestamps > 2)
+		return "tcp_timestamps: must be 0, 1 or 2";
+	return NULL;
+}
+
 int dp_config_set_host(struct dp_config *cfg, const struct dp_host_cfg *hc)
 {
 	struct dp_host *h;
@@ -148,12 +171,8 @@ int dp_config_set_host(struct dp_config *cfg, const struct dp_host_cfg *hc)
 		return -EINVAL;
 	if (cfg->sealed)
 		return -EBUSY;
-	if ((hc->ip.family != 4 && hc->ip.family != 6) || hc->ts_mode > DP_TS_2026 ||
-	    hc->cookie_alg > DP_COOKIE_SHA1_LEGACY || (hc->wscale > 14 && hc->wscale != 0xff) ||
-	    (hc->mss && hc->mss < 88) || (hc->clock.hz && hc->clock.hz > 10000))
+	if (dp_host_cfg_check(hc))
 		return -EINVAL;
-	if (hc->ip.family == 4 && (hc->ip.a[0] == 0 || hc->ip.a[0] >= 224))
-		return -EINVAL; /* unspecified, multicast or broadcast cannot be a protected server */
 	i = find_host(cfg, &hc->ip);
 	if (i < 0) {
 		if (cfg->n_hosts == cfg->cap_hosts) {

@@ -1,5 +1,6 @@
 /* test_core_packets.c: Katran-style fixture table {description, input, expected verdict and reason, output check}
  * for malformed and unusual frames: truncation, bad offsets and option lengths, fragments, VLAN, IPv6 headers. */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "pkt_util.h"
@@ -407,6 +408,29 @@ int main(void)
 		CC_CHECK(s.c[DP_C_CSUM_FIXED] == 1, "one checksum completed");
 		for (i = 0; i < DP_C_MAX; i++)
 			CC_CHECK(dp_counter_name(i) != NULL, "counter %u has a name", i);
+	}
+	/* Bad host settings are refused with a message naming the field. */
+	{
+		struct dp_host_cfg h;
+		struct dp_config *c = dp_config_new(&T_OUR_MAC, 1);
+		const char *m;
+
+		dp_host_cfg_init(&h);
+		h.ip.family = 4;
+		t_addr4(h.ip.a, "10.99.0.9");
+		CC_CHECK(dp_host_cfg_check(&h) == NULL, "defaults are fine");
+		h.wscale = 15;
+		m = dp_host_cfg_check(&h);
+		CC_CHECK(m && strstr(m, "wscale"), "wscale named: %s", m ? m : "(null)");
+		CC_CHECK(dp_config_set_host(c, &h) == -EINVAL, "set_host refuses it");
+		h.wscale = 0xff;
+		t_addr4(h.ip.a, "224.0.0.1");
+		m = dp_host_cfg_check(&h);
+		CC_CHECK(m && strstr(m, "ip"), "multicast ip named: %s", m ? m : "(null)");
+		h.ip.family = 5;
+		CC_CHECK(dp_config_set_host(c, &h) == -EINVAL, "family 5 refused");
+		CC_CHECK(dp_config_new(&T_OUR_MAC, 0) == NULL && errno == EINVAL, "no MAC refused");
+		dp_config_free(c);
 	}
 	dp_worker_free(w);
 	dp_core_free(core);
