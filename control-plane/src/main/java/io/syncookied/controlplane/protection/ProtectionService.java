@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +92,8 @@ public class ProtectionService implements DisposableBean {
 
 	private final Clock clock;
 
+	private final MeterRegistry meters;
+
 	private final Disposable.Composite subscriptions = Disposables.composite();
 
 	private volatile Map<InetAddress, HostView> views = Map.of();
@@ -123,7 +127,8 @@ public class ProtectionService implements DisposableBean {
 	}
 
 	public ProtectionService(HostRegistry registry, DataplanePort dataplane, DiversionPort router,
-			SecretsStore secrets, EventBus events, ProtectionProperties properties, Clock clock) {
+			SecretsStore secrets, EventBus events, ProtectionProperties properties, Clock clock, MeterRegistry meters) {
+		this.meters = meters;
 		this.registry = registry;
 		this.dataplane = dataplane;
 		this.router = router;
@@ -715,11 +720,28 @@ public class ProtectionService implements DisposableBean {
 				io.syncookied.controlplane.hosts.CookieOptions.DEFAULTS, 0);
 	}
 
+	/**
+	 * One dataplane or router step, with a time limit and a timer {@code syncookied.protection.step} (tags
+	 * {@code step}: dataplane_push, router_divert, router_restore, dataplane_remove, ...; {@code outcome}: success,
+	 * failure, timeout): the latency and failures of router pushes as the state machine sees them.
+	 */
 	private Mono<Void> step(String name, Mono<Void> call) {
-		return Mono.defer(() -> call)
-			.timeout(this.properties.stepTimeout(),
+		String tag = name.replace(' ', '_');
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return call.timeout(this.properties.stepTimeout(),
 					Mono.error(() -> new TimeoutException("no answer within " + this.properties.stepTimeout())))
-			.onErrorMap(ex -> !(ex instanceof StepException), ex -> new StepException(name, ex));
+				.doOnSuccess(v -> record(tag, "success", start))
+				.doOnError(ex -> record(tag, (ex instanceof TimeoutException) ? "timeout" : "failure", start));
+		}).onErrorMap(ex -> !(ex instanceof StepException), ex -> new StepException(name, ex));
+	}
+
+	private void record(String step, String outcome, long startNanos) {
+		Timer.builder("syncookied.protection.step")
+			.description("Dataplane and router steps of protection changes")
+			.tags("step", step, "outcome", outcome)
+			.register(this.meters)
+			.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
 	}
 
 	private void alert(String kind, @Nullable String ip, String message) {

@@ -7,14 +7,12 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
-import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 
 import static org.awaitility.Awaitility.await;
 
-@Import(ApiTestBase.Doubles.class)
 class ApiTest extends ApiTestBase {
 
 	private static final String PROBLEM = "application/problem+json";

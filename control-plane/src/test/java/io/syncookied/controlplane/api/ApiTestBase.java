@@ -7,21 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import io.syncookied.controlplane.support.RecordingDataplane;
 import io.syncookied.controlplane.support.RecordingRouter;
 import io.syncookied.controlplane.support.Secrets;
 import io.syncookied.controlplane.telemetry.SecretsStore;
@@ -35,13 +31,14 @@ import io.syncookied.controlplane.telemetry.SecretsUpdate;
 		properties = { "syncookied.api.admin-tokens[0]=" + ApiTestBase.ADMIN, "syncookied.api.read-tokens[0]=" + ApiTestBase.READ,
 				"syncookied.hosts.watch=false", "logging.level.io.syncookied=WARN" })
 @AutoConfigureWebTestClient
-abstract class ApiTestBase {
+@Import(TestDoubles.class)
+public abstract class ApiTestBase {
 
-	static final String ADMIN = "admin-token-0123456789abcdef";
+	protected static final String ADMIN = "admin-token-0123456789abcdef";
 
-	static final String READ = "read-token-0123456789abcdef";
+	protected static final String READ = "read-token-0123456789abcdef";
 
-	static final String HOSTS = """
+	protected static final String HOSTS = """
 			- ip: 10.0.2.10
 			  mac: 02:00:00:00:02:0a
 			  mode: auto
@@ -52,24 +49,26 @@ abstract class ApiTestBase {
 			  mode: off
 			""";
 
-	static final Path DIR = tempDir();
+	protected static final Path DIR = tempDir();
 
 	@Autowired
-	WebTestClient web;
+	protected WebTestClient web;
 
 	@Autowired
-	SecretsStore secrets;
+	protected SecretsStore secrets;
 
 	@Autowired
-	Clock clock;
+	protected Clock clock;
 
 	@Autowired
-	RecordingRouter router;
+	protected RecordingRouter router;
 
 	@DynamicPropertySource
 	static void paths(DynamicPropertyRegistry registry) {
 		registry.add("syncookied.hosts.file", () -> DIR.resolve("hosts.yml").toString());
-		registry.add("syncookied.protection.journal", () -> DIR.resolve("state.journal").toString());
+		// one journal per application context: contexts are cached and live side by side
+		String journal = DIR.resolve("state-" + java.util.UUID.randomUUID() + ".journal").toString();
+		registry.add("syncookied.protection.journal", () -> journal);
 	}
 
 	private static Path tempDir() {
@@ -91,31 +90,12 @@ abstract class ApiTestBase {
 		}
 	}
 
-	WebTestClient admin() {
+	protected WebTestClient admin() {
 		return this.web.mutate().defaultHeader("Authorization", "Bearer " + ADMIN).build();
 	}
 
-	WebTestClient reader() {
+	protected WebTestClient reader() {
 		return this.web.mutate().defaultHeader("Authorization", "Bearer " + READ).build();
-	}
-
-	@TestConfiguration
-	static class Doubles {
-
-		final List<String> log = new CopyOnWriteArrayList<>();
-
-		@Bean
-		@Primary
-		RecordingDataplane recordingDataplane(Clock clock) {
-			return new RecordingDataplane(this.log, clock);
-		}
-
-		@Bean
-		@Primary
-		RecordingRouter recordingRouter() {
-			return new RecordingRouter(this.log);
-		}
-
 	}
 
 }

@@ -49,6 +49,8 @@ final class Harness implements AutoCloseable {
 
 	final Path dir;
 
+	final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+
 	final ProtectionProperties properties;
 
 	final SecretsStore secrets;
@@ -76,7 +78,7 @@ final class Harness implements AutoCloseable {
 
 	ProtectionService newService() {
 		return new ProtectionService(this.registry, this.dataplane, this.router, this.secrets, this.events,
-				this.properties, this.clock);
+				this.properties, this.clock, this.meters);
 	}
 
 	void freshSecrets(String ip) throws IOException {

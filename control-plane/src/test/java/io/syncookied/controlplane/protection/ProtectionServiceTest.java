@@ -59,6 +59,8 @@ class ProtectionServiceTest {
 		protect(M);
 		assertThat(this.h.log).containsExactly("dataplane setHost " + M, "router divert " + M);
 		assertThat(this.h.transitions(M)).containsExactly("DIVERTING", "PROTECTED");
+		assertThat(this.h.meters.get("syncookied.protection.step").tags("step", "router_divert", "outcome", "success")
+			.timer().count()).isEqualTo(1);
 		HostView v = this.h.service.host(ip(M)).orElseThrow();
 		assertThat(v.diverted()).isTrue();
 		assertThat(v.intent()).isEqualTo("manual");
