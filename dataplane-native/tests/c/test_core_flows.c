@@ -268,6 +268,42 @@ static void test_bpf_vs_libpcap(void)
 	pcap_close(pc);
 }
 
+/* Module-free listener refresh: one real SYN per (host, port) per interval reaches the server. */
+static void test_syn_refresh(void)
+{
+	struct dp_config *cfg = dp_config_new(&T_OUR_MAC, 1);
+	struct dp_host_cfg h;
+	struct dp_addr a = { .family = 4 };
+	int i, passed = 0;
+
+	host(cfg, "10.99.0.2", 5, NULL);
+	t_addr4(a.a, "10.99.0.2");
+	h = *dp_config_host(cfg, &a);
+	h.syn_refresh_ms = 55000;
+	dp_config_set_host(cfg, &h);
+	dp_core_publish(core, cfg);
+	CC_CHECK(syn_to(80, 0) == DP_ACT_FORWARD && dp_worker_last_reason(w) == DP_C_SYN_REFRESH,
+		 "first SYN to port 80 goes to the server");
+	CC_CHECK(syn_to(80, 0) == DP_ACT_REPLY, "the next one is answered by us");
+	CC_CHECK(syn_to(81, 0) == DP_ACT_FORWARD, "first SYN to port 81 goes to the server");
+	{
+		uint8_t buf[256];
+		struct tframe t = seg(3000, 80, 0x02);
+		unsigned len = t_build(buf, &t);
+		CC_CHECK(run(buf, &len, NOW + 56 * SEC) == DP_ACT_FORWARD, "56 s later port 80 is refreshed again");
+		len = t_build(buf, &t);
+		CC_CHECK(run(buf, &len, NOW + 57 * SEC) == DP_ACT_REPLY, "and then answered by us");
+	}
+	/* A flood to random ports: at most DP_REFRESH_MAX_PER_S (200) SYNs per second reach the server. */
+	for (i = 0; i < 1000; i++) {
+		uint8_t buf[256];
+		struct tframe t = seg(3000, (uint16_t)(10000 + i), 0x02);
+		unsigned len = t_build(buf, &t);
+		passed += run(buf, &len, NOW + 100 * SEC) == DP_ACT_FORWARD;
+	}
+	CC_CHECK(passed == 200, "refresh passes capped per second: %d", passed);
+}
+
 /* ---- config swap safety ------------------------------------------------------------------------------- */
 
 static atomic_int stop;
@@ -355,6 +391,7 @@ int main(void)
 	test_table_full();
 	test_filter_order();
 	test_bpf_vs_libpcap();
+	test_syn_refresh();
 	test_swap_under_load();
 	dp_worker_free(w);
 	dp_core_free(core);
