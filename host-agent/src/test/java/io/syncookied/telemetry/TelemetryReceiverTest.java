@@ -21,12 +21,14 @@ class TelemetryReceiverTest {
 		InetSocketAddress target = receiver.start();
 		try (DatagramChannel out = DatagramChannel.open()) {
 			out.connect(target);
+			byte[] report = Fixtures.sealReport(Fixtures.WEB1, 5, Fixtures.NOW, Fixtures.report(true));
+			java.net.SocketAddress agent = out.getLocalAddress();
 			StepVerifier.create(receiver.events())
-				.then(() -> send(out, Fixtures.sealReport(Fixtures.WEB1, 5, Fixtures.NOW, Fixtures.report(true))))
+				.then(() -> send(out, report))
 				.assertNext(e -> assertThat(e).isInstanceOfSatisfying(HostSecrets.class,
 						s -> assertThat(s.secrets()).isEqualTo(Fixtures.secrets())))
 				.assertNext(e -> assertThat(e).isInstanceOfSatisfying(HostTelemetry.class,
-						t -> assertThat(t.source()).isEqualTo(out.getLocalAddress())))
+						t -> assertThat(t.source()).isEqualTo(agent)))
 				.then(receiver::close)
 				.expectComplete()
 				.verify(Duration.ofSeconds(10));
