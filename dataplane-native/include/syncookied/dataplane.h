@@ -24,6 +24,7 @@ struct dp_dataplane_opts {
 	const char *cpus;      /* CPU list "0-3,6": one pinned worker per CPU; NULL or "" = one unpinned worker */
 	uint32_t flow_slots;   /* flow table slots per worker; 0 = core default (1 << 20) */
 	uint32_t xdp_mode;     /* AF_XDP only: 0 = let the kernel choose, 1 = generic (skb), 2 = native (drv) */
+	uint32_t rt_priority;  /* 0 = normal threads; 1..99 = SCHED_FIFO workers (as the original), needs CAP_SYS_NICE */
 };
 
 enum dp_dataplane_state {

@@ -54,6 +54,7 @@ static void usage(FILE *f)
 		"usage: syncookied-dp run --backend afpacket|afxdp|netmap --iface IF [--tx-iface IF2]\n"
 		"                         --hosts hosts.yml --secrets-dir DIR [--cpus 0-3] [--stats-interval S]\n"
 		"                         [--control-socket PATH] [--flow-slots N] [--xdp-mode auto|skb|drv]\n"
+		"                         [--rt-priority 1..99]\n"
 		"  worker mode (driven by the control plane): --control-socket PATH without --hosts\n"
 		"  SIGHUP re-reads hosts.yml and every secrets file; a bad file keeps the running config.\n");
 }
@@ -144,6 +145,7 @@ int dp_cli_run(int argc, char **argv)
 		{ "secrets-dir", required_argument, NULL, 's' }, { "cpus", required_argument, NULL, 'C' },
 		{ "stats-interval", required_argument, NULL, 'S' }, { "control-socket", required_argument, NULL, 'u' },
 		{ "flow-slots", required_argument, NULL, 'f' }, { "xdp-mode", required_argument, NULL, 'x' },
+		{ "rt-priority", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
 	};
 	struct dp_dataplane_opts o = { .backend = "afpacket" };
@@ -158,7 +160,7 @@ int dp_cli_run(int argc, char **argv)
 	int c, rc = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:i:o:c:s:C:S:u:f:x:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:i:o:c:s:C:S:u:f:x:R:h", opts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -178,6 +180,11 @@ int dp_cli_run(int argc, char **argv)
 			o.flow_slots = (uint32_t)strtoul(optarg, &end, 10);
 			if (*end || o.flow_slots < 1024)
 				return bad_arg("--flow-slots", "expected a number >= 1024");
+			break;
+		case 'R':
+			o.rt_priority = (uint32_t)strtoul(optarg, &end, 10);
+			if (*end || o.rt_priority < 1 || o.rt_priority > 99)
+				return bad_arg("--rt-priority", "expected 1..99 (SCHED_FIFO workers)");
 			break;
 		case 'x':
 			if (!strcmp(optarg, "auto"))

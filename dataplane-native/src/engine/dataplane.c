@@ -84,6 +84,9 @@ API int dp_dataplane_create(const struct dp_dataplane_opts *o, struct dp_datapla
 			       DP_MAX_WORKERS);
 	dp->flow_slots = o->flow_slots;
 	dp->xdp_mode = o->xdp_mode;
+	if (o->rt_priority > 99)
+		return set_err(dp, -EINVAL, "rt_priority: %u is outside 1..99", o->rt_priority);
+	dp->rt_priority = o->rt_priority;
 	/* our MACs: frames to any other MAC are not ours (the core drops them) */
 	memset(&probe, 0, sizeof(probe));
 	if (dp->ops == &dp_backend_memory) {

@@ -43,6 +43,7 @@ struct dp_dataplane {
 	unsigned ncpus;          /* 0 = one unpinned worker */
 	uint32_t flow_slots;
 	uint32_t xdp_mode;
+	uint32_t rt_priority;
 	const struct dp_backend_ops *ops;
 	uint8_t macs[2][6];
 	unsigned n_macs;

@@ -170,11 +170,24 @@ int dp_workers_start(struct dp_dataplane *dp)
 	for (i = 0; i < n; i++) {
 		struct dp_wk *k = &dp->wk[i];
 
+		pthread_attr_t attr;
+
 		k->running = true;
 		k->last_loop_ns = dp_now_ns();
-		err = -pthread_create(&k->thread, NULL, worker_main, k);
+		pthread_attr_init(&attr);
+		if (dp->rt_priority) {
+			struct sched_param sp = { .sched_priority = (int)dp->rt_priority };
+
+			/* real-time workers, as the original: a descheduled worker overflows its ring under load */
+			pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+			pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+			pthread_attr_setschedparam(&attr, &sp);
+		}
+		err = -pthread_create(&k->thread, &attr, worker_main, k);
+		pthread_attr_destroy(&attr);
 		if (err) {
-			snprintf(dp->err, sizeof(dp->err), "worker %u: thread: %s", i, strerror(-err));
+			snprintf(dp->err, sizeof(dp->err), "worker %u: thread: %s%s", i, strerror(-err),
+				 err == -EPERM && dp->rt_priority ? " (SCHED_FIFO needs CAP_SYS_NICE)" : "");
 			k->running = false;
 			dp->nworkers = i;
 			dp_workers_stop(dp);

@@ -9,6 +9,7 @@
 # answered. Each answerer runs ROUNDS times; the median is reported. Prints a markdown table. Root; 2 CPUs.
 set -u
 N=${1:-300000}
+ONLY=${ONLY:-}  # "dp" = only our two backends
 ROUNDS=${ROUNDS:-3}
 HERE=$(cd "$(dirname "$0")" && pwd)
 DP=${DP:-$HERE/../../target/native/syncookied-dp}
@@ -98,7 +99,7 @@ for backend in afpacket afxdp; do
 	printf '%s %s 250\n0123456789abcdef.fedcba9876543210.\n0f1e2d3c4b5a6978.8796a5b4c3d2e1f0.\nformat 2\ntcp_clock_ms %s\ntcp_syncookies 2\ntcp_timestamps 2\n' \
 		$j $((j / 15000)) $((j * 4)) > "$WORK/sec/$SRV"
 	printf -- '- ip: %s\n  mac: 02:00:00:00:00:10\n' $SRV > "$WORK/hosts.yml"
-	ip netns exec $T "$DP" run --backend $backend --iface f0 --cpus 1 --hosts "$WORK/hosts.yml" \
+	ip netns exec $T "$DP" run --backend $backend --iface f0 --cpus 1 ${DP_ARGS:-} --hosts "$WORK/hosts.yml" \
 		--secrets-dir "$WORK/sec" --stats-interval 3600 > "$WORK/fw.log" 2>&1 &
 	FW=$!
 	sleep 1
@@ -118,8 +119,13 @@ for backend in afpacket afxdp; do
 	flood ours
 	ANSWERER_PIDS=""
 	kill $FW; wait $FW 2>/dev/null
-	row "syncookied-dp $backend (worker on CPU 1)"
+	row "syncookied-dp $backend (worker on CPU 1${DP_ARGS:+, $DP_ARGS})"
 done
+
+if [ "$ONLY" = dp ]; then
+	echo; echo "(our backends only; generator: trafgen on CPU 0, $N SYNs; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+	exit 0
+fi
 
 kernel_target() { # $1 = extra setup
 	setup
