@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.syncookied.router.api.DiversionException;
 import io.syncookied.router.api.SshEndpoint;
@@ -36,6 +40,15 @@ final class NetconfClient implements AutoCloseable {
 
 	private int messageId;
 
+	/** Closes sessions that outlive their call, so a hung device cannot pin a blocked reader thread. */
+	private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+		Thread t = new Thread(r, "netconf-watchdog");
+		t.setDaemon(true);
+		return t;
+	});
+
+	private volatile ScheduledFuture<?> watchdog;
+
 	private NetconfClient(String target, SshSessions.Connection conn, ChannelSubsystem channel, boolean chunked) {
 		this.target = target;
 		this.conn = conn;
@@ -61,7 +74,14 @@ final class NetconfClient implements AutoCloseable {
 			}
 			boolean chunked = serverHello.contains("urn:ietf:params:netconf:base:1.1");
 			log.debug("{}: NETCONF session up, framing {}", target, chunked ? "1.1 chunked" : "1.0 end-of-message");
-			return new NetconfClient(target, conn, ch, chunked);
+			NetconfClient nc = new NetconfClient(target, conn, ch, chunked);
+			ChannelSubsystem channel = ch;
+			nc.watchdog = WATCHDOG.schedule(() -> {
+				log.warn("{}: NETCONF session still open after {}, closing it", target, timeout);
+				channel.close(true);
+				conn.close();
+			}, timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+			return nc;
 		}
 		catch (Exception ex) {
 			if (ch != null) {
@@ -103,6 +123,10 @@ final class NetconfClient implements AutoCloseable {
 
 	@Override
 	public void close() {
+		ScheduledFuture<?> w = this.watchdog;
+		if (w != null) {
+			w.cancel(false);
+		}
 		try {
 			this.out.write(NetconfFraming.encode(JunosRpcs.rpc(++this.messageId, "<close-session/>"), this.chunked));
 			this.out.flush();

@@ -9,9 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,6 +25,10 @@ import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetrics;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
@@ -46,12 +48,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Wraps any {@link DiversionAdapter} with, per target (keyed by {@link RouterTarget#name()}):
  * retry with exponential backoff (transient failures only) around a circuit breaker around a
- * bulkhead around a time limit. Each attempt runs on this class's own worker threads so that a hung
+ * bulkhead around a Resilience4j time limiter. Each attempt runs on this class's own worker threads so that a hung
  * device can be abandoned at the deadline; the caller still blocks (use {@code boundedElastic}).
  *
  * <p>Metrics: timer {@code syncookied.router.operation} (tags target, adapter, operation, outcome),
  * and Resilience4j's tagged {@code resilience4j.circuitbreaker.*} (state, calls),
- * {@code resilience4j.retry.*} and {@code resilience4j.bulkhead.*} meters.
+ * {@code resilience4j.retry.*}, {@code resilience4j.bulkhead.*} and {@code resilience4j.timelimiter.*} meters.
  */
 public final class ResilientDiversionAdapter implements DiversionAdapter, AutoCloseable {
 
@@ -67,6 +69,8 @@ public final class ResilientDiversionAdapter implements DiversionAdapter, AutoCl
 
 	private final BulkheadRegistry bulkheads = BulkheadRegistry.ofDefaults();
 
+	private final TimeLimiterRegistry timeLimiters = TimeLimiterRegistry.ofDefaults();
+
 	private final Map<String, Guards> guards = new ConcurrentHashMap<>();
 
 	private final ExecutorService workers;
@@ -77,6 +81,7 @@ public final class ResilientDiversionAdapter implements DiversionAdapter, AutoCl
 		TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(this.breakers).bindTo(meters);
 		TaggedRetryMetrics.ofRetryRegistry(this.retries).bindTo(meters);
 		TaggedBulkheadMetrics.ofBulkheadRegistry(this.bulkheads).bindTo(meters);
+		TaggedTimeLimiterMetrics.ofTimeLimiterRegistry(this.timeLimiters).bindTo(meters);
 		AtomicInteger n = new AtomicInteger();
 		ThreadFactory tf = r -> {
 			Thread t = new Thread(r, "router-call-" + n.incrementAndGet());
@@ -180,12 +185,11 @@ public final class ResilientDiversionAdapter implements DiversionAdapter, AutoCl
 	}
 
 	private <T> T withTimeout(RouterTarget target, Guards g, Callable<T> body) {
-		Future<T> f = this.workers.submit(body);
 		try {
-			return f.get(target.resilience().timeout().toMillis(), TimeUnit.MILLISECONDS);
+			// Resilience4j cancels (interrupts) the attempt at the deadline; adapters also bound their own I/O.
+			return g.timeLimiter.executeFutureSupplier(() -> this.workers.submit(body));
 		}
 		catch (TimeoutException ex) {
-			f.cancel(true);
 			throw new DiversionException.TimedOut(target.name(),
 					"no answer within " + target.resilience().timeout() + "; the device state is unknown, read it back",
 					ex);
@@ -196,10 +200,14 @@ public final class ResilientDiversionAdapter implements DiversionAdapter, AutoCl
 			}
 			throw new DiversionException.Unreachable(target.name(), String.valueOf(ex.getCause()), ex.getCause());
 		}
-		catch (InterruptedException ex) {
-			f.cancel(true);
-			Thread.currentThread().interrupt();
-			throw new DiversionException.TimedOut(target.name(), "interrupted", ex);
+		catch (DiversionException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			throw new DiversionException.Unreachable(target.name(), String.valueOf(ex), ex);
 		}
 	}
 
@@ -212,6 +220,7 @@ public final class ResilientDiversionAdapter implements DiversionAdapter, AutoCl
 				this.breakers.remove(name);
 				this.retries.remove(name);
 				this.bulkheads.remove(name);
+				this.timeLimiters.remove(name);
 			}
 			return create(name, target.resilience());
 		});
@@ -238,11 +247,13 @@ public final class ResilientDiversionAdapter implements DiversionAdapter, AutoCl
 			.maxConcurrentCalls(s.maxConcurrent())
 			.maxWaitDuration(s.timeout())
 			.build();
+		TimeLimiterConfig tl = TimeLimiterConfig.custom().timeoutDuration(s.timeout()).cancelRunningFuture(true).build();
 		return new Guards(s, this.breakers.circuitBreaker(name, cb), this.retries.retry(name, retry),
-				this.bulkheads.bulkhead(name, bh));
+				this.bulkheads.bulkhead(name, bh), this.timeLimiters.timeLimiter(name, tl));
 	}
 
-	private record Guards(ResilienceSettings settings, CircuitBreaker breaker, Retry retry, Bulkhead bulkhead) {
+	private record Guards(ResilienceSettings settings, CircuitBreaker breaker, Retry retry, Bulkhead bulkhead,
+			TimeLimiter timeLimiter) {
 	}
 
 	@Override

@@ -220,12 +220,12 @@ class JunosNetconfTest {
 
 	@Test
 	void hungDeviceTimesOutThenTheBreakerOpensAndRecovers() throws Exception {
-		RouterTarget t = target("timeout", "500ms", "attempts", "1", "minimum-calls", "2", "failure-rate", "50",
+		RouterTarget t = target("timeout", "3s", "attempts", "1", "minimum-calls", "2", "failure-rate", "50",
 				"open-wait", "1s");
 		this.device.hang = true;
 		for (int i = 0; i < 2; i++) {
 			assertThatThrownBy(() -> this.adapter.listOverrides(t)).isInstanceOf(DiversionException.TimedOut.class)
-				.hasMessageContaining("no answer within PT0.5S");
+				.hasMessageContaining("no answer within PT3S");
 		}
 		assertThat(this.adapter.breakerState(t)).isEqualTo(CircuitBreaker.State.OPEN);
 		int before = this.device.rpcs.size();

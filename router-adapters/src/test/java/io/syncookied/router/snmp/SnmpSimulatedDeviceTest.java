@@ -184,11 +184,11 @@ class SnmpSimulatedDeviceTest {
 	void silentDeviceIsUnreachableThenTheBreakerOpensAndRecovers(SnmpTarget.Mode mode) throws Exception {
 		this.device = new SimulatedArpDevice(mode);
 		RouterTarget t = target(mode, "attempts", "1", "minimum-calls", "2", "open-wait", "500ms", "request-timeout",
-				"300ms", "request-retries", "0");
+				"1500ms", "request-retries", "0");
 		this.device.dropRequests = true;
 		for (int i = 0; i < 2; i++) {
 			assertThatThrownBy(() -> this.adapter.divert(IP, FW, t)).isInstanceOf(DiversionException.Unreachable.class)
-				.hasMessageContaining("no GET response from 127.0.0.1:" + this.device.port() + " within 300 ms x 1");
+				.hasMessageContaining("no GET response from 127.0.0.1:" + this.device.port() + " within 1500 ms x 1");
 		}
 		assertThat(this.adapter.breakerState(t)).isEqualTo(CircuitBreaker.State.OPEN);
 		this.device.dropRequests = false;
