@@ -1,0 +1,52 @@
+# guest.sh: the protected server, a Debian kernel under QEMU/TCG with tcpsecrets loaded and the echo service
+# (tsk-listen) on port $SERVICE_PORT. Built and booted with the kmod harness's own functions
+# (tcpsecrets-kmod/test/lib/vm.sh); the lab only adds its snapshot script (guest/lab-snap) to the initramfs.
+# After boot the command channel (ttyS1) belongs to the /proc relay (mirror.sh): nothing else may call guest().
+
+SERVICE_PORT=7001
+
+. "$ROOT/tcpsecrets-kmod/test/lib/vm.sh"
+
+pick_kernel() {
+	local k v
+	KVER=${LAB_KVER:-}
+	if [ -z "$KVER" ]; then
+		for k in /boot/vmlinuz-*; do
+			v=${k#/boot/vmlinuz-}
+			[ -d "/lib/modules/$v/build" ] && KVER=$v
+		done
+	fi
+	[ -n "$KVER" ] || die "no kernel with /boot/vmlinuz-X and /lib/modules/X/build (deploy/install-deps.sh installs linux-image-amd64 linux-headers-amd64)"
+}
+
+guest_build() {
+	SRC=$ROOT/tcpsecrets-kmod
+	OUT=$WORK/guest
+	mkdir -p "$OUT"
+	pick_kernel
+	build_module
+	build_tools
+	build_initramfs
+	cp "$LAB/guest/lab-snap" "$OUT/initramfs/bin/lab-snap"
+	chmod +x "$OUT/initramfs/bin/lab-snap"
+	(cd "$OUT/initramfs" && find . | cpio -o -H newc --quiet | gzip -1 >"$OUT/initrd.gz")
+}
+
+guest_boot() {
+	VM_PORTS=$SERVICE_PORT
+	boot_vm
+	guest hostname lab-server >/dev/null
+	guest grep -q . /proc/tcp_secrets || die "guest has no /proc/tcp_secrets: $(guest dmesg | tail -5)"
+}
+
+# vm.sh starts QEMU through a shell function in the background, so QEMU_PID is a subshell whose child is QEMU:
+# find that child first, and make sure it is gone even when the guest no longer answers its poweroff
+guest_stop() {
+	local kids
+	kids=$(ps -o pid= --ppid "${QEMU_PID:-0}" 2>/dev/null)
+	stop_vm
+	for pid in $kids; do
+		kill_wait "$pid" 3
+	done
+	exec 7>&- 8>&-
+}

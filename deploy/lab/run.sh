@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# run.sh: the Syncookied lab. One command, as root, on one Linux machine: builds what it needs, boots a real
+# protected server (Debian kernel under QEMU/TCG with tcpsecrets), wires the host agent, the control plane, the
+# dataplane worker and a Linux router in network namespaces, runs legit clients and a long-lived connection,
+# floods the server with random-source SYNs, lets the control plane detect and divert on its own, stops the
+# flood, waits for the automatic restore, and prints a timeline, a summary, an HTML report with a picture and,
+# as its very last line, a machine-readable RESULT line. Everything it creates is removed on exit, Ctrl-C or
+# failure (the run's output directory and its InfluxDB data stay). See docs/operations.md "Lab".
+set -uo pipefail
+
+LAB=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$LAB/../.." && pwd)
+
+usage() {
+	cat <<-EOF
+		usage: sudo deploy/lab/run.sh [options]
+		  --rate PPS            SYN flood rate (default 50000; bounded so the lab keeps CPU on 2 cores)
+		  --legit-rate N        legit connections per second (default 20)
+		  --baseline S          seconds of legit traffic before the flood (default 15)
+		  --attack S            seconds of flood (default 45)
+		  --after S             seconds of legit traffic after the restore (default 10)
+		  --hold-down S         control plane hold-down for automatic protection (default 20)
+		  --quiet S             calm seconds needed before the automatic restore (default 10)
+		  --unprotected         the same flood against the server alone (kernel syncookies only): no agent,
+		                        no control plane, no firewall; for the comparison in docs/benchmarks.md
+		  --bottleneck RATE     rate-limit the server's link (tc tbf), e.g. 20mbit: a scaled-down 1G uplink
+		  --out DIR             output directory (default deploy/lab/out/<UTC time>)
+		  --no-build            use the artifacts already built (CI builds them before)
+	EOF
+	exit 2
+}
+
+FLOOD_PPS=50000 LEGIT_RATE=20 BASELINE=15 ATTACK=45 AFTER=10 HOLD_DOWN=20 QUIET=10
+MODE=protected BOTTLENECK= OUTDIR= BUILD=1
+DETECT_START=${LAB_DETECT_START:-3000} DETECT_END=${LAB_DETECT_END:-1000}
+LONG_MAX_GAP_MS=${LAB_LONG_MAX_GAP_MS:-3000}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--rate) FLOOD_PPS=$2; shift ;;
+	--legit-rate) LEGIT_RATE=$2; shift ;;
+	--baseline) BASELINE=$2; shift ;;
+	--attack) ATTACK=$2; shift ;;
+	--after) AFTER=$2; shift ;;
+	--hold-down) HOLD_DOWN=$2; shift ;;
+	--quiet) QUIET=$2; shift ;;
+	--unprotected) MODE=unprotected ;;
+	--bottleneck) BOTTLENECK=$2; shift ;;
+	--out) OUTDIR=$2; shift ;;
+	--no-build) BUILD=0 ;;
+	-h | --help) usage ;;
+	*) echo "run.sh: unknown option '$1'" >&2; usage ;;
+	esac
+	shift
+done
+for v in FLOOD_PPS LEGIT_RATE BASELINE ATTACK AFTER HOLD_DOWN QUIET; do
+	[[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -gt 0 ] || { echo "run.sh: --${v,,} must be a positive integer, got '${!v}'" >&2; exit 2; }
+done
+
+[ "$(id -u)" = 0 ] || { echo "run.sh: run as root (network namespaces, tap, AF_PACKET, sysctl)" >&2; exit 2; }
+for t in ip nsenter unshare tc trafgen qemu-system-x86_64 influxd gnuplot curl jq gcc make cpio java; do
+	command -v "$t" >/dev/null || { echo "run.sh: '$t' missing: run deploy/install-deps.sh" >&2; exit 2; }
+done
+
+WORK=${OUTDIR:-$LAB/out/$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd)
+: >"$WORK/run.log"
+: >"$WORK/marks.csv"
+: >"$WORK/legit.csv"
+: >"$WORK/long.csv"
+: >"$WORK/events.sse"
+: >"$WORK/switches.csv"
+
+. "$LAB/lib/common.sh"
+. "$LAB/lib/topology.sh"
+. "$LAB/lib/guest.sh"
+. "$LAB/lib/mirror.sh"
+. "$LAB/lib/influx.sh"
+. "$LAB/lib/control.sh"
+. "$LAB/lib/attack.sh"
+. "$LAB/lib/sampler.sh"
+. "$LAB/lib/report.sh"
+
+trap 'run_cleanups' EXIT
+trap 'step "interrupted: cleaning up"; exit 130' INT TERM
+
+DP=$ROOT/dataplane-native/target/native/syncookied-dp
+CP_JAR=$(ls "$ROOT"/control-plane/target/control-plane-*.jar 2>/dev/null | grep -v -e sources -e original | head -1)
+
+step "output: $WORK"
+if [ "$BUILD" = 1 ]; then
+	step "building dataplane-native, host-agent, control-plane (./mvnw -q -DskipTests package)"
+	(cd "$ROOT" && ./mvnw -q -B -ntp -DskipTests package -pl dataplane-native,host-agent,control-plane -am) \
+		>"$WORK/build.log" 2>&1 || die "build failed: $(tail -30 "$WORK/build.log")"
+	CP_JAR=$(ls "$ROOT"/control-plane/target/control-plane-*.jar | grep -v -e sources -e original | head -1)
+fi
+[ -x "$DP" ] || die "$DP missing: build dataplane-native (./mvnw -pl dataplane-native package)"
+[ -n "$CP_JAR" ] || die "control-plane jar missing: build control-plane (./mvnw -pl control-plane -am package)"
+gcc -O2 -Wall -Wextra -Werror -o "$WORK/lab-client" "$LAB/tools/lab-client.c" || die "cannot build lab-client"
+
+step "starting InfluxDB on 127.0.0.1:$INFLUX_PORT (data in $WORK/influxdb)"
+influx_start "$WORK/influxdb"
+on_exit influx_stop
+
+step "building the guest: tcpsecrets for the Debian kernel, busybox initramfs (kmod harness)"
+guest_build
+step "guest kernel $KVER, module built"
+
+step "creating the topology: client, attacker, router, firewall, bridge (network namespaces)"
+lab_net_up
+on_exit lab_net_down
+[ -n "$BOTTLENECK" ] && step "server link rate-limited to $BOTTLENECK"
+
+step "booting the protected server under QEMU/TCG (about 10-30 s)"
+guest_boot
+on_exit guest_stop
+step "guest up in ${BOOT_SECONDS}s: $VM_IP4, echo service on port $SERVICE_PORT, tcpsecrets loaded"
+
+mirror_start
+on_exit mirror_stop
+step "relaying the guest's /proc (tcp_secrets, netstat, snmp, dev, sysctls) to $MIRROR"
+
+# router entry transitions, event-driven and timestamped by the kernel's netlink monitor
+nsx_bg "$NS_ROUTER" ip -ts monitor neigh dev r-srv >"$WORK/neigh.log" 2>&1
+NEIGH_PID=$BG_PID
+on_exit "kill_wait $NEIGH_PID 2"
+
+if [ "$MODE" = protected ]; then
+	control_files
+	step "starting the control plane (REST 127.0.0.1:$API_PORT, telemetry 127.0.0.1:$TELEMETRY_PORT)"
+	control_start
+	on_exit control_stop
+	step "starting the host agent on the guest mirror (--proc-root $MIRROR)"
+	agent_start
+	on_exit agent_stop
+	wait_for 60 secrets sh -c "curl -sf -H 'Authorization: Bearer $API_TOKEN' http://127.0.0.1:$API_PORT/api/v1/hosts/$VM_IP4 | jq -e '.agent.secretsFresh == true'" ||
+		die "the control plane never got fresh secrets from the agent: $(tail -5 "$WORK/agent.log")"
+	wait_for 60 dataplane sh -c "curl -sf -H 'Authorization: Bearer $API_TOKEN' http://127.0.0.1:$API_PORT/api/v1/dataplane | jq -e '.healthy == true'" ||
+		die "the dataplane worker is not healthy: $(api GET /api/v1/dataplane) $(tail -5 "$WORK/controlplane.log")"
+	DP_PID=$(api GET /api/v1/dataplane | jq -r '.status.pid // empty')
+	step "agent -> control plane: secrets fresh; dataplane worker healthy (pid ${DP_PID:-?}) in the firewall namespace"
+fi
+
+attack_prepare
+
+sampler_start
+on_exit sampler_stop
+nsx_bg "$NS_CLIENT" "$WORK/lab-client" long --dst "$VM_IP4:$SERVICE_PORT" --out "$WORK/long.csv" --interval-ms 200 \
+	--stall-ms 600000
+LONG_PID=$BG_PID
+on_exit "kill_wait $LONG_PID 2"
+nsx_bg "$NS_CLIENT" "$WORK/lab-client" rate --dst "$VM_IP4:$SERVICE_PORT" --rate "$LEGIT_RATE" --out "$WORK/legit.csv"
+LEGIT_PID=$BG_PID
+on_exit "kill_wait $LEGIT_PID 2"
+mark traffic_start
+step "baseline: $LEGIT_RATE legit connections/s and one long-lived connection (a line every 200 ms)"
+
+# progress SECONDS LABEL: one status line every 3 s while waiting
+progress() {
+	local until=$(($(now_ms) + $1 * 1000)) label=$2 a b t pct
+	while [ "$(now_ms)" -lt "$until" ]; do
+		sleep 3
+		a=$(tail -1 "$WORK/samples.csv") t=$(now_ms)
+		pct=$(awk -F, -v t="$t" '$1 >= t - 4000 && $1 < t - 1000 { n++; ok += $2 } END { printf "%s", n ? sprintf("%.0f%% of %d", 100 * ok / n, n) : "-" }' "$WORK/legit.csv")
+		b=$(awk -F, '$1 ~ /^[0-9]+$/ { if (p) { dt = ($1 - t) / 1000; r = sprintf("offered %.0f pps, to server %.0f pps, to firewall %.0f pps", ($2 - o) / dt, ($3 - s) / dt, ($4 - f) / dt) } p = 1; t = $1; o = $2; s = $3; f = $4; st = $NF; d = $5 }
+			END { printf "%s | router: %s | state %s", r, d ? "DIVERTED" : "direct", st }' <(tail -2 "$WORK/samples.csv"))
+		step "$label: $b | legit ok $pct"
+	done
+}
+
+progress "$BASELINE" baseline
+step "ATTACK: random-source SYN flood at $FLOOD_PPS pps from the attacker namespace"
+attack_start "$FLOOD_PPS"
+mark flood_start
+on_exit attack_stop
+progress "$ATTACK" flood
+attack_stop
+mark flood_stop
+step "flood stopped"
+
+if [ "$MODE" = protected ]; then
+	limit=$((HOLD_DOWN + QUIET + 60))
+	step "waiting for the automatic restore (hold-down ${HOLD_DOWN}s, quiet ${QUIET}s; at most ${limit}s)"
+	t0=$SECONDS
+	while [ "$(router_neigh_mac)" = "$FW_MAC" ] && ((SECONDS - t0 < limit)); do
+		progress 3 restore
+	done
+	[ "$(router_neigh_mac)" = "$FW_MAC" ] && step "NOT restored after ${limit}s" || step "direct path restored"
+fi
+progress "$AFTER" after
+kill_wait "$LEGIT_PID" 5
+kill_wait "$LONG_PID" 5
+mark traffic_stop
+sampler_stop
+
+# router entry transitions from the netlink monitor: diverted = entry at the firewall MAC, direct = deleted or
+# back at the server's MAC
+awk -v ip="$VM_IP4" -v fw="$FW_MAC" -v vm="$VM_MAC" '
+	index($0, " " ip " ") || index($0, "] " ip " ") || index($0, "Deleted " ip " ") {
+		ts = substr($1, 2, length($1) - 2)
+		s = (index($0, "Deleted") ? "direct" : index($0, "lladdr " fw) ? "diverted" : index($0, "lladdr " vm) ? "direct" : "")
+		if (s != "" && s != last) { print ts "," s; last = s }
+	}' "$WORK/neigh.log" | while IFS=, read -r ts s; do
+	echo "$(date -d "${ts/T/ }" +%s%3N),$s"
+done >"$WORK/switches.csv"
+
+step "collecting results"
+report_build
+
+# Stop and remove everything now, so that the RESULT line really is the last line printed.
+run_cleanups
+LEFT=$(ip netns list | grep -c "$ROUTER_NAME" || true)
+[ "$LEFT" = 0 ] || echo "WARNING: router namespace name still present"
+echo
+cat "$WORK/summary.txt"
+echo "Report: $WORK/index.html (picture: $WORK/report.svg)"
+echo
+result_line | tee "$WORK/result.txt"
