@@ -40,6 +40,18 @@ class ProcReaderTest {
 	}
 
 	@Test
+	void readsThisMachinesLiveKernelFiles() {
+		// the real /proc of the machine running the tests: every counter and sysctl the agent needs is there
+		// (tcp_secrets only exists with the tcpsecrets module loaded, which this host kernel cannot do)
+		HostSnapshot s = new ProcReader(Path.of("/proc"), List.of(), System::currentTimeMillis).read();
+		assertThat(s.readErrors() & ~AgentReport.ERR_TCP_SECRETS).as("%s", s.errors()).isZero();
+		assertThat(java.util.Arrays.stream(s.counters().toArray()).min().getAsLong()).isGreaterThanOrEqualTo(0);
+		assertThat(s.sysctls().tcpSyncookies()).isBetween(0, 2);
+		assertThat(s.sysctls().somaxconn()).isPositive();
+		assertThat(s.interfaces()).noneMatch(i -> i.name().equals("lo"));
+	}
+
+	@Test
 	void keepsReadingTheOtherSourcesWhenOneFails() throws Exception {
 		FakeProc.create(this.dir);
 		Files.delete(this.dir.resolve("net/netstat"));
