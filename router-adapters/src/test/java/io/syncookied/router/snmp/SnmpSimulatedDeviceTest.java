@@ -109,6 +109,10 @@ class SnmpSimulatedDeviceTest {
 		assertThat(this.adapter.listOverrides(t)).isEmpty();
 		assertThat(this.adapter.restore(IP, t)).isFalse();
 		assertThat(this.adapter.health(t).healthy()).isTrue();
+		assertThat(this.meters.get("syncookied.router.operation").tags("target", t.name(), "adapter", "snmp",
+				"operation", "divert", "outcome", "success").timer().count()).isEqualTo(2);
+		assertThat(this.meters.get("resilience4j.circuitbreaker.state").tag("name", t.name()).tag("state", "closed")
+			.gauge().value()).isEqualTo(1.0);
 	}
 
 	@ParameterizedTest

@@ -1,0 +1,111 @@
+package io.syncookied.router.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.api.DiversionAdapter;
+import io.syncookied.router.api.DiversionException;
+import io.syncookied.router.api.IpAddresses;
+import io.syncookied.router.api.LinuxTarget;
+import io.syncookied.router.api.MacAddress;
+import io.syncookied.router.api.OverrideTag;
+import io.syncookied.router.api.RouterTarget;
+import io.syncookied.router.api.TargetHealth;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Argument handling and exit codes, with a recording adapter (the real devices are in RouterCliIT). */
+class RouterCliTest {
+
+	final List<String> calls = new ArrayList<>();
+
+	final DiversionAdapter recording = new DiversionAdapter() {
+		@Override
+		public ArpOverride divert(Inet4Address ip, MacAddress mac, RouterTarget t, OverrideTag tag) {
+			RouterCliTest.this.calls.add("divert " + t.name() + " " + ip.getHostAddress() + " " + mac + " " + tag.render());
+			return new ArpOverride(ip, mac, null);
+		}
+
+		@Override
+		public boolean restore(Inet4Address ip, RouterTarget t) {
+			RouterCliTest.this.calls.add("restore " + t.name());
+			throw new DiversionException.Rejected(t.name(), "Cannot find device \"x\"\nsecond line", false);
+		}
+
+		@Override
+		public List<ArpOverride> listOverrides(RouterTarget t) {
+			RouterCliTest.this.calls.add("list " + t.name() + " " + ((LinuxTarget) t).dev());
+			return List.of(new ArpOverride(IpAddresses.parse("ip", "10.0.2.10"), MacAddress.parse("m", "02:00:00:00:02:03"), null));
+		}
+
+		@Override
+		public TargetHealth health(RouterTarget t) {
+			return new TargetHealth(t.name(), false, "unreachable: no route", Duration.ZERO);
+		}
+	};
+
+	record Result(int rc, String out, String err) {
+	}
+
+	Result run(String... args) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		int rc = RouterCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8), this.recording);
+		return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+	}
+
+	@Test
+	void targetFromTheConfigFile(@TempDir Path dir) throws Exception {
+		Path f = Files.writeString(dir.resolve("routers.yml"),
+				"targets:\n  - {name: a, adapter: linux, dev: r1}\n  - {name: b, adapter: linux, dev: r2}\n");
+		Result r = run("list", "--config", f.toString(), "--target", "b");
+		assertThat(r.rc()).isZero();
+		assertThat(r.out()).isEqualTo("10.0.2.10 02:00:00:00:02:03\n");
+		assertThat(this.calls).containsExactly("list b r2");
+
+		Result missing = run("list", "--config", f.toString(), "--target", "c");
+		assertThat(missing.rc()).isEqualTo(2);
+		assertThat(missing.err()).isEqualTo("syncookied-router: --target: no target named 'c' in " + f + "\n");
+
+		Result both = run("list", "--config", f.toString(), "--target", "a", "--dev", "r9");
+		assertThat(both.rc()).isEqualTo(2);
+		assertThat(both.err()).isEqualTo("syncookied-router: --config and target flags (--dev) are exclusive\n");
+	}
+
+	@Test
+	void divertPassesTheTag() {
+		Result r = run("divert", "--adapter", "linux", "--dev", "r1", "--ip", "10.0.2.10", "--mac=02:00:00:00:02:03",
+				"--owner", "noc", "--reason", "ticket 42", "--mitigation", "m-9");
+		assertThat(r.rc()).isZero();
+		assertThat(this.calls).containsExactly(
+				"divert linux:r1 10.0.2.10 02:00:00:00:02:03 syncookied owner=noc mitigation=m-9 reason=ticket 42");
+	}
+
+	@Test
+	void failuresAreOneLine() {
+		Result r = run("restore", "--adapter", "linux", "--dev", "r1", "--ip", "10.0.2.10", "--attempts", "1");
+		assertThat(r.rc()).isEqualTo(1);
+		assertThat(r.err()).isEqualTo("syncookied-router: linux:r1: rejected by device: Cannot find device \"x\" second line\n");
+		Result c = run("check", "--adapter", "linux", "--dev", "r1");
+		assertThat(c.rc()).isEqualTo(1);
+		assertThat(c.err()).isEqualTo("syncookied-router: unreachable: no route\n");
+		Result m = run("divert", "--adapter", "linux", "--dev", "r1", "--ip", "10.0.2.10");
+		assertThat(m.rc()).isEqualTo(2);
+		assertThat(m.err()).isEqualTo("syncookied-router: --mac: required\n");
+		Result v = run("list", "--adapter");
+		assertThat(v.rc()).isEqualTo(2);
+		assertThat(v.err()).isEqualTo("syncookied-router: --adapter: missing value\n");
+	}
+
+}
