@@ -257,15 +257,26 @@ void dp_worker_burst(struct dp_worker *w, struct dp_pkt **pkts, uint8_t *actions
 	/* Pass 1 starts the flow-table cache misses of the whole burst; pass 2 finds them (mostly) in cache. */
 	for (i = 0; i < n; i++)
 		dp_verdict_prefetch(w, pkts[i]);
+	w->cur_actions = actions;
+	w->cur_cnt = cnt;
+	w->cur_now = now_ns;
 	for (i = 0; i < n; i++) {
 		if (i + 1 < n)
 			__builtin_prefetch(pkts[i + 1]->data);
+		w->cur_index = i;
 		actions[i] = (uint8_t)dp_verdict(w, cfg, pkts[i], now_ns, cnt);
-		if (DP_UNLIKELY(w->npend == DP_BURST)) /* bursts longer than DP_BURST: flush as we go */
+		/* bursts longer than DP_BURST: flush as we go */
+		if (DP_UNLIKELY(w->npend == DP_BURST))
 			dp_verdict_flush(w);
+		if (DP_UNLIKELY(w->nack == DP_BURST))
+			dp_verdict_flush_acks(w);
 	}
 	if (w->npend)
 		dp_verdict_flush(w);
+	if (w->nack)
+		dp_verdict_flush_acks(w);
+	w->cur_actions = NULL;
+	w->cur_cnt = NULL;
 	/* Expire a few idle flows per burst instead of a stop-the-world GC. */
 	cnt[DP_C_FLOW_EXPIRED] += dp_flow_sweep(&w->ft, (uint32_t)(now_ns / 1000000000), 32);
 	/* One writer per counter: a relaxed load+store is tear-free and needs no lock prefix. */

@@ -198,6 +198,21 @@ struct dp_syn_pending {
 	struct dp_tcp t;
 };
 
+/* An unknown-flow IPv4 ACK whose cookie is checked with the rest of the burst's, in SIMD lanes. */
+struct dp_ack_pending {
+	struct dp_pkt *p;
+	const struct dp_host *h;
+	const uint8_t *mac;
+	uint32_t hash, lo, hi;
+	unsigned pos; /* index in the burst: where its action goes */
+	struct dp_cookie_v4_ack req;
+	struct dp_flow_key k;
+	struct dp_l3 l3;
+	struct dp_tcp t;
+};
+
+#define DP_ACT_PENDING 0xff /* internal: the action is decided at the end of the burst */
+
 struct dp_worker {
 	/* read by the control thread: own cache line */
 	_Alignas(DP_CACHELINE) _Atomic uint64_t qs; /* epoch of the last quiescent state; 0 = offline */
@@ -213,6 +228,13 @@ struct dp_worker {
 	struct dp_refresh_slot *refresh;
 	unsigned npend;
 	struct dp_syn_pending pend[DP_BURST];
+	unsigned nack;
+	struct dp_ack_pending acks[DP_BURST];
+	/* the burst in progress (dp_worker_burst), for the pending ACKs' verdicts */
+	uint8_t *cur_actions;
+	uint64_t *cur_cnt;
+	uint64_t cur_now;
+	unsigned cur_index;
 };
 
 #define DP_MAX_RETIRED 64
@@ -240,6 +262,8 @@ void dp_verdict_prefetch(struct dp_worker *w, const struct dp_pkt *p);
 
 /* Computes the cookies of the SYNs dp_verdict() left pending and writes their SYN-ACKs. */
 void dp_verdict_flush(struct dp_worker *w);
+/* Checks the cookies of the pending ACKs in lanes and writes their actions (in packet order). */
+void dp_verdict_flush_acks(struct dp_worker *w);
 
 /* SYN-ACK synthesis (synack.c): rewrites the frame in place; returns the new length or 0 when cap is short. */
 uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct dp_tcp *t, const struct dp_host *h,

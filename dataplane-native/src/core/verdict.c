@@ -198,25 +198,29 @@ void dp_verdict_flush(struct dp_worker *w)
 	w->npend = 0;
 }
 
-/* ACK (maybe with data or FIN) of a flow we do not know: valid only with a cookie the server will accept. */
-static enum dp_action unknown_ack(struct dp_worker *w, struct dp_pkt *p, const struct dp_l3 *l3, struct dp_tcp *t,
+/* A segment of a known flow: forwarded; FIN or RST moves it to Closing. */
+static inline enum dp_action known(struct dp_worker *w, int64_t i, struct dp_pkt *p, const struct dp_l3 *l3,
+				   const struct dp_tcp *t, const struct dp_host *h, const uint8_t *our_mac,
+				   uint32_t now_s, uint64_t *cnt, enum dp_counter *why)
+{
+	struct dp_flow *f = &w->ft.flows[i];
+
+	f->last_s = now_s;
+	if (t->flags & (DP_TCP_FIN | DP_TCP_RST))
+		f->state = DP_FLOW_CLOSING;
+	*why = DP_C_FORWARDED;
+	return forward(p, l3, h, our_mac, cnt);
+}
+
+/* The rest of an unknown-flow ACK once its cookie was checked against the current count (idx, or -1). */
+static enum dp_action ack_checked(struct dp_worker *w, struct dp_pkt *p, const struct dp_l3 *l3, struct dp_tcp *t,
 				  const struct dp_host *h, const uint8_t *our_mac, const struct dp_flow_key *k,
-				  uint32_t hash, uint64_t now_ns, uint64_t *cnt, enum dp_counter *why)
+				  uint32_t hash, uint32_t lo, uint32_t hi, int idx, uint64_t now_ns, uint64_t *cnt,
+				  enum dp_counter *why)
 {
 	struct dp_ts_decoded dec;
-	uint32_t lo, hi, tsecr;
-	int idx;
+	uint32_t tsecr;
 
-	if (DP_UNLIKELY(!h->answerable)) {
-		if (h->cfg.flags & DP_HOST_NOSECRET_PASS) {
-			*why = DP_C_FORWARDED;
-			return forward(p, l3, h, our_mac, cnt);
-		}
-		*why = DP_C_DROP_NO_SECRETS;
-		return DP_ACT_DROP;
-	}
-	dp_host_count(h, now_ns, &lo, &hi);
-	idx = cookie_check(&h->cs_cur, l3, t, hi);
 	if (idx < 0 && lo != hi)
 		idx = cookie_check(&h->cs_cur, l3, t, lo);
 	if (idx < 0 && (h->cfg.flags & DP_HOST_PREV_VALID))
@@ -241,6 +245,86 @@ static enum dp_action unknown_ack(struct dp_worker *w, struct dp_pkt *p, const s
 		cnt[DP_C_FLOW_TABLE_FULL]++;
 	*why = DP_C_FORWARDED;
 	return forward(p, l3, h, our_mac, cnt);
+}
+
+/* ACK (maybe with data or FIN) of a flow we do not know: valid only with a cookie the server will accept.
+ * IPv4 SipHash ACKs wait for the end of the burst (DP_ACT_PENDING), where their cookies are checked in lanes. */
+static enum dp_action unknown_ack(struct dp_worker *w, struct dp_pkt *p, const struct dp_l3 *l3, struct dp_tcp *t,
+				  const struct dp_host *h, const uint8_t *our_mac, const struct dp_flow_key *k,
+				  uint32_t hash, uint64_t now_ns, uint64_t *cnt, enum dp_counter *why)
+{
+	uint32_t lo, hi;
+
+	if (DP_UNLIKELY(!h->answerable)) {
+		if (h->cfg.flags & DP_HOST_NOSECRET_PASS) {
+			*why = DP_C_FORWARDED;
+			return forward(p, l3, h, our_mac, cnt);
+		}
+		*why = DP_C_DROP_NO_SECRETS;
+		return DP_ACT_DROP;
+	}
+	dp_host_count(h, now_ns, &lo, &hi);
+	if (l3->family == 4 && h->cs_cur.alg == DP_COOKIE_SIPHASH && w->nack < DP_BURST && w->cur_actions) {
+		struct dp_ack_pending *ap = &w->acks[w->nack++];
+
+		ap->p = p;
+		ap->l3 = *l3;
+		ap->t = *t;
+		ap->h = h;
+		ap->mac = our_mac;
+		ap->k = *k;
+		ap->hash = hash;
+		ap->lo = lo;
+		ap->hi = hi;
+		ap->pos = w->cur_index;
+		ap->req.saddr = dp_ld32(l3->saddr);
+		ap->req.daddr = dp_ld32(l3->daddr);
+		ap->req.sport = t->sport;
+		ap->req.dport = t->dport;
+		ap->req.sseq = t->seq - 1;
+		ap->req.cookie = t->ack - 1;
+		*why = DP_C_MAX;
+		return DP_ACT_PENDING;
+	}
+	return ack_checked(w, p, l3, t, h, our_mac, k, hash, lo, hi, cookie_check(&h->cs_cur, l3, t, hi), now_ns, cnt,
+			   why);
+}
+
+void dp_verdict_flush_acks(struct dp_worker *w)
+{
+	struct dp_cookie_v4_ack req[DP_BURST];
+	uint32_t now_s = (uint32_t)(w->cur_now / 1000000000);
+	uint64_t *cnt = w->cur_cnt;
+	int idx[DP_BURST];
+	unsigned i = 0, j, k;
+
+	while (i < w->nack) {
+		const struct dp_ack_pending *a = &w->acks[i];
+
+		for (j = i; j < w->nack && w->acks[j].h == a->h && w->acks[j].hi == a->hi; j++)
+			req[j - i] = w->acks[j].req;
+		dp_cookie_v4_check_burst(&a->h->cs_cur, a->hi, req, idx, j - i);
+		for (k = i; k < j; k++) {
+			struct dp_ack_pending *ap = &w->acks[k];
+			enum dp_counter why;
+			enum dp_action act;
+			/* In packet order, as if one at a time: an earlier segment of this flush may have made the flow. */
+			int64_t f = dp_flow_lookup(&w->ft, &ap->k, ap->hash, now_s, &cnt[DP_C_FLOW_EXPIRED]);
+
+			if (f >= 0)
+				act = known(w, f, ap->p, &ap->l3, &ap->t, ap->h, ap->mac, now_s, cnt, &why);
+			else
+				act = ack_checked(w, ap->p, &ap->l3, &ap->t, ap->h, ap->mac, &ap->k, ap->hash, ap->lo, ap->hi,
+						  idx[k - i], w->cur_now, cnt, &why);
+			w->cur_actions[ap->pos] = (uint8_t)act;
+			cnt[why]++;
+			if (act == DP_ACT_DROP)
+				cnt[DP_C_DROP]++;
+			w->last_reason = why;
+		}
+		i = j;
+	}
+	w->nack = 0;
 }
 
 static enum dp_action tcp(struct dp_worker *w, struct dp_pkt *p, const struct dp_l3 *l3, const struct dp_host *h,
@@ -273,18 +357,17 @@ static enum dp_action tcp(struct dp_worker *w, struct dp_pkt *p, const struct dp
 	hash = dp_flow_hash(&w->ft, &k);
 	now_s = (uint32_t)(now_ns / 1000000000);
 	i = dp_flow_lookup(&w->ft, &k, hash, now_s, &cnt[DP_C_FLOW_EXPIRED]);
-	if (i >= 0) {
-		struct dp_flow *f = &w->ft.flows[i];
-
-		f->last_s = now_s;
-		if (t.flags & (DP_TCP_FIN | DP_TCP_RST))
-			f->state = DP_FLOW_CLOSING;
-		*why = DP_C_FORWARDED;
-		return forward(p, l3, h, our_mac, cnt);
-	}
+	if (i >= 0)
+		return known(w, i, p, l3, &t, h, our_mac, now_s, cnt, why);
 	/* Unknown flow. RST: dropped as the original does (the server has no socket for it either, or the flow
 	 * outlived our table and the client's RST is retransmitted into a known flow after its next ACK). */
 	if ((t.flags & (DP_TCP_RST | DP_TCP_ACK)) != DP_TCP_ACK) {
+		if (w->nack) { /* a pending ACK of this burst may be about to create the flow: settle them first */
+			dp_verdict_flush_acks(w);
+			i = dp_flow_lookup(&w->ft, &k, hash, now_s, &cnt[DP_C_FLOW_EXPIRED]);
+			if (i >= 0)
+				return known(w, i, p, l3, &t, h, our_mac, now_s, cnt, why);
+		}
 		*why = DP_C_DROP_BAD_STATE;
 		return DP_ACT_DROP;
 	}
@@ -394,6 +477,8 @@ enum dp_action dp_verdict(struct dp_worker *w, const struct dp_config *cfg, stru
 	enum dp_action a = verdict(w, cfg, p, now_ns, cnt, &why);
 
 	cnt[DP_C_RX]++;
+	if (a == DP_ACT_PENDING) /* counted by dp_verdict_flush_acks() */
+		return a;
 	cnt[why]++;
 	if (a == DP_ACT_DROP)
 		cnt[DP_C_DROP]++;
