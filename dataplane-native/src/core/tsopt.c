@@ -21,10 +21,9 @@ bool dp_cookie_timestamp_decode(const struct dp_ts_sysctls *sys, bool saw_tstamp
 	if (out->sack_ok && !sys->tcp_sack)
 		return false;
 
-	/* cookie_ecn_ok(): ECN bit set needs tcp_ecn (or a route with the ECN feature, which we cannot see) */
-	out->ecn_ok = (options & DP_TS_OPT_ECN) != 0;
-	if (out->ecn_ok && !sys->tcp_ecn)
-		return false;
+	/* cookie_ecn_ok() never refuses the cookie: the connection uses ECN when the bit is set and tcp_ecn is on (or
+	 * the route has the ECN feature, which we cannot see; then the server enables ECN where we say no). */
+	out->ecn_ok = (options & DP_TS_OPT_ECN) != 0 && sys->tcp_ecn;
 
 	if ((options & DP_TS_OPT_WSCALE_MASK) == DP_TS_OPT_WSCALE_MASK)
 		return true; /* no window scaling */

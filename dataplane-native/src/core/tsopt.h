@@ -77,9 +77,10 @@ static inline uint32_t dp_cookie_tsval(uint64_t now_ms, uint32_t options, uint32
 
 /*
  * cookie_timestamp_decode() + cookie_ecn_ok(): tsecr is the ACK's echoed TS with tsoff already subtracted.
- * Returns false when the kernel would refuse the cookie (timestamps off but TS seen, or the bits ask for SACK or
- * window scaling that the sysctls disable, or ECN while tcp_ecn is 0). An ACK without TS decodes to no options.
- * (cookie_ecn_ok also accepts ECN when the route has the ECN feature; this has no route, so tcp_ecn decides.)
+ * Returns false when the kernel would refuse the cookie: timestamps off but TS seen, or the bits ask for SACK or
+ * window scaling that the sysctls disable. An ACK without TS decodes to no options. The ECN bit never refuses a
+ * cookie (kernels >= 4.x); it gives ecn_ok when tcp_ecn is on (the kernel also when the route has the ECN feature,
+ * which we cannot see).
  */
 bool dp_cookie_timestamp_decode(const struct dp_ts_sysctls *sys, bool saw_tstamp, uint32_t tsecr,
 				struct dp_ts_decoded *out);

@@ -332,7 +332,13 @@ static void test_timestamps(void)
 	CC_CHECK(dp_cookie_timestamp_decode(&(struct dp_ts_sysctls){ 1, 0, 1, 2 }, true, 0x0f, &d), "sack off, unused");
 	CC_CHECK(!dp_cookie_timestamp_decode(&(struct dp_ts_sysctls){ 1, 1, 0, 2 }, true, 0x07, &d), "wscale off");
 	CC_CHECK(dp_cookie_timestamp_decode(&(struct dp_ts_sysctls){ 1, 1, 0, 2 }, true, 0x0f, &d), "wscale unused");
-	CC_CHECK(!dp_cookie_timestamp_decode(&(struct dp_ts_sysctls){ 1, 1, 1, 0 }, true, 0x2f, &d), "ecn off");
+	/* ECN bit with tcp_ecn=0: accepted (cookie_ecn_ok only sets ireq->ecn_ok), the connection has no ECN */
+	CC_CHECK(dp_cookie_timestamp_decode(&(struct dp_ts_sysctls){ 1, 1, 1, 0 }, true, 0x2f, &d) && !d.ecn_ok,
+		 "ecn off: accepted without ECN");
+	CC_CHECK(dp_cookie_timestamp_decode(&(struct dp_ts_sysctls){ 1, 1, 1, 1 }, true, 0x2f, &d) && d.ecn_ok,
+		 "ecn on: ECN");
+	CC_CHECK(dp_cookie_timestamp_decode(&(struct dp_ts_sysctls){ 1, 1, 1, 2 }, true, 0x0f, &d) && !d.ecn_ok,
+		 "no ECN bit: no ECN");
 	/* SYN option choice: no TS -> nothing; sysctls strip what the kernel would not record */
 	uint32_t o;
 	CC_CHECK(!dp_cookie_syn_options(&all, false, 7, true, true, false, false, &o), "no TS in SYN");
