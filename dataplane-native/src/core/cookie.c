@@ -37,16 +37,7 @@ uint32_t dp_cookie_v6_hash(const dp_siphash_key_t *k, const uint8_t saddr[16], c
 	DP_SIP_COMPRESS(dp_le64(daddr));
 	DP_SIP_COMPRESS(dp_le64(daddr + 8));
 	DP_SIP_COMPRESS(m4);
-	{
-		uint64_t h;
-
-		v3 ^= b; DP_SIPROUND(v0, v1, v2, v3); DP_SIPROUND(v0, v1, v2, v3); v0 ^= b;
-		v2 ^= 0xff;
-		DP_SIPROUND(v0, v1, v2, v3); DP_SIPROUND(v0, v1, v2, v3);
-		DP_SIPROUND(v0, v1, v2, v3); DP_SIPROUND(v0, v1, v2, v3);
-		h = (v0 ^ v1) ^ (v2 ^ v3);
-		return (uint32_t)h;
-	}
+	DP_SIP_POSTAMBLE; /* returns the low 32 bits, as the kernel's u32 cookie_hash() */
 }
 
 static inline void store_le32(uint8_t *p, uint32_t v)
