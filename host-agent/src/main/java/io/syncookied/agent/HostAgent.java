@@ -209,7 +209,7 @@ public final class HostAgent implements AutoCloseable {
 		ReportTrigger why = trigger;
 		if (f != null) {
 			clock = new ClockSample(f.jiffies(), f.hz(), f.count(), f.tcpClockMs(), s.sampledAtMs());
-			digest = SecretsDigest.of(f.secrets());
+			digest = digestOf(f.secrets());
 			boolean changed = !this.secretsSent || digest != this.lastSentDigest;
 			if (changed || trigger == ReportTrigger.STARTUP || trigger == ReportTrigger.RESEND_REQUESTED) {
 				secrets = f.secrets();
@@ -232,6 +232,19 @@ public final class HostAgent implements AutoCloseable {
 			this.lastClockOffsetMs = clockOffset(f, s.sampledAtMs());
 			this.lastHz = f.hz();
 		}
+	}
+
+	private @Nullable TcpSecrets digestedSecrets;
+
+	private long digestedValue;
+
+	/** SHA-256 once per distinct secrets, not once per report. */
+	private long digestOf(TcpSecrets secrets) {
+		if (!secrets.equals(this.digestedSecrets)) {
+			this.digestedValue = SecretsDigest.of(secrets);
+			this.digestedSecrets = secrets;
+		}
+		return this.digestedValue;
 	}
 
 	private boolean send(AgentReport report) {

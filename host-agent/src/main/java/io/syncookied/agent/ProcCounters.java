@@ -13,6 +13,8 @@ import io.syncookied.telemetry.InterfaceCounters;
  */
 public final class ProcCounters {
 
+	private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
+
 	private ProcCounters() {
 	}
 
@@ -29,8 +31,8 @@ public final class ProcCounters {
 			if (i + 1 >= lines.length) {
 				throw new IllegalArgumentException(file + " line " + (i + 1) + ": header line without a value line");
 			}
-			String[] names = lines[i].trim().split("\\s+");
-			String[] values = lines[i + 1].trim().split("\\s+");
+			String[] names = WHITESPACE.split(lines[i].trim());
+			String[] values = WHITESPACE.split(lines[i + 1].trim());
 			if (!names[0].endsWith(":") || !names[0].equals(values[0])) {
 				throw new IllegalArgumentException(file + " line " + (i + 2) + ": prefix '" + values[0]
 						+ "' does not match header '" + names[0] + "'");
@@ -74,7 +76,7 @@ public final class ProcCounters {
 				throw new IllegalArgumentException("net/dev line " + (i + 1) + ": no 'name:' prefix");
 			}
 			String name = line.substring(0, colon).trim();
-			String[] f = line.substring(colon + 1).trim().split("\\s+");
+			String[] f = WHITESPACE.split(line.substring(colon + 1).trim());
 			if (f.length < 4) {
 				throw new IllegalArgumentException("net/dev line " + (i + 1) + ", " + name + ": " + f.length
 						+ " fields, expected at least 4 receive counters");
