@@ -7,6 +7,8 @@
 /* Commands living in other files are weak references: a missing file leaves the command out, not the build. */
 int dp_cli_bench(int argc, char **argv) __attribute__((weak));
 int dp_cli_run(int argc, char **argv) __attribute__((weak));
+/* io's engine says which backends this build really has (include/syncookied/dataplane.h). */
+const char *dp_dataplane_backends(void) __attribute__((weak));
 
 static const struct dp_cli_command commands[] = {
 	{ "cookie4", dp_cli_cookie4, "make an IPv4 SYN cookie (kernel-exact)" },
@@ -35,7 +37,8 @@ int main(int argc, char **argv)
 		return DP_CLI_EBADARG;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-		printf("syncookied-dp %s\nbackends: %s\n", DP_VERSION, DP_BACKENDS);
+		printf("syncookied-dp %s\nbackends: %s\n", DP_VERSION,
+		       dp_dataplane_backends ? dp_dataplane_backends() : DP_BACKENDS);
 		return 0;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {

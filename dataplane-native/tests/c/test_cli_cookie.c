@@ -161,7 +161,7 @@ static void test_tsoff_and_version(void)
 			"--lport", "443", "--rport", "40000", NULL }, &r);
 	CC_CHECK(r.status == 0 && !strncmp(r.out, "tsoff=", 6), "tsoff6: %d '%s' '%s'", r.status, r.out, r.err);
 	run((char *[]){ "x", "--version", NULL }, &r);
-	CC_CHECK(r.status == 0 && !strncmp(r.out, "syncookied-dp ", 14) && strstr(r.out, "af_packet"),
+	CC_CHECK(r.status == 0 && !strncmp(r.out, "syncookied-dp ", 14) && strstr(r.out, "\nbackends: "),
 		 "--version: '%s'", r.out);
 }
 
