@@ -78,6 +78,9 @@ int dp_dataplane_set_secrets(struct dp_dataplane *dp, const char *ip, const char
 
 int dp_dataplane_stats(struct dp_dataplane *dp, struct dp_dataplane_stats *out);
 const char *dp_dataplane_stat_name(unsigned i); /* NULL past the last */
+/* Per protected IP since it was added: out[0] frames received (rx_pps_ip), out[1] SYNs answered,
+ * out[2] frames forwarded to the server, out[3] frames dropped. -ENOENT when ip is not configured. */
+int dp_dataplane_host_stats(struct dp_dataplane *dp, const char *ip, uint64_t out[4]);
 int dp_dataplane_health(struct dp_dataplane *dp, struct dp_dataplane_health *out);
 const char *dp_dataplane_last_error(struct dp_dataplane *dp);
 

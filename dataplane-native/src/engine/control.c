@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "engine/control.h"
+#include "engine/hoststats.h"
 
 #define MAX_CLIENTS 8
 #define MAX_REQUEST (4u << 20) /* a full host set with filters fits easily */
@@ -112,6 +113,24 @@ static void reply(struct client *cl, const char *fmt, ...)
 		if (w <= 0)
 			return;
 		off += (int)w;
+	}
+}
+
+static void send_all(struct client *cl, const char *buf, size_t n)
+{
+	for (size_t off = 0; off < n;) {
+		ssize_t w = send(cl->fd, buf + off, n - off, MSG_NOSIGNAL);
+
+		if (w < 0 && errno == EAGAIN) {
+			struct pollfd p = { .fd = cl->fd, .events = POLLOUT };
+
+			if (poll(&p, 1, 1000) <= 0)
+				return;
+			continue;
+		}
+		if (w <= 0)
+			return;
+		off += (size_t)w;
 	}
 }
 
@@ -248,6 +267,19 @@ static long handle(struct client *cl, struct dp_dataplane *dp)
 			reply(cl, "OK");
 	} else if (!strcmp(verb, "STATS")) {
 		do_stats(cl, dp);
+	} else if (!strcmp(verb, "HOST_STATS")) {
+		size_t cap = (size_t)DP_HOST_SLOTS * 128, len;
+		char *buf = malloc(cap);
+		unsigned n;
+
+		if (!buf) {
+			reply_err(cl, ENOMEM, "out of memory");
+		} else {
+			len = dp_dataplane_host_stats_text(dp, buf, cap, &n);
+			reply(cl, "OK hosts=%u len=%zu", n, len);
+			send_all(cl, buf, len);
+			free(buf);
+		}
 	} else if (!strcmp(verb, "HEALTH")) {
 		do_health(cl, dp);
 	} else if (!strcmp(verb, "START")) {
@@ -264,7 +296,7 @@ static long handle(struct client *cl, struct dp_dataplane *dp)
 		return -2;
 	} else {
 		reply_err(cl, EINVAL, "unknown request (HELLO HOST_SET HOSTS_SET HOST_DEL HOSTS_RESET SECRETS STATS "
-				      "HEALTH START STOP QUIT)");
+				      "HOST_STATS HEALTH START STOP QUIT)");
 	}
 	return (long)(line_len + plen);
 }

@@ -147,6 +147,9 @@ static int publish(struct dp_dataplane *dp)
 		dp_config_free(cfg);
 		return set_err(dp, err, "publish: %s", strerror(-err));
 	}
+	err = dp_hoststats_publish(dp);
+	if (err)
+		return set_err(dp, err, "host counters: %s", strerror(-err));
 	return 0;
 }
 
@@ -192,6 +195,7 @@ API void dp_dataplane_destroy(struct dp_dataplane *dp)
 		dp_core_free(dp->core);
 	}
 	dp_hosts_free(&dp->hosts);
+	dp_hoststats_free(dp);
 	free(dp->secrets);
 	pthread_mutex_destroy(&dp->lock);
 	free(dp);
@@ -409,4 +413,50 @@ unsigned dp_dataplane_host_ips(struct dp_dataplane *dp, char (*ips)[48], unsigne
 		dp_addr_format(&dp->hosts.v[i].cfg.ip, ips[n++], 48);
 	pthread_mutex_unlock(&dp->lock);
 	return n;
+}
+
+API int dp_dataplane_host_stats(struct dp_dataplane *dp, const char *ip, uint64_t out[4])
+{
+	struct dp_addr a;
+	int slot;
+
+	if (dp_addr_parse(ip, &a))
+		return set_err(dp, -EINVAL, "ip: '%s' is not an IPv4 or IPv6 address", ip);
+	pthread_mutex_lock(&dp->lock);
+	slot = -1;
+	for (unsigned s = 0; s < DP_HOST_SLOTS && slot < 0; s++)
+		if (dp->slot_used[s] && !memcmp(&dp->slot_ip[s], &a, sizeof(a)))
+			slot = (int)s;
+	if (slot >= 0)
+		dp_hoststats_slot_totals(dp, (unsigned)slot, out);
+	pthread_mutex_unlock(&dp->lock);
+	if (slot < 0)
+		return set_err(dp, -ENOENT, "ip: %s is not a configured host", ip);
+	return 0;
+}
+
+size_t dp_dataplane_host_stats_text(struct dp_dataplane *dp, char *buf, size_t cap, unsigned *nhosts)
+{
+	size_t off = 0;
+
+	*nhosts = 0;
+	pthread_mutex_lock(&dp->lock);
+	for (unsigned s = 0; s < DP_HOST_SLOTS; s++) {
+		uint64_t v[DP_HC_MAX];
+		char ip[48];
+		int n;
+
+		if (!dp->slot_used[s])
+			continue;
+		dp_hoststats_slot_totals(dp, s, v);
+		dp_addr_format(&dp->slot_ip[s], ip, sizeof(ip));
+		n = snprintf(buf + off, cap - off, "%s %llu %llu %llu %llu\n", ip, (unsigned long long)v[0],
+			     (unsigned long long)v[1], (unsigned long long)v[2], (unsigned long long)v[3]);
+		if (n < 0 || (size_t)n >= cap - off)
+			break;
+		off += (size_t)n;
+		(*nhosts)++;
+	}
+	pthread_mutex_unlock(&dp->lock);
+	return off;
 }

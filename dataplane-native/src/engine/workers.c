@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -32,6 +33,8 @@ static void *worker_main(void *arg)
 	struct dp_wk *k = arg;
 	struct dp_port *txp = k->has_tx ? &k->tx : &k->rx;
 	struct dp_pkt *pkts[DP_BURST], *reply[DP_BURST], *fwd[DP_BURST];
+	const struct dp_hostidx *ix;
+	int slot[DP_BURST];
 	uint8_t act[DP_BURST];
 	unsigned n, i, nr, nf;
 
@@ -44,6 +47,9 @@ static void *worker_main(void *arg)
 	}
 	while (!__atomic_load_n(&k->dp->stop, __ATOMIC_ACQUIRE)) {
 		__atomic_store_n(&k->last_loop_ns, dp_now_ns(), __ATOMIC_RELAXED);
+		/* the host index this burst counts with; announcing it lets the control thread free older ones */
+		ix = __atomic_load_n(&k->dp->hostidx, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&k->idx_gen, ix ? ix->gen : 0, __ATOMIC_SEQ_CST);
 		/* rx_burst may sleep when idle: stay offline so config publishing never waits on us */
 		dp_worker_offline(k->w);
 		n = k->rx.ops->rx_burst(&k->rx, pkts, DP_BURST);
@@ -51,13 +57,28 @@ static void *worker_main(void *arg)
 			publish_port_stats(k);
 			continue;
 		}
+		/* the destination is read before the verdict: a reply swaps the addresses in place */
+		for (i = 0; i < n; i++)
+			slot[i] = dp_hostidx_lookup(ix, pkts[i]->data, pkts[i]->len);
 		dp_worker_burst(k->w, pkts, act, n, dp_now_ns());
 		nr = nf = 0;
 		for (i = 0; i < n; i++) {
-			if (act[i] == DP_ACT_REPLY)
+			enum dp_host_counter c = DP_HC_DROP;
+
+			if (act[i] == DP_ACT_REPLY) {
 				reply[nr++] = pkts[i];
-			else if (act[i] == DP_ACT_FORWARD)
+				c = DP_HC_SYN;
+			} else if (act[i] == DP_ACT_FORWARD) {
 				fwd[nf++] = pkts[i];
+				c = DP_HC_FWD;
+			}
+			if (slot[i] >= 0) {
+				uint64_t *row = k->hc[slot[i]];
+
+				/* single writer: relaxed load + store is tear-free for the control thread */
+				__atomic_store_n(&row[DP_HC_RX], row[DP_HC_RX] + 1, __ATOMIC_RELAXED);
+				__atomic_store_n(&row[c], row[c] + 1, __ATOMIC_RELAXED);
+			}
 		}
 		if (nr)
 			k->rx.ops->tx_burst(&k->rx, reply, nr);
@@ -92,13 +113,18 @@ static int open_worker(struct dp_dataplane *dp, struct dp_wk *k, unsigned idx, u
 
 	memset(k, 0, sizeof(*k));
 	k->dp = dp;
+	k->hc = calloc(DP_HOST_SLOTS, sizeof(dp_host_row));
+	if (!k->hc) {
+		snprintf(dp->err, sizeof(dp->err), "worker %u: out of memory", idx);
+		return -ENOMEM;
+	}
 	k->idx = idx;
 	k->cpu = dp->ncpus ? dp->cpus[idx] : -1;
 	k->rx.ops = dp->ops;
 	err = dp->ops->open(&k->rx, &rx);
 	if (err) {
 		snprintf(dp->err, sizeof(dp->err), "worker %u: %s", idx, k->rx.err[0] ? k->rx.err : strerror(-err));
-		return err;
+		goto out_free_counters;
 	}
 	if (split) {
 		struct dp_port_cfg tx = {
@@ -126,6 +152,9 @@ out_close_tx:
 		k->tx.ops->close(&k->tx);
 out_close_rx:
 	k->rx.ops->close(&k->rx);
+out_free_counters:
+	free(k->hc);
+	k->hc = NULL;
 	return err;
 }
 
@@ -140,6 +169,12 @@ static void close_worker(struct dp_dataplane *dp, struct dp_wk *k)
 	r->tx_failed += k->pub.tx_failed;
 	r->kernel_drops += k->pub.kernel_drops;
 	memset(&k->pub, 0, sizeof(k->pub));
+	if (k->hc && dp->hc_retired)
+		for (unsigned s = 0; s < DP_HOST_SLOTS; s++)
+			for (unsigned c = 0; c < DP_HC_MAX; c++)
+				dp->hc_retired[s][c] += k->hc[s][c];
+	free(k->hc);
+	k->hc = NULL;
 	if (k->has_tx)
 		k->tx.ops->close(&k->tx);
 	k->rx.ops->close(&k->rx);
@@ -206,9 +241,11 @@ out_close_workers:
 void dp_workers_stop(struct dp_dataplane *dp)
 {
 	__atomic_store_n(&dp->stop, true, __ATOMIC_RELEASE);
-	for (unsigned i = 0; i < dp->nworkers; i++) {
+	for (unsigned i = 0; i < dp->nworkers; i++)
 		pthread_join(dp->wk[i].thread, NULL);
+	/* counters move to the retired sums before the rows go; totals never step back */
+	for (unsigned i = 0; i < dp->nworkers; i++)
 		close_worker(dp, &dp->wk[i]);
-	}
 	dp->nworkers = 0;
+	dp_hoststats_reclaim(dp);
 }

@@ -47,15 +47,42 @@ public record DpHost(InetAddress ip, String mac, boolean passthrough, List<DpFil
 	}
 
 	static String ipText(InetAddress ip) {
-		String s = ip.getHostAddress();
-		if (ip instanceof Inet6Address) {
-			int scope = s.indexOf('%');
-			if (scope >= 0) {
-				s = s.substring(0, scope);
-			}
-			// the worker parses any RFC 4291 text form, including Java's uncompressed one
+		if (!(ip instanceof Inet6Address)) {
+			return ip.getHostAddress();
 		}
-		return s;
+		// RFC 5952 (as inet_ntop prints it, so names match the worker's counters): longest run of two or more
+		// zero groups becomes "::", hex in lower case without leading zeros, no scope
+		byte[] b = ip.getAddress();
+		int[] g = new int[8];
+		for (int i = 0; i < 8; i++) {
+			g[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
+		}
+		int bestStart = -1;
+		int bestLen = 1;
+		for (int i = 0; i < 8;) {
+			int j = i;
+			while (j < 8 && g[j] == 0) {
+				j++;
+			}
+			if (j - i > bestLen) {
+				bestStart = i;
+				bestLen = j - i;
+			}
+			i = j == i ? i + 1 : j;
+		}
+		StringBuilder t = new StringBuilder();
+		for (int i = 0; i < 8; i++) {
+			if (i == bestStart) {
+				t.append("::");
+				i += bestLen - 1;
+				continue;
+			}
+			if (t.length() > 0 && t.charAt(t.length() - 1) != ':') {
+				t.append(':');
+			}
+			t.append(Integer.toHexString(g[i]));
+		}
+		return t.toString();
 	}
 
 	/** This host as one hosts.yml list entry (the worker's HOST_SET payload). */

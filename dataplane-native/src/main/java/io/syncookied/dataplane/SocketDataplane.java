@@ -109,7 +109,45 @@ public final class SocketDataplane implements Dataplane {
 	public DpStats stats() {
 		Map<String, Long> counters = new LinkedHashMap<>();
 		fields(request("STATS", null)).forEach((k, v) -> counters.put(k, Long.parseUnsignedLong(v)));
+		// per protected IP: "ip rx syn fwd drop" lines, keyed like the totals with "@ip"
+		String table = requestWithPayload("HOST_STATS");
+		for (String line : table.split("\n")) {
+			String[] f = line.strip().split(" ");
+			if (f.length == 5) {
+				counters.put("rx_pps@" + f[0], Long.parseUnsignedLong(f[1]));
+				counters.put("rx_syn@" + f[0], Long.parseUnsignedLong(f[2]));
+				counters.put("rx_forwarded@" + f[0], Long.parseUnsignedLong(f[3]));
+				counters.put("rx_drop@" + f[0], Long.parseUnsignedLong(f[4]));
+			}
+		}
 		return new DpStats(counters);
+	}
+
+	/** A request whose OK reply announces {@code len=N} bytes of payload after the line; returns the payload. */
+	synchronized String requestWithPayload(String line) {
+		Map<String, String> f = fields(request(line, null));
+		int len = Integer.parseInt(f.getOrDefault("len", "0"));
+		try {
+			long deadline = System.nanoTime() + this.timeout.toNanos();
+			ByteBuffer in = ByteBuffer.allocate(8192);
+			while (this.pending.size() < len) {
+				waitUntil(deadline, line);
+				in.clear();
+				int n = this.channel.read(in);
+				if (n < 0) {
+					throw new IOException("the worker closed the connection");
+				}
+				this.pending.write(in.array(), 0, n);
+			}
+			byte[] buf = this.pending.toByteArray();
+			this.pending.reset();
+			this.pending.write(buf, len, buf.length - len);
+			return new String(buf, 0, len, StandardCharsets.UTF_8);
+		}
+		catch (IOException e) {
+			throw new DataplaneException("EIO", "dataplane worker on " + this.socket + " unreachable during " + line
+					+ ": " + e.getMessage(), e);
+		}
 	}
 
 	@Override

@@ -85,6 +85,15 @@ class DataplaneWorkerTest {
 		assertTrue(s.counters().containsKey("rx_pps"), s.toString());
 		assertTrue(s.counters().containsKey("rx_drop_bad_cookie"), s.toString());
 		assertTrue(s.counters().containsKey("tx_failed"), s.toString());
+		assertEquals(new DpStats.DpHostCounters(0, 0, 0, 0), s.host(ip), "per-IP counters start at zero");
+		assertTrue(s.counters().containsKey("rx_pps@10.0.2.10"), s.toString());
+		assertTrue(s.counters().containsKey("rx_pps@fd00:2::10"), s.toString());
+		assertEquals(new DpStats.DpHostCounters(0, 0, 0, 0), s.host(InetAddress.getByName("fd00:2:0:0:0:0:0:10")));
+		assertEquals("fd00:2::10", DpHost.ipText(InetAddress.getByName("fd00:2:0:0:0:0:0:10")));
+		assertEquals("::1", DpHost.ipText(InetAddress.getByName("::1")));
+		assertEquals("2001:db8::1:0:0:1", DpHost.ipText(InetAddress.getByName("2001:db8:0:0:1:0:0:1")));
+		assertEquals("2001:db8:0:1:1:1:1:1", DpHost.ipText(InetAddress.getByName("2001:db8:0:1:1:1:1:1")));
+		assertEquals("::", DpHost.ipText(InetAddress.getByName("::")));
 		dp.removeHost(InetAddress.getByName("fd00:2::10"));
 		assertEquals(1, dp.health().hosts());
 	}

@@ -87,6 +87,8 @@ class NetnsWorkerTest {
 		DpStats s = this.worker.dataplane().stats();
 		assertTrue(s.synAnswered() >= 1, s.toString());
 		assertTrue(s.forwarded() >= 1, s.toString());
+		DpStats.DpHostCounters perIp = s.host(srv);
+		assertTrue(perIp.synAnswered() >= 1 && perIp.forwarded() >= 1 && perIp.received() >= 2, perIp.toString());
 		assertTrue(this.worker.dataplane().health().healthy());
 
 		long pid = this.worker.pid();
