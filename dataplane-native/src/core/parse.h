@@ -67,6 +67,8 @@ enum dp_counter dp_parse_tcp(const uint8_t *f, const struct dp_l3 *l3, struct dp
 /* Parses the TCP options as tcp_parse_options() does for a segment in LISTEN state: a malformed option ends
  * parsing (what was seen before it stays); MSS/WSCALE/SACK_PERM only on SYN; unknown options are skipped. */
 void dp_parse_tcp_options(const uint8_t *f, const struct dp_l3 *l3, struct dp_tcp *t);
+/* The general option loop alone (dp_parse_tcp_options adds a fast path for Linux's SYN layout); for tests. */
+void dp_parse_tcp_options_loop(const uint8_t *f, const struct dp_l3 *l3, struct dp_tcp *t);
 
 static inline uint16_t dp_be16(const uint8_t *p)
 {
