@@ -153,6 +153,10 @@ public final class ResilientDiversionAdapter implements DiversionAdapter, AutoCl
 			log.warn("{}: {} failed: {}", target.name(), op, ex.getMessage());
 			throw ex;
 		}
+		catch (IllegalArgumentException ex) {
+			outcome = "invalid";
+			throw ex;
+		}
 		catch (Exception ex) {
 			outcome = "unreachable";
 			throw new DiversionException.Unreachable(target.name(), String.valueOf(ex), ex);
@@ -176,7 +180,7 @@ public final class ResilientDiversionAdapter implements DiversionAdapter, AutoCl
 			throw new DiversionException.Busy(target.name(), target.resilience().maxConcurrent()
 					+ " call(s) already in progress for " + target.resilience().timeout());
 		}
-		catch (DiversionException ex) {
+		catch (DiversionException | IllegalArgumentException ex) {
 			throw ex;
 		}
 		catch (Exception ex) {
@@ -200,7 +204,7 @@ public final class ResilientDiversionAdapter implements DiversionAdapter, AutoCl
 			}
 			throw new DiversionException.Unreachable(target.name(), String.valueOf(ex.getCause()), ex.getCause());
 		}
-		catch (DiversionException ex) {
+		catch (DiversionException | IllegalArgumentException ex) {
 			throw ex;
 		}
 		catch (Exception ex) {
