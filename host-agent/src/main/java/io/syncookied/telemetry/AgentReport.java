@@ -26,6 +26,9 @@ public record AgentReport(String hostname, ReportTrigger trigger, @Nullable Cloc
 
 	public AgentReport {
 		interfaces = List.copyOf(interfaces);
+		if (!hasSecretsDigest) {
+			secretsDigest = 0; // one representation of "no digest"
+		}
 		if (interfaces.size() > Protocol.MAX_INTERFACES) {
 			throw new IllegalArgumentException("interfaces: at most " + Protocol.MAX_INTERFACES + " per report, got "
 					+ interfaces.size());

@@ -43,6 +43,43 @@ class ReportCodecTest {
 	}
 
 	@Test
+	void roundTripsRandomReports() throws Exception {
+		java.util.Random random = new java.util.Random(0xC0DEC);
+		for (int round = 0; round < 5_000; round++) {
+			TcpSecrets secrets = null;
+			if (random.nextBoolean()) {
+				boolean v6 = random.nextBoolean();
+				boolean ts = random.nextBoolean();
+				secrets = new TcpSecrets(1 + random.nextInt(255), key(random), key(random), v6 ? key(random) : null,
+						v6 ? key(random) : null, TsOffsetRule.values()[random.nextInt(3)], ts ? key(random) : null);
+			}
+			List<InterfaceCounters> ifs = new java.util.ArrayList<>();
+			for (int i = random.nextInt(Protocol.MAX_INTERFACES + 1); i > 0; i--) {
+				ifs.add(new InterfaceCounters("if" + random.nextInt(1_000_000), random.nextLong(), random.nextLong(),
+						random.nextLong()));
+			}
+			long[] c = new long[11];
+			for (int i = 0; i < c.length; i++) {
+				c[i] = random.nextLong();
+			}
+			ClockSample clock = (secrets != null || random.nextBoolean()) ? new ClockSample(random.nextLong(),
+					1 + random.nextInt(10_000), random.nextInt() & 0xffffffffL,
+					random.nextBoolean() ? ClockSample.ABSENT : random.nextLong() >>> 1, random.nextLong()) : null;
+			AgentReport report = new AgentReport("h" + random.nextInt(), ReportTrigger.values()[random.nextInt(5)],
+					clock, secrets, random.nextLong(), random.nextBoolean(),
+					new Sysctls(random.nextInt(), random.nextInt(), random.nextInt(), random.nextInt(), random.nextInt(),
+							random.nextInt(), random.nextInt(), random.nextInt()),
+					TcpCounters.fromArray(c), ifs, random.nextInt());
+			byte[] bytes = Fixtures.encode(report);
+			assertThat(ReportCodec.decode(bytes, 0, bytes.length).report()).as("round %d", round).isEqualTo(report);
+		}
+	}
+
+	private static SipKey key(java.util.Random random) {
+		return new SipKey(random.nextLong(), random.nextLong());
+	}
+
+	@Test
 	void skipsUnknownElements() throws Exception {
 		byte[] known = Fixtures.encode(Fixtures.report(false));
 		byte[] withUnknown = new byte[known.length + 6];
