@@ -17,13 +17,20 @@ static inline uint32_t be32w(uint32_t v)
 	return __builtin_bswap32(v); /* host to network on the little-endian CPUs we build for */
 }
 
-static inline uint64_t sum_words(const uint32_t *w, unsigned n)
+/* Straight-line sums (a loop here was not unrolled and cost ~80 instructions per SYN-ACK). */
+static inline uint64_t sum4(const uint32_t *w)
 {
-	uint64_t s = 0;
+	return (uint64_t)w[0] + w[1] + w[2] + w[3];
+}
 
-	for (unsigned i = 0; i < n; i++)
-		s += w[i];
-	return s;
+static inline uint64_t sum5(const uint32_t *w)
+{
+	return sum4(w) + w[4];
+}
+
+static inline uint64_t sum10(const uint32_t *w)
+{
+	return sum5(w) + sum5(w + 5);
 }
 
 uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct dp_tcp *t, const struct dp_host *h,
@@ -69,7 +76,7 @@ uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct 
 		if (ws)
 			th[9] = be32w(0x01030300 | h->wscale);
 	}
-	sum = sum_words(th, 10) + be32w(DP_IPPROTO_TCP) + be32w(thl);
+	sum = sum10(th) + be32w(DP_IPPROTO_TCP) + be32w(thl);
 	if (l3->family == 4) {
 		/* ip_build_and_send_pkt(): DF set, so id = 0; tos 0 (tcp_reflect_tos off); the listener's TTL. */
 		ipw[0] = be32w(0x45000000 | (iphl + thl));
@@ -77,7 +84,7 @@ uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct 
 		ipw[2] = be32w((uint32_t)h->ttl << 24 | DP_IPPROTO_TCP << 16);
 		ipw[3] = server[0];
 		ipw[4] = client[0];
-		c = dp_csum_finish(sum_words(ipw, 5));
+		c = dp_csum_finish(sum5(ipw));
 		ipw[2] |= (uint32_t)c << 16; /* the checksum field is bytes 10-11: the high half of word 2 in memory */
 		sum += (uint64_t)server[0] + client[0];
 	} else {
@@ -86,7 +93,7 @@ uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct 
 		ipw[1] = be32w(thl << 16 | DP_IPPROTO_TCP << 8 | h->ttl);
 		memcpy(ipw + 2, server, 16);
 		memcpy(ipw + 6, client, 16);
-		sum += sum_words(server, 4) + sum_words(client, 4);
+		sum += sum4(server) + sum4(client);
 	}
 	c = dp_csum_finish(sum);
 	th[4] = c;
