@@ -1,17 +1,28 @@
 #!/bin/sh
-# net-snmp "pass" handler: IP-MIB ipNetToMediaTable (.1.3.6.1.2.1.4.22.1) backed by the Linux
-# neighbour table, writable. snmpd 5.9 serves this table read-only on Linux; with
+# net-snmp "pass" handler: IP-MIB ipNetToMediaTable (.1.3.6.1.2.1.4.22.1) and ipNetToPhysicalTable
+# (.1.3.6.1.2.1.4.35.1, IPv4 rows) backed by the Linux neighbour table, writable. snmpd 5.9 serves these
+# read-only on Linux; with one line per column in snmpd.conf (see snmpd.conf.example: priority 10, so
+# that it wins over snmpd's own read-only modules)
 #   pass -p 10 .1.3.6.1.2.1.4.22.1.N /usr/local/lib/syncookied/snmp-arp-pass.sh     (N = 1..4)
-# in snmpd.conf (see snmpd.conf.example: one line per column at priority 10, so that it wins over
-# snmpd's own read-only mibII/ipmedia module) a Linux box becomes a router that Syncookied's SNMP adapter (mode: media) can program:
-#   SET ipNetToMediaPhysAddress.<ifIndex>.<ip>  -> ip neigh replace <ip> lladdr <mac> nud permanent dev <if>
-#   SET ipNetToMediaType.<ifIndex>.<ip> = 4     -> make the existing entry permanent (static)
-#   SET ipNetToMediaType.<ifIndex>.<ip> = 2     -> ip neigh del <ip> dev <if> (invalid)
+#   pass -p 10 .1.3.6.1.2.1.4.35.1.N /usr/local/lib/syncookied/snmp-arp-pass.sh     (N = 4, 6, 7, 8)
+# a Linux box becomes a router that Syncookied's SNMP adapter (mode: media or physical) can program:
+#   SET ipNetToMediaPhysAddress.<ifIndex>.<ip>      -> ip neigh replace <ip> lladdr <mac> nud permanent dev <if>
+#   SET ipNetToMediaType.<ifIndex>.<ip> = 4         -> make the existing entry permanent (static)
+#   SET ipNetToMediaType.<ifIndex>.<ip> = 2         -> ip neigh del <ip> dev <if> (invalid)
+#   ipNetToPhysical{PhysAddress,Type}.<ifIndex>.1.4.<ip>: the same;
+#   SET ipNetToPhysicalRowStatus = createAndGo(4)   -> accepted; the PhysAddress varbind of the same SET
+#                                                      (snmpd runs them in order) creates the entry
+#   SET ipNetToPhysicalRowStatus = destroy(6)       -> ip neigh del
 # Reads: Type is static(4) for PERMANENT entries, dynamic(3) for learnt ones; entries without a MAC are hidden.
 # Entries it creates carry "protocol $PROTO" (default 197) like the Linux adapter's, so
 # `ip neigh show proto 197` lists them. Runs as snmpd's user: that user needs CAP_NET_ADMIN to write.
 set -u
-BASE=.1.3.6.1.2.1.4.22.1
+MEDIA=.1.3.6.1.2.1.4.22.1
+PHYS=.1.3.6.1.2.1.4.35.1
+case "${2:-}" in
+"$PHYS" | "$PHYS".*) BASE=$PHYS; KIND=physical ;;
+*) BASE=$MEDIA; KIND=media ;;
+esac
 PROTO=${SYNCOOKIED_NEIGH_PROTO:-197}
 IP=${SYNCOOKIED_IP_CMD:-ip}
 
@@ -40,19 +51,29 @@ table() {
 		}' | sort -n -k1,1 -k2,2 -k3,3 -k4,4 -k5,5
 }
 
-# All instances "col.ifindex.a.b.c.d TYPE VALUE" in lexicographic OID order.
+# All instances "col.index TYPE VALUE" of the table in lexicographic OID order.
 instances() {
-	table | awk '
+	table | awk -v kind="$KIND" '
 		{ r[NR] = $0 }
 		END {
-			for (c = 1; c <= 4; c++)
+			for (c = 1; c <= 8; c++)
 				for (n = 1; n <= NR; n++) {
 					split(r[n], f, " ")
-					idx = f[1] "." f[2] "." f[3] "." f[4] "." f[5]
-					if (c == 1) print c "." idx " integer " f[1]
-					if (c == 2) { m = f[6]; gsub(":", " ", m); print c "." idx " octet " m }
-					if (c == 3) print c "." idx " ipaddress " f[2] "." f[3] "." f[4] "." f[5]
-					if (c == 4) print c "." idx " integer " f[7]
+					ip = f[2] "." f[3] "." f[4] "." f[5]
+					m = f[6]; gsub(":", " ", m)
+					if (kind == "media") {
+						idx = f[1] "." ip
+						if (c == 1) print c "." idx " integer " f[1]
+						if (c == 2) print c "." idx " octet " m
+						if (c == 3) print c "." idx " ipaddress " ip
+						if (c == 4) print c "." idx " integer " f[7]
+					} else {
+						idx = f[1] ".1.4." ip
+						if (c == 4) print c "." idx " octet " m
+						if (c == 6) print c "." idx " integer " f[7]
+						if (c == 7) print c "." idx " integer 1"
+						if (c == 8) print c "." idx " integer 1"
+					}
 				}
 		}'
 }
@@ -94,8 +115,27 @@ devof() { # ifindex -> name
 
 set_value() { # suffix type value
 	old_ifs=$IFS; IFS=.; set -- $1 "$2" "$3"; IFS=$old_ifs
-	if [ $# -ne 8 ]; then echo "no-creation"; return; fi
-	col=$1; ifx=$2; ip="$3.$4.$5.$6"; type=$7; value=$8
+	if [ "$KIND" = physical ]; then
+		# col.ifIndex.1(ipv4).4(length).a.b.c.d
+		if [ $# -ne 10 ] || [ "$3" != 1 ] || [ "$4" != 4 ]; then echo "no-creation"; return; fi
+		col=$1; ifx=$2; ip="$5.$6.$7.$8"; type=$9; shift 9; value=$1
+		case "$col" in
+		4) col=2 ;;
+		6) col=4 ;;
+		8)
+			dev=$(devof "$ifx") || { echo "no-creation"; return; }
+			case "$value" in
+			1 | 4) ;;
+			6) $IP neigh del "$ip" dev "$dev" >/dev/null 2>&1 || true ;;
+			*) echo "wrong-value" ;;
+			esac
+			return ;;
+		*) echo "not-writable"; return ;;
+		esac
+	else
+		if [ $# -ne 8 ]; then echo "no-creation"; return; fi
+		col=$1; ifx=$2; ip="$3.$4.$5.$6"; type=$7; value=$8
+	fi
 	dev=$(devof "$ifx") || { echo "no-creation"; return; }
 	case "$col" in
 	2)

@@ -71,6 +71,9 @@ class SnmpNetSnmpdTest {
 		for (int c = 1; c <= 4; c++) {
 			conf.append("pass -p 10 .1.3.6.1.2.1.4.22.1.").append(c).append(' ').append(pass).append('\n');
 		}
+		for (int c : new int[] { 4, 6, 7, 8 }) {
+			conf.append("pass -p 10 .1.3.6.1.2.1.4.35.1.").append(c).append(' ').append(pass).append('\n');
+		}
 		Files.writeString(dir.resolve("snmpd.conf"), conf);
 		ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", lab.router, "snmpd", "-f", "-Lo", "-C", "-c",
 				dir.resolve("snmpd.conf").toString(), "-p", dir.resolve("snmpd.pid").toString())
@@ -139,6 +142,20 @@ class SnmpNetSnmpdTest {
 		assertThat(adapter.listOverrides(t)).isEmpty();
 		assertThat(lab.whoAnswers()).isEqualTo("server");
 		assertThat(adapter.restore(SERVER, t)).isFalse();
+	}
+
+	@Test
+	void physicalModeRowStatusCreateAndGoAndDestroy() {
+		RouterTarget t = target("name", "snmpd-physical", "community", "private", "mode", "physical");
+		ArpOverride o = adapter.divert(SERVER, FIREWALL, t);
+		assertThat(o.toLine()).isEqualTo("10.0.2.10 02:00:00:00:02:03");
+		assertThat(lab.neigh()).contains("10.0.2.10 lladdr 02:00:00:00:02:03 PERMANENT proto 197");
+		assertThat(adapter.listOverrides(t)).containsExactly(o);
+		assertThat(lab.whoAnswers()).isEqualTo("firewall");
+		assertThat(adapter.restore(SERVER, t)).isTrue();
+		assertThat(lab.neigh()).doesNotContain("PERMANENT");
+		assertThat(adapter.listOverrides(t)).isEmpty();
+		assertThat(lab.whoAnswers()).isEqualTo("server");
 	}
 
 	@Test
