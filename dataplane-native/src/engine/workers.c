@@ -82,6 +82,9 @@ static void *worker_main(void *arg)
 		}
 		if (nr)
 			k->rx.ops->tx_burst(&k->rx, reply, nr);
+		if (nf && k->has_tx) /* leaving by the output interface: its own MAC is the source */
+			for (i = 0; i < nf; i++)
+				memcpy(fwd[i]->data + 6, k->tx.mac, 6);
 		if (nf)
 			txp->ops->tx_burst(txp, fwd, nf);
 		publish_port_stats(k);
