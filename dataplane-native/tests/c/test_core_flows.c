@@ -342,6 +342,51 @@ static void test_ack_burst_equivalence(int grouped)
 	dp_worker_free(wb);
 }
 
+/* A legacy (<= 4.10, SHA-1) host goes through the same verdict: its SYN-ACK carries the SHA-1 cookie, and the
+ * ACK that echoes it opens the flow. */
+static void test_sha1_host(void)
+{
+	struct dp_config *cfg = dp_config_new(&T_OUR_MAC, 1);
+	struct dp_host_cfg h;
+	uint8_t buf[256], c[16], sv[16];
+	struct tframe t = seg(4242, 80, 0x02);
+	uint32_t out[3], isn;
+	unsigned len;
+
+	dp_host_cfg_init(&h);
+	h.ip.family = 4;
+	t_addr4(h.ip.a, "10.99.0.2");
+	memcpy(h.mac, T_HOST_MAC, 6);
+	h.flags = DP_HOST_SECRETS_VALID;
+	h.cookie_alg = 1;
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 17; j++)
+			h.cur.sha1[i][j] = 0x01010101u * (uint32_t)(i * 17 + j + 1);
+	h.clock.hz = 250;
+	h.clock.count = 1000;
+	h.clock.jiffies = 1000ULL * 15000 + 30 * 250;
+	h.clock.tcp_clock_ms = 50000000;
+	h.clock.local_ns = NOW;
+	CC_CHECK(dp_config_set_host(cfg, &h) == 0, "sha1 host");
+	dp_core_publish(core, cfg);
+	len = t_build(buf, &t);
+	CC_CHECK(run(buf, &len, NOW) == DP_ACT_REPLY, "SYN to a SHA-1 host answered");
+	isn = dp_be32_t(buf + 34 + 4);
+	t_addr4(c, "198.51.100.7");
+	t_addr4(sv, "10.99.0.2");
+	dp_cookie4_make_sha1(h.cur.sha1[0], h.cur.sha1[1], 1000, c, sv, 4242, 80, 7000, 536, out);
+	CC_CHECK(out[0] == isn, "SHA-1 cookie %u, expected %u", isn, out[0]);
+	t.seq = 7001;
+	t.ack = isn + 1;
+	t.flags = 0x10;
+	len = t_build(buf, &t);
+	CC_CHECK(run(buf, &len, NOW + SEC) == DP_ACT_FORWARD, "its ACK is forwarded (%s)",
+		 dp_counter_name(dp_worker_last_reason(w)));
+	t.sport = 4243;
+	len = t_build(buf, &t);
+	CC_CHECK(run(buf, &len, NOW + SEC) == DP_ACT_DROP, "another port's ACK is not");
+}
+
 /* Module-free listener refresh: one real SYN per (host, port) per interval reaches the server. */
 static void test_syn_refresh(void)
 {
@@ -467,6 +512,7 @@ int main(void)
 	test_filter_order();
 	test_bpf_vs_libpcap();
 	test_syn_refresh();
+	test_sha1_host();
 	test_ack_burst_equivalence(0); /* all ACKs first, then the data, then RST/FIN */
 	test_ack_burst_equivalence(1); /* each flow's four segments back to back in one burst */
 	test_swap_under_load();
