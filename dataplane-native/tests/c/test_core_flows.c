@@ -387,6 +387,53 @@ static void test_sha1_host(void)
 	CC_CHECK(run(buf, &len, NOW + SEC) == DP_ACT_DROP, "another port's ACK is not");
 }
 
+/* Near a minute boundary the older count is used (never ahead of the server); the TS clock is never ahead. */
+static void test_clock_estimate(void)
+{
+	struct dp_config *cfg = dp_config_new(&T_OUR_MAC, 1);
+	struct dp_host_cfg h;
+	struct dp_addr a = { .family = 4 };
+	uint8_t buf[256], c[16], sv[16];
+	static const uint8_t ts_opts[12] = { 1, 1, 8, 10, 0, 0, 0, 5, 0, 0, 0, 0 };
+	uint32_t out[3];
+	unsigned len;
+	int o;
+
+	host(cfg, "10.99.0.2", 9, NULL);
+	t_addr4(a.a, "10.99.0.2");
+	h = *dp_config_host(cfg, &a);
+	h.clock.jiffies = 1000ULL * 15000 + 59500 / 4; /* 59.5 s into minute 1000 (HZ 250) */
+	h.clock.error_ms = 1000;
+	h.clock.tcp_clock_ms = 7000000;
+	h.sysctl.timestamps = 2;
+	dp_config_set_host(cfg, &h);
+	dp_core_publish(core, cfg);
+	t_addr4(c, "198.51.100.7");
+	t_addr4(sv, "10.99.0.2");
+	for (int step = 0; step < 2; step++) {
+		uint64_t now = NOW + (step ? 2 * SEC : 0);
+		uint32_t want_count = step ? 1001 : 1000; /* at +2 s even the early estimate is past the boundary */
+		struct tframe t = seg(6000, 80, 0x02);
+
+		t.opts = ts_opts;
+		t.optlen = 12;
+		len = t_build(buf, &t);
+		CC_CHECK(run(buf, &len, now) == DP_ACT_REPLY, "SYN at step %d", step);
+		memcpy(out, (uint32_t[3]){ 0 }, sizeof(out));
+		{
+			uint64_t k0[2] = { h.cur.v4[0][0], h.cur.v4[0][1] }, k1[2] = { h.cur.v4[1][0], h.cur.v4[1][1] };
+			dp_cookie4_make(k0, k1, want_count, c, sv, 6000, 80, 7000, 536, out);
+		}
+		CC_CHECK(dp_be32_t(buf + 34 + 4) == out[0], "step %d: cookie made with count %u", step, want_count);
+		/* TSval upper bits: the server's clock minus the error, never more */
+		o = 20 + 4; /* MSS, then NOP NOP TS */
+		uint32_t tsval = dp_be32_t(buf + 34 + o + 4);
+		uint64_t server_ms = 7000000 + (now - NOW) / 1000000; /* what the server's clock really says */
+		CC_CHECK(tsval <= server_ms && tsval + 1000 + 64 >= server_ms, "step %d: TSval %u vs server %llu", step,
+			 tsval, (unsigned long long)server_ms);
+	}
+}
+
 /* Module-free listener refresh: one real SYN per (host, port) per interval reaches the server. */
 static void test_syn_refresh(void)
 {
@@ -513,6 +560,7 @@ int main(void)
 	test_bpf_vs_libpcap();
 	test_syn_refresh();
 	test_sha1_host();
+	test_clock_estimate();
 	test_ack_burst_equivalence(0); /* all ACKs first, then the data, then RST/FIN */
 	test_ack_burst_equivalence(1); /* each flow's four segments back to back in one burst */
 	test_swap_under_load();
