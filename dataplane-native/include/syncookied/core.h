@@ -217,7 +217,7 @@ struct dp_worker_params {
 	uint32_t est_timeout_s;     /* idle Established flows expire after this; 0 = 600 */
 	uint32_t closing_timeout_s; /* Closing flows (FIN/RST seen) expire after this; 0 = 120 */
 };
-#define DP_FLOW_BYTES_PER_SLOT 52
+#define DP_FLOW_BYTES_PER_SLOT 48 /* 4-byte tag + 44-byte flow (IPv4 and IPv6 alike) */
 
 /* Registers a worker (its slot is taken until dp_worker_free). NULL + errno (ENOSPC: max_workers reached). */
 struct dp_worker *dp_worker_new(struct dp_core *core, const struct dp_worker_params *p);

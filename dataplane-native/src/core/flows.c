@@ -12,7 +12,7 @@
  * Probing reads the tag array only (16 tags per cache line) and touches a flow only on a tag match.
  * No allocation after init, no lock: the table belongs to one worker.
  */
-_Static_assert(sizeof(struct dp_flow) + sizeof(uint32_t) <= DP_FLOW_BYTES_PER_SLOT, "flow slot size");
+_Static_assert(sizeof(struct dp_flow) + sizeof(uint32_t) == DP_FLOW_BYTES_PER_SLOT, "flow slot size");
 
 int dp_flowtab_init(struct dp_flowtab *ft, const struct dp_worker_params *p)
 {
