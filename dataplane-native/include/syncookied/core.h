@@ -64,6 +64,7 @@ enum dp_counter {
 	DP_C_FLOW_EXPIRED,        /* flows_expired: flows removed by timeout */
 	DP_C_FLOW_TABLE_FULL,     /* flows_table_full: valid ACK forwarded but the flow could not be recorded */
 	DP_C_CSUM_FIXED,          /* csum_completed: CSUM_PARTIAL frames completed before forwarding */
+	DP_C_TS_REVALIDATED,      /* rx_ts_revalidated: unknown-flow segment let through by its TS echo (see verdict.c) */
 	DP_C_MAX
 };
 

@@ -30,6 +30,7 @@ static const char *const counter_names[DP_C_MAX] = {
 	[DP_C_FLOW_EXPIRED] = "flows_expired",
 	[DP_C_FLOW_TABLE_FULL] = "flows_table_full",
 	[DP_C_CSUM_FIXED] = "csum_completed",
+	[DP_C_TS_REVALIDATED] = "rx_ts_revalidated",
 };
 
 const char *dp_counter_name(enum dp_counter c)

@@ -123,6 +123,16 @@ static inline void dp_host_count(const struct dp_host *h, uint64_t now_ns, uint3
 	*hi = h->clk_count + (uint32_t)(b / minute);
 }
 
+/* The error bound of the host's clock estimate at now (ms): the sample's, plus 100 ppm of its age. */
+static inline uint64_t dp_host_err_ms(const struct dp_host *h, uint64_t now_ns)
+{
+	int64_t age = (int64_t)now_ns - h->clk_base_ns;
+
+	if (age < 0)
+		age = 0;
+	return (uint64_t)(h->clk_err_ns + age / 10000) / 1000000;
+}
+
 /* The server's TCP timestamp clock (ms), rounded down and minus the error bound: never ahead of the server. */
 static inline uint64_t dp_host_ts_ms(const struct dp_host *h, uint64_t now_ns)
 {

@@ -212,6 +212,32 @@ static inline enum dp_action known(struct dp_worker *w, int64_t i, struct dp_pkt
 	return forward(p, l3, h, our_mac, cnt);
 }
 
+/*
+ * A segment of a connection we lost (worker restart, table full) carries no cookie any more, but with
+ * tcp_timestamps=1 its TS echo is a recent TSval of the server: the server's ms clock plus the connection's tsoff,
+ * a SipHash of the 4-tuple under the server's secret. If echo - tsoff lies within the last DP_TS_REVALIDATE_MS of
+ * the server's clock, the segment is let through (no flow is created: every later segment proves itself the same
+ * way, so a flood cannot fill the table). A blind attacker passes with probability DP_TS_REVALIDATE_MS / 2^32
+ * (7e-5). Hosts with tsoff = 0 (tcp_timestamps=2) are excluded: their clock is visible in our own SYN-ACKs.
+ */
+#define DP_TS_REVALIDATE_MS 300000u
+
+static bool ts_revalidates(const struct dp_host *h, const struct dp_pkt *p, const struct dp_l3 *l3, struct dp_tcp *t,
+			   uint64_t now_ns)
+{
+	uint32_t server_ts, upper;
+
+	if (h->cfg.ts_mode == DP_TS_ZERO || h->sys.tcp_timestamps != 1 || !h->ts_usable)
+		return false;
+	dp_parse_tcp_options(p->data, l3, t);
+	if (!t->saw_ts)
+		return false;
+	server_ts = t->tsecr - tsoff(h, l3, t);
+	/* dp_host_ts_ms() is the clock minus the error bound; the server may be up to twice that further on */
+	upper = (uint32_t)(dp_host_ts_ms(h, now_ns) + 2 * dp_host_err_ms(h, now_ns) + 1000);
+	return (uint32_t)(upper - server_ts) < DP_TS_REVALIDATE_MS;
+}
+
 /* The rest of an unknown-flow ACK once its cookie was checked against the current count (idx, or -1). */
 static enum dp_action ack_checked(struct dp_worker *w, struct dp_pkt *p, const struct dp_l3 *l3, struct dp_tcp *t,
 				  const struct dp_host *h, const uint8_t *our_mac, const struct dp_flow_key *k,
@@ -226,6 +252,11 @@ static enum dp_action ack_checked(struct dp_worker *w, struct dp_pkt *p, const s
 	if (idx < 0 && (h->cfg.flags & DP_HOST_PREV_VALID))
 		idx = cookie_check(&h->cs_prev, l3, t, hi);
 	if (idx < 0) {
+		if (ts_revalidates(h, p, l3, t, now_ns)) {
+			cnt[DP_C_TS_REVALIDATED]++;
+			*why = DP_C_FORWARDED;
+			return forward(p, l3, h, our_mac, cnt);
+		}
 		*why = DP_C_DROP_BAD_COOKIE;
 		return DP_ACT_DROP;
 	}

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cookie.h"
+#include "tsopt.h"
 #include "pkt_util.h"
 
 #define NOW 1000000000000ULL
@@ -434,6 +435,64 @@ static void test_clock_estimate(void)
 	}
 }
 
+/* A segment of a lost connection whose TS echo is a recent server TSval (+ the secret tsoff) is let through. */
+static void test_ts_revalidation(void)
+{
+	static const uint64_t net_secret[2] = { 0x1111222233334444ULL, 0x5555666677778888ULL };
+	struct dp_config *cfg = dp_config_new(&T_OUR_MAC, 1);
+	struct dp_host_cfg h;
+	struct dp_addr a = { .family = 4 };
+	uint8_t buf[256], c[16], sv[16], opts[12] = { 1, 1, 8, 10, 0, 0, 0, 1 };
+	struct tframe t = seg(6100, 80, 0x18);
+	struct dp_stats s0, s1;
+	uint32_t off, server_now = 9000000; /* the server's ms clock at NOW + 10 s */
+	unsigned len;
+
+	host(cfg, "10.99.0.2", 11, NULL);
+	t_addr4(a.a, "10.99.0.2");
+	h = *dp_config_host(cfg, &a);
+	h.ts_mode = DP_TS_2026;
+	h.sysctl.timestamps = 1;
+	memcpy(h.cur.ts, net_secret, 16);
+	h.clock.tcp_clock_ms = server_now - 10000;
+	dp_config_set_host(cfg, &h);
+	dp_core_publish(core, cfg);
+	t_addr4(c, "198.51.100.7");
+	t_addr4(sv, "10.99.0.2");
+	off = dp_ts_tsoff4(2, net_secret, sv, c, 80, 6100);
+	t.seq = 123456;
+	t.ack = 654321; /* no cookie */
+	t.payload = 10;
+	t.opts = opts;
+	t.optlen = 12;
+	dp_worker_stats(w, &s0);
+	for (int k = 0; k < 4; k++) {
+		/* echoes: 30 s old, 4 min old (both fine), 6 min old, 1 min in the future (both refused) */
+		static const int32_t age_ms[4] = { 30000, 240000, 360000, -60000 };
+		static const int ok[4] = { 1, 1, 0, 0 };
+		uint32_t echo = (uint32_t)((int64_t)server_now - age_ms[k]) + off;
+
+		opts[8] = (uint8_t)(echo >> 24), opts[9] = (uint8_t)(echo >> 16), opts[10] = (uint8_t)(echo >> 8),
+		opts[11] = (uint8_t)echo;
+		len = t_build(buf, &t);
+		CC_CHECK((run(buf, &len, NOW + 10 * SEC) == DP_ACT_FORWARD) == ok[k], "echo %d ms old: %s", age_ms[k],
+			 dp_counter_name(dp_worker_last_reason(w)));
+	}
+	/* the same echo without the right tsoff (another port) is refused */
+	t.sport = 6101;
+	opts[8] = opts[9] = 0;
+	{
+		uint32_t echo = server_now - 30000 + off; /* tsoff of port 6100, not 6101 */
+		opts[8] = (uint8_t)(echo >> 24), opts[9] = (uint8_t)(echo >> 16), opts[10] = (uint8_t)(echo >> 8),
+		opts[11] = (uint8_t)echo;
+	}
+	len = t_build(buf, &t);
+	CC_CHECK(run(buf, &len, NOW + 10 * SEC) == DP_ACT_DROP, "wrong tsoff refused");
+	dp_worker_stats(w, &s1);
+	CC_CHECK(s1.c[DP_C_TS_REVALIDATED] - s0.c[DP_C_TS_REVALIDATED] == 2, "two revalidated");
+	CC_CHECK(s1.flows == s0.flows, "no flow created by revalidation");
+}
+
 /* Module-free listener refresh: one real SYN per (host, port) per interval reaches the server. */
 static void test_syn_refresh(void)
 {
@@ -561,6 +620,7 @@ int main(void)
 	test_syn_refresh();
 	test_sha1_host();
 	test_clock_estimate();
+	test_ts_revalidation();
 	test_ack_burst_equivalence(0); /* all ACKs first, then the data, then RST/FIN */
 	test_ack_burst_equivalence(1); /* each flow's four segments back to back in one burst */
 	test_swap_under_load();
