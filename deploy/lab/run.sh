@@ -23,7 +23,9 @@ usage() {
 		  --quiet S             calm seconds needed before the automatic restore (default 10)
 		  --unprotected         the same flood against the server alone (kernel syncookies only): no agent,
 		                        no control plane, no firewall; for the comparison in docs/benchmarks.md
-		  --bottleneck RATE     rate-limit the server's link (tc tbf), e.g. 20mbit: a scaled-down 1G uplink
+		  --bottleneck RATE     the server's link rate (tc tbf; default 2mbit, about 4600 SYN/s: the TCG guest
+		                        is a few hundred times slower than a real server, so this is its "1G uplink";
+		                        without it a 50 kpps flood livelocks the emulated CPU). "none" = unlimited
 		  --out DIR             output directory (default deploy/lab/out/<UTC time>)
 		  --no-build            use the artifacts already built (CI builds them before)
 	EOF
@@ -31,7 +33,7 @@ usage() {
 }
 
 FLOOD_PPS=50000 LEGIT_RATE=20 BASELINE=15 ATTACK=45 AFTER=10 HOLD_DOWN=20 QUIET=10
-MODE=protected BOTTLENECK= OUTDIR= BUILD=1
+MODE=protected BOTTLENECK=2mbit OUTDIR= BUILD=1
 DETECT_START=${LAB_DETECT_START:-3000} DETECT_END=${LAB_DETECT_END:-1000}
 LONG_MAX_GAP_MS=${LAB_LONG_MAX_GAP_MS:-3000}
 while [ $# -gt 0 ]; do
@@ -44,7 +46,7 @@ while [ $# -gt 0 ]; do
 	--hold-down) HOLD_DOWN=$2; shift ;;
 	--quiet) QUIET=$2; shift ;;
 	--unprotected) MODE=unprotected ;;
-	--bottleneck) BOTTLENECK=$2; shift ;;
+	--bottleneck) BOTTLENECK=$2; [ "$2" = none ] && BOTTLENECK=; shift ;;
 	--out) OUTDIR=$2; shift ;;
 	--no-build) BUILD=0 ;;
 	-h | --help) usage ;;
@@ -69,6 +71,7 @@ mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd)
 : >"$WORK/long.csv"
 : >"$WORK/events.sse"
 : >"$WORK/switches.csv"
+: >"$WORK/pids.txt"
 
 . "$LAB/lib/common.sh"
 . "$LAB/lib/topology.sh"
@@ -93,13 +96,21 @@ if [ "$BUILD" = 1 ]; then
 		>"$WORK/build.log" 2>&1 || die "build failed: $(tail -30 "$WORK/build.log")"
 	CP_JAR=$(ls "$ROOT"/control-plane/target/control-plane-*.jar | grep -v -e sources -e original | head -1)
 fi
+AGENT_JAR=$(ls "$ROOT"/host-agent/target/host-agent-*-agent.jar 2>/dev/null | head -1)
 [ -x "$DP" ] || die "$DP missing: build dataplane-native (./mvnw -pl dataplane-native package)"
 [ -n "$CP_JAR" ] || die "control-plane jar missing: build control-plane (./mvnw -pl control-plane -am package)"
+[ -n "$AGENT_JAR" ] || die "host-agent jar missing: build host-agent (./mvnw -pl host-agent package)"
+# run from a snapshot: a rebuild in the source tree during the run must not change what runs
+mkdir -p "$WORK/artifacts"
+cp "$DP" "$WORK/artifacts/syncookied-dp" && DP=$WORK/artifacts/syncookied-dp
+cp "$CP_JAR" "$WORK/artifacts/control-plane.jar" && CP_JAR=$WORK/artifacts/control-plane.jar
+cp "$AGENT_JAR" "$WORK/artifacts/syncookied-agent.jar" && export SYNCOOKIED_AGENT_JAR=$WORK/artifacts/syncookied-agent.jar
 gcc -O2 -Wall -Wextra -Werror -o "$WORK/lab-client" "$LAB/tools/lab-client.c" || die "cannot build lab-client"
 
 step "starting InfluxDB on 127.0.0.1:$INFLUX_PORT (data in $WORK/influxdb)"
 influx_start "$WORK/influxdb"
 on_exit influx_stop
+record_pid "$INFLUX_PID" influxd
 
 step "building the guest: tcpsecrets for the Debian kernel, busybox initramfs (kmod harness)"
 guest_build
@@ -108,35 +119,44 @@ step "guest kernel $KVER, module built"
 step "creating the topology: client, attacker, router, firewall, bridge (network namespaces)"
 lab_net_up
 on_exit lab_net_down
+for p in "${NS_HOLDERS[@]}"; do record_pid "$p" netns-holder; done
 [ -n "$BOTTLENECK" ] && step "server link rate-limited to $BOTTLENECK"
 
 step "booting the protected server under QEMU/TCG (about 10-30 s)"
 guest_boot
 on_exit guest_stop
+record_pid "$QEMU_PID" qemu-launcher
+for p in $(ps -o pid= --ppid "$QEMU_PID"); do record_pid "$p" qemu; done
 step "guest up in ${BOOT_SECONDS}s: $VM_IP4, echo service on port $SERVICE_PORT, tcpsecrets loaded"
 
 mirror_start
 on_exit mirror_stop
+record_pid "$MIRROR_PID" proc-relay
 step "relaying the guest's /proc (tcp_secrets, netstat, snmp, dev, sysctls) to $MIRROR"
 
 # router entry transitions, event-driven and timestamped by the kernel's netlink monitor
 nsx_bg "$NS_ROUTER" ip -ts monitor neigh dev r-srv >"$WORK/neigh.log" 2>&1
 NEIGH_PID=$BG_PID
 on_exit "kill_wait $NEIGH_PID 2"
+record_pid "$NEIGH_PID" "ip monitor"
 
 if [ "$MODE" = protected ]; then
 	control_files
 	step "starting the control plane (REST 127.0.0.1:$API_PORT, telemetry 127.0.0.1:$TELEMETRY_PORT)"
 	control_start
 	on_exit control_stop
+	record_pid "$CP_PID" control-plane
+	record_pid "$EVENTS_PID" events-curl
 	step "starting the host agent on the guest mirror (--proc-root $MIRROR)"
 	agent_start
 	on_exit agent_stop
+	record_pid "$AGENT_PID" host-agent
 	wait_for 60 secrets sh -c "curl -sf -H 'Authorization: Bearer $API_TOKEN' http://127.0.0.1:$API_PORT/api/v1/hosts/$VM_IP4 | jq -e '.agent.secretsFresh == true'" ||
 		die "the control plane never got fresh secrets from the agent: $(tail -5 "$WORK/agent.log")"
 	wait_for 60 dataplane sh -c "curl -sf -H 'Authorization: Bearer $API_TOKEN' http://127.0.0.1:$API_PORT/api/v1/dataplane | jq -e '.healthy == true'" ||
 		die "the dataplane worker is not healthy: $(api GET /api/v1/dataplane) $(tail -5 "$WORK/controlplane.log")"
-	DP_PID=$(api GET /api/v1/dataplane | jq -r '.status.pid // empty')
+	DP_PID=$(pids_with_arg "$WORK/state/dataplane.sock" | head -1)
+	record_pid "$DP_PID" dataplane-worker
 	step "agent -> control plane: secrets fresh; dataplane worker healthy (pid ${DP_PID:-?}) in the firewall namespace"
 fi
 
@@ -144,13 +164,16 @@ attack_prepare
 
 sampler_start
 on_exit sampler_stop
+record_pid "$SAMPLER_PID" sampler
 nsx_bg "$NS_CLIENT" "$WORK/lab-client" long --dst "$VM_IP4:$SERVICE_PORT" --out "$WORK/long.csv" --interval-ms 200 \
 	--stall-ms 600000
 LONG_PID=$BG_PID
 on_exit "kill_wait $LONG_PID 2"
+record_pid "$LONG_PID" long-lived-client
 nsx_bg "$NS_CLIENT" "$WORK/lab-client" rate --dst "$VM_IP4:$SERVICE_PORT" --rate "$LEGIT_RATE" --out "$WORK/legit.csv"
 LEGIT_PID=$BG_PID
 on_exit "kill_wait $LEGIT_PID 2"
+record_pid "$LEGIT_PID" legit-clients
 mark traffic_start
 step "baseline: $LEGIT_RATE legit connections/s and one long-lived connection (a line every 200 ms)"
 
@@ -172,6 +195,8 @@ step "ATTACK: random-source SYN flood at $FLOOD_PPS pps from the attacker namesp
 attack_start "$FLOOD_PPS"
 mark flood_start
 on_exit attack_stop
+record_pid "$ATTACK_PID" trafgen
+for p in $(ps -o pid= --ppid "$ATTACK_PID"); do record_pid "$p" trafgen-sender; done
 progress "$ATTACK" flood
 attack_stop
 mark flood_stop

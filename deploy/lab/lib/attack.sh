@@ -37,8 +37,13 @@ attack_start() { # attack_start PPS
 
 # trafgen stops cleanly (and reaps its sender) on SIGINT, like ^C
 attack_stop() {
+	local kids pid
 	[ -n "${ATTACK_PID:-}" ] || return 0
-	kill -INT "$ATTACK_PID" 2>/dev/null
-	kill_wait "$ATTACK_PID" 5
+	# trafgen forks one sender per CPU: a terminal ^C reaches all of them, so signal each one
+	kids=$(ps -o pid= --ppid "$ATTACK_PID" 2>/dev/null)
+	kill -INT "$ATTACK_PID" $kids 2>/dev/null
+	for pid in $kids "$ATTACK_PID"; do
+		kill_wait "$pid" 3
+	done
 	ATTACK_PID=
 }

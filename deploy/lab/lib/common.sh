@@ -50,6 +50,17 @@ nsx_bg() {
 	BG_PID=$!
 }
 
+# record_pid PID WHAT: every process the lab starts is listed in pids.txt (the CI test checks none survives)
+record_pid() { [ -n "$1" ] && echo "$1 $2" >>"$WORK/pids.txt"; }
+
+# pids_with_arg TEXT: PIDs whose command line contains TEXT (used to find, never to kill by name)
+pids_with_arg() {
+	local d
+	for d in /proc/[0-9]*; do
+		tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qF -- "$1" && echo "${d#/proc/}"
+	done
+}
+
 # wait_for SECONDS WHAT CMD...: poll CMD every 0.2 s until it succeeds
 wait_for() {
 	local limit=$1 what=$2 t0=$SECONDS

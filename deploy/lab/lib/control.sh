@@ -89,7 +89,7 @@ control_start() {
 	java -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$CP_JAR" \
 		--spring.config.additional-location="file:$WORK/etc/controlplane.yml" >"$WORK/controlplane.log" 2>&1 &
 	CP_PID=$!
-	wait_for 90 "control plane" api GET /api/v1/hosts ||
+	wait_for 240 "control plane" api GET /api/v1/hosts ||
 		die "the control plane did not come up on 127.0.0.1:$API_PORT: $(tail -20 "$WORK/controlplane.log")"
 	# every event (detection decisions, state changes, alerts) as Server-Sent Events, for the timeline
 	curl -sN -H "Authorization: Bearer $API_TOKEN" "http://127.0.0.1:$API_PORT/api/v1/events" >"$WORK/events.sse" 2>/dev/null &
@@ -109,7 +109,7 @@ control_stop() {
 
 agent_start() {
 	"$ROOT/host-agent/bin/syncookied-agent" --proc-root "$MIRROR" --control-plane "127.0.0.1:$TELEMETRY_PORT" \
-		--key-id 1 --key-file "$WORK/etc/lab-server.key" --interval 500ms --secrets-poll 300ms \
+		--key-id 1 --key-file "$WORK/etc/lab-server.key" --interval 1s --secrets-poll 300ms \
 		--set-syncookies false --interfaces eth0 --hostname lab-server >"$WORK/agent.log" 2>&1 &
 	AGENT_PID=$!
 }

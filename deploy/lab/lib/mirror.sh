@@ -14,11 +14,13 @@ MIRROR_PERIOD=${MIRROR_PERIOD:-0.3}
 mirror_once() {
 	local snap=$MIRROR/.snap
 	guest lab-snap >"$snap" || return 1
-	grep -q '^@@END' "$snap" || return 1
+	grep -q '^==> sys/kernel/hostname <==' "$snap" || return 1
+	# sections are "==> path <==", then the file, then an empty separator line (dropped)
 	awk -v dir="$MIRROR" '
-		/^@@END/ { exit }
-		/^@@ / { if (f) close(f); name = substr($0, 4); f = dir "/.staging/" name; printf "" > f; next }
-		f { print > f }
+		/^==> .* <==$/ { if (f) close(f); name = substr($0, 5, length($0) - 8); f = dir "/.staging/" name; printf "" > f; blank = 0; next }
+		!f { next }
+		/^$/ { blank++; next }
+		{ while (blank > 0) { print "" > f; blank-- } print > f }
 	' "$snap" || return 1
 	(cd "$MIRROR/.staging" && find . -type f) | while read -r f; do
 		mv -f "$MIRROR/.staging/$f" "$MIRROR/$f"

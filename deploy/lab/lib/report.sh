@@ -147,7 +147,7 @@ report_plot() {
 	local last fs fe
 	last=$(((TEND - T0) / 1000))
 	fs=$(((FS - T0) / 1000)) fe=$(((FE - T0) / 1000))
-	gnuplot <<-EOF >"$WORK/gnuplot.log" 2>&1
+	cat >"$WORK/plot.gp" <<-EOF
 		set terminal svg size 1000,900 dynamic font "sans,11" background "#ffffff"
 		set output "$WORK/report.svg"
 		set datafile missing "NaN"
@@ -178,6 +178,7 @@ report_plot() {
 		     "" using 1:11 with lines lc rgb "gray" title "max"
 		unset multiplot
 	EOF
+	gnuplot "$WORK/plot.gp" >"$WORK/gnuplot.log" 2>&1
 	[ -s "$WORK/report.svg" ] || step "gnuplot failed: $(tail -5 "$WORK/gnuplot.log")"
 }
 

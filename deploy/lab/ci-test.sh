@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# ci-test.sh OUTDIR: the lab scenario (deploy/lab/run.sh) as an end-to-end test with assertions. Run by
+# `./mvnw verify` (deploy/lab/pom.xml, integration-test phase) after the modules it runs are built.
+# Asserts: the flood is detected and the server diverted; legit success >= 99 % while diverted; the long-lived
+# connection survives both switches; the direct path is restored; nothing the run started is left (processes,
+# namespaces, the router namespace name, the tap); the report picture exists, is non-empty and its series
+# covers the whole timeline. Shorter phases than the interactive default, bounded traffic: a few minutes.
+set -uo pipefail
+
+LAB=$(cd "$(dirname "$0")" && pwd)
+OUT=${1:-$LAB/target/lab-e2e}
+
+skip() {
+	echo "##################################################################"
+	echo "## lab end-to-end test SKIPPED: $*"
+	echo "##################################################################"
+	exit 0
+}
+
+[ "$(id -u)" = 0 ] || skip "not root (needs network namespaces, tap, AF_PACKET, sysctl)"
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
+[ -c /dev/net/tun ] || skip "/dev/net/tun missing"
+ls /lib/modules/*/build >/dev/null 2>&1 || skip "no kernel headers (/lib/modules/*/build) for the guest's module"
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+t0=$SECONDS
+"$LAB/run.sh" --no-build --rate "${LAB_CI_RATE:-50000}" --baseline 10 --attack 30 --after 6 --hold-down 10 --quiet 6 \
+	--out "$OUT" 2>&1 | tee "$OUT/console.txt"
+rc=${PIPESTATUS[0]}
+elapsed=$((SECONDS - t0))
+
+FAILS=()
+check() { # check DESCRIPTION CMD...
+	if "${@:2}"; then
+		echo "  ok    $1"
+	else
+		echo "  FAIL  $1"
+		FAILS+=("$1")
+	fi
+}
+
+echo "=== lab end-to-end assertions (run took ${elapsed}s, exit $rc) ==="
+RESULT=$(tail -1 "$OUT/console.txt")
+echo "  $RESULT"
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$RESULT"; }
+check "run.sh exited 0" [ "$rc" = 0 ]
+check "the last line is the RESULT line" grep -qE '^RESULT detect_ms=-?[0-9]+ divert_ms=-?[0-9]+ legit_during_pct=[0-9.]+ longlived=(survived|broken) restored=(yes|no) syn_answered=[0-9]+ acks_valid=[0-9]+ server_cookies_sent_during=-?[0-9]+$' <<<"$RESULT"
+check "the flood was detected (detect_ms >= 0)" [ "$(field detect_ms)" -ge 0 ] 2>/dev/null
+check "the server was diverted (divert_ms >= 0)" [ "$(field divert_ms)" -ge 0 ] 2>/dev/null
+check "the firewall answered SYNs (syn_answered > 0)" [ "$(field syn_answered)" -gt 0 ] 2>/dev/null
+check "the firewall validated cookie ACKs (acks_valid > 0)" [ "$(field acks_valid)" -gt 0 ] 2>/dev/null
+check "legit success >= 99% while diverted" awk -v p="$(field legit_during_pct)" 'BEGIN { exit !(p != "" && p >= 99.0) }'
+check "the long-lived connection survived both switches" [ "$(field longlived)" = survived ]
+check "the direct path was restored" [ "$(field restored)" = yes ]
+check "report.svg exists and is non-empty" [ -s "$OUT/report.svg" ]
+check "index.html embeds the picture" grep -q 'src="report.svg"' "$OUT/index.html"
+# the per-second series behind the picture starts at 0 and ends at the end of the traffic
+covers() {
+	local t0 tend last
+	t0=$(awk -F, '$2 == "traffic_start" { print $1 }' "$OUT/marks.csv")
+	tend=$(awk -F, '$2 == "traffic_stop" { print $1 }' "$OUT/marks.csv")
+	last=$(tail -1 "$OUT/series.dat" | cut -d' ' -f1)
+	[ "$(head -1 "$OUT/series.dat" | cut -d' ' -f1)" = 0 ] && [ "$last" -ge $(((tend - t0) / 1000)) ] &&
+		grep -q "set xrange \[0:$last\]" "$OUT/plot.gp" && [ "$(wc -l <"$OUT/series.dat")" -ge 30 ]
+}
+check "the picture covers the whole timeline (series 0..end, x range set to it)" covers
+# nothing left behind: every PID the run started, its namespaces (held by PIDs), the router namespace name
+leftovers() {
+	local pid bad=0
+	while read -r pid what; do
+		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$(cat /proc/$pid/comm 2>/dev/null)" != "" ]; then
+			echo "    still running: $pid ($what): $(tr '\0' ' ' </proc/$pid/cmdline 2>/dev/null | cut -c1-120)"
+			bad=1
+		fi
+	done <"$OUT/pids.txt"
+	if ip netns list | grep -q '^syncookied-lab-router'; then
+		echo "    router namespace name syncookied-lab-router still present"
+		bad=1
+	fi
+	if ip link show tapvm >/dev/null 2>&1; then
+		echo "    tap tapvm present in the root namespace"
+		bad=1
+	fi
+	return $bad
+}
+check "pids.txt lists what the run started" [ -s "$OUT/pids.txt" ]
+check "no process, namespace or tap left behind" leftovers
+
+if ((${#FAILS[@]})); then
+	echo "lab end-to-end test FAILED (${#FAILS[@]} assertion(s)); files in $OUT"
+	echo "--- summary ---"
+	cat "$OUT/summary.txt" 2>/dev/null
+	exit 1
+fi
+echo "lab end-to-end test passed in ${elapsed}s"
