@@ -84,7 +84,7 @@ final class SnmpSession implements AutoCloseable {
 				disp.addMessageProcessingModel(new MPv3(usm));
 				this.snmp = new Snmp(disp, transport);
 				SnmpTarget.Usm u = t.usm();
-				usm.addUser(new OctetString(u.user()), new UsmUser(new OctetString(u.user()), authOid(u.authProtocol()),
+				usm.addUser(new UsmUser(new OctetString(u.user()), authOid(u.authProtocol()),
 						new OctetString(u.authPassword()), privOid(u.privProtocol()), new OctetString(u.privPassword())));
 				UserTarget<UdpAddress> ut = new UserTarget<>();
 				ut.setSecurityLevel(SecurityLevel.AUTH_PRIV);

@@ -30,7 +30,7 @@ public final class FakeJunosAccess implements AutoCloseable {
 	}
 
 	@Override
-	public void close() throws Exception {
+	public void close() throws java.io.IOException {
 		this.device.close();
 	}
 

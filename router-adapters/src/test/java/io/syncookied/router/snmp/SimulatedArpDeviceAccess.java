@@ -24,7 +24,7 @@ public final class SimulatedArpDeviceAccess implements AutoCloseable {
 	}
 
 	@Override
-	public void close() throws Exception {
+	public void close() throws java.io.IOException {
 		this.device.close();
 	}
 
