@@ -27,6 +27,11 @@ command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not install
 for t in ip nft gcc make cpio gzip busybox; do
 	command -v "$t" >/dev/null || die "$t missing (deploy/install-deps.sh installs it)"
 done
+if [ ! -x "$DP" ] && [ -z "${TSK_DP:-}" ]; then
+	# `./mvnw -pl tcpsecrets-kmod verify` alone: build the CLI the same way dataplane-native's pom does
+	echo "tcpsecrets harness: $DP missing, building it with make -C dataplane-native"
+	make -s -C "$ROOT/dataplane-native" -j2 all >/dev/null 2>&1 || true
+fi
 [ -x "$DP" ] || die "$DP missing: build dataplane-native first (./mvnw -pl dataplane-native package)"
 # work on a snapshot: a rebuild of dataplane-native during the run must not swap the binary under us
 mkdir -p "$SRC/target"

@@ -379,7 +379,9 @@ client_conns() {
 dp_counter() { field "$2" "$(grep '^counters:' "$1/dataplane.log" | tail -1)"; }
 
 dp_available() {
-	if "$DP" run --help 2>&1 | grep -q "unknown command"; then
+	local help
+	help=$("$DP" run --help 2>&1)
+	if [[ $help == *"unknown command"* ]]; then
 		echo "##################################################################"
 		echo "## proof 4 SKIPPED: syncookied-dp run not available"
 		echo "##################################################################"
@@ -408,7 +410,7 @@ proof4() {
 	else
 		bad "the firewall's counters do not show the $CONNS SYNs answered: rx_syn='$syns'"
 	fi
-	REPORT+=("proof 4: $CONNS_OK/$CONNS client connections (IPv4+IPv6) through syncookied-dp run (AF_PACKET; it answered ${syns:-?} SYNs), VM SyncookiesSent +$sent, SyncookiesRecv +$recv")
+	REPORT+=("proof 4: $CONNS_OK/$CONNS client connections (IPv4+IPv6) through syncookied-dp run (AF_PACKET; dataplane rx_syn=${syns:-?}), VM SyncookiesSent +$sent, SyncookiesRecv +$recv")
 	return $((FAIL > f0))
 }
 
@@ -427,16 +429,22 @@ proof4b() {
 	sent=$(($(cval SyncookiesSent "$c1") - $(cval SyncookiesSent "$c0")))
 	recv=$(($(cval SyncookiesRecv "$c1") - $(cval SyncookiesRecv "$c0")))
 	refresh=$(dp_counter "$dir" rx_syn_refresh)
-	expect_eq "SYNs let through (one per host and port)" "$refresh" 2
-	expect_eq "VM SyncookiesSent = the SYNs let through" "$sent" "$refresh"
+	# the kernel is the judge: it answered exactly the first SYN of each (host, port) itself
+	expect_eq "VM SyncookiesSent = one let-through SYN per host (IPv4, IPv6) and port" "$sent" 2
+	if [[ $refresh =~ ^[0-9]+$ ]] && ((refresh >= 2)); then
+		ok "the firewall counted its let-through SYNs (rx_syn_refresh=$refresh)"
+	else
+		bad "the firewall's rx_syn_refresh '$refresh' does not show the 2 SYNs it let through"
+	fi
 	expect_eq "VM SyncookiesRecv rose by the number of connections" "$recv" "$CONNS"
-	REPORT+=("proof 4b: hook off + syn_refresh_ms: $CONNS_OK/$CONNS connections, $refresh SYNs let through, VM SyncookiesSent +$sent, SyncookiesRecv +$recv")
+	REPORT+=("proof 4b: hook off + syn_refresh_ms: $CONNS_OK/$CONNS connections (dataplane rx_syn_refresh=$refresh), VM SyncookiesSent +$sent, SyncookiesRecv +$recv")
 	guest 'sysctl -qw net.ipv4.tcp_timestamps=1' >/dev/null
 	return $((FAIL > f0))
 }
 
 run_proofs() {
 	local rc=0
+	PASS=0 FAIL=0 P1_N=0 P1_TS=0 REPORT=()
 	check_secrets_file || rc=1
 	proof23 || rc=1
 	proof1 || rc=1
