@@ -40,7 +40,13 @@ public final class AgentMain {
 			agent.close();
 			stopped.countDown();
 		}, "syncookied-agent-shutdown"));
-		agent.start();
+		try {
+			agent.start();
+		}
+		catch (Exception ex) { // Netty rethrows a BindException undeclared
+			System.err.println("syncookied-agent: cannot start: " + ex);
+			System.exit(1);
+		}
 		stopped.await();
 	}
 

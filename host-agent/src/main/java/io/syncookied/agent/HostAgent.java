@@ -93,7 +93,10 @@ public final class HostAgent implements AutoCloseable {
 
 	private long lastResolveNanos;
 
-	private volatile long lastResendNanos;
+	private volatile long lastResendNanos = System.nanoTime() - MIN_RESEND_GAP_NANOS;
+
+	/** Set on the event loop, cleared by the collector: a resend report is already scheduled. */
+	private volatile boolean resendPending;
 
 	// collector-thread state
 	private boolean secretsSent;
@@ -321,16 +324,19 @@ public final class HostAgent implements AutoCloseable {
 						+ packet.sender() + ": " + rejected.reason().tag() + " (" + rejected.detail() + ")");
 				return;
 			}
-			long now = System.nanoTime();
-			if (now - HostAgent.this.lastResendNanos < MIN_RESEND_GAP_NANOS) {
+			// requests closer together than the gap are coalesced into one report at the end of the gap
+			if (HostAgent.this.resendPending) {
 				return;
 			}
-			HostAgent.this.lastResendNanos = now;
+			long wait = HostAgent.this.lastResendNanos + MIN_RESEND_GAP_NANOS - System.nanoTime();
+			HostAgent.this.resendPending = true;
 			try {
-				HostAgent.this.collector.execute(() -> {
+				HostAgent.this.collector.schedule(() -> {
+					HostAgent.this.resendPending = false;
+					HostAgent.this.lastResendNanos = System.nanoTime();
 					safely(ReportTrigger.RESEND_REQUESTED);
 					HostAgent.this.resendsServed.incrementAndGet();
-				});
+				}, Math.max(0, wait), TimeUnit.NANOSECONDS);
 			}
 			catch (RejectedExecutionException ex) {
 				// shutting down

@@ -15,7 +15,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+
 import io.syncookied.telemetry.AeadAlgorithm;
+import io.syncookied.telemetry.DatagramSealer;
+import io.syncookied.telemetry.MessageType;
+import io.syncookied.telemetry.SequenceSource;
 import io.syncookied.telemetry.HostSecrets;
 import io.syncookied.telemetry.HostTelemetry;
 import io.syncookied.telemetry.InterfaceCounters;
@@ -83,13 +89,21 @@ class AgentToReceiverEndToEndTest {
 		}
 	}
 
+	static final byte[] NEXT_KEY = HexFormat.of()
+		.parseHex("11223344556677889900aabbccddeeff0123456789abcdef0f1e2d3c4b5a6978");
+
 	private InetSocketAddress startReceiver(int port) throws Exception {
-		KeyRing ring = KeyRing.of(new PresharedKey(7, "web1", AeadAlgorithm.CHACHA20_POLY1305, KEY));
+		return startReceiver(port, KeyRing.of(new PresharedKey(7, "web1", AeadAlgorithm.CHACHA20_POLY1305, KEY)));
+	}
+
+	private InetSocketAddress startReceiver(int port, KeyRing ring) throws Exception {
 		this.receiver = new TelemetryReceiver(ReceiverConfig.defaults(new InetSocketAddress("127.0.0.1", port), ring));
 		InetSocketAddress bound = this.receiver.start();
 		this.subscription = this.receiver.events().subscribe(this.events::add);
 		return bound;
 	}
+
+	private InetSocketAddress agentAddress;
 
 	private void startAgent(int port, String... extra) throws Exception {
 		String[] base = { "--proc-root", this.proc.root.toString(), "--control-plane", "127.0.0.1:" + port, "--key-id",
@@ -98,7 +112,7 @@ class AgentToReceiverEndToEndTest {
 		String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
 		System.arraycopy(extra, 0, args, base.length, extra.length);
 		this.agent = AgentMain.create(AgentConfigLoader.load(args));
-		this.agent.start();
+		this.agentAddress = this.agent.start();
 	}
 
 	@SuppressWarnings("unchecked")
@@ -212,6 +226,34 @@ class AgentToReceiverEndToEndTest {
 		HostSecrets s = next(HostSecrets.class, e -> true);
 		assertThat(s.secrets().format()).isEqualTo(2);
 		assertThat(this.receiver.stats().resendRequestsSent()).isPositive();
+	}
+
+	@Test
+	void rollsOverToANewKeyWithoutLosingReportsOrResendRequests() throws Exception {
+		Path nextKey = this.dir.resolve("next.key");
+		Files.write(nextKey, NEXT_KEY);
+		Files.setPosixFilePermissions(nextKey, PosixFilePermissions.fromString("r--------"));
+		PresharedKey oldKey = new PresharedKey(7, "web1", AeadAlgorithm.CHACHA20_POLY1305, KEY);
+		PresharedKey newKey = new PresharedKey(8, "web1", AeadAlgorithm.CHACHA20_POLY1305, NEXT_KEY);
+		// step 1: the control plane accepts both; step 2: the agent moves to the new key, keeping the old one
+		startAgent(startReceiver(0, KeyRing.of(oldKey, newKey)).getPort(), "--key-id", "8", "--key-file",
+				nextKey.toString(), "--previous-key-id", "7", "--previous-key-file", this.keyFile.toString(),
+				"--interval", "10s");
+		HostSecrets first = next(HostSecrets.class, e -> true);
+		assertThat(first.host()).isEqualTo("web1");
+		assertThat(first.keyId()).isEqualTo(8);
+		// a control plane still on the old key can ask for a resend
+		byte[] request = new DatagramSealer(new SequenceSource(true), System::currentTimeMillis)
+			.seal(oldKey, MessageType.RESEND_REQUEST, new byte[0], 0, 0);
+		try (DatagramChannel cp = DatagramChannel.open()) {
+			cp.send(ByteBuffer.wrap(request), this.agentAddress);
+		}
+		assertThat(next(HostTelemetry.class, e -> e.trigger() == ReportTrigger.RESEND_REQUESTED).keyId()).isEqualTo(8);
+		// step 3: the old key is retired at the control plane; reports keep coming under the new one
+		this.receiver.setKeys(KeyRing.of(newKey));
+		assertThat(this.receiver.requestResend("web1")).isTrue();
+		assertThat(next(HostTelemetry.class, e -> e.trigger() == ReportTrigger.RESEND_REQUESTED).keyId()).isEqualTo(8);
+		assertThat(this.receiver.stats().rejectedTotal()).isZero();
 	}
 
 	@Test
