@@ -184,7 +184,7 @@ void dp_verdict_flush(struct dp_worker *w)
 		for (j = i; j < w->npend && w->pend[j].h == a->h && w->pend[j].count == a->count; j++)
 			req[j - i] = w->pend[j].req;
 		dp_cookie_v4_make_burst(&a->h->cs_cur, a->count, req, isn, j - i);
-		if (a->h->cfg.ts_mode == DP_TS_2026)
+		if (a->h->cfg.ts_mode == DP_TS_2026 && a->h->sys.tcp_timestamps == 1)
 			dp_tsoff_v4_2026_burst(&a->h->ts_key, req, tsoff, j - i);
 		for (k = i; k < j; k++) {
 			const struct dp_syn_pending *sp = &w->pend[k];
