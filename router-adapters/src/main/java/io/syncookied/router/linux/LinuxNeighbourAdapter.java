@@ -22,16 +22,41 @@ import io.syncookied.router.api.TargetHealth;
  */
 public final class LinuxNeighbourAdapter implements DiversionAdapter {
 
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LinuxNeighbourAdapter.class);
+
+	private final java.util.function.Function<LinuxTarget, CommandRunner> runners;
+
+	public LinuxNeighbourAdapter() {
+		this(LinuxNeighbourAdapter::runner);
+	}
+
+	// VisibleForTesting
+	LinuxNeighbourAdapter(java.util.function.Function<LinuxTarget, CommandRunner> runners) {
+		this.runners = runners;
+	}
+
 	@Override
 	public ArpOverride divert(Inet4Address ip, MacAddress mac, RouterTarget target, OverrideTag tag) {
 		LinuxTarget t = cast(target);
-		CommandRunner run = runner(t);
+		CommandRunner run = this.runners.apply(t);
 		ArpOverride now = read(run, t, ip);
 		if (now != null && now.mac().equals(mac) && now.owner() != null) {
 			return now;
 		}
-		exec(run, t, ip("neigh", "replace", ip.getHostAddress(), "lladdr", mac.toString(), "nud", "permanent", "dev",
-				t.dev(), "protocol", Integer.toString(t.protocol())), t);
+		List<String> replace = ip("neigh", "replace", ip.getHostAddress(), "lladdr", mac.toString(), "nud", "permanent",
+				"dev", t.dev());
+		List<String> tagged = new ArrayList<>(replace);
+		tagged.add("protocol");
+		tagged.add(Integer.toString(t.protocol()));
+		CommandRunner.Result r = run.run(t.netnsArgs(tagged));
+		if (r.exitCode() != 0 && r.firstErrorLine().contains("\"protocol\" is a garbage")) {
+			// iproute2 before 5.x / kernels before 5.2 have no neighbour protocol: divert untagged.
+			log.warn("{}: this ip/kernel cannot tag neighbours with a protocol; the override is untagged", t.name());
+			r = run.run(t.netnsArgs(replace));
+		}
+		if (r.exitCode() != 0) {
+			throw classify(t, r);
+		}
 		ArpOverride after = read(run, t, ip);
 		if (after == null || !after.mac().equals(mac)) {
 			throw new DiversionException.VerificationFailed(t.name(), "asked " + ip.getHostAddress() + " -> " + mac
@@ -43,7 +68,7 @@ public final class LinuxNeighbourAdapter implements DiversionAdapter {
 	@Override
 	public boolean restore(Inet4Address ip, RouterTarget target) {
 		LinuxTarget t = cast(target);
-		CommandRunner run = runner(t);
+		CommandRunner run = this.runners.apply(t);
 		if (read(run, t, ip) == null) {
 			return false;
 		}
@@ -62,7 +87,7 @@ public final class LinuxNeighbourAdapter implements DiversionAdapter {
 	@Override
 	public List<ArpOverride> listOverrides(RouterTarget target) {
 		LinuxTarget t = cast(target);
-		String out = exec(runner(t), t, ip("neigh", "show", "dev", t.dev(), "nud", "permanent"), t);
+		String out = exec(this.runners.apply(t), t, ip("neigh", "show", "dev", t.dev(), "nud", "permanent"), t);
 		List<ArpOverride> list = parse(out, t.protocol());
 		list.sort(ArpOverride.BY_IP);
 		return list;
