@@ -3,7 +3,6 @@ package io.syncookied.telemetry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.HexFormat;
@@ -44,7 +43,7 @@ public final class KeyFiles {
 		}
 		Set<PosixFilePermission> perms;
 		try {
-			perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+			perms = Files.getPosixFilePermissions(file); // a symlink is judged by its target
 		}
 		catch (UnsupportedOperationException ex) {
 			throw new IOException("key file " + file + ": file system has no POSIX permissions to check", ex);
@@ -58,7 +57,7 @@ public final class KeyFiles {
 				}
 			}
 		}
-		Object uid = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+		Object uid = Files.getAttribute(file, "unix:uid");
 		long owner = ((Number) uid).longValue();
 		long self = currentUid();
 		if (owner != 0 && owner != self) {
