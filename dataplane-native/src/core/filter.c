@@ -183,147 +183,236 @@ void dp_filter_put(struct dp_filter *f)
 /*
  * Classic BPF, as bpf_filter() in libpcap and the kernel: a load outside the packet ends the program with 0
  * (no match), division by a zero X returns 0. Returns the program's return value (non-zero = match).
+ * Threaded dispatch (one indirect jump per instruction through a table of label addresses, a GNU C extension
+ * that gcc and clang both have) instead of a switch in a loop: about a third fewer instructions per BPF insn.
  */
+#define LOAD_ABS(n, expr)                                                                                        \
+	k = pc->k;                                                                                               \
+	if (k > len || len - k < (n))                                                                            \
+		return 0;                                                                                        \
+	A = (expr);                                                                                              \
+	NEXT
+#define LOAD_IND(n, expr)                                                                                        \
+	k = X + pc->k;                                                                                           \
+	if (k < X || k > len || len - k < (n))                                                                   \
+		return 0;                                                                                        \
+	A = (expr);                                                                                              \
+	NEXT
+#define NEXT goto *dispatch[(++pc)->code & 0xff]
+#define JUMP(cond) pc += (cond) ? pc->jt : pc->jf; NEXT
+
 static uint32_t bpf_run(const struct bpf_insn *pc, const uint8_t *p, uint32_t len)
 {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#if defined(__clang__)
+#pragma GCC diagnostic ignored "-Winitializer-overrides"
+#else
+#pragma GCC diagnostic ignored "-Woverride-init"
+#endif
+	static const void *const dispatch[256] = {
+		[0 ... 255] = &&bad,
+		[BPF_RET | BPF_K] = &&ret_k,
+		[BPF_RET | BPF_A] = &&ret_a,
+		[BPF_LD | BPF_W | BPF_ABS] = &&ld_w_abs,
+		[BPF_LD | BPF_H | BPF_ABS] = &&ld_h_abs,
+		[BPF_LD | BPF_B | BPF_ABS] = &&ld_b_abs,
+		[BPF_LD | BPF_W | BPF_LEN] = &&ld_len,
+		[BPF_LDX | BPF_W | BPF_LEN] = &&ldx_len,
+		[BPF_LD | BPF_W | BPF_IND] = &&ld_w_ind,
+		[BPF_LD | BPF_H | BPF_IND] = &&ld_h_ind,
+		[BPF_LD | BPF_B | BPF_IND] = &&ld_b_ind,
+		[BPF_LDX | BPF_MSH | BPF_B] = &&ldx_msh,
+		[BPF_LD | BPF_IMM] = &&ld_imm,
+		[BPF_LDX | BPF_IMM] = &&ldx_imm,
+		[BPF_LD | BPF_MEM] = &&ld_mem,
+		[BPF_LDX | BPF_MEM] = &&ldx_mem,
+		[BPF_ST] = &&st,
+		[BPF_STX] = &&stx,
+		[BPF_JMP | BPF_JA] = &&ja,
+		[BPF_JMP | BPF_JGT | BPF_K] = &&jgt_k,
+		[BPF_JMP | BPF_JGE | BPF_K] = &&jge_k,
+		[BPF_JMP | BPF_JEQ | BPF_K] = &&jeq_k,
+		[BPF_JMP | BPF_JSET | BPF_K] = &&jset_k,
+		[BPF_JMP | BPF_JGT | BPF_X] = &&jgt_x,
+		[BPF_JMP | BPF_JGE | BPF_X] = &&jge_x,
+		[BPF_JMP | BPF_JEQ | BPF_X] = &&jeq_x,
+		[BPF_JMP | BPF_JSET | BPF_X] = &&jset_x,
+		[BPF_ALU | BPF_ADD | BPF_X] = &&add_x,
+		[BPF_ALU | BPF_SUB | BPF_X] = &&sub_x,
+		[BPF_ALU | BPF_MUL | BPF_X] = &&mul_x,
+		[BPF_ALU | BPF_DIV | BPF_X] = &&div_x,
+		[BPF_ALU | BPF_MOD | BPF_X] = &&mod_x,
+		[BPF_ALU | BPF_AND | BPF_X] = &&and_x,
+		[BPF_ALU | BPF_OR | BPF_X] = &&or_x,
+		[BPF_ALU | BPF_XOR | BPF_X] = &&xor_x,
+		[BPF_ALU | BPF_LSH | BPF_X] = &&lsh_x,
+		[BPF_ALU | BPF_RSH | BPF_X] = &&rsh_x,
+		[BPF_ALU | BPF_ADD | BPF_K] = &&add_k,
+		[BPF_ALU | BPF_SUB | BPF_K] = &&sub_k,
+		[BPF_ALU | BPF_MUL | BPF_K] = &&mul_k,
+		[BPF_ALU | BPF_DIV | BPF_K] = &&div_k,
+		[BPF_ALU | BPF_MOD | BPF_K] = &&mod_k,
+		[BPF_ALU | BPF_AND | BPF_K] = &&and_k,
+		[BPF_ALU | BPF_OR | BPF_K] = &&or_k,
+		[BPF_ALU | BPF_XOR | BPF_K] = &&xor_k,
+		[BPF_ALU | BPF_LSH | BPF_K] = &&lsh_k,
+		[BPF_ALU | BPF_RSH | BPF_K] = &&rsh_k,
+		[BPF_ALU | BPF_NEG] = &&neg,
+		[BPF_MISC | BPF_TAX] = &&tax,
+		[BPF_MISC | BPF_TXA] = &&txa,
+	};
+#pragma GCC diagnostic pop
 	uint32_t A = 0, X = 0, k;
 	uint32_t mem[BPF_MEMWORDS] = { 0 };
 
-	for (;; pc++) {
-		switch (pc->code) {
-		case BPF_RET | BPF_K:
-			return pc->k;
-		case BPF_RET | BPF_A:
-			return A;
-		case BPF_LD | BPF_W | BPF_ABS:
-			k = pc->k;
-			if (k > len || len - k < 4)
-				return 0;
-			A = dp_be32(p + k);
-			continue;
-		case BPF_LD | BPF_H | BPF_ABS:
-			k = pc->k;
-			if (k > len || len - k < 2)
-				return 0;
-			A = dp_be16(p + k);
-			continue;
-		case BPF_LD | BPF_B | BPF_ABS:
-			k = pc->k;
-			if (k >= len)
-				return 0;
-			A = p[k];
-			continue;
-		case BPF_LD | BPF_W | BPF_LEN:
-			A = len;
-			continue;
-		case BPF_LDX | BPF_W | BPF_LEN:
-			X = len;
-			continue;
-		case BPF_LD | BPF_W | BPF_IND:
-			k = X + pc->k;
-			if (k < X || k > len || len - k < 4)
-				return 0;
-			A = dp_be32(p + k);
-			continue;
-		case BPF_LD | BPF_H | BPF_IND:
-			k = X + pc->k;
-			if (k < X || k > len || len - k < 2)
-				return 0;
-			A = dp_be16(p + k);
-			continue;
-		case BPF_LD | BPF_B | BPF_IND:
-			k = X + pc->k;
-			if (k < X || k >= len)
-				return 0;
-			A = p[k];
-			continue;
-		case BPF_LDX | BPF_MSH | BPF_B:
-			k = pc->k;
-			if (k >= len)
-				return 0;
-			X = (uint32_t)(p[k] & 0xf) << 2;
-			continue;
-		case BPF_LD | BPF_IMM:
-			A = pc->k;
-			continue;
-		case BPF_LDX | BPF_IMM:
-			X = pc->k;
-			continue;
-		case BPF_LD | BPF_MEM:
-			A = mem[pc->k];
-			continue;
-		case BPF_LDX | BPF_MEM:
-			X = mem[pc->k];
-			continue;
-		case BPF_ST:
-			mem[pc->k] = A;
-			continue;
-		case BPF_STX:
-			mem[pc->k] = X;
-			continue;
-		case BPF_JMP | BPF_JA:
-			pc += pc->k;
-			continue;
-		case BPF_JMP | BPF_JGT | BPF_K:
-			pc += (A > pc->k) ? pc->jt : pc->jf;
-			continue;
-		case BPF_JMP | BPF_JGE | BPF_K:
-			pc += (A >= pc->k) ? pc->jt : pc->jf;
-			continue;
-		case BPF_JMP | BPF_JEQ | BPF_K:
-			pc += (A == pc->k) ? pc->jt : pc->jf;
-			continue;
-		case BPF_JMP | BPF_JSET | BPF_K:
-			pc += (A & pc->k) ? pc->jt : pc->jf;
-			continue;
-		case BPF_JMP | BPF_JGT | BPF_X:
-			pc += (A > X) ? pc->jt : pc->jf;
-			continue;
-		case BPF_JMP | BPF_JGE | BPF_X:
-			pc += (A >= X) ? pc->jt : pc->jf;
-			continue;
-		case BPF_JMP | BPF_JEQ | BPF_X:
-			pc += (A == X) ? pc->jt : pc->jf;
-			continue;
-		case BPF_JMP | BPF_JSET | BPF_X:
-			pc += (A & X) ? pc->jt : pc->jf;
-			continue;
-		case BPF_ALU | BPF_ADD | BPF_X: A += X; continue;
-		case BPF_ALU | BPF_SUB | BPF_X: A -= X; continue;
-		case BPF_ALU | BPF_MUL | BPF_X: A *= X; continue;
-		case BPF_ALU | BPF_DIV | BPF_X:
-			if (X == 0)
-				return 0;
-			A /= X;
-			continue;
-		case BPF_ALU | BPF_MOD | BPF_X:
-			if (X == 0)
-				return 0;
-			A %= X;
-			continue;
-		case BPF_ALU | BPF_AND | BPF_X: A &= X; continue;
-		case BPF_ALU | BPF_OR | BPF_X: A |= X; continue;
-		case BPF_ALU | BPF_XOR | BPF_X: A ^= X; continue;
-		case BPF_ALU | BPF_LSH | BPF_X: A = X < 32 ? A << X : 0; continue;
-		case BPF_ALU | BPF_RSH | BPF_X: A = X < 32 ? A >> X : 0; continue;
-		case BPF_ALU | BPF_ADD | BPF_K: A += pc->k; continue;
-		case BPF_ALU | BPF_SUB | BPF_K: A -= pc->k; continue;
-		case BPF_ALU | BPF_MUL | BPF_K: A *= pc->k; continue;
-		case BPF_ALU | BPF_DIV | BPF_K: A /= pc->k; continue;
-		case BPF_ALU | BPF_MOD | BPF_K: A %= pc->k; continue;
-		case BPF_ALU | BPF_AND | BPF_K: A &= pc->k; continue;
-		case BPF_ALU | BPF_OR | BPF_K: A |= pc->k; continue;
-		case BPF_ALU | BPF_XOR | BPF_K: A ^= pc->k; continue;
-		case BPF_ALU | BPF_LSH | BPF_K: A = pc->k < 32 ? A << pc->k : 0; continue;
-		case BPF_ALU | BPF_RSH | BPF_K: A = pc->k < 32 ? A >> pc->k : 0; continue;
-		case BPF_ALU | BPF_NEG: A = -A; continue;
-		case BPF_MISC | BPF_TAX: X = A; continue;
-		case BPF_MISC | BPF_TXA: A = X; continue;
-		default:
-			return 0; /* unknown opcode (validate() rejects them): no match */
-		}
-	}
+	goto *dispatch[pc->code & 0xff];
+ret_k:
+	return pc->k;
+ret_a:
+	return A;
+ld_w_abs:
+	LOAD_ABS(4, dp_be32(p + k));
+ld_h_abs:
+	LOAD_ABS(2, dp_be16(p + k));
+ld_b_abs:
+	LOAD_ABS(1, p[k]);
+ld_len:
+	A = len;
+	NEXT;
+ldx_len:
+	X = len;
+	NEXT;
+ld_w_ind:
+	LOAD_IND(4, dp_be32(p + k));
+ld_h_ind:
+	LOAD_IND(2, dp_be16(p + k));
+ld_b_ind:
+	LOAD_IND(1, p[k]);
+ldx_msh:
+	k = pc->k;
+	if (k >= len)
+		return 0;
+	X = (uint32_t)(p[k] & 0xf) << 2;
+	NEXT;
+ld_imm:
+	A = pc->k;
+	NEXT;
+ldx_imm:
+	X = pc->k;
+	NEXT;
+ld_mem:
+	A = mem[pc->k];
+	NEXT;
+ldx_mem:
+	X = mem[pc->k];
+	NEXT;
+st:
+	mem[pc->k] = A;
+	NEXT;
+stx:
+	mem[pc->k] = X;
+	NEXT;
+ja:
+	pc += pc->k;
+	NEXT;
+jgt_k:
+	JUMP(A > pc->k);
+jge_k:
+	JUMP(A >= pc->k);
+jeq_k:
+	JUMP(A == pc->k);
+jset_k:
+	JUMP(A & pc->k);
+jgt_x:
+	JUMP(A > X);
+jge_x:
+	JUMP(A >= X);
+jeq_x:
+	JUMP(A == X);
+jset_x:
+	JUMP(A & X);
+add_x:
+	A += X;
+	NEXT;
+sub_x:
+	A -= X;
+	NEXT;
+mul_x:
+	A *= X;
+	NEXT;
+div_x:
+	if (X == 0)
+		return 0;
+	A /= X;
+	NEXT;
+mod_x:
+	if (X == 0)
+		return 0;
+	A %= X;
+	NEXT;
+and_x:
+	A &= X;
+	NEXT;
+or_x:
+	A |= X;
+	NEXT;
+xor_x:
+	A ^= X;
+	NEXT;
+lsh_x:
+	A = X < 32 ? A << X : 0;
+	NEXT;
+rsh_x:
+	A = X < 32 ? A >> X : 0;
+	NEXT;
+add_k:
+	A += pc->k;
+	NEXT;
+sub_k:
+	A -= pc->k;
+	NEXT;
+mul_k:
+	A *= pc->k;
+	NEXT;
+div_k:
+	A /= pc->k;
+	NEXT;
+mod_k:
+	A %= pc->k;
+	NEXT;
+and_k:
+	A &= pc->k;
+	NEXT;
+or_k:
+	A |= pc->k;
+	NEXT;
+xor_k:
+	A ^= pc->k;
+	NEXT;
+lsh_k:
+	A = pc->k < 32 ? A << pc->k : 0;
+	NEXT;
+rsh_k:
+	A = pc->k < 32 ? A >> pc->k : 0;
+	NEXT;
+neg:
+	A = -A;
+	NEXT;
+tax:
+	X = A;
+	NEXT;
+txa:
+	A = X;
+	NEXT;
+bad:
+	return 0; /* an opcode validate() let through but we do not know: no match */
 }
+
+#undef LOAD_ABS
+#undef LOAD_IND
+#undef NEXT
+#undef JUMP
 
 enum dp_filter_action dp_filter_run(const struct dp_filter *f, const uint8_t *ip, uint32_t len)
 {
