@@ -81,6 +81,9 @@ const char *dp_dataplane_stat_name(unsigned i); /* NULL past the last */
 /* Per protected IP since it was added: out[0] frames received (rx_pps_ip), out[1] SYNs answered,
  * out[2] frames forwarded to the server, out[3] frames dropped. -ENOENT when ip is not configured. */
 int dp_dataplane_host_stats(struct dp_dataplane *dp, const char *ip, uint64_t out[4]);
+/* Every protected IP's counters as text lines "<ip> <rx> <syn> <fwd> <drop>\n" into buf (truncated at cap);
+ * returns the length and the number of hosts written. */
+size_t dp_dataplane_host_stats_text(struct dp_dataplane *dp, char *buf, size_t cap, unsigned *nhosts);
 int dp_dataplane_health(struct dp_dataplane *dp, struct dp_dataplane_health *out);
 const char *dp_dataplane_last_error(struct dp_dataplane *dp);
 

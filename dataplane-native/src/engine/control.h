@@ -19,7 +19,6 @@ void dp_control_close(struct dp_control *c);
 
 /* Internal helpers shared with the CLI. */
 unsigned dp_dataplane_host_ips(struct dp_dataplane *dp, char (*ips)[48], unsigned max);
-/* "ip rx syn fwd drop\n" per protected IP into buf; returns the length. */
-size_t dp_dataplane_host_stats_text(struct dp_dataplane *dp, char *buf, size_t cap, unsigned *nhosts);
+
 
 #endif

@@ -435,7 +435,7 @@ API int dp_dataplane_host_stats(struct dp_dataplane *dp, const char *ip, uint64_
 	return 0;
 }
 
-size_t dp_dataplane_host_stats_text(struct dp_dataplane *dp, char *buf, size_t cap, unsigned *nhosts)
+API size_t dp_dataplane_host_stats_text(struct dp_dataplane *dp, char *buf, size_t cap, unsigned *nhosts)
 {
 	size_t off = 0;
 

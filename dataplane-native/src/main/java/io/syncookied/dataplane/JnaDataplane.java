@@ -1,0 +1,181 @@
+package io.syncookied.dataplane;
+
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import io.syncookied.dataplane.jna.NativeDataplane;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@link Dataplane} in this JVM through JNA (include/syncookied/dataplane.h). For tools and tests: a crash of the
+ * engine takes this process with it, so the control plane uses {@link DataplaneWorker} instead. Loading problems are
+ * reported by {@link #isAvailable()} / {@link #unavailabilityCause()} (never thrown at class load).
+ */
+public final class JnaDataplane implements Dataplane {
+
+	private static final String[] STATES = { "created", "running", "stopped", "failed" };
+
+	private final DataplaneLibrary lib;
+
+	private Pointer dp;
+
+	private JnaDataplane(DataplaneLibrary lib, Pointer dp) {
+		this.lib = lib;
+		this.dp = dp;
+	}
+
+	/** True when libsyncookied_dp can be used in this JVM. */
+	public static boolean isAvailable() {
+		return NativeDataplane.isAvailable();
+	}
+
+	/** Why the native library cannot be used, or empty. */
+	public static Optional<String> unavailabilityCause() {
+		return NativeDataplane.unavailabilityCause();
+	}
+
+	/**
+	 * Creates a dataplane on {@code iface} (not started).
+	 *
+	 * @throws DataplaneException naming the bad option (unknown backend, missing interface, bad CPU list...)
+	 * @throws IllegalStateException when the native library cannot be loaded (with the cause)
+	 */
+	public static JnaDataplane create(String backend, String iface, String txIface, String cpus) {
+		DataplaneLibrary lib = NativeDataplane.load(DataplaneLibrary.class);
+		DataplaneLibrary.Opts o = new DataplaneLibrary.Opts();
+		o.backend = backend;
+		o.iface = iface;
+		o.tx_iface = txIface;
+		o.cpus = cpus;
+		PointerByReference out = new PointerByReference();
+		int rc = lib.dp_dataplane_create(o, out);
+		Pointer p = out.getValue();
+		if (rc != 0) {
+			String why = p != null ? lib.dp_dataplane_last_error(p) : "errno " + -rc;
+			if (p != null) {
+				lib.dp_dataplane_destroy(p);
+			}
+			throw new DataplaneException(errno(rc), why);
+		}
+		return new JnaDataplane(lib, p);
+	}
+
+	/** Which backends the library has ({@code memory=yes afpacket=yes afxdp=yes netmap=no}). */
+	public String backends() {
+		return this.lib.dp_dataplane_backends();
+	}
+
+	public synchronized void start() {
+		check(this.lib.dp_dataplane_start(handle()));
+	}
+
+	public synchronized void stop() {
+		check(this.lib.dp_dataplane_stop(handle()));
+	}
+
+	@Override
+	public synchronized void setHost(DpHost host) {
+		setHostsYaml(host.toYaml(), false);
+	}
+
+	@Override
+	public synchronized void removeHost(InetAddress ip) {
+		check(this.lib.dp_dataplane_remove_host(handle(), DpHost.ipText(ip)));
+	}
+
+	@Override
+	public synchronized void setSecrets(InetAddress ip, DpSecrets secrets) {
+		byte[] t = secrets.text().getBytes(StandardCharsets.US_ASCII);
+		check(this.lib.dp_dataplane_set_secrets(handle(), DpHost.ipText(ip), t, new NativeLong(t.length),
+				secrets.sampleAgeMillis()));
+	}
+
+	@Override
+	public synchronized void resync(Collection<DpHost> hosts, Map<InetAddress, DpSecrets> secrets) {
+		StringBuilder y = new StringBuilder();
+		hosts.forEach(h -> y.append(h.toYaml()));
+		setHostsYaml(y.length() == 0 ? "[]\n" : y.toString(), true);
+		secrets.forEach(this::setSecrets);
+	}
+
+	private void setHostsYaml(String yaml, boolean replaceAll) {
+		byte[] b = yaml.getBytes(StandardCharsets.UTF_8);
+		check(this.lib.dp_dataplane_set_hosts_yaml(handle(), b, new NativeLong(b.length), "request", replaceAll ? 1 : 0));
+	}
+
+	@Override
+	public synchronized DpStats stats() {
+		DataplaneLibrary.Stats st = new DataplaneLibrary.Stats();
+		check(this.lib.dp_dataplane_stats(handle(), st));
+		Map<String, Long> counters = new LinkedHashMap<>();
+		for (int i = 0; i < st.n; i++) {
+			counters.put(this.lib.dp_dataplane_stat_name(i), st.v[i]);
+		}
+		byte[] buf = new byte[4096 * 128];
+		IntByReference n = new IntByReference();
+		long len = this.lib.dp_dataplane_host_stats_text(handle(), buf, new NativeLong(buf.length), n).longValue();
+		for (String line : new String(buf, 0, (int) len, StandardCharsets.US_ASCII).split("\n")) {
+			String[] f = line.split(" ");
+			if (f.length == 5) {
+				counters.put("rx_pps@" + f[0], Long.parseUnsignedLong(f[1]));
+				counters.put("rx_syn@" + f[0], Long.parseUnsignedLong(f[2]));
+				counters.put("rx_forwarded@" + f[0], Long.parseUnsignedLong(f[3]));
+				counters.put("rx_drop@" + f[0], Long.parseUnsignedLong(f[4]));
+			}
+		}
+		return new DpStats(counters);
+	}
+
+	@Override
+	public synchronized DpHealth health() {
+		DataplaneLibrary.Health h = new DataplaneLibrary.Health();
+		check(this.lib.dp_dataplane_health(handle(), h));
+		int end = 0;
+		while (end < h.last_error.length && h.last_error[end] != 0) {
+			end++;
+		}
+		return new DpHealth(h.state >= 0 && h.state < STATES.length ? STATES[h.state] : "unknown", h.workers,
+				h.workers_alive, h.hosts, h.hosts_with_secrets, h.generation, h.uptime_ms, ProcessHandle.current().pid(),
+				new String(h.last_error, 0, end, StandardCharsets.UTF_8));
+	}
+
+	/** Stops the workers and frees the dataplane. */
+	@Override
+	public synchronized void close() {
+		if (this.dp != null) {
+			this.lib.dp_dataplane_destroy(this.dp);
+			this.dp = null;
+		}
+	}
+
+	private Pointer handle() {
+		if (this.dp == null) {
+			throw new DataplaneException("EBADF", "dataplane already closed");
+		}
+		return this.dp;
+	}
+
+	private void check(int rc) {
+		if (rc != 0) {
+			throw new DataplaneException(errno(rc), this.lib.dp_dataplane_last_error(handle()));
+		}
+	}
+
+	private static String errno(int rc) {
+		return switch (-rc) {
+			case 1 -> "EPERM";
+			case 2 -> "ENOENT";
+			case 12 -> "ENOMEM";
+			case 19 -> "ENODEV";
+			case 22 -> "EINVAL";
+			case 93 -> "EPROTONOSUPPORT";
+			default -> "E" + -rc;
+		};
+	}
+}
