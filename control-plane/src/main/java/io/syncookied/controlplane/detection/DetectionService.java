@@ -145,13 +145,17 @@ public class DetectionService implements DisposableBean {
 			}
 			InetAddress ip = parse(view.ip());
 			Optional<HostConfig> host = this.registry.find(ip);
-			Long syns = status.counters().get(DATAPLANE_SYN_COUNTER + "@" + view.ip());
+			// Per-IP counter when the worker reports one; otherwise the firewall-wide count, which is never below
+			// this host's own: the attack then ends only when every diverted host is calm (errs on protecting).
+			Long perIp = status.counters().get(DATAPLANE_SYN_COUNTER + "@" + view.ip());
+			Long syns = (perIp != null) ? perIp : status.counters().get(DATAPLANE_SYN_COUNTER);
 			if (host.isEmpty() || syns == null) {
 				continue;
 			}
+			String source = (perIp != null) ? "dataplane" : "dataplane-total";
 			HostDetection d = this.hosts.computeIfAbsent(ip, x -> new HostDetection());
 			d.dataplane.next(status.at(), syns)
-				.ifPresent(rate -> observe(host.get(), d, new RateSample(status.at(), rate, 0, "dataplane")));
+				.ifPresent(rate -> observe(host.get(), d, new RateSample(status.at(), rate, 0, source)));
 		}
 	}
 

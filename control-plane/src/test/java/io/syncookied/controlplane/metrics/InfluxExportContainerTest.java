@@ -8,7 +8,10 @@ import org.testcontainers.utility.DockerImageName;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The same test against InfluxDB 1.8 in a container; the process twin runs where Docker does not. */
+/**
+ * The same test against InfluxDB 1.8 in a container; the process twin ({@link InfluxExportTest}) runs where Docker
+ * does not. {@link DockerAvailabilityReport} says loudly when this one is skipped.
+ */
 @Testcontainers(disabledWithoutDocker = true)
 class InfluxExportContainerTest extends InfluxExportTestBase {
 
