@@ -390,28 +390,42 @@ dp_available() {
 	fi
 }
 
-proof4() {
-	local dir=$OUT/firewall c0 c1 f0=$FAIL syns sent recv
-	echo "-- proof 4: end to end through syncookied-dp run (AF_PACKET)"
-	dp_available || return 0
-	guest 'sysctl -qw net.ipv4.tcp_timestamps=2' >/dev/null
+# proof4_mode TSMODE EXPORT(Y|N): real clients through the firewall while the VM runs tcp_timestamps=TSMODE.
+# With 1 and EXPORT=Y the firewall gets net_secret for the TSval offset: a wrong offset puts the SYN-ACK's TSval
+# ahead of the server's clock half the time, and the client's PAWS check then drops the server's echo. With 1 and
+# EXPORT=N the firewall cannot know the offset and must leave the TS option out.
+proof4_mode() {
+	local ts=$1 exp=$2 dir=$OUT/firewall-ts$1$2 c0 c1 f0=$FAIL syns sent recv what
+	what="tcp_timestamps=$ts$([ "$ts" = 1 ] && echo ", export_ts_secret=$exp")"
+	guest "sysctl -qw net.ipv4.tcp_timestamps=$ts; echo $exp > /sys/module/tcpsecrets/parameters/export_ts_secret" >/dev/null
 	start_dataplane "$dir" || return 1
 	c0=$(counters)
-	client_conns e2e 8082
+	client_conns "e2e-ts$ts$exp" 8082
 	c1=$(counters)
 	stop_dataplane
 	sent=$(($(cval SyncookiesSent "$c1") - $(cval SyncookiesSent "$c0")))
 	recv=$(($(cval SyncookiesRecv "$c1") - $(cval SyncookiesRecv "$c0")))
-	expect_eq "VM SyncookiesSent flat (the firewall answered every SYN)" "$sent" 0
-	expect_eq "VM SyncookiesRecv rose by the number of connections" "$recv" "$CONNS"
+	expect_eq "$what: VM SyncookiesSent flat (the firewall answered every SYN)" "$sent" 0
+	expect_eq "$what: VM SyncookiesRecv rose by the number of connections" "$recv" "$CONNS"
 	syns=$(dp_counter "$dir" rx_syn)
 	if [[ $syns =~ ^[0-9]+$ ]] && ((syns >= CONNS)); then
 		ok "the firewall answered the SYNs itself (rx_syn=$syns)"
 	else
 		bad "the firewall's counters do not show the $CONNS SYNs answered: rx_syn='$syns'"
 	fi
-	REPORT+=("proof 4: $CONNS_OK/$CONNS client connections (IPv4+IPv6) through syncookied-dp run (AF_PACKET; dataplane rx_syn=${syns:-?}), VM SyncookiesSent +$sent, SyncookiesRecv +$recv")
+	REPORT+=("proof 4 ($what): $CONNS_OK/$CONNS client connections (IPv4+IPv6) through syncookied-dp run (AF_PACKET; dataplane rx_syn=${syns:-?}), VM SyncookiesSent +$sent, SyncookiesRecv +$recv")
 	return $((FAIL > f0))
+}
+
+proof4() {
+	local rc=0
+	echo "-- proof 4: end to end through syncookied-dp run (AF_PACKET)"
+	dp_available || return 0
+	proof4_mode 2 N || rc=1
+	proof4_mode 1 Y || rc=1
+	proof4_mode 1 N || rc=1
+	guest 'echo N > /sys/module/tcpsecrets/parameters/export_ts_secret' >/dev/null
+	return $rc
 }
 
 # proof 4b: the module-free fallback of the dataplane (syn_refresh_ms) with the hook off
@@ -420,6 +434,7 @@ proof4b() {
 	echo "-- proof 4b: module-free fallback (hook off, the firewall lets one SYN per port through)"
 	dp_available || return 0
 	set_hook N
+	guest 'sysctl -qw net.ipv4.tcp_timestamps=2' >/dev/null
 	start_dataplane "$dir" "syn_refresh_ms: 55000" || return 1
 	c0=$(counters)
 	client_conns refresh 8084
