@@ -129,7 +129,7 @@ public final class HostAgent implements AutoCloseable {
 		this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
 		Bootstrap b = new Bootstrap().group(this.group)
 			.channel(NioDatagramChannel.class)
-			.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(Protocol.MAX_DATAGRAM + 1))
+			.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(Protocol.MAX_DATAGRAM + 1))
 			.handler(new ResendRequestHandler());
 		Channel ch = b.bind(this.config.bind().host(), this.config.bind().port()).sync().channel();
 		this.channel = ch;

@@ -61,7 +61,7 @@ public final class TelemetryReceiver implements AutoCloseable {
 			.channel(NioDatagramChannel.class)
 			// one byte more than the limit: the JDK silently truncates a datagram to the buffer, so a datagram
 			// that fills the buffer is known to be oversize
-			.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(Protocol.MAX_DATAGRAM + 1))
+			.option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(Protocol.MAX_DATAGRAM + 1))
 			.option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
 			.handler(newHandler());
 		try {
