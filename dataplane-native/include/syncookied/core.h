@@ -201,7 +201,8 @@ struct dp_core *dp_core_new(unsigned max_workers); /* NULL + errno */
 void dp_core_free(struct dp_core *core);          /* after every worker is freed */
 
 /* Seals cfg (builds its lookup tables), makes it current, and frees the configs that every worker has
- * stopped using. Takes ownership of cfg on success. Never blocks on workers. 0, -EINVAL or -ENOMEM. */
+ * stopped using. Takes ownership of cfg on success. Does not wait for workers, unless 64 replaced configs
+ * are still in use (then it sleeps until a burst ends). 0, -EINVAL or -ENOMEM. */
 int dp_core_publish(struct dp_core *core, struct dp_config *cfg);
 /* Waits (sleeping 100 us steps) until every retired config is freed. For shutdown and tests. */
 void dp_core_synchronize(struct dp_core *core);
@@ -228,8 +229,8 @@ void dp_worker_free(struct dp_worker *w);
  * frames are rewritten in place (len may change, up to cap; CSUM_PARTIAL is completed and cleared).
  * now_ns is local CLOCK_MONOTONIC. Reports a quiescent state when done. */
 void dp_worker_burst(struct dp_worker *w, struct dp_pkt **pkts, uint8_t *actions, unsigned n, uint64_t now_ns);
-/* The reason (enum dp_counter: DP_C_SYN, DP_C_FORWARDED, DP_C_SYN_REFRESH or a DP_C_DROP_*) of the last
- * packet's verdict, for tests and debugging. */
+/* The reason (enum dp_counter: DP_C_SYN, DP_C_FORWARDED, DP_C_SYN_REFRESH or a DP_C_DROP_*) of the most
+ * recently decided packet (unknown-flow IPv4 ACKs are decided at the end of their burst), for tests. */
 enum dp_counter dp_worker_last_reason(const struct dp_worker *w);
 /* A worker is "online" (may hold a config) only inside dp_worker_burst(); between bursts it holds nothing and
  * never delays reclamation, so idle workers need no care. These two remain for callers that read the config
