@@ -1,0 +1,105 @@
+package io.syncookied.controlplane.dataplane;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.syncookied.controlplane.config.DataplaneProperties;
+import io.syncookied.controlplane.hosts.HostConfig;
+import io.syncookied.controlplane.hosts.HostsFileParser;
+import io.syncookied.controlplane.support.Secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The control plane's dataplane port against a real {@code syncookied-dp} worker process (memory backend: no root,
+ * no interface), built by the dataplane-native module earlier in the reactor.
+ */
+class WorkerDataplaneTest {
+
+	static final Path BINARY = Path.of("../dataplane-native/target/native/syncookied-dp").toAbsolutePath().normalize();
+
+	@TempDir
+	Path dir;
+
+	WorkerDataplane dataplane;
+
+	@BeforeEach
+	void start() {
+		if (!Files.isExecutable(BINARY)) {
+			String why = "SKIPPED WorkerDataplaneTest: " + BINARY + " not built (build dataplane-native first: -am)";
+			System.err.println("*** " + why);
+			Assumptions.abort(why);
+		}
+		DataplaneProperties properties = new DataplaneProperties(true, true, BINARY, this.dir.resolve("w.sock"),
+				"memory", "mem0", null, null, "02:00:00:00:00:fe", Duration.ofMillis(200), Duration.ofSeconds(3),
+				Duration.ofSeconds(1), Duration.ofMillis(200), List.of());
+		this.dataplane = new WorkerDataplane(properties, Clock.systemUTC());
+		this.dataplane.start();
+	}
+
+	@AfterEach
+	void stop() {
+		if (this.dataplane != null) {
+			this.dataplane.stop();
+		}
+	}
+
+	@Test
+	void pushesHostsWithSecretsRemovesThemAndReportsHealthAndCounters() throws Exception {
+		HostConfig host = HostsFileParser.parse(Path.of("hosts.yml"), """
+				- ip: 10.0.2.10
+				  mac: 02:00:00:00:02:0a
+				  filters:
+				    udp and dst port 53: drop
+				    default: pass
+				  cookies:
+				    mss: 1460
+				""").get(0);
+		DataplaneStatus before = this.dataplane.status().block();
+		assertThat(before.available()).isTrue();
+		assertThat(before.alive()).as(before.toString()).isTrue();
+		assertThat(before.hosts()).isZero();
+
+		this.dataplane.setHost(host, Secrets.TEXT).block();
+		DataplaneStatus after = this.dataplane.status().block();
+		assertThat(after.hosts()).isEqualTo(1);
+		assertThat(after.counters()).containsKeys("rx_syn", "rx_forwarded", "rx_drop_bad_cookie", "flows_created");
+		assertThat(after.counters()).containsKey("rx_syn@10.0.2.10");
+
+		this.dataplane.setSecrets(host.ip(), Secrets.TEXT).block();
+		this.dataplane.removeHost(host.ip()).block();
+		this.dataplane.removeHost(host.ip()).block(); // idempotent: ENOENT is success
+		assertThat(this.dataplane.status().block().hosts()).isZero();
+
+		this.dataplane.resync(List.of(host), Map.of(host.ip(), Secrets.TEXT)).block();
+		assertThat(this.dataplane.status().block().hosts()).isEqualTo(1);
+		this.dataplane.resync(List.of(), Map.of()).block();
+		assertThat(this.dataplane.status().block().hosts()).isZero();
+	}
+
+	@Test
+	void aDeadWorkerIsReportedUnavailableWithTheCause() throws Exception {
+		this.dataplane.stop();
+		DataplaneStatus status = this.dataplane.status().block();
+		assertThat(status.available()).isFalse();
+		assertThat(status.cause()).contains("not running");
+		assertThat(this.dataplane.isAlive()).isFalse();
+		InetAddress ip = InetAddress.getByName("10.0.2.10");
+		org.assertj.core.api.Assertions.assertThatThrownBy(() -> this.dataplane.setSecrets(ip, Secrets.TEXT).block())
+			.hasMessageContaining("not running");
+		this.dataplane.start(); // restart, as the supervisor does
+		assertThat(this.dataplane.status().block().alive()).isTrue();
+	}
+
+}
