@@ -52,8 +52,12 @@ public final class HostAgent implements AutoCloseable {
 	/** A burst of valid resend requests is served at most this often. */
 	private static final long MIN_RESEND_GAP_NANOS = Duration.ofMillis(200).toNanos();
 
-	/** A change of (wall clock - host TCP clock) beyond this is a clock change worth an immediate report. */
-	static final long CLOCK_STEP_TOLERANCE_MS = 50;
+	/**
+	 * A change of (wall clock - host TCP clock) beyond max(this, two secrets polls) is a clock step worth an
+	 * immediate report. Two polls, because a proc root fed by a relay (the lab's guest mirror) is up to a poll
+	 * period stale; smaller drifts reach the receiver with the next interval report anyway.
+	 */
+	static final long MIN_CLOCK_STEP_MS = 100;
 
 	private final AgentConfig config;
 
@@ -68,6 +72,8 @@ public final class HostAgent implements AutoCloseable {
 	private final DatagramOpener resendOpener;
 
 	private final SecretsPoller poller = new SecretsPoller();
+
+	private final long clockStepMs;
 
 	private final RateLimitedLog log = new RateLimitedLog(LOG, Duration.ofSeconds(60));
 
@@ -114,6 +120,7 @@ public final class HostAgent implements AutoCloseable {
 		this.sendKey = sendKey;
 		this.hostname = hostname;
 		this.reader = new ProcReader(config.procRoot(), config.interfaces(), System::currentTimeMillis);
+		this.clockStepMs = Math.max(MIN_CLOCK_STEP_MS, 2 * config.secretsPoll().toMillis());
 		KeyRing accepted = (previousKey != null) ? KeyRing.of(sendKey, previousKey) : KeyRing.of(sendKey);
 		this.resendOpener = new DatagramOpener(MessageType.RESEND_REQUEST, accepted, config.maxClockSkew(),
 				System::currentTimeMillis);
@@ -190,7 +197,7 @@ public final class HostAgent implements AutoCloseable {
 			report(ReportTrigger.SECRETS_CHANGED);
 		}
 		else if (this.clockKnown && (this.poller.hz != this.lastHz
-				|| Math.abs(this.poller.clockOffset(now) - this.lastClockOffsetMs) > CLOCK_STEP_TOLERANCE_MS)) {
+				|| Math.abs(this.poller.clockOffset(now) - this.lastClockOffsetMs) > this.clockStepMs)) {
 			report(ReportTrigger.CLOCK_CHANGED);
 		}
 	}
