@@ -1,6 +1,8 @@
 /* parse.c: strict, bounds-checked parsing of Ethernet/802.1Q, IPv4, IPv6 extension headers, TCP and options. */
 #include "parse.h"
 
+#include <stddef.h>
+
 #include "csum.h"
 
 #define DP_IPV6_MAX_EXT 8 /* extension headers walked before giving up (the kernel has no fixed limit) */
@@ -136,8 +138,9 @@ enum dp_counter dp_parse_tcp(const uint8_t *f, const struct dp_l3 *l3, struct dp
 	t->hlen = (uint16_t)((th[12] >> 4) * 4);
 	if (t->hlen < 20 || t->hlen > l4len)
 		return DP_C_DROP_BAD_TCP;
-	memcpy(&t->sport, th, 2);
-	memcpy(&t->dport, th + 2, 2);
+	/* one 4-byte store for both ports: the flow key reads them back as one 4-byte load (store forwarding) */
+	_Static_assert(offsetof(struct dp_tcp, dport) == offsetof(struct dp_tcp, sport) + 2, "ports adjacent");
+	memcpy(&t->sport, th, 4);
 	t->seq = dp_be32(th + 4);
 	t->ack = dp_be32(th + 8);
 	t->res1 = th[12] & 0x0f;
