@@ -216,7 +216,6 @@ struct dp_ack_pending {
 	uint32_t hash, lo, hi;
 	unsigned pos; /* index in the burst: where its action goes */
 	struct dp_cookie_v4_ack req;
-	struct dp_flow_key k;
 	struct dp_l3 l3;
 	struct dp_tcp t;
 };

@@ -183,6 +183,16 @@ void dp_parse_tcp_options(const uint8_t *f, const struct dp_l3 *l3, struct dp_tc
 			return;
 		}
 	}
+	/* Every later segment of a TS connection (the handshake ACK included): NOP NOP TS, 12 bytes. */
+	if (t->hlen == 32 && dp_ld32(o) == dp_ld32((const uint8_t[4]){ 1, 1, 8, 10 })) {
+		t->mss = 0;
+		t->ws = 0xff;
+		t->sack_ok = 0;
+		t->saw_ts = 1;
+		t->tsval = dp_be32(o + 4);
+		t->tsecr = dp_be32(o + 8);
+		return;
+	}
 	dp_parse_tcp_options_loop(f, l3, t);
 }
 
