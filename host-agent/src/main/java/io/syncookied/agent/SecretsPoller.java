@@ -9,7 +9,38 @@ import java.util.Arrays;
  */
 final class SecretsPoller {
 
-	private static final byte[] TCP_CLOCK = "tcp_clock_ms ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+	private static final byte[] TCP_CLOCK = ascii("tcp_clock_ms ");
+
+	/** Extended lines whose change is worth an immediate report (the keys and what changes their use). */
+	private static final byte[][] WATCHED = { ascii("format "), ascii("syncookie6_secret0 "), ascii("syncookie6_secret1 "),
+			ascii("ts_offset_rule "), ascii("net_secret "), ascii("ts_secret "), ascii("tcp_syncookies "),
+			ascii("tcp_timestamps "), ascii("tcp_sack "), ascii("tcp_window_scaling "), ascii("tcp_ecn "),
+			ascii("overflow_hook ") };
+
+	private static byte[] ascii(String s) {
+		return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+	}
+
+	private static boolean isWatched(byte[] raw, int start) {
+		for (byte[] prefix : WATCHED) {
+			if (startsWith(raw, start, prefix)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static boolean startsWith(byte[] a, int at, byte[] prefix) {
+		if (at + prefix.length > a.length) {
+			return false;
+		}
+		for (int i = 0; i < prefix.length; i++) {
+			if (a[at + i] != prefix[i]) {
+				return false;
+			}
+		}
+		return true;
+	}
 
 	private byte[] lastStable = new byte[0];
 
@@ -51,22 +82,31 @@ final class SecretsPoller {
 		this.jiffies = header[0];
 		this.hz = header[2];
 		this.tcpClockMs = -1;
-		// the stable part: everything after line 1, without the tcp_clock_ms line
-		byte[] stable = Arrays.copyOfRange(raw, eol + 1, raw.length);
-		int at = find(stable, TCP_CLOCK);
-		if (at >= 0) {
-			int end = indexOf(stable, (byte) '\n', at);
-			end = (end < 0) ? stable.length : end;
-			long ms = 0;
-			for (int i = at + TCP_CLOCK.length; i < end; i++) {
-				if (stable[i] < '0' || stable[i] > '9') {
-					throw new IllegalArgumentException("tcp_secrets: tcp_clock_ms does not parse");
+		// the stable part: the two key lines plus the extended lines that matter for cookies; the clock lines and
+		// counters such as the module's overflow_hook_calls change all the time and must not look like a change
+		java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream(raw.length);
+		int lineNo = 1;
+		for (int start = eol + 1; start < raw.length;) {
+			int end = indexOf(raw, (byte) '\n', start);
+			end = (end < 0) ? raw.length : end;
+			lineNo++;
+			if (startsWith(raw, start, TCP_CLOCK)) {
+				long ms = 0;
+				for (int i = start + TCP_CLOCK.length; i < end; i++) {
+					if (raw[i] < '0' || raw[i] > '9') {
+						throw new IllegalArgumentException("tcp_secrets: tcp_clock_ms does not parse");
+					}
+					ms = ms * 10 + (raw[i] - '0');
 				}
-				ms = ms * 10 + (stable[i] - '0');
+				this.tcpClockMs = ms;
 			}
-			this.tcpClockMs = ms;
-			Arrays.fill(stable, at, end, (byte) ' ');
+			else if (lineNo <= 3 || isWatched(raw, start)) {
+				kept.write(raw, start, end - start);
+				kept.write('\n');
+			}
+			start = end + 1;
 		}
+		byte[] stable = kept.toByteArray();
 		boolean changed = !Arrays.equals(stable, this.lastStable);
 		this.lastStable = stable;
 		return changed;
@@ -87,21 +127,6 @@ final class SecretsPoller {
 			if (a[i] == b) {
 				return i;
 			}
-		}
-		return -1;
-	}
-
-	private static int find(byte[] a, byte[] needle) {
-		outer: for (int i = 0; i + needle.length <= a.length; i++) {
-			if (i > 0 && a[i - 1] != '\n') {
-				continue;
-			}
-			for (int j = 0; j < needle.length; j++) {
-				if (a[i + j] != needle[j]) {
-					continue outer;
-				}
-			}
-			return i;
 		}
 		return -1;
 	}

@@ -27,6 +27,17 @@ class SecretsPollerTest {
 	}
 
 	@Test
+	void ignoresCountersTheModuleAddsButSeesSysctlLines() {
+		SecretsPoller p = new SecretsPoller();
+		String base = new String(file(1000, 5000, "0123456789abcdef"), StandardCharsets.US_ASCII);
+		p.poll((base + "tcp_timestamps 1\noverflow_hook_calls 1\n").getBytes(StandardCharsets.US_ASCII));
+		assertThat(p.poll((base + "tcp_timestamps 1\noverflow_hook_calls 99\n").getBytes(StandardCharsets.US_ASCII)))
+			.isFalse();
+		assertThat(p.poll((base + "tcp_timestamps 2\noverflow_hook_calls 99\n").getBytes(StandardCharsets.US_ASCII)))
+			.isTrue();
+	}
+
+	@Test
 	void usesJiffiesForTheOriginalFormat() {
 		SecretsPoller p = new SecretsPoller();
 		p.poll(TcpSecretsParserTest.ORIGINAL.getBytes(StandardCharsets.US_ASCII));
