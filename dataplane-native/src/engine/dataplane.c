@@ -355,7 +355,7 @@ API int dp_dataplane_stats(struct dp_dataplane *dp, struct dp_dataplane_stats *o
 		p.kernel_drops += __atomic_load_n(&w->kernel_drops, __ATOMIC_RELAXED);
 	}
 	for (unsigned c = 0; c < DP_C_MAX; c++)
-		out->v[c] = st.c[c] + dp->retired_core.c[c];
+		out->v[c] = st.c[c];
 	out->v[S_FLOWS] = st.flows;
 	out->v[S_RX_FRAMES] = p.rx_frames;
 	out->v[S_RX_NOT_HOST] = p.rx_not_host;

@@ -57,7 +57,6 @@ struct dp_dataplane {
 	struct dp_wk wk[DP_MAX_WORKERS];
 	unsigned nworkers;
 	struct dp_port_pub retired; /* counters of workers already stopped */
-	struct dp_stats retired_core;
 	struct dp_hostidx *hostidx;      /* current IP->slot index (workers load it with acquire) */
 	struct dp_hostidx *retired_idx;  /* replaced indexes a worker may still hold */
 	uint64_t idx_gen;

@@ -181,15 +181,7 @@ static void close_worker(struct dp_dataplane *dp, struct dp_wk *k)
 	if (k->has_tx)
 		k->tx.ops->close(&k->tx);
 	k->rx.ops->close(&k->rx);
-	/* the core sums live workers only: keep a stopped worker's counters */
-	if (k->w) {
-		struct dp_stats st;
-
-		dp_worker_stats(k->w, &st);
-		for (unsigned c = 0; c < DP_C_MAX; c++)
-			dp->retired_core.c[c] += st.c[c];
-	}
-	dp_worker_free(k->w);
+	dp_worker_free(k->w); /* the core keeps a freed worker's counters in its totals */
 	k->w = NULL;
 }
 

@@ -232,6 +232,9 @@ wait "$FW_PID"; RC=$?
 FW_PID=
 check "SIGTERM stops the firewall cleanly (exit $RC)" [ "$RC" = 0 ]
 grep -E '^(stats|counters):' "$WORK/fw.log" | tail -2
+LAST2=$(grep '^counters:' "$WORK/fw.log" | tail -2 | sed -n 's/.* rx_pps=\([0-9]*\) .*/\1/p' | tr '\n' ' ')
+set -- $LAST2
+check "the totals after the stop equal those before it (stopped workers counted once: $LAST2)" [ "${1:-x}" = "${2:-y}" ]
 
 # --- separate output interface: replies leave by f0, validated traffic by f1 (with f1's MAC)
 ip link add f1 netns "$NS_FW" type veth peer name sw-f1 netns "$NS_SW"
@@ -239,7 +242,9 @@ ip -n "$NS_SW" link set sw-f1 master br0 up
 ip -n "$NS_FW" link set f1 up
 F1_MAC=$(lab_mac "$NS_FW" f1)
 write_hosts
-ip netns exec "$NS_FW" "$DP" run --backend "$BACKEND" --iface f0 --tx-iface f1 --hosts "$WORK/hosts.yml" \
+CPUS=0 # AF_PACKET: two workers in one fanout group (a veth has one queue, so AF_XDP keeps one)
+[ "$BACKEND" = afpacket ] && CPUS=0-1
+ip netns exec "$NS_FW" "$DP" run --backend "$BACKEND" --iface f0 --tx-iface f1 --cpus $CPUS --hosts "$WORK/hosts.yml" \
 	--secrets-dir "$WORK/secrets" --stats-interval 60 > "$WORK/fw2.log" 2>&1 &
 FW_PID=$!
 for _ in $(seq 50); do grep -q '^running' "$WORK/fw2.log" && break; sleep 0.1; done
@@ -249,6 +254,10 @@ cap_stop $ST
 check "with --tx-iface f1 the client still completes the handshake" grep -q connected "$WORK/conn2.out"
 check "the validated ACK left by f1, from f1's MAC, to the server's MAC" \
 	bash -c "tcpdump -nn -e -r '$WORK/srvtx.pcap' 'tcp[tcpflags] == tcp-ack' 2>/dev/null | grep -q '$F1_MAC > $SRV_MAC'"
+kill -USR1 "$FW_PID"; sleep 0.5
+WANT=1; [ "$CPUS" = 0-1 ] && WANT=2
+check "all $WANT pinned workers (--cpus $CPUS) alive" \
+	grep -q "workers_alive=$WANT" <(grep '^counters:' "$WORK/fw2.log" | tail -1)
 kill -TERM "$FW_PID"; wait "$FW_PID"; FW_PID=
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
