@@ -202,8 +202,7 @@ struct dp_syn_pending {
 	const struct dp_host *h;
 	const uint8_t *mac;
 	uint32_t count, tsval;
-	uint8_t flags; /* 1 TS, 2 SACK, 4 WSCALE, 8 ECN */
-	struct dp_cookie_v4_req req;
+	uint8_t flags; /* 1 TS, 2 SACK, 4 WSCALE, 8 ECN, 16 tsoff to add at the flush */
 	struct dp_l3 l3;
 	struct dp_tcp t;
 };
@@ -215,7 +214,6 @@ struct dp_ack_pending {
 	const uint8_t *mac;
 	uint32_t hash, lo, hi;
 	unsigned pos; /* index in the burst: where its action goes */
-	struct dp_cookie_v4_ack req;
 	struct dp_l3 l3;
 	struct dp_tcp t;
 };
@@ -237,8 +235,10 @@ struct dp_worker {
 	struct dp_refresh_slot *refresh;
 	unsigned npend;
 	struct dp_syn_pending pend[DP_BURST];
+	struct dp_cookie_v4_req pend_req[DP_BURST]; /* handed to the lane-parallel cookie code as they are */
 	unsigned nack;
 	struct dp_ack_pending acks[DP_BURST];
+	struct dp_cookie_v4_ack ack_req[DP_BURST];
 	/* the burst in progress (dp_worker_burst), for the pending ACKs' verdicts */
 	uint8_t *cur_actions;
 	uint64_t *cur_cnt;

@@ -162,6 +162,7 @@ static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp
 	}
 	/* IPv4 SipHash cookies wait for the end of the burst, where they are computed in SIMD lanes. */
 	if (batch) {
+		struct dp_cookie_v4_req *r = &w->pend_req[w->npend];
 		struct dp_syn_pending *sp = &w->pend[w->npend++];
 
 		sp->p = p;
@@ -172,12 +173,8 @@ static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp
 		sp->count = lo;
 		sp->tsval = tsval;
 		sp->flags = (uint8_t)((ts ? 1 : 0) | (sack ? 2 : 0) | (ws ? 4 : 0) | (ecn ? 8 : 0) | (lane_tsoff ? 16 : 0));
-		sp->req.saddr = dp_ld32(l3->saddr);
-		sp->req.daddr = dp_ld32(l3->daddr);
-		sp->req.sport = t->sport;
-		sp->req.dport = t->dport;
-		sp->req.client_seq = t->seq;
-		sp->req.mss_index = idx;
+		*r = (struct dp_cookie_v4_req){ .saddr = dp_ld32(l3->saddr), .daddr = dp_ld32(l3->daddr), .sport = t->sport,
+						.dport = t->dport, .client_seq = t->seq, .mss_index = idx };
 	} else {
 		isn = cookie_make(h, l3, t, lo, idx);
 		dp_synack_build(p, l3, t, h, our_mac, isn, ts, tsval, sack, ws, ecn);
@@ -189,7 +186,6 @@ static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp
 void dp_verdict_flush(struct dp_worker *w)
 {
 	uint32_t isn[DP_BURST], tsoff[DP_BURST];
-	struct dp_cookie_v4_req req[DP_BURST];
 	unsigned i = 0, j, k;
 
 	/* Runs of the same host and count share one secret: one lane-parallel call per run (a flood is one run). */
@@ -197,10 +193,10 @@ void dp_verdict_flush(struct dp_worker *w)
 		const struct dp_syn_pending *a = &w->pend[i];
 
 		for (j = i; j < w->npend && w->pend[j].h == a->h && w->pend[j].count == a->count; j++)
-			req[j - i] = w->pend[j].req;
-		dp_cookie_v4_make_burst(&a->h->cs_cur, a->count, req, isn, j - i);
+			;
+		dp_cookie_v4_make_burst(&a->h->cs_cur, a->count, &w->pend_req[i], isn, j - i);
 		if (a->h->cfg.ts_mode == DP_TS_2026 && a->h->sys.tcp_timestamps == 1)
-			dp_tsoff_v4_2026_burst(&a->h->ts_key, req, tsoff, j - i);
+			dp_tsoff_v4_2026_burst(&a->h->ts_key, &w->pend_req[i], tsoff, j - i);
 		for (k = i; k < j; k++) {
 			const struct dp_syn_pending *sp = &w->pend[k];
 			uint32_t tsval = sp->tsval + ((sp->flags & 16) ? tsoff[k - i] : 0);
@@ -322,12 +318,10 @@ static enum dp_action unknown_ack(struct dp_worker *w, struct dp_pkt *p, const s
 		ap->lo = lo;
 		ap->hi = hi;
 		ap->pos = w->cur_index;
-		ap->req.saddr = dp_ld32(l3->saddr);
-		ap->req.daddr = dp_ld32(l3->daddr);
-		ap->req.sport = t->sport;
-		ap->req.dport = t->dport;
-		ap->req.sseq = t->seq - 1;
-		ap->req.cookie = t->ack - 1;
+		w->ack_req[w->nack - 1] = (struct dp_cookie_v4_ack){ .saddr = dp_ld32(l3->saddr),
+								     .daddr = dp_ld32(l3->daddr), .sport = t->sport,
+								     .dport = t->dport, .sseq = t->seq - 1,
+								     .cookie = t->ack - 1 };
 		*why = DP_C_MAX;
 		return DP_ACT_PENDING;
 	}
@@ -337,7 +331,6 @@ static enum dp_action unknown_ack(struct dp_worker *w, struct dp_pkt *p, const s
 
 void dp_verdict_flush_acks(struct dp_worker *w)
 {
-	struct dp_cookie_v4_ack req[DP_BURST];
 	uint32_t now_s = (uint32_t)(w->cur_now / 1000000000);
 	uint64_t *cnt = w->cur_cnt;
 	int idx[DP_BURST];
@@ -347,8 +340,8 @@ void dp_verdict_flush_acks(struct dp_worker *w)
 		const struct dp_ack_pending *a = &w->acks[i];
 
 		for (j = i; j < w->nack && w->acks[j].h == a->h && w->acks[j].hi == a->hi; j++)
-			req[j - i] = w->acks[j].req;
-		dp_cookie_v4_check_burst(&a->h->cs_cur, a->hi, req, idx, j - i);
+			;
+		dp_cookie_v4_check_burst(&a->h->cs_cur, a->hi, &w->ack_req[i], idx, j - i);
 		for (k = i; k < j; k++) {
 			struct dp_ack_pending *ap = &w->acks[k];
 			struct dp_flow_key fk;
