@@ -34,8 +34,8 @@ usage() {
 
 FLOOD_PPS=50000 LEGIT_RATE=20 BASELINE=15 ATTACK=45 AFTER=10 HOLD_DOWN=20 QUIET=10
 MODE=protected BOTTLENECK=2mbit OUTDIR= BUILD=1
-DETECT_START=${LAB_DETECT_START:-3000} DETECT_END=${LAB_DETECT_END:-1000}
-LONG_MAX_GAP_MS=${LAB_LONG_MAX_GAP_MS:-3000}
+DETECT_START=${LAB_DETECT_START:-1500} DETECT_END=${LAB_DETECT_END:-500}
+LONG_MAX_GAP_MS=${LAB_LONG_MAX_GAP_MS:-5000}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--rate) FLOOD_PPS=$2; shift ;;
@@ -108,8 +108,8 @@ cp "$AGENT_JAR" "$WORK/artifacts/syncookied-agent.jar" && export SYNCOOKIED_AGEN
 gcc -O2 -Wall -Wextra -Werror -o "$WORK/lab-client" "$LAB/tools/lab-client.c" || die "cannot build lab-client"
 
 step "starting InfluxDB on 127.0.0.1:$INFLUX_PORT (data in $WORK/influxdb)"
-influx_start "$WORK/influxdb"
 on_exit influx_stop
+influx_start "$WORK/influxdb"
 record_pid "$INFLUX_PID" influxd
 
 step "building the guest: tcpsecrets for the Debian kernel, busybox initramfs (kmod harness)"
@@ -117,20 +117,20 @@ guest_build
 step "guest kernel $KVER, module built"
 
 step "creating the topology: client, attacker, router, firewall, bridge (network namespaces)"
-lab_net_up
 on_exit lab_net_down
+lab_net_up
 for p in "${NS_HOLDERS[@]}"; do record_pid "$p" netns-holder; done
 [ -n "$BOTTLENECK" ] && step "server link rate-limited to $BOTTLENECK"
 
 step "booting the protected server under QEMU/TCG (about 10-30 s)"
-guest_boot
 on_exit guest_stop
+guest_boot
 record_pid "$QEMU_PID" qemu-launcher
 for p in $(ps -o pid= --ppid "$QEMU_PID"); do record_pid "$p" qemu; done
 step "guest up in ${BOOT_SECONDS}s: $VM_IP4, echo service on port $SERVICE_PORT, tcpsecrets loaded"
 
-mirror_start
 on_exit mirror_stop
+mirror_start
 record_pid "$MIRROR_PID" proc-relay
 step "relaying the guest's /proc (tcp_secrets, netstat, snmp, dev, sysctls) to $MIRROR"
 
@@ -143,13 +143,13 @@ record_pid "$NEIGH_PID" "ip monitor"
 if [ "$MODE" = protected ]; then
 	control_files
 	step "starting the control plane (REST 127.0.0.1:$API_PORT, telemetry 127.0.0.1:$TELEMETRY_PORT)"
-	control_start
 	on_exit control_stop
+	control_start
 	record_pid "$CP_PID" control-plane
 	record_pid "$EVENTS_PID" events-curl
 	step "starting the host agent on the guest mirror (--proc-root $MIRROR)"
-	agent_start
 	on_exit agent_stop
+	agent_start
 	record_pid "$AGENT_PID" host-agent
 	wait_for 60 secrets sh -c "curl -sf -H 'Authorization: Bearer $API_TOKEN' http://127.0.0.1:$API_PORT/api/v1/hosts/$VM_IP4 | jq -e '.agent.secretsFresh == true'" ||
 		die "the control plane never got fresh secrets from the agent: $(tail -5 "$WORK/agent.log")"
@@ -162,8 +162,8 @@ fi
 
 attack_prepare
 
-sampler_start
 on_exit sampler_stop
+sampler_start
 record_pid "$SAMPLER_PID" sampler
 nsx_bg "$NS_CLIENT" "$WORK/lab-client" long --dst "$VM_IP4:$SERVICE_PORT" --out "$WORK/long.csv" --interval-ms 200 \
 	--stall-ms 600000
@@ -192,9 +192,9 @@ progress() {
 
 progress "$BASELINE" baseline
 step "ATTACK: random-source SYN flood at $FLOOD_PPS pps from the attacker namespace"
+on_exit attack_stop
 attack_start "$FLOOD_PPS"
 mark flood_start
-on_exit attack_stop
 record_pid "$ATTACK_PID" trafgen
 for p in $(ps -o pid= --ppid "$ATTACK_PID"); do record_pid "$p" trafgen-sender; done
 progress "$ATTACK" flood
@@ -220,8 +220,9 @@ sampler_stop
 # router entry transitions from the netlink monitor: diverted = entry at the firewall MAC, direct = deleted or
 # back at the server's MAC
 awk -v ip="$VM_IP4" -v fw="$FW_MAC" -v vm="$VM_MAC" '
-	index($0, " " ip " ") || index($0, "] " ip " ") || index($0, "Deleted " ip " ") {
-		ts = substr($1, 2, length($1) - 2)
+	index($0, " " ip " ") {
+		# `ip -ts monitor` may print several stamps on a line: the last one belongs to the event
+		for (i = 1; i <= NF; i++) if ($i ~ /^\[[0-9]/) ts = substr($i, 2, length($i) - 2)
 		s = (index($0, "Deleted") ? "direct" : index($0, "lladdr " fw) ? "diverted" : index($0, "lladdr " vm) ? "direct" : "")
 		if (s != "" && s != last) { print ts "," s; last = s }
 	}' "$WORK/neigh.log" | while IFS=, read -r ts s; do

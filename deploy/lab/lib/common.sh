@@ -50,6 +50,20 @@ nsx_bg() {
 	BG_PID=$!
 }
 
+# free_port tcp|udp: a loopback port nobody listens on now (the lab never collides with a test running beside it)
+free_port() {
+	local p i
+	for i in $(seq 50); do
+		p=$((20000 + RANDOM % 20000))
+		if [ "$1" = udp ]; then
+			ss -Hlun "sport = :$p" | grep -q . || { echo "$p"; return; }
+		else
+			ss -Hltn "( sport = :$p or sport = :$((p + 1)) )" | grep -q . || { echo "$p"; return; }
+		fi
+	done
+	echo 0
+}
+
 # record_pid PID WHAT: every process the lab starts is listed in pids.txt (the CI test checks none survives)
 record_pid() { [ -n "$1" ] && echo "$1 $2" >>"$WORK/pids.txt"; }
 

@@ -6,8 +6,8 @@
 #   control plane --`ip -n $ROUTER_NAME neigh`--> the router namespace (Linux router adapter)
 #   control plane --HTTP--> InfluxDB (Micrometer, step 1 s)
 
-API_PORT=${API_PORT:-18080}
-TELEMETRY_PORT=${TELEMETRY_PORT:-11488}
+API_PORT=${API_PORT:-$(free_port tcp)}
+TELEMETRY_PORT=${TELEMETRY_PORT:-$(free_port udp)}
 
 control_files() {
 	local etc=$WORK/etc
@@ -89,22 +89,29 @@ control_start() {
 	java -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$CP_JAR" \
 		--spring.config.additional-location="file:$WORK/etc/controlplane.yml" >"$WORK/controlplane.log" 2>&1 &
 	CP_PID=$!
-	wait_for 240 "control plane" api GET /api/v1/hosts ||
+	wait_for 240 "control plane" control_up ||
 		die "the control plane did not come up on 127.0.0.1:$API_PORT: $(tail -20 "$WORK/controlplane.log")"
 	# every event (detection decisions, state changes, alerts) as Server-Sent Events, for the timeline
 	curl -sN -H "Authorization: Bearer $API_TOKEN" "http://127.0.0.1:$API_PORT/api/v1/events" >"$WORK/events.sse" 2>/dev/null &
 	EVENTS_PID=$!
 }
 
+# control_up: the API answers; fails fast (exit) when the process is gone, so we never wait for a dead JVM
+control_up() {
+	kill -0 "$CP_PID" 2>/dev/null || die "the control plane exited: $(grep -m3 -E 'ERROR|Caused by' "$WORK/controlplane.log")"
+	api GET /api/v1/hosts
+}
+
 control_stop() {
 	kill_wait "${EVENTS_PID:-}" 2
 	kill_wait "${CP_PID:-}" 20
 	CP_PID=
-	# the worker is deliberately not a child of the control plane's lifetime (a control-plane restart must not
-	# stop forwarding): stop it through its own socket's owner, by PID from the health answer
-	if [ -n "${DP_PID:-}" ]; then
-		kill_wait "$DP_PID" 5
-	fi
+	# the worker deliberately outlives the control plane (a control-plane restart must not stop forwarding):
+	# stop every worker on this run's socket (the control plane may have restarted it under a new PID)
+	local pid
+	for pid in ${DP_PID:-} $(pids_with_arg "$WORK/state/dataplane.sock"); do
+		kill_wait "$pid" 5
+	done
 }
 
 agent_start() {

@@ -37,6 +37,12 @@ guest_boot() {
 	boot_vm
 	guest hostname lab-server >/dev/null
 	guest grep -q . /proc/tcp_secrets || die "guest has no /proc/tcp_secrets: $(guest dmesg | tail -5)"
+	# The guest keeps tcp_timestamps=1, so the firewall's SYN-ACK TSval must carry the server's own
+	# per-connection offset: export the offset secret (it only travels the private serial line, then the
+	# agent's encrypted channel). Without it the clients' PAWS check drops many of the server's replies.
+	guest 'echo 1 > /sys/module/tcpsecrets/parameters/export_ts_secret' >/dev/null
+	guest grep -qE '^(net_secret|ts_secret) ' /proc/tcp_secrets ||
+		die "tcpsecrets did not export the timestamp offset secret (export_ts_secret=1)"
 }
 
 # vm.sh starts QEMU through a shell function in the background, so QEMU_PID is a subshell whose child is QEMU:

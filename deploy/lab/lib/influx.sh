@@ -3,7 +3,7 @@
 # process itself is always stopped with the lab. HTTP on 127.0.0.1:$INFLUX_PORT only; every other listener
 # is either moved to a private loopback port or off.
 
-INFLUX_PORT=${INFLUX_PORT:-18086}
+INFLUX_PORT=${INFLUX_PORT:-$(free_port tcp)}   # and INFLUX_PORT+1 for its RPC listener
 INFLUX_DB=syncookied
 
 influx_config() { # influx_config DATADIR PORT > file

@@ -22,6 +22,11 @@ guest_tcpext() { # NAME...: values from the mirrored /proc/net/netstat (TcpExt) 
 sample_once() {
 	local t off srv fw div=0 g dp st host
 	t=$(now_ms)
+	# on a shared machine another test may remove /run/netns entries: keep the router's name attached
+	if [ ! -e "/run/netns/$ROUTER_NAME" ]; then
+		ip netns attach "$ROUTER_NAME" "$NS_ROUTER" 2>/dev/null &&
+			echo "$(date +%T.%3N) router namespace name was removed by someone else; re-attached" >>"$WORK/run.log"
+	fi
 	read -r _ off < <(netdev_counters "$NS_ATTACKER" a0)
 	read -r _ srv _ fw < <(netdev_counters "$NS_SW" tapvm sw-fw)
 	[ "$(router_neigh_mac)" = "$FW_MAC" ] && div=1
