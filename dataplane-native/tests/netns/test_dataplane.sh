@@ -193,6 +193,21 @@ check "ICMP dropped by a filter (1228-byte echo) never reached the server" \
 	[ "$(tcpdump -nn -r "$WORK/srvbad.pcap" 'icmp and ip[2:2] > 1000' 2>/dev/null | wc -l)" = 0 ]
 check "filtered packets were counted" [ "$(counter rx_drop_filtered)" -ge 3 ]
 
+# --- secrets files are re-read when they change (no signal); a bad one keeps the previous secrets
+N0=$(grep -c "secrets: loaded $WORK/secrets/$SRV6" "$WORK/fw.log")
+sleep 1.1 # a new mtime
+lab_secrets "$WORK/secrets/$SRV6" 3
+for _ in $(seq 40); do [ "$(grep -c "secrets: loaded $WORK/secrets/$SRV6" "$WORK/fw.log")" -gt "$N0" ] && break; sleep 0.1; done
+check "a changed secrets file is re-read within seconds, without a signal" \
+	[ "$(grep -c "secrets: loaded $WORK/secrets/$SRV6" "$WORK/fw.log")" -gt "$N0" ]
+cp "$WORK/secrets/$SRV6" "$WORK/v6.good"
+printf '1 2 250\nnot-a-key\n' > "$WORK/secrets/$SRV6"
+for _ in $(seq 40); do grep -q "secrets of $SRV6: line 2: syncookie_secret0" "$WORK/fw.log" && break; sleep 0.1; done
+check "a bad secrets file is rejected naming line and field, previous secrets kept" \
+	grep -q "secrets of $SRV6: line 2: syncookie_secret0: .*(previous secrets kept)" "$WORK/fw.log"
+check "the host keeps answering with its previous secrets" [ "$(counter hosts_with_secrets)" = 3 ]
+cp "$WORK/v6.good" "$WORK/secrets/$SRV6"
+
 # --- reload during traffic: rotate the secrets and change hosts.yml; the established flow keeps flowing
 GEN0=$(counter generation)
 ip netns exec "$NS_C" hping3 -q -S -p 80 -c 2000 -i u500 $SRV4 >/dev/null 2>&1 &
