@@ -147,7 +147,7 @@ public class DetectionService implements DisposableBean {
 			Optional<HostConfig> host = this.registry.find(ip);
 			// Per-IP counter when the worker reports one; otherwise the firewall-wide count, which is never below
 			// this host's own: the attack then ends only when every diverted host is calm (errs on protecting).
-			Long perIp = status.counters().get(DATAPLANE_SYN_COUNTER + "@" + view.ip());
+			Long perIp = status.counters().get(DATAPLANE_SYN_COUNTER + "@" + IpText.of(ip));
 			Long syns = (perIp != null) ? perIp : status.counters().get(DATAPLANE_SYN_COUNTER);
 			if (host.isEmpty() || syns == null) {
 				continue;

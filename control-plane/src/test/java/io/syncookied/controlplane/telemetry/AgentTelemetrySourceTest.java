@@ -1,0 +1,115 @@
+package io.syncookied.controlplane.telemetry;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import reactor.test.StepVerifier;
+
+import io.syncookied.controlplane.config.HostsProperties;
+import io.syncookied.controlplane.config.TelemetryProperties;
+import io.syncookied.controlplane.events.EventBus;
+import io.syncookied.controlplane.hosts.HostRegistry;
+import io.syncookied.dataplane.DpSecrets;
+import io.syncookied.telemetry.AeadAlgorithm;
+import io.syncookied.telemetry.AgentReport;
+import io.syncookied.telemetry.ClockSample;
+import io.syncookied.telemetry.DatagramSealer;
+import io.syncookied.telemetry.InterfaceCounters;
+import io.syncookied.telemetry.MessageType;
+import io.syncookied.telemetry.PresharedKey;
+import io.syncookied.telemetry.ReportCodec;
+import io.syncookied.telemetry.ReportTrigger;
+import io.syncookied.telemetry.SequenceSource;
+import io.syncookied.telemetry.SipKey;
+import io.syncookied.telemetry.Sysctls;
+import io.syncookied.telemetry.TcpCounters;
+import io.syncookied.telemetry.TcpSecrets;
+import io.syncookied.telemetry.TsOffsetRule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Authenticated datagrams, sealed as the agent seals them, reach the real receiver on loopback and come out as
+ * samples and dataplane-ready secrets for the host named by {@code agent_key_id}.
+ */
+class AgentTelemetrySourceTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void reportsBecomeSamplesAndSecretsOfTheConfiguredHost() throws Exception {
+		byte[] raw = new byte[32];
+		new java.security.SecureRandom().nextBytes(raw);
+		Path keyFile = this.dir.resolve("web1.key");
+		Files.writeString(keyFile, HexFormat.of().formatHex(raw));
+		Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("r--------"));
+		Files.writeString(this.dir.resolve("hosts.yml"), """
+				- ip: 10.0.2.10
+				  mac: 02:00:00:00:02:0a
+				  agent_key_id: web1
+				""");
+		HostRegistry registry = new HostRegistry(new HostsProperties(this.dir.resolve("hosts.yml"), false,
+				Duration.ofSeconds(1)), new EventBus(), Clock.systemUTC());
+		TelemetryProperties properties = new TelemetryProperties(true, "127.0.0.1", 0,
+				List.of(new TelemetryProperties.Key(7, "web1", "chacha20-poly1305", keyFile)), Duration.ofSeconds(30),
+				Duration.ofSeconds(1));
+		try (AgentTelemetrySource source = new AgentTelemetrySource(properties, registry);
+				DatagramChannel out = DatagramChannel.open()) {
+			PresharedKey key = new PresharedKey(7, "web1", AeadAlgorithm.CHACHA20_POLY1305, raw);
+			DatagramSealer sealer = new DatagramSealer(new SequenceSource(false), System::currentTimeMillis);
+			TcpSecrets secrets = new TcpSecrets(2, new SipKey(0x0123456789abcdefL, 0xfedcba9876543210L),
+					new SipKey(0x0f1e2d3c4b5a6978L, 0x8796a5b4c3d2e1f0L), null, null, TsOffsetRule.UNKNOWN, null);
+			AgentReport report = new AgentReport("web1.example", ReportTrigger.STARTUP,
+					new ClockSample(4300000000L, 250, 286666, 17200000000L, System.currentTimeMillis()), secrets, 0,
+					false, new Sysctls(1, 1, 1, 1, 2, 4096, 4096, 2),
+					new TcpCounters(1000, 10, 0, 0, 30, 600, 20, 60, 5000, 0, 0),
+					List.of(new InterfaceCounters("eth0", 123456, 999999, 0)), 0);
+			ByteBuffer plain = ByteBuffer.allocate(1400);
+			ReportCodec.encode(report, plain);
+			byte[] datagram = sealer.seal(key, MessageType.REPORT, plain.array(), 0, plain.position());
+
+			StepVerifier.create(source.samples().take(1))
+				.then(() -> send(out, datagram, source))
+				.assertNext(s -> {
+					assertThat(s.ip().getHostAddress()).isEqualTo("10.0.2.10");
+					assertThat(s.syncookiesSent()).isEqualTo(1000);
+					assertThat(s.passiveOpens()).isEqualTo(60);
+					assertThat(s.listenDrops()).isEqualTo(30);
+					assertThat(s.nicRxPackets()).isEqualTo(123456);
+				})
+				.verifyComplete();
+			StepVerifier.create(source.secrets().take(1))
+				.then(() -> send(out, sealer.seal(key, MessageType.REPORT, plain.array(), 0, plain.position()), source))
+				.assertNext(u -> {
+					assertThat(u.ip().getHostAddress()).isEqualTo("10.0.2.10");
+					assertThat(u.procTcpSecrets()).startsWith("4300000000 286666 250\n0123456789abcdef.fedcba9876543210.\n");
+					assertThat(DpSecrets.parse(u.procTcpSecrets())).isNotNull();
+					assertThat(u.toString()).doesNotContain("0123456789abcdef");
+				})
+				.verifyComplete();
+		}
+		finally {
+			registry.destroy();
+		}
+	}
+
+	private static void send(DatagramChannel out, byte[] datagram, AgentTelemetrySource source) {
+		try {
+			out.send(ByteBuffer.wrap(datagram), source.bound());
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+}
