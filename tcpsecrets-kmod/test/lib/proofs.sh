@@ -10,7 +10,16 @@ ok() {
 	[ "${TSK_VERBOSE:-0}" = 1 ] && echo "  ok   $*"
 	return 0
 }
+# KNOWN_BUG="...": failures are known bugs of another part, reported and tracked: printed loudly as XFAIL,
+# counted apart, never silently. When such a check passes, the run says so (XPASS) so the marker gets removed.
+KNOWN_BUG=
+XFAIL=0
 bad() {
+	if [ -n "$KNOWN_BUG" ]; then
+		XFAIL=$((XFAIL + 1))
+		echo "  XFAIL (known bug: $KNOWN_BUG) $*"
+		return 1
+	fi
 	FAIL=$((FAIL + 1))
 	echo "  FAIL $*"
 	return 1
@@ -423,7 +432,19 @@ proof4() {
 	dp_available || return 0
 	proof4_mode 2 N || rc=1
 	proof4_mode 1 Y || rc=1
-	proof4_mode 1 N || rc=1
+	if [ -n "${TSK_XFAIL_TS1_NOEXPORT:-}" ]; then
+		local x0=$XFAIL
+		KNOWN_BUG=$TSK_XFAIL_TS1_NOEXPORT
+		proof4_mode 1 N
+		KNOWN_BUG=
+		if ((XFAIL > x0)); then
+			REPORT+=("!!! proof 4 (tcp_timestamps=1, export_ts_secret=N): $((XFAIL - x0)) XFAIL: $TSK_XFAIL_TS1_NOEXPORT")
+		else
+			REPORT+=("!!! proof 4 (tcp_timestamps=1, export_ts_secret=N): XPASS: the known bug is fixed, remove TSK_XFAIL_TS1_NOEXPORT")
+		fi
+	else
+		proof4_mode 1 N || rc=1
+	fi
 	guest 'echo N > /sys/module/tcpsecrets/parameters/export_ts_secret' >/dev/null
 	return $rc
 }
@@ -459,14 +480,14 @@ proof4b() {
 
 run_proofs() {
 	local rc=0
-	PASS=0 FAIL=0 P1_N=0 P1_TS=0 REPORT=()
+	PASS=0 FAIL=0 XFAIL=0 P1_N=0 P1_TS=0 REPORT=()
 	check_secrets_file || rc=1
 	proof23 || rc=1
 	proof1 || rc=1
 	proof4 || rc=1
 	proof4b || rc=1
 	lifecycle || rc=1
-	echo "=== report for $KVER ($PASS assertions passed, $FAIL failed) ==="
+	echo "=== report for $KVER ($PASS assertions passed, $FAIL failed$( ((XFAIL)) && echo ", $XFAIL known-bug XFAIL")) ==="
 	printf '  %s\n' "${REPORT[@]}"
 	[ "$FAIL" = 0 ] && [ $rc = 0 ]
 }
