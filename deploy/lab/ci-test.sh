@@ -69,7 +69,8 @@ check "the picture covers the whole timeline (series 0..end, x range set to it)"
 leftovers() {
 	local pid bad=0
 	while read -r pid what; do
-		if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$(cat /proc/$pid/comm 2>/dev/null)" != "" ]; then
+		# gone, or a zombie waiting for its reaper, counts as stopped
+		if [ -n "$pid" ] && [ -e "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; then
 			echo "    still running: $pid ($what): $(tr '\0' ' ' </proc/$pid/cmdline 2>/dev/null | cut -c1-120)"
 			bad=1
 		fi

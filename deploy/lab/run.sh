@@ -9,7 +9,7 @@
 set -uo pipefail
 
 LAB=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$LAB/../.." && pwd)
+ROOT=${LAB_ROOT:-$(cd "$LAB/../.." && pwd)}   # LAB_ROOT: run a copy of deploy/lab against this tree
 
 usage() {
 	cat <<-EOF
@@ -133,6 +133,7 @@ on_exit mirror_stop
 mirror_start
 record_pid "$MIRROR_PID" proc-relay
 step "relaying the guest's /proc (tcp_secrets, netstat, snmp, dev, sysctls) to $MIRROR"
+step "guest clocksource $GUEST_CLOCKSOURCE, tcp_clock_ms rate vs host: ${GUEST_CLOCK_PPM} ppm (relay-jitter bound)"
 
 # router entry transitions, event-driven and timestamped by the kernel's netlink monitor
 nsx_bg "$NS_ROUTER" ip -ts monitor neigh dev r-srv >"$WORK/neigh.log" 2>&1

@@ -37,12 +37,22 @@ guest_boot() {
 	boot_vm
 	guest hostname lab-server >/dev/null
 	guest grep -q . /proc/tcp_secrets || die "guest has no /proc/tcp_secrets: $(guest dmesg | tail -5)"
-	# The guest keeps tcp_timestamps=1, so the firewall's SYN-ACK TSval must carry the server's own
-	# per-connection offset: export the offset secret (it only travels the private serial line, then the
-	# agent's encrypted channel). Without it the clients' PAWS check drops many of the server's replies.
-	guest 'echo 1 > /sys/module/tcpsecrets/parameters/export_ts_secret' >/dev/null
-	guest grep -qE '^(net_secret|ts_secret) ' /proc/tcp_secrets ||
-		die "tcpsecrets did not export the timestamp offset secret (export_ts_secret=1)"
+	# Timestamps without per-connection offsets (tcp_timestamps=2), as tcpsecrets' README recommends: the
+	# firewall's SYN-ACK TSval then matches the server's own later TSvals without exporting net_secret (which
+	# also seeds the server's ISNs). With tcp_timestamps=1 and no exported offset secret, clients' PAWS
+	# check would drop many of the server's replies to connections the firewall opened.
+	guest 'echo 2 > /proc/sys/net/ipv4/tcp_timestamps' >/dev/null
+	# Under TCG on a busy host the guest calibrates its TSC wrongly and its clock (tcp_clock_ms, jiffies)
+	# drifts several % from real time; the firewall extrapolates the server's clock with real time, so a slow
+	# guest clock puts the firewall's TSval ahead of the server's own and clients' PAWS drops the replies.
+	# HPET (QEMU's virtual clock = host time) keeps the guest's clock at real rate, as on real hardware.
+	local cs
+	for cs in hpet acpi_pm; do
+		guest "grep -qw $cs /sys/devices/system/clocksource/clocksource0/available_clocksource && echo $cs > /sys/devices/system/clocksource/clocksource0/current_clocksource" >/dev/null && break
+	done
+	GUEST_CLOCKSOURCE=$(guest cat /sys/devices/system/clocksource/clocksource0/current_clocksource | tr -d '\r')
+	guest grep -q '^tcp_timestamps 2' /proc/tcp_secrets ||
+		die "the guest did not take net.ipv4.tcp_timestamps=2"
 }
 
 # vm.sh starts QEMU through a shell function in the background, so QEMU_PID is a subshell whose child is QEMU:

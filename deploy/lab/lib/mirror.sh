@@ -32,6 +32,13 @@ mirror_start() {
 	mkdir -p "$MIRROR"/{net,sys/net/ipv4,sys/net/core,sys/kernel} \
 		"$MIRROR"/.staging/{net,sys/net/ipv4,sys/net/core,sys/kernel}
 	mirror_once || die "the guest /proc relay got no snapshot"
+	# the guest's clock rate against ours over 3 s (see guest.sh: it must not run slow)
+	local c0 t0 c1 t1
+	c0=$(sed -n 's/^tcp_clock_ms //p' "$MIRROR/tcp_secrets") t0=$(now_ms)
+	sleep 3
+	mirror_once
+	c1=$(sed -n 's/^tcp_clock_ms //p' "$MIRROR/tcp_secrets") t1=$(now_ms)
+	GUEST_CLOCK_PPM=$(( (c1 - c0 - (t1 - t0)) * 1000000 / (t1 - t0) ))
 	(
 		trap 'exit 0' TERM
 		while :; do

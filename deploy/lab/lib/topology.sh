@@ -42,8 +42,17 @@ lab_net_up() {
 }
 
 lab_net_down() {
+	local holders=("${NS_HOLDERS[@]}") p i
 	ip netns delete "$ROUTER_NAME" 2>/dev/null
 	net_down
+	# the holders are not our children (started in a command substitution): wait until they are really gone,
+	# so that their namespaces (and the tap inside the bridge's) are freed before we report
+	for p in "${holders[@]}"; do
+		for ((i = 0; i < 50; i++)); do
+			[ -e "/proc/$p" ] && [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" != Z ] || break
+			sleep 0.1
+		done
+	done
 }
 
 # router_neigh_mac: the MAC the router currently sends the server's traffic to (empty if none)
