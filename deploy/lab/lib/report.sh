@@ -172,8 +172,9 @@ report_plot() {
 		set grid
 		set key outside right top
 		set style fill transparent solid 0.15 noborder
-		set arrow 1 from $fs, graph 0 to $fs, graph 1 nohead dt 2 lc rgb "red"
-		set arrow 2 from $fe, graph 0 to $fe, graph 1 nohead dt 2 lc rgb "red"
+		set xtics add ("flood" $fs, "stop" $fe)
+		set lmargin 10
+		set rmargin 24
 		set ylabel "packets/s"
 		set logscale y
 		set yrange [1:*]
