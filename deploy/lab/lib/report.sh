@@ -141,14 +141,22 @@ report_text() {
 	echo
 	printf '%-22s %8s %8s %8s %10s %10s\n' "Legit clients" attempts ok "ok %" "p50 ms" "p99 ms"
 	printf '%-22s %8s %8s %8s %10s %10s\n' "before the flood" "$B_N" "$B_OK" "$B_PCT" "$B_P50" "$B_P99"
-	printf '%-22s %8s %8s %8s %10s %10s\n' "flood, not yet diverted" "$W_N" "$W_OK" "$W_PCT" "$W_P50" "$W_P99"
-	printf '%-22s %8s %8s %8s %10s %10s\n' "flood, diverted" "$D_N" "$D_OK" "$D_PCT" "$D_P50" "$D_P99"
+	if [ -n "$DIV" ]; then
+		printf '%-22s %8s %8s %8s %10s %10s\n' "flood, not yet diverted" "$W_N" "$W_OK" "$W_PCT" "$W_P50" "$W_P99"
+		printf '%-22s %8s %8s %8s %10s %10s\n' "flood, diverted" "$D_N" "$D_OK" "$D_PCT" "$D_P50" "$D_P99"
+	else
+		printf '%-22s %8s %8s %8s %10s %10s\n' "during the flood" "$D_N" "$D_OK" "$D_PCT" "$D_P50" "$D_P99"
+	fi
 	printf '%-22s %8s %8s %8s %10s %10s\n' "after the flood" "$A_N" "$A_OK" "$A_PCT" "$A_P50" "$A_P99"
 	echo
 	echo "Long-lived connection: $LONG_STATE at the end, $LONG_ECHOES echoes; echo gap across the diversion ${LONG_GAP_DIV:--} ms, across the restore ${LONG_GAP_RES:--} ms (limit ${LONG_MAX_GAP_MS} ms); longest gap overall ${LONG_GAP} ms -> $LONGLIVED"
 	echo "Flood offered        : $OFFERED SYNs"
 	echo "Firewall             : $SYN_ANSWERED SYNs answered with cookies, $ACKS_VALID cookie ACKs validated, $BAD_ACKS invalid ACKs dropped"
-	echo "Server kernel        : SyncookiesSent +$SRV_COOKIES_UNDIVERTED before the diversion, +$SRV_COOKIES_DURING while diverted"
+	if [ -n "$DIV" ]; then
+		echo "Server kernel        : SyncookiesSent +$SRV_COOKIES_UNDIVERTED before the diversion, +$SRV_COOKIES_DURING while diverted"
+	else
+		echo "Server kernel        : SyncookiesSent +$SRV_COOKIES_DURING during the flood (never diverted)"
+	fi
 	echo "Restored             : $RESTORED"
 	echo
 	echo "InfluxDB data        : $WORK/influxdb (view: deploy/lab/view.sh $WORK)"
