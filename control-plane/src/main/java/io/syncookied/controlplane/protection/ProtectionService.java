@@ -119,6 +119,8 @@ public class ProtectionService implements DisposableBean {
 
 		boolean configured = true;
 
+		@Nullable Instant lastStaleAlert;
+
 		Entry(HostConfig host, ProtectionState state) {
 			this.host = host;
 			this.state = state;
@@ -637,6 +639,14 @@ public class ProtectionService implements DisposableBean {
 	private void tick() {
 		Instant now = now();
 		for (Entry e : new ArrayList<>(this.entries.values())) {
+			// Diverted with stale secrets: the firewall's clock estimate drifts and cookies may stop validating.
+			// Keep scrubbing (restoring would expose the server to the flood) but tell the operator, once a minute.
+			if (e.state instanceof Protected && e.configured && this.secrets.fresh(e.host.ip()).isEmpty()
+					&& (e.lastStaleAlert == null || Duration.between(e.lastStaleAlert, now).toMinutes() >= 1)) {
+				e.lastStaleAlert = now;
+				alert("secrets-stale-diverted", e.host.ipText(),
+						"diverted but " + this.secrets.staleness(e.host.ip()) + ": check the host's agent");
+			}
 			if (e.intent != null && e.intent.expired(now)) {
 				ProtectionIntent expired = e.intent;
 				e.intent = null;

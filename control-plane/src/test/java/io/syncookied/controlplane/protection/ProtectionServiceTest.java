@@ -173,6 +173,14 @@ class ProtectionServiceTest {
 	}
 
 	@Test
+	void staleSecretsWhileDivertedRaiseAnAlertButKeepScrubbing() {
+		protect(M);
+		this.h.clock.advance(Duration.ofSeconds(61));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.h.alerts().contains("secrets-stale-diverted"));
+		assertThat(this.h.state(M)).isEqualTo("PROTECTED");
+	}
+
+	@Test
 	void modeOffRefuses() {
 		assertThatThrownBy(() -> this.h.service.protect(ip(OFF), "test", null).block())
 			.isInstanceOfSatisfying(ProtectionRefusedException.class, ex -> assertThat(ex.code()).isEqualTo("mode-off"));
