@@ -1,8 +1,8 @@
 # report.sh: turns the run's raw files into the summary, the timeline, the RESULT line, a per-second series,
 # the gnuplot picture and a small HTML report. Inputs in $WORK: samples.csv (sampler.sh), legit.csv and
-# long.csv (lab-client), switches.csv (router entry transitions, 50 ms polling), events.sse (control plane),
+# long.csv (lab-client), switches.csv (router entry transitions from `ip monitor neigh`), events.sse (control plane),
 # marks.csv (what the lab itself did and when). Everything is plain text, so a run can be re-analysed with
-# `deploy/lab/run.sh --report-only DIR`.
+# a rerun of report_build on the same directory.
 
 mark() { echo "$(now_ms),$1" >>"$WORK/marks.csv"; }
 mark_time() { awk -F, -v m="$1" '$2 == m { print $1; exit }' "$WORK/marks.csv"; }
