@@ -22,10 +22,18 @@ command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not install
 [ -c /dev/net/tun ] || skip "/dev/net/tun missing"
 ls /lib/modules/*/build >/dev/null 2>&1 || skip "no kernel headers (/lib/modules/*/build) for the guest's module"
 
+ROOT=${LAB_ROOT:-$(cd "$LAB/../.." && pwd)}
+BUILD=--no-build
+if [ ! -x "$ROOT/dataplane-native/target/native/syncookied-dp" ] ||
+	! ls "$ROOT"/control-plane/target/control-plane-*.jar >/dev/null 2>&1 ||
+	! ls "$ROOT"/host-agent/target/host-agent-*-agent.jar >/dev/null 2>&1; then
+	echo "lab: dataplane-native, host-agent or control-plane not built yet: run.sh builds them (-DskipTests)"
+	BUILD=
+fi
 rm -rf "$OUT"
 mkdir -p "$OUT"
 t0=$SECONDS
-"$LAB/run.sh" --no-build --rate "${LAB_CI_RATE:-50000}" --baseline 10 --attack 30 --after 6 --hold-down 10 --quiet 6 \
+"$LAB/run.sh" $BUILD --rate "${LAB_CI_RATE:-50000}" --baseline 10 --attack 30 --after 6 --hold-down 10 --quiet 6 \
 	--out "$OUT" 2>&1 | tee "$OUT/console.txt"
 rc=${PIPESTATUS[0]}
 elapsed=$((SECONDS - t0))
