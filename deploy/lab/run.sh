@@ -54,9 +54,12 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-for v in FLOOD_PPS LEGIT_RATE BASELINE ATTACK AFTER HOLD_DOWN QUIET; do
-	[[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -gt 0 ] || { echo "run.sh: --${v,,} must be a positive integer, got '${!v}'" >&2; exit 2; }
+for pair in FLOOD_PPS:rate LEGIT_RATE:legit-rate BASELINE:baseline ATTACK:attack AFTER:after HOLD_DOWN:hold-down QUIET:quiet; do
+	v=${pair%%:*}
+	[[ ${!v} =~ ^[0-9]+$ ]] && [ "${!v}" -gt 0 ] || { echo "run.sh: --${pair#*:} must be a positive integer, got '${!v}'" >&2; exit 2; }
 done
+[ "$FLOOD_PPS" -le 500000 ] || { echo "run.sh: --rate $FLOOD_PPS is above 500000 pps: on one machine the generator would starve the lab" >&2; exit 2; }
+[ "$LEGIT_RATE" -le 10000 ] || { echo "run.sh: --legit-rate must be at most 10000" >&2; exit 2; }
 
 [ "$(id -u)" = 0 ] || { echo "run.sh: run as root (network namespaces, tap, AF_PACKET, sysctl)" >&2; exit 2; }
 for t in ip nsenter unshare tc trafgen qemu-system-x86_64 influxd gnuplot curl jq gcc make cpio java; do
