@@ -65,6 +65,7 @@ enum dp_counter {
 	DP_C_FLOW_TABLE_FULL,     /* flows_table_full: valid ACK forwarded but the flow could not be recorded */
 	DP_C_CSUM_FIXED,          /* csum_completed: CSUM_PARTIAL frames completed before forwarding */
 	DP_C_TS_REVALIDATED,      /* rx_ts_revalidated: unknown-flow segment let through by its TS echo (see verdict.c) */
+	DP_C_FLOW_PICKED_UP,      /* flows_picked_up: unknown-flow ACK without a cookie adopted in the pickup window */
 	DP_C_MAX
 };
 
@@ -161,6 +162,10 @@ struct dp_host_cfg {
 	uint32_t syn_refresh_ms;       /* module-free mode: let one real SYN per (host, port) through at least
 	                                  this often (0 = off; issue 4 suggests 55000) */
 	struct dp_filter *filter;      /* NULL = pass everything; dp_config_set_host takes its own reference */
+	uint64_t pickup_until_ns;      /* pickup window: until this local CLOCK_MONOTONIC instant, an unknown-flow
+	                                  ACK / ACK+data / ACK+FIN (no SYN, no RST) that carries no valid cookie is
+	                                  forwarded and its flow recorded (connections established before the
+	                                  diversion survive it). 0 = no window (the default) */
 };
 
 /* Sets the defaults above (ttl 64, wscale 7, sysctls 1/1/1/1/2 as a stock kernel, no flags). */

@@ -31,6 +31,7 @@ static const char *const counter_names[DP_C_MAX] = {
 	[DP_C_FLOW_TABLE_FULL] = "flows_table_full",
 	[DP_C_CSUM_FIXED] = "csum_completed",
 	[DP_C_TS_REVALIDATED] = "rx_ts_revalidated",
+	[DP_C_FLOW_PICKED_UP] = "flows_picked_up",
 };
 
 const char *dp_counter_name(enum dp_counter c)

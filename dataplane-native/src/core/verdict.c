@@ -249,6 +249,27 @@ static bool ts_revalidates(const struct dp_host *h, const struct dp_pkt *p, cons
 	return (uint32_t)(upper - server_ts) < DP_TS_REVALIDATE_MS;
 }
 
+/*
+ * Pickup window (conntrack's loose pickup, time-bounded): a connection established on the direct path before the
+ * diversion has no flow here and its segments carry no cookie. While the host's window is open, such an ACK
+ * (ACK+data, ACK+FIN; SYN and RST never get here) is forwarded and its flow recorded, so the connection survives
+ * the router switch and keeps passing after the window. Off (pickup_until_ns 0, the default): one compare on the
+ * already-failing path.
+ */
+static inline bool picked_up(struct dp_worker *w, const struct dp_l3 *l3, const struct dp_tcp *t,
+			     const struct dp_host *h, const struct dp_flow_key *k, uint32_t hash, uint64_t now_ns,
+			     uint64_t *cnt)
+{
+	if (DP_LIKELY(now_ns >= h->cfg.pickup_until_ns))
+		return false;
+	if (dp_flow_insert(&w->ft, k, hash, l3->family, (t->flags & DP_TCP_FIN) ? DP_FLOW_CLOSING : DP_FLOW_ESTABLISHED,
+			   (uint32_t)(now_ns / 1000000000)) == 0)
+		cnt[DP_C_FLOW_PICKED_UP]++;
+	else
+		cnt[DP_C_FLOW_TABLE_FULL]++; /* still forwarded: the next segment is picked up while the window lasts */
+	return true;
+}
+
 /* The rest of an unknown-flow ACK once its cookie was checked against the current count (idx, or -1). */
 static enum dp_action ack_checked(struct dp_worker *w, struct dp_pkt *p, const struct dp_l3 *l3, struct dp_tcp *t,
 				  const struct dp_host *h, const uint8_t *our_mac, const struct dp_flow_key *k,
@@ -265,6 +286,10 @@ static enum dp_action ack_checked(struct dp_worker *w, struct dp_pkt *p, const s
 	if (idx < 0) {
 		if (ts_revalidates(h, p, l3, t, now_ns)) {
 			cnt[DP_C_TS_REVALIDATED]++;
+			*why = DP_C_FORWARDED;
+			return forward(p, l3, h, our_mac, cnt);
+		}
+		if (picked_up(w, l3, t, h, k, hash, now_ns, cnt)) {
 			*why = DP_C_FORWARDED;
 			return forward(p, l3, h, our_mac, cnt);
 		}
@@ -298,7 +323,7 @@ static enum dp_action unknown_ack(struct dp_worker *w, struct dp_pkt *p, const s
 	uint32_t lo, hi;
 
 	if (DP_UNLIKELY(!h->answerable)) {
-		if (h->cfg.flags & DP_HOST_NOSECRET_PASS) {
+		if ((h->cfg.flags & DP_HOST_NOSECRET_PASS) || picked_up(w, l3, t, h, k, hash, now_ns, cnt)) {
 			*why = DP_C_FORWARDED;
 			return forward(p, l3, h, our_mac, cnt);
 		}

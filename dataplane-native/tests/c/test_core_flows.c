@@ -493,6 +493,148 @@ static void test_ts_revalidation(void)
 	CC_CHECK(s1.flows == s0.flows, "no flow created by revalidation");
 }
 
+/* The host 10.99.0.2 with a pickup window open until `until` (0 = none). */
+static void publish_pickup(uint64_t key_seed, uint64_t until)
+{
+	struct dp_config *cfg = dp_config_new(&T_OUR_MAC, 1);
+	struct dp_addr a = { .family = 4 };
+	struct dp_host_cfg h;
+
+	host(cfg, "10.99.0.2", key_seed, NULL);
+	t_addr4(a.a, "10.99.0.2");
+	h = *dp_config_host(cfg, &a);
+	h.pickup_until_ns = until;
+	CC_CHECK(dp_config_set_host(cfg, &h) == 0, "host with pickup window");
+	CC_CHECK(dp_core_publish(core, cfg) == 0, "publish");
+}
+
+/* Connections established before the diversion carry no cookie: picked up inside the window only. */
+static void test_pickup_window(void)
+{
+	struct dp_worker *saved = w;
+	struct dp_stats s0, s;
+	uint8_t buf[256];
+	unsigned len;
+
+	w = dp_worker_new(core, &(struct dp_worker_params){ .flow_slots = 1024 });
+	/* no window: an established connection's data is dropped (the bug the window fixes) */
+	publish_pickup(0x5150, 0);
+	CC_CHECK(data(7001, 0x18, 0, NOW) == DP_ACT_DROP && dp_worker_last_reason(w) == DP_C_DROP_BAD_COOKIE,
+		 "no window: unknown-flow data without a cookie dropped");
+	publish_pickup(0x5150, NOW + 30 * SEC);
+	dp_worker_stats(w, &s0);
+	/* inside the window: ACK+data, bare ACK, ACK+FIN are forwarded and recorded */
+	CC_CHECK(data(7002, 0x18, 0, NOW + 1 * SEC) == DP_ACT_FORWARD && dp_worker_last_reason(w) == DP_C_FORWARDED,
+		 "ACK+data picked up in the window (%s)", dp_counter_name(dp_worker_last_reason(w)));
+	CC_CHECK(data(7003, 0x10, 0, NOW + 2 * SEC) == DP_ACT_FORWARD, "bare ACK picked up");
+	CC_CHECK(data(7004, 0x11, 0, NOW + 3 * SEC) == DP_ACT_FORWARD, "ACK+FIN picked up");
+	/* RST (with or without ACK) and FIN without ACK are never picked up */
+	CC_CHECK(data(7005, 0x04, 0, NOW + 4 * SEC) == DP_ACT_DROP && dp_worker_last_reason(w) == DP_C_DROP_BAD_STATE,
+		 "RST not picked up");
+	CC_CHECK(data(7006, 0x14, 0, NOW + 4 * SEC) == DP_ACT_DROP, "RST+ACK not picked up");
+	CC_CHECK(data(7007, 0x01, 0, NOW + 4 * SEC) == DP_ACT_DROP, "FIN without ACK not picked up");
+	/* SYNs are still answered with cookies */
+	{
+		struct tframe t = seg(7008, 80, 0x02);
+		len = t_build(buf, &t);
+		CC_CHECK(run(buf, &len, NOW + 5 * SEC) == DP_ACT_REPLY && dp_worker_last_reason(w) == DP_C_SYN,
+			 "SYN answered with a cookie in the window");
+	}
+	dp_worker_stats(w, &s);
+	CC_CHECK(s.c[DP_C_FLOW_PICKED_UP] - s0.c[DP_C_FLOW_PICKED_UP] == 3, "three flows picked up (%llu)",
+		 (unsigned long long)(s.c[DP_C_FLOW_PICKED_UP] - s0.c[DP_C_FLOW_PICKED_UP]));
+	CC_CHECK(s.c[DP_C_FLOW_NEW] == s0.c[DP_C_FLOW_NEW], "picked-up flows are not counted as cookie flows");
+	CC_CHECK(s.flows - s0.flows == 3, "three flows recorded");
+	/* after the window: picked-up flows keep forwarding, new unknown flows are dropped */
+	CC_CHECK(data(7002, 0x18, 0, NOW + 31 * SEC) == DP_ACT_FORWARD, "picked-up flow forwards after the window");
+	CC_CHECK(data(7002, 0x18, 0, NOW + 500 * SEC) == DP_ACT_FORWARD, "and stays (idle timeout as any flow)");
+	CC_CHECK(data(7009, 0x18, 0, NOW + 31 * SEC) == DP_ACT_DROP && dp_worker_last_reason(w) == DP_C_DROP_BAD_COOKIE,
+		 "window over: unknown-flow data dropped again");
+	CC_CHECK(data(7004, 0x10, 0, NOW + 120 * SEC) == DP_ACT_FORWARD, "FIN-picked flow is Closing: 117 s later");
+	CC_CHECK(data(7004, 0x10, 0, NOW + 250 * SEC) == DP_ACT_DROP, "and expires like a Closing flow");
+	/* exactly at the deadline the window is closed */
+	CC_CHECK(data(7010, 0x18, 0, NOW + 30 * SEC) == DP_ACT_DROP, "window closed at the deadline");
+	/* a host without valid secrets: the window still picks connections up (nothing to check them against) */
+	{
+		struct dp_config *cfg = dp_config_new(&T_OUR_MAC, 1);
+		struct dp_addr a = { .family = 4 };
+		struct dp_host_cfg h;
+
+		host(cfg, "10.99.0.2", 1, NULL);
+		t_addr4(a.a, "10.99.0.2");
+		h = *dp_config_host(cfg, &a);
+		h.flags = 0;
+		h.pickup_until_ns = NOW + 1000 * SEC;
+		dp_config_set_host(cfg, &h);
+		dp_core_publish(core, cfg);
+		CC_CHECK(data(7011, 0x18, 0, NOW + 900 * SEC) == DP_ACT_FORWARD, "no secrets: picked up in the window");
+		CC_CHECK(data(7012, 0x18, 0, NOW + 1001 * SEC) == DP_ACT_DROP &&
+				 dp_worker_last_reason(w) == DP_C_DROP_NO_SECRETS,
+			 "no secrets, window over: dropped");
+	}
+	dp_worker_free(w);
+	w = saved;
+}
+
+/* Unknown-flow segments in the pickup window decided in one burst (lane-checked, pending ACKs) give the same
+ * verdicts and counters as one at a time. */
+static void test_pickup_burst_equivalence(void)
+{
+	enum { F = 30, N = 3 * F };
+	static uint8_t a[N][256], b[N][256];
+	struct dp_pkt pa[N], pb, *ppa[N], *ppb = &pb;
+	uint8_t acta[N], actb;
+	struct dp_worker *wa, *wb;
+	struct dp_stats sa, sb;
+	unsigned i, n = 0;
+	int same = 1;
+
+	publish_pickup(0x99, NOW + 30 * SEC);
+	wa = dp_worker_new(core, &(struct dp_worker_params){ .flow_slots = 1024 });
+	wb = dp_worker_new(core, &(struct dp_worker_params){ .flow_slots = 1024 });
+	for (i = 0; i < F; i++) {
+		struct tframe t = seg((uint16_t)(8000 + i), 80, 0x18);
+
+		t.seq = 90000 + i, t.ack = 4000000 + i * 7, t.payload = 20; /* no cookie */
+		n++, t_build(a[n - 1], &t);
+		t.seq += 20, t.flags = 0x10, t.payload = 0;
+		n++, t_build(a[n - 1], &t);
+		t.flags = (i % 3 == 0) ? 0x04 : (i % 3 == 1) ? 0x11 : 0x18, t.payload = (i % 3 == 2) ? 5 : 0;
+		n++, t_build(a[n - 1], &t); /* RST (of a now-known flow), FIN+ACK, more data */
+	}
+	for (i = 0; i < N; i++) /* interleave the flows */
+		memcpy(b[i], a[(i % F) * 3 + i / F], 256);
+	for (i = 0; i < N; i++) {
+		memcpy(a[i], b[i], 256);
+		pa[i] = (struct dp_pkt){ .data = a[i], .cap = 256 };
+		pa[i].len = 14u + (unsigned)(a[i][16] << 8 | a[i][17]);
+		ppa[i] = &pa[i];
+	}
+	dp_worker_burst(wa, ppa, acta, N, NOW + SEC);
+	for (i = 0; i < N; i++) {
+		pb = (struct dp_pkt){ .data = b[i], .cap = 256 };
+		pb.len = 14u + (unsigned)(b[i][16] << 8 | b[i][17]);
+		dp_worker_burst(wb, &ppb, &actb, 1, NOW + SEC);
+		if (actb != acta[i] || memcmp(a[i], b[i], pb.len)) {
+			if (same)
+				fprintf(stderr, "packet %u: burst %u, alone %u (%s)\n", i, acta[i], actb,
+					dp_counter_name(dp_worker_last_reason(wb)));
+			same = 0;
+		}
+	}
+	dp_worker_stats(wa, &sa);
+	dp_worker_stats(wb, &sb);
+	CC_CHECK(same, "pickup: burst verdicts equal one-at-a-time verdicts");
+	CC_CHECK(sa.c[DP_C_FLOW_PICKED_UP] == F && sb.c[DP_C_FLOW_PICKED_UP] == F,
+		 "one pickup per flow: burst %llu, alone %llu", (unsigned long long)sa.c[DP_C_FLOW_PICKED_UP],
+		 (unsigned long long)sb.c[DP_C_FLOW_PICKED_UP]);
+	CC_CHECK(sa.c[DP_C_FORWARDED] == sb.c[DP_C_FORWARDED] && sb.c[DP_C_FORWARDED] == N && sa.flows == sb.flows,
+		 "every segment forwarded, same flows (fwd %llu/%llu)", (unsigned long long)sa.c[DP_C_FORWARDED],
+		 (unsigned long long)sb.c[DP_C_FORWARDED]);
+	dp_worker_free(wa);
+	dp_worker_free(wb);
+}
+
 /* Module-free listener refresh: one real SYN per (host, port) per interval reaches the server. */
 static void test_syn_refresh(void)
 {
@@ -621,6 +763,8 @@ int main(void)
 	test_sha1_host();
 	test_clock_estimate();
 	test_ts_revalidation();
+	test_pickup_window();
+	test_pickup_burst_equivalence();
 	test_ack_burst_equivalence(0); /* all ACKs first, then the data, then RST/FIN */
 	test_ack_burst_equivalence(1); /* each flow's four segments back to back in one burst */
 	test_swap_under_load();
