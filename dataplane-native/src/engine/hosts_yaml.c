@@ -212,6 +212,11 @@ static int parse_host(struct ctx *c, const yaml_node_t *map, struct dp_host_entr
 			if ((rc = parse_uint(c, val, key, 0, 3600000, &v)))
 				return rc;
 			e->cfg.syn_refresh_ms = (uint32_t)v;
+		} else if (!strcmp(key, "pickup_s")) {
+			/* The window opens when the host is received (loaded or HOST_SET): a re-set restarts it. */
+			if ((rc = parse_uint(c, val, key, 0, 3600, &v)))
+				return rc;
+			e->cfg.pickup_until_ns = v ? dp_now_ns() + (uint64_t)v * 1000000000ull : 0;
 		} else if (!strcmp(key, "cookie")) {
 			if (s && !strcmp(s, "siphash"))
 				e->cfg.cookie_alg = 0;
@@ -222,7 +227,7 @@ static int parse_host(struct ctx *c, const yaml_node_t *map, struct dp_host_entr
 		} else {
 			return fail(c, k, key,
 				    "unknown key (known: ip, mac, secrets_addr, local_addr, passthrough, filters, mss, "
-				    "window, wscale, ttl, cookie, no_secrets, syn_refresh_ms)");
+				    "window, wscale, ttl, cookie, no_secrets, syn_refresh_ms, pickup_s)");
 		}
 	}
 	if (!have_ip)

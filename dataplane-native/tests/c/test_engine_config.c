@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend/backend.h"
 #include "engine/engine.h"
@@ -69,6 +70,38 @@ static void test_hosts_original_format(void)
 	CC_CHECK(h.v[1].cfg.mss == 1400 && h.v[1].cfg.cookie_alg == 1, "mss/cookie");
 	CC_CHECK(h.v[1].cfg.mac[0] == 0x0c && h.v[1].cfg.mac[5] == 0xc0, "upper-case mac");
 	dp_hosts_free(&h);
+}
+
+/* pickup_s opens the host's pickup window when the host is received: deadline = now + pickup_s; absent = none. */
+static void test_hosts_pickup(void)
+{
+	static const char y[] = "- ip: 10.0.0.1\n  mac: 02:00:00:00:00:01\n  pickup_s: 30\n"
+				"- ip: 10.0.0.2\n  mac: 02:00:00:00:00:01\n"
+				"- ip: 10.0.0.3\n  mac: 02:00:00:00:00:01\n  pickup_s: 0\n";
+	struct dp_hosts h, h2;
+	uint64_t before = dp_now_ns(), after, first;
+	int rc = parse_hosts(y, &h);
+
+	after = dp_now_ns();
+	CC_CHECK(rc == 0 && h.n == 3, "rc %d: %s", rc, err);
+	if (rc)
+		return;
+	CC_CHECK(h.v[0].cfg.pickup_until_ns >= before + 30 * 1000000000ull &&
+			 h.v[0].cfg.pickup_until_ns <= after + 30 * 1000000000ull,
+		 "pickup_s 30: deadline now + 30 s");
+	CC_CHECK(h.v[1].cfg.pickup_until_ns == 0, "no pickup_s: no window (default)");
+	CC_CHECK(h.v[2].cfg.pickup_until_ns == 0, "pickup_s 0: no window");
+	first = h.v[0].cfg.pickup_until_ns;
+	dp_hosts_free(&h);
+	struct timespec ts = { 0, 2000000 };
+	nanosleep(&ts, NULL);
+	rc = parse_hosts(y, &h2);
+	CC_CHECK(rc == 0 && h2.v[0].cfg.pickup_until_ns > first, "a re-set restarts the window");
+	if (!rc)
+		dp_hosts_free(&h2);
+	expect_host_error("- ip: 10.0.0.1\n  mac: 02:00:00:00:00:01\n  pickup_s: 3601\n",
+			  "hosts.yml:3: pickup_s: expected a number from 0 to 3600");
+	expect_host_error("- ip: 10.0.0.1\n  mac: 02:00:00:00:00:01\n  pickup_s: -1\n", "hosts.yml:3: pickup_s:");
 }
 
 static void test_hosts_errors(void)
@@ -254,6 +287,7 @@ int main(void)
 {
 	test_hosts_original_format();
 	test_hosts_errors();
+	test_hosts_pickup();
 	test_secrets();
 	test_cpulist();
 	test_csum_partial();

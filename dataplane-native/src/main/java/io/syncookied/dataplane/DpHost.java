@@ -16,9 +16,15 @@ import java.util.regex.Pattern;
  * @param filters pcap-filter rules, in evaluation order
  * @param defaultAction what happens to packets no rule matched
  * @param mss the MSS our SYN-ACK advertises for the server (0 = default from a 1500 MTU)
+ * @param pickupSeconds the pickup window (hosts.yml {@code pickup_s}, 0..3600, 0 = none): for this many seconds
+ *        after the worker receives the host, segments of connections it has no flow for (established before the
+ *        diversion) are forwarded and recorded instead of dropped for lack of a cookie; each push restarts it
  */
 public record DpHost(InetAddress ip, String mac, boolean passthrough, List<DpFilter> filters,
-		DpFilter.Action defaultAction, int mss) {
+		DpFilter.Action defaultAction, int mss, int pickupSeconds) {
+
+	/** The longest pickup window the worker accepts (seconds). */
+	public static final int MAX_PICKUP_SECONDS = 3600;
 
 	private static final Pattern MAC = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
 
@@ -33,7 +39,22 @@ public record DpHost(InetAddress ip, String mac, boolean passthrough, List<DpFil
 		if (mss != 0 && (mss < 536 || mss > 65495)) {
 			throw new IllegalArgumentException("mss: " + mss + " is outside 536..65495");
 		}
+		if (pickupSeconds < 0 || pickupSeconds > MAX_PICKUP_SECONDS) {
+			throw new IllegalArgumentException(
+					"pickupSeconds: " + pickupSeconds + " is outside 0.." + MAX_PICKUP_SECONDS);
+		}
 		filters = List.copyOf(filters);
+	}
+
+	/** A host without a pickup window. */
+	public DpHost(InetAddress ip, String mac, boolean passthrough, List<DpFilter> filters,
+			DpFilter.Action defaultAction, int mss) {
+		this(ip, mac, passthrough, filters, defaultAction, mss, 0);
+	}
+
+	/** This host with a pickup window of {@code seconds} (0 = none), opened when the worker receives it. */
+	public DpHost withPickupSeconds(int seconds) {
+		return new DpHost(this.ip, this.mac, this.passthrough, this.filters, this.defaultAction, this.mss, seconds);
 	}
 
 	/** A host with no filters (everything passes) and the default MSS. */
@@ -93,6 +114,9 @@ public record DpHost(InetAddress ip, String mac, boolean passthrough, List<DpFil
 		y.append("  passthrough: ").append(this.passthrough).append('\n');
 		if (this.mss != 0) {
 			y.append("  mss: ").append(this.mss).append('\n');
+		}
+		if (this.pickupSeconds != 0) {
+			y.append("  pickup_s: ").append(this.pickupSeconds).append('\n');
 		}
 		y.append("  filters:\n");
 		for (DpFilter f : this.filters) {

@@ -183,6 +183,28 @@ class DataplaneWorkerTest {
 	}
 
 	@Test
+	void pickupWindowIsSentAsPickupSAndTheWorkerAcceptsIt() throws Exception {
+		InetAddress ip = InetAddress.getByName("10.0.2.10");
+		DpHost plain = DpHost.of(ip, "02:00:00:00:00:0a");
+		assertFalse(plain.toYaml().contains("pickup_s"), "no window by default: " + plain.toYaml());
+		DpHost h = plain.withPickupSeconds(30);
+		assertEquals(30, h.pickupSeconds());
+		assertTrue(h.toYaml().contains("\n  pickup_s: 30\n"), h.toYaml());
+		IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> plain.withPickupSeconds(3601));
+		assertTrue(bad.getMessage().startsWith("pickupSeconds: 3601"), bad.getMessage());
+		assertThrows(IllegalArgumentException.class, () -> plain.withPickupSeconds(-1));
+
+		this.worker = start();
+		Dataplane dp = this.worker.dataplane();
+		dp.setHost(h); // the real worker parses pickup_s (it rejects unknown keys)
+		dp.setHost(h); // a re-set restarts the window
+		assertEquals(1, dp.health().hosts());
+		assertTrue(dp.stats().counters().containsKey("flows_picked_up"), dp.stats().toString());
+		dp.resync(List.of(h), Map.of());
+		assertEquals(1, dp.health().hosts());
+	}
+
+	@Test
 	void hostYamlQuotesFilterExpressions() throws Exception {
 		DpHost h = new DpHost(InetAddress.getByName("10.0.0.1"), "02:00:00:00:00:01", true,
 				List.of(DpFilter.drop("tcp and dst port 53 and ip[8] = 64 # \"x\"")), DpFilter.Action.DROP, 0);
