@@ -126,8 +126,11 @@ static void precompute(struct dp_host *h)
 	h->wscale = c->wscale == 0xff ? 7 : c->wscale;
 	h->ttl = c->ttl ? c->ttl : 64;
 	h->answerable = (c->flags & DP_HOST_SECRETS_VALID) && k->hz != 0 && c->sysctl.syncookies != 0;
-	/* TS needs the server's ms clock; without it the SYN-ACK carries MSS only (always accepted). */
-	h->ts_usable = k->hz != 0 && k->tcp_clock_ms != 0 && c->sysctl.timestamps != 0;
+	/* TS needs the server's ms clock and its tsoff; without them the SYN-ACK carries MSS only (always accepted).
+	 * A server with tcp_timestamps=1 adds a per-connection tsoff: with no offset secret (DP_TS_ZERO) our TSval
+	 * would differ from every later TSval of the server, and clients would drop its data (PAWS). */
+	h->ts_usable = k->hz != 0 && k->tcp_clock_ms != 0 && c->sysctl.timestamps != 0 &&
+		       (c->ts_mode != DP_TS_ZERO || c->sysctl.timestamps == 2);
 	if (k->hz) {
 		uint64_t per_min = 60ULL * k->hz;
 		h->clk_phase_ns = (int64_t)((k->jiffies % per_min) * 1000000000ULL / k->hz);

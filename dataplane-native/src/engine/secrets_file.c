@@ -205,8 +205,8 @@ int dp_secrets_parse(const char *text, size_t len, uint64_t sample_age_ns, struc
 		s->ts_mode = rule_ts ? DP_TS_PRE2026 : DP_TS_2026;
 	if (have_ts_key && !rule_net && !rule_ts)
 		s->ts_mode = DP_TS_2026; /* a net_secret without a rule line: the rule is implied by the key name */
-	if (!s->clock.tcp_clock_ms) /* 3-line format: the jiffies are the best ms clock we have */
-		s->clock.tcp_clock_ms = jiffies * 1000 / hz;
+	/* 3-line format: no tcp_clock_ms. The jiffies are not the TCP clock (CLOCK_MONOTONIC ms since 4.13), so the
+	 * clock stays 0 and the core answers with MSS only rather than with a TSval the server would contradict. */
 	return 0;
 }
 

@@ -163,7 +163,7 @@ static void test_secrets(void)
 
 	rc = dp_secrets_parse("4300000000 286666 250\n0123456789abcdef.fedcba9876543210.\n"
 			      "0f1e2d3c4b5a6978.8796a5b4c3d2e1f0.\n", 100, 0, &s, err, sizeof(err));
-	CC_CHECK(rc == 0 && s.ts_mode == DP_TS_ZERO && s.clock.tcp_clock_ms == 4300000000ull * 4, "3-line: %s", err);
+	CC_CHECK(rc == 0 && s.ts_mode == DP_TS_ZERO && s.clock.tcp_clock_ms == 0, "3-line: %s", err);
 
 	rc = dp_secrets_parse("1 0 250\n0000000000000000.0000000000000000.\n0000000000000000.0000000000000000.\n", 78,
 			      0, &s, err, sizeof(err));
