@@ -22,6 +22,9 @@ import org.springframework.validation.annotation.Validated;
  * @param reconcileInterval how often the router's overrides are read back and compared with the state
  * @param reconcileDelay wait after start before the first reconciliation, so agents can deliver fresh secrets
  * @param failMode what to do with diverted hosts when the dataplane worker dies
+ * @param pickupWindow how long after a divert the dataplane adopts connections it has no flow for (established on
+ *        the direct path before the switch): covers the router switch so that diverting never breaks them; during
+ *        it, cookieless ACKs to the host pass as they did before the diversion. 0 disables it; at most 1h
  */
 @Validated
 @ConfigurationProperties("syncookied.protection")
@@ -30,7 +33,18 @@ public record ProtectionProperties(@DefaultValue("30m") @NotNull Duration defaul
 		@DefaultValue("30s") @NotNull Duration quietPeriod, @DefaultValue("10s") @NotNull Duration stepTimeout,
 		@DefaultValue("syncookied-state.journal") @NotNull Path journal,
 		@DefaultValue("60s") @NotNull Duration secretsMaxAge, @DefaultValue("30s") @NotNull Duration reconcileInterval,
-		@DefaultValue("3s") @NotNull Duration reconcileDelay, @DefaultValue("OPEN") @NotNull FailMode failMode) {
+		@DefaultValue("3s") @NotNull Duration reconcileDelay, @DefaultValue("OPEN") @NotNull FailMode failMode,
+		@DefaultValue("30s") @NotNull Duration pickupWindow) {
+
+	/** The longest pickup window the dataplane worker accepts. */
+	public static final Duration MAX_PICKUP_WINDOW = Duration.ofHours(1);
+
+	public ProtectionProperties {
+		if (pickupWindow != null && (pickupWindow.isNegative() || pickupWindow.compareTo(MAX_PICKUP_WINDOW) > 0)) {
+			throw new IllegalArgumentException("syncookied.protection.pickup-window must be between 0 (off) and "
+					+ MAX_PICKUP_WINDOW + ", got " + pickupWindow);
+		}
+	}
 
 	/** Worker failure policy while hosts are diverted. */
 	public enum FailMode {

@@ -1,6 +1,7 @@
 package io.syncookied.controlplane.dataplane;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 
@@ -15,7 +16,16 @@ import io.syncookied.controlplane.hosts.HostConfig;
 public interface DataplanePort {
 
 	/** Add or replace a host together with its current secrets (the host never runs without secrets). */
-	Mono<Void> setHost(HostConfig host, String procTcpSecrets);
+	default Mono<Void> setHost(HostConfig host, String procTcpSecrets) {
+		return setHost(host, procTcpSecrets, Duration.ZERO);
+	}
+
+	/**
+	 * Add or replace a host with a pickup window: for {@code pickupWindow} (whole seconds, rounded up; zero = none)
+	 * from now, the dataplane forwards and records segments of connections it has no flow for (established on the
+	 * direct path before the diversion) instead of dropping them for lack of a cookie. Each call restarts the window.
+	 */
+	Mono<Void> setHost(HostConfig host, String procTcpSecrets, Duration pickupWindow);
 
 	/** Fresh secrets for a host already in the dataplane. */
 	Mono<Void> setSecrets(InetAddress ip, String procTcpSecrets);

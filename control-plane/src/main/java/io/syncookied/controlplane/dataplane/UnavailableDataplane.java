@@ -2,6 +2,7 @@ package io.syncookied.controlplane.dataplane;
 
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 
@@ -25,7 +26,7 @@ public final class UnavailableDataplane implements DataplanePort {
 	}
 
 	@Override
-	public Mono<Void> setHost(HostConfig host, String procTcpSecrets) {
+	public Mono<Void> setHost(HostConfig host, String procTcpSecrets, Duration pickupWindow) {
 		return Mono.error(new IllegalStateException("dataplane unavailable: " + this.cause));
 	}
 

@@ -137,11 +137,12 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 	// ---------------------------------------------------------------- DataplanePort (non-blocking)
 
 	@Override
-	public Mono<Void> setHost(HostConfig host, String procTcpSecrets) {
+	public Mono<Void> setHost(HostConfig host, String procTcpSecrets, Duration pickupWindow) {
+		int pickupSeconds = pickupSeconds(pickupWindow);
 		return call(() -> {
 			Dataplane dp = dataplane();
 			dp.setSecrets(host.ip(), DpSecrets.parse(procTcpSecrets));
-			dp.setHost(toDpHost(host));
+			dp.setHost(toDpHost(host).withPickupSeconds(pickupSeconds));
 			return null;
 		});
 	}
@@ -204,6 +205,15 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 		Integer mss = host.cookies().mss();
 		return new DpHost(host.ip(), host.mac(), host.passthrough(), filters, action(host.defaultAction()),
 				(mss != null) ? mss : 0);
+	}
+
+	/** The window in whole seconds for the worker (rounded up: a window never ends early), capped at its maximum. */
+	static int pickupSeconds(Duration window) {
+		if (window.isNegative() || window.isZero()) {
+			return 0;
+		}
+		long s = window.getSeconds() + ((window.getNano() > 0) ? 1 : 0);
+		return (int) Math.min(s, DpHost.MAX_PICKUP_SECONDS);
 	}
 
 	private static DpFilter.Action action(FilterRule.FilterAction a) {

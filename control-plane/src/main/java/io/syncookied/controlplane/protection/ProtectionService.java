@@ -121,6 +121,9 @@ public class ProtectionService implements DisposableBean {
 
 		@Nullable Instant lastStaleAlert;
 
+		/** End of the pickup window opened by the last divert (a re-push keeps what is left of it). */
+		@Nullable Instant pickupUntil;
+
 		Entry(HostConfig host, ProtectionState state) {
 			this.host = host;
 			this.state = state;
@@ -413,7 +416,11 @@ public class ProtectionService implements DisposableBean {
 		String mid = (e.state.mitigationId() != null) ? e.state.mitigationId() : newMitigationId();
 		transition(e, new Diverting(now(), reason, mid));
 		e.busy = true;
-		step("dataplane push", this.dataplane.setHost(host, fresh.get().procTcpSecrets()))
+		// the pickup window opens with this push, right before the router switch, and outlasts it: connections
+		// established on the direct path keep passing while their first diverted segments create their flows
+		Duration pickup = this.properties.pickupWindow();
+		e.pickupUntil = now().plus(pickup);
+		step("dataplane push", this.dataplane.setHost(host, fresh.get().procTcpSecrets(), pickup))
 			.then(Mono.defer(() -> step("router divert", this.router.divert(host, mid))))
 			.publishOn(this.control)
 			.subscribe(null, ex -> divertFailed(e, host, mid, reason, ex), () -> {
@@ -480,8 +487,18 @@ public class ProtectionService implements DisposableBean {
 					+ this.secrets.staleness(e.host.ip()));
 			return;
 		}
-		step("dataplane push", this.dataplane.setHost(e.host, fresh.get().procTcpSecrets())).subscribe(null,
+		step("dataplane push", this.dataplane.setHost(e.host, fresh.get().procTcpSecrets(), pickupLeft(e))).subscribe(null,
 				ex -> alert("dataplane-push-failed", e.host.ipText(), describe(ex)));
+	}
+
+	/** What is left of the entry's pickup window (a re-push must neither end it early nor extend it). */
+	private Duration pickupLeft(Entry e) {
+		Instant until = e.pickupUntil;
+		if (until == null) {
+			return Duration.ZERO;
+		}
+		Duration left = Duration.between(now(), until);
+		return left.isNegative() ? Duration.ZERO : left;
 	}
 
 	private void reconcileOnControl(String trigger, Map<String, Optional<Map<InetAddress, String>>> readBack) {

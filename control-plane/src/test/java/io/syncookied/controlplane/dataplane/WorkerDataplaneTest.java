@@ -89,6 +89,30 @@ class WorkerDataplaneTest {
 	}
 
 	@Test
+	void aHostPushedWithAPickupWindowIsAcceptedByTheWorker() throws Exception {
+		HostConfig host = HostsFileParser.parse(Path.of("hosts.yml"), """
+				- ip: 10.0.2.10
+				  mac: 02:00:00:00:02:0a
+				""").get(0);
+		this.dataplane.setHost(host, Secrets.TEXT, Duration.ofSeconds(30)).block(); // HOST_SET ... pickup_s: 30
+		DataplaneStatus s = this.dataplane.status().block();
+		assertThat(s.hosts()).isEqualTo(1);
+		assertThat(s.counters()).containsKey("flows_picked_up");
+		this.dataplane.setHost(host, Secrets.TEXT, Duration.ofHours(2)).block(); // capped at the worker's maximum
+		assertThat(this.dataplane.status().block().hosts()).isEqualTo(1);
+	}
+
+	@Test
+	void pickupWindowsGoToTheWorkerInWholeSecondsRoundedUpAndCapped() {
+		assertThat(WorkerDataplane.pickupSeconds(Duration.ZERO)).isZero();
+		assertThat(WorkerDataplane.pickupSeconds(Duration.ofSeconds(-5))).isZero();
+		assertThat(WorkerDataplane.pickupSeconds(Duration.ofSeconds(30))).isEqualTo(30);
+		assertThat(WorkerDataplane.pickupSeconds(Duration.ofMillis(1500))).isEqualTo(2);
+		assertThat(WorkerDataplane.pickupSeconds(Duration.ofMillis(1))).isEqualTo(1);
+		assertThat(WorkerDataplane.pickupSeconds(Duration.ofDays(1))).isEqualTo(3600);
+	}
+
+	@Test
 	void aDeadWorkerIsReportedUnavailableWithTheCause() throws Exception {
 		this.dataplane.stop();
 		DataplaneStatus status = this.dataplane.status().block();

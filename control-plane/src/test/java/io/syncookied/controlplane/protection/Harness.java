@@ -53,6 +53,8 @@ final class Harness implements AutoCloseable {
 
 	final ProtectionProperties properties;
 
+	static final Duration PICKUP = Duration.ofSeconds(30);
+
 	final SecretsStore secrets;
 
 	final HostRegistry registry;
@@ -68,7 +70,7 @@ final class Harness implements AutoCloseable {
 		Files.writeString(dir.resolve("hosts.yml"), HOSTS);
 		this.properties = new ProtectionProperties(Duration.ofMinutes(30), Duration.ofDays(1), Duration.ofSeconds(60),
 				Duration.ofSeconds(30), Duration.ofSeconds(2), dir.resolve("state.journal"), Duration.ofSeconds(60),
-				Duration.ofHours(1), Duration.ZERO, failMode);
+				Duration.ofHours(1), Duration.ZERO, failMode, PICKUP);
 		this.events.events().subscribe(this.seen::add);
 		this.secrets = new SecretsStore(this.clock, this.properties);
 		this.registry = new HostRegistry(new HostsProperties(dir.resolve("hosts.yml"), false, Duration.ofSeconds(1)),

@@ -69,6 +69,45 @@ class ProtectionServiceTest {
 	}
 
 	@Test
+	void theHostPushedRightBeforeTheRouterDivertCarriesThePickupWindow() throws Exception {
+		protect(M);
+		// connections established on the direct path survive the switch: the dataplane adopts them for 30 s
+		assertThat(this.h.log).containsExactly("dataplane setHost " + M, "router divert " + M);
+		assertThat(this.h.dataplane.pickups).containsEntry(ip(M), Harness.PICKUP);
+		// a re-push while protected (new MAC in hosts.yml) keeps only what is left of the window, never restarts it
+		this.h.clock.advance(Duration.ofSeconds(10));
+		Files.writeString(this.dir.resolve("hosts.yml"), Harness.HOSTS.replace("02:00:00:00:02:0b", "02:00:00:00:02:1b"));
+		assertThat(this.h.registry.reload("test").accepted()).isTrue();
+		await().until(() -> this.h.log.stream().filter(l -> l.equals("dataplane setHost " + M)).count() == 2);
+		assertThat(this.h.dataplane.pickups).containsEntry(ip(M), Duration.ofSeconds(20));
+		// past the window a re-push carries none
+		this.h.clock.advance(Duration.ofSeconds(25));
+		this.h.freshSecrets(M);
+		Files.writeString(this.dir.resolve("hosts.yml"), Harness.HOSTS);
+		assertThat(this.h.registry.reload("test").accepted()).isTrue();
+		await().until(() -> this.h.log.stream().filter(l -> l.equals("dataplane setHost " + M)).count() == 3);
+		assertThat(this.h.dataplane.pickups).containsEntry(ip(M), Duration.ZERO);
+	}
+
+	@Test
+	void pickupWindowIsValidated() {
+		assertThatThrownBy(() -> new ProtectionProperties(Duration.ofMinutes(30), Duration.ofDays(1),
+				Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(2), Path.of("j"),
+				Duration.ofSeconds(60), Duration.ofHours(1), Duration.ZERO, ProtectionProperties.FailMode.OPEN,
+				Duration.ofSeconds(-1)))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("syncookied.protection.pickup-window");
+		assertThatThrownBy(() -> new ProtectionProperties(Duration.ofMinutes(30), Duration.ofDays(1),
+				Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(2), Path.of("j"),
+				Duration.ofSeconds(60), Duration.ofHours(1), Duration.ZERO, ProtectionProperties.FailMode.OPEN,
+				Duration.ofMinutes(61)))
+			.hasMessageContaining("pickup-window");
+		assertThat(new ProtectionProperties(Duration.ofMinutes(30), Duration.ofDays(1), Duration.ofSeconds(60),
+				Duration.ofSeconds(30), Duration.ofSeconds(2), Path.of("j"), Duration.ofSeconds(60), Duration.ofHours(1),
+				Duration.ZERO, ProtectionProperties.FailMode.OPEN, Duration.ZERO).pickupWindow()).isZero();
+	}
+
+	@Test
 	void unprotectWithdrawsTheRouterOverrideBeforeTheHostLeavesTheDataplane() {
 		protect(M);
 		this.h.log.clear();

@@ -31,6 +31,9 @@ public final class RecordingDataplane implements DataplanePort {
 
 	public final Map<String, Long> counters = new ConcurrentHashMap<>();
 
+	/** The pickup window of each host's last setHost. */
+	public final Map<InetAddress, Duration> pickups = new ConcurrentHashMap<>();
+
 	public final AtomicReference<String> failOn = new AtomicReference<>("");
 
 	public volatile boolean alive = true;
@@ -64,8 +67,11 @@ public final class RecordingDataplane implements DataplanePort {
 	}
 
 	@Override
-	public Mono<Void> setHost(HostConfig host, String procTcpSecrets) {
-		return op("setHost " + host.ipText(), () -> this.hosts.add(host.ip()));
+	public Mono<Void> setHost(HostConfig host, String procTcpSecrets, Duration pickupWindow) {
+		return op("setHost " + host.ipText(), () -> {
+			this.hosts.add(host.ip());
+			this.pickups.put(host.ip(), pickupWindow);
+		});
 	}
 
 	@Override
