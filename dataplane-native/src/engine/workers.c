@@ -47,9 +47,6 @@ static void *worker_main(void *arg)
 	}
 	while (!__atomic_load_n(&k->dp->stop, __ATOMIC_ACQUIRE)) {
 		__atomic_store_n(&k->last_loop_ns, dp_now_ns(), __ATOMIC_RELAXED);
-		/* the host index this burst counts with; announcing it lets the control thread free older ones */
-		ix = __atomic_load_n(&k->dp->hostidx, __ATOMIC_SEQ_CST);
-		__atomic_store_n(&k->idx_gen, ix ? ix->gen : 0, __ATOMIC_SEQ_CST);
 		/* rx_burst may sleep when idle: stay offline so config publishing never waits on us */
 		dp_worker_offline(k->w);
 		n = k->rx.ops->rx_burst(&k->rx, pkts, DP_BURST);
@@ -57,6 +54,11 @@ static void *worker_main(void *arg)
 			publish_port_stats(k);
 			continue;
 		}
+		/* the host index this burst counts with, loaded after rx_burst (which may have slept while hosts were
+		 * added: an index loaded before it would not know them). Announcing it lets the control thread free
+		 * older ones; the previous announcement, never newer than this index, protects it until then. */
+		ix = __atomic_load_n(&k->dp->hostidx, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&k->idx_gen, ix ? ix->gen : 0, __ATOMIC_SEQ_CST);
 		/* the destination is read before the verdict: a reply swaps the addresses in place */
 		for (i = 0; i < n; i++)
 			slot[i] = dp_hostidx_lookup(ix, pkts[i]->data, pkts[i]->len);
