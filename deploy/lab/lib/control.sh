@@ -59,6 +59,7 @@ control_files() {
 		    quiet-period: ${QUIET}s
 		    journal: $WORK/state/syncookied-state.journal
 		    reconcile-delay: 1s
+		    pickup-window: ${LAB_PICKUP_WINDOW:-30s}
 		  telemetry:
 		    enabled: true
 		    bind: 127.0.0.1

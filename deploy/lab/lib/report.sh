@@ -51,6 +51,8 @@ report_build() {
 	read -r A_N A_OK A_PCT A_P50 A_P99 <<<"$(legit_phase "$FE" "$((TEND + 1))")"
 	SYN_ANSWERED=$(($(sample_at dp_syn "$TEND") - $(sample_at dp_syn "$T0")))
 	ACKS_VALID=$(($(sample_at dp_flows_created "$TEND") - $(sample_at dp_flows_created "$T0")))
+	# connections established before the diversion, adopted by the dataplane in its pickup window
+	PICKED_UP=$(($(sample_at dp_flows_picked_up "$TEND") - $(sample_at dp_flows_picked_up "$T0")))
 	BAD_ACKS=$(($(sample_at dp_bad_cookie "$TEND") - $(sample_at dp_bad_cookie "$T0")))
 	OFFERED=$(($(sample_at offered "$FE") - $(sample_at offered "$FS")))
 	if [ -n "$DIV" ]; then
@@ -66,6 +68,8 @@ report_build() {
 	LONG_STATE=$(cut -d, -f3 <<<"$end")
 	LONG_GAP=$(cut -d, -f4 <<<"$end")
 	LONG_ECHOES=$(cut -d, -f5 <<<"$end")
+	LONG_SENT=$(cut -d, -f6 <<<"$end")
+	LONG_RECEIVED=$(cut -d, -f7 <<<"$end")
 	# survived = never reset or closed, and echoes came back after the diversion and after the restore
 	# (the longest gap is reported too: before the diversion the flood congests the server's link)
 	LONG_AFTER_DIV=$(awk -F, -v t="${DIV:-0}" '$1 ~ /^[0-9]+$/ && $1 > t + 0 { n++ } END { print n + 0 }' "$WORK/long.csv")
@@ -151,7 +155,8 @@ report_text() {
 	echo
 	echo "Long-lived connection: $LONG_STATE at the end, $LONG_ECHOES echoes; echo gap across the diversion ${LONG_GAP_DIV:--} ms, across the restore ${LONG_GAP_RES:--} ms (limit ${LONG_MAX_GAP_MS} ms); longest gap overall ${LONG_GAP} ms -> $LONGLIVED"
 	echo "Flood offered        : $OFFERED SYNs"
-	echo "Firewall             : $SYN_ANSWERED SYNs answered with cookies, $ACKS_VALID cookie ACKs validated, $BAD_ACKS invalid ACKs dropped"
+	echo "Long-lived bytes     : sent ${LONG_SENT:--}, received ${LONG_RECEIVED:--} (unequal: its ACKs never pass as a cookie by accident)"
+	echo "Firewall             : $SYN_ANSWERED SYNs answered with cookies, $ACKS_VALID cookie ACKs validated, $BAD_ACKS invalid ACKs dropped, $PICKED_UP established connections picked up"
 	if [ -n "$DIV" ]; then
 		echo "Server kernel        : SyncookiesSent +$SRV_COOKIES_UNDIVERTED before the diversion, +$SRV_COOKIES_DURING while diverted"
 	else
@@ -163,8 +168,8 @@ report_text() {
 }
 
 result_line() {
-	printf 'RESULT detect_ms=%s divert_ms=%s legit_during_pct=%s longlived=%s restored=%s syn_answered=%s acks_valid=%s server_cookies_sent_during=%s\n' \
-		"$DETECT_MS" "$DIVERT_MS" "$D_PCT" "$LONGLIVED" "$RESTORED" "$SYN_ANSWERED" "$ACKS_VALID" "$SRV_COOKIES_DURING"
+	printf 'RESULT detect_ms=%s divert_ms=%s legit_during_pct=%s longlived=%s restored=%s syn_answered=%s acks_valid=%s server_cookies_sent_during=%s picked_up=%s\n' \
+		"$DETECT_MS" "$DIVERT_MS" "$D_PCT" "$LONGLIVED" "$RESTORED" "$SYN_ANSWERED" "$ACKS_VALID" "$SRV_COOKIES_DURING" "${PICKED_UP:-0}"
 }
 
 report_plot() {

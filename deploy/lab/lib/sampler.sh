@@ -2,13 +2,13 @@
 # values; the report differentiates), and the same as InfluxDB points (measurement syncookied_lab) next to the
 # control plane's own metrics. Columns:
 #   t_ms offered server_pkts fw_pkts diverted guest_cookies_sent guest_cookies_recv guest_passive_opens
-#   dp_syn dp_forwarded dp_bad_cookie dp_flows_created state
+#   dp_syn dp_forwarded dp_bad_cookie dp_flows_created dp_flows_picked_up state
 # offered = frames the attacker put on its link; server_pkts = frames the bridge delivered to the guest's tap;
 # fw_pkts = frames delivered to the firewall; diverted = the router's entry for the server points at the
 # firewall MAC; guest_* = the guest kernel's TcpExt/Tcp counters (through the /proc mirror); dp_* = the
 # dataplane worker's counters (through the control plane's REST API); state = the host's protection state.
 
-SAMPLES_HEADER="t_ms,offered,server_pkts,fw_pkts,diverted,guest_cookies_sent,guest_cookies_recv,guest_passive_opens,dp_syn,dp_forwarded,dp_bad_cookie,dp_flows_created,state"
+SAMPLES_HEADER="t_ms,offered,server_pkts,fw_pkts,diverted,guest_cookies_sent,guest_cookies_recv,guest_passive_opens,dp_syn,dp_forwarded,dp_bad_cookie,dp_flows_created,dp_flows_picked_up,state"
 
 guest_tcpext() { # NAME...: values from the mirrored /proc/net/netstat (TcpExt) and /proc/net/snmp (Tcp)
 	awk -v want="$*" '
@@ -32,8 +32,8 @@ sample_once() {
 	[ "$(router_neigh_mac)" = "$FW_MAC" ] && div=1
 	g=$(guest_tcpext SyncookiesSent SyncookiesRecv PassiveOpens)
 	dp= st=none
-	[ -n "${CP_PID:-}" ] && dp=$(api GET /api/v1/dataplane 2>/dev/null | jq -r '.status.counters // {} | "\(.rx_syn // 0),\(.rx_forwarded // 0),\(.rx_drop_bad_cookie // 0),\(.flows_created // 0)"' 2>/dev/null)
-	[ -n "$dp" ] || dp=0,0,0,0
+	[ -n "${CP_PID:-}" ] && dp=$(api GET /api/v1/dataplane 2>/dev/null | jq -r '.status.counters // {} | "\(.rx_syn // 0),\(.rx_forwarded // 0),\(.rx_drop_bad_cookie // 0),\(.flows_created // 0),\(.flows_picked_up // 0)"' 2>/dev/null)
+	[ -n "$dp" ] || dp=0,0,0,0,0
 	if [ -n "${CP_PID:-}" ]; then
 		host=$(api GET "/api/v1/hosts/$VM_IP4" 2>/dev/null)
 		st=$(jq -r '.state // "unknown"' <<<"$host" 2>/dev/null)

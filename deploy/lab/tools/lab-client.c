@@ -3,10 +3,17 @@
  *   lab-client rate --dst IP:PORT --rate N --out FILE [--timeout-ms 3000]
  *       opens N connections per second, each sends one line, waits for its echo and closes; one CSV line per
  *       attempt: start_ms,ok,connect_us,total_us,error   (start_ms = CLOCK_REALTIME ms when the SYN left)
- *   lab-client long --dst IP:PORT --out FILE [--interval-ms 200] [--stall-ms 30000]
+ *   lab-client long --dst IP:PORT --out FILE [--interval-ms 200] [--stall-ms 30000] [--oob-bytes 8]
  *       one connection kept busy: every interval a numbered line, checked when echoed; one CSV line per echo:
- *       t_ms,seq,rtt_us   and at the end (SIGTERM/SIGINT) a line "end,<t_ms>,<state>,<max_gap_ms>,<echoes>"
- *       where state = open | reset | closed | stalled (no echo for --stall-ms). Exit 0 only if still open.
+ *       t_ms,seq,rtt_us   and at the end (SIGTERM/SIGINT) a line
+ *       "end,<t_ms>,<state>,<max_gap_ms>,<echoes>,<bytes_sent>,<bytes_received>"
+ *       where state = open | reset | closed | stalled (no echo for --stall-ms) | bad_echo | preamble_unacked.
+ *       Exit 0 only if still open. Before the first line it sends --oob-bytes (default 8) single bytes of urgent
+ *       (MSG_OOB) data, each acknowledged before the next: the echo service reads without SO_OOBINLINE, so the
+ *       kernel drops them from its stream and they are never echoed. The connection's byte counts then differ
+ *       (sent = received + oob-bytes), as in any real protocol, so that its later ACKs cannot pass a firewall's
+ *       SYN-cookie check by accident (with an echo, ack - seq stays the ISN difference: a valid cookie while the
+ *       cookie is young). Surviving a diversion then needs the firewall's pickup window.
  *
  * Both run until SIGTERM/SIGINT. Non-blocking sockets and one epoll loop: no thread per connection, so a slow
  * or dead server never delays the schedule of new attempts (open-loop load, like a real user population). */
@@ -21,7 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,7 +56,7 @@ static uint64_t now_us(clockid_t c)
 static void usage(void)
 {
 	fprintf(stderr, "usage: lab-client rate --dst IP:PORT --rate N --out FILE [--timeout-ms MS]\n"
-			"       lab-client long --dst IP:PORT --out FILE [--interval-ms MS] [--stall-ms MS]\n");
+			"       lab-client long --dst IP:PORT --out FILE [--interval-ms MS] [--stall-ms MS] [--oob-bytes N]\n");
 	exit(2);
 }
 
@@ -188,10 +197,33 @@ static int run_rate(const struct sockaddr_in *dst, double rate, FILE *out, int t
 	return 0;
 }
 
-static int run_long(const struct sockaddr_in *dst, FILE *out, int interval_ms, int stall_ms)
+/* Sends n single urgent bytes, each in its own segment and acknowledged before the next (a later urgent pointer
+ * makes the receiver drop the earlier urgent byte; two in one segment would leave one inline). 0 or -1. */
+static int send_oob_preamble(int fd, int n, uint64_t *sent)
+{
+	for (int i = 0; i < n; i++) {
+		uint64_t until = now_us(CLOCK_MONOTONIC) + 3000000u;
+		int queued = 1;
+
+		if (send(fd, "!", 1, MSG_OOB) != 1)
+			return -1;
+		(*sent)++;
+		while (queued > 0 && now_us(CLOCK_MONOTONIC) < until) {
+			if (ioctl(fd, SIOCOUTQ, &queued) < 0)
+				return -1;
+			if (queued > 0)
+				usleep(2000);
+		}
+		if (queued > 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int run_long(const struct sockaddr_in *dst, FILE *out, int interval_ms, int stall_ms, int oob_bytes)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
-	uint64_t seq = 0, last_echo, max_gap = 0, echoes = 0, next_send;
+	uint64_t seq = 0, last_echo, max_gap = 0, echoes = 0, next_send, bytes_sent = 0, bytes_received = 0;
 	char buf[4096], want[64];
 	size_t got = 0;
 	const char *state = "open";
@@ -203,10 +235,12 @@ static int run_long(const struct sockaddr_in *dst, FILE *out, int interval_ms, i
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (send_oob_preamble(fd, oob_bytes, &bytes_sent) < 0)
+		state = "preamble_unacked";
 	last_echo = next_send = now_us(CLOCK_MONOTONIC);
 	want[0] = 0;
 	uint64_t sent_at = 0;
-	while (!stop) {
+	while (!stop && !strcmp(state, "open")) {
 		uint64_t t = now_us(CLOCK_MONOTONIC);
 
 		if (!want[0] && t >= next_send) {
@@ -216,6 +250,7 @@ static int run_long(const struct sockaddr_in *dst, FILE *out, int interval_ms, i
 				state = "reset";
 				break;
 			}
+			bytes_sent += strlen(want);
 			sent_at = t;
 			got = 0;
 		}
@@ -230,8 +265,10 @@ static int run_long(const struct sockaddr_in *dst, FILE *out, int interval_ms, i
 				state = "reset";
 				break;
 			}
-			if (r > 0)
+			if (r > 0) {
 				got += (size_t)r;
+				bytes_received += (uint64_t)r;
+			}
 			if (got >= strlen(want)) {
 				buf[got] = 0;
 				if (strcmp(buf, want) != 0) {
@@ -260,8 +297,9 @@ static int run_long(const struct sockaddr_in *dst, FILE *out, int interval_ms, i
 	uint64_t t = now_us(CLOCK_MONOTONIC);
 	if (t - last_echo > max_gap && strcmp(state, "open") != 0)
 		max_gap = t - last_echo;
-	fprintf(out, "end,%llu,%s,%llu,%llu\n", (unsigned long long)(now_us(CLOCK_REALTIME) / 1000), state,
-		(unsigned long long)(max_gap / 1000), (unsigned long long)echoes);
+	fprintf(out, "end,%llu,%s,%llu,%llu,%llu,%llu\n", (unsigned long long)(now_us(CLOCK_REALTIME) / 1000), state,
+		(unsigned long long)(max_gap / 1000), (unsigned long long)echoes, (unsigned long long)bytes_sent,
+		(unsigned long long)bytes_received);
 	fflush(out);
 	close(fd);
 	return strcmp(state, "open") == 0 ? 0 : 1;
@@ -271,7 +309,7 @@ int main(int argc, char **argv)
 {
 	const char *dst_s = NULL, *out_s = NULL;
 	double rate = 10;
-	int timeout_ms = 3000, interval_ms = 200, stall_ms = 30000, i;
+	int timeout_ms = 3000, interval_ms = 200, stall_ms = 30000, oob_bytes = 8, i;
 	struct sockaddr_in dst;
 	FILE *out;
 
@@ -290,6 +328,8 @@ int main(int argc, char **argv)
 			interval_ms = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--stall-ms"))
 			stall_ms = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--oob-bytes"))
+			oob_bytes = atoi(argv[i + 1]);
 		else {
 			fprintf(stderr, "lab-client: unknown option %s\n", argv[i]);
 			usage();
@@ -299,6 +339,10 @@ int main(int argc, char **argv)
 		usage();
 	if (parse_dst(dst_s, &dst) < 0) {
 		fprintf(stderr, "lab-client: bad --dst '%s': expected IPv4:PORT\n", dst_s);
+		return 2;
+	}
+	if (oob_bytes < 0 || oob_bytes > 64) {
+		fprintf(stderr, "lab-client: --oob-bytes must be 0..64\n");
 		return 2;
 	}
 	if (rate <= 0 || rate > 10000 || timeout_ms <= 0 || interval_ms <= 0 || stall_ms <= 0) {
@@ -316,7 +360,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "rate"))
 		return run_rate(&dst, rate, out, timeout_ms);
 	if (!strcmp(argv[1], "long"))
-		return run_long(&dst, out, interval_ms, stall_ms);
+		return run_long(&dst, out, interval_ms, stall_ms, oob_bytes);
 	usage();
 	return 2;
 }
