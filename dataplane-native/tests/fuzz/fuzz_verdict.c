@@ -35,6 +35,8 @@ static void add_host(struct dp_config *cfg, uint8_t family, const uint8_t *ip, u
 	h.clock.tcp_clock_ms = 99999999;
 	h.clock.local_ns = 1000000000000ULL;
 	h.syn_refresh_ms = flags & DP_HOST_PREV_VALID ? 55000 : 0;
+	/* a pickup window that time (moving with the inputs) runs past: adopted flows, then the normal rule */
+	h.pickup_until_ns = flags & DP_HOST_PREV_VALID ? h.clock.local_ns + 3600ULL * 1000000000ULL : 0;
 	h.filter = f;
 	if (dp_config_set_host(cfg, &h))
 		abort();
