@@ -16,7 +16,7 @@ PACKAGES=(
   # real services the integration tests talk to
   influxdb snmpd snmp
   # lab report
-  gnuplot-nox jq
+  gnuplot-nox jq curl util-linux
 )
 
 missing=()

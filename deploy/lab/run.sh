@@ -62,6 +62,8 @@ done
 [ "$LEGIT_RATE" -le 10000 ] || { echo "run.sh: --legit-rate must be at most 10000" >&2; exit 2; }
 
 [ "$(id -u)" = 0 ] || { echo "run.sh: run as root (network namespaces, tap, AF_PACKET, sysctl)" >&2; exit 2; }
+# a fresh machine gets its packages here (a no-op when they are installed); LAB_NO_INSTALL=1 skips it
+[ "${LAB_NO_INSTALL:-0}" = 1 ] || "$ROOT/deploy/install-deps.sh" || { echo "run.sh: deploy/install-deps.sh failed" >&2; exit 2; }
 for t in ip nsenter unshare tc trafgen qemu-system-x86_64 influxd gnuplot curl jq gcc make cpio java; do
 	command -v "$t" >/dev/null || { echo "run.sh: '$t' missing: run deploy/install-deps.sh" >&2; exit 2; }
 done
