@@ -36,7 +36,16 @@ public interface DataplanePort {
 	 * Makes the dataplane hold exactly these hosts with these secrets (after a worker restart or adoption): hosts not
 	 * listed are removed.
 	 */
-	Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> procTcpSecrets);
+	default Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> procTcpSecrets) {
+		return resync(hosts, procTcpSecrets, Duration.ZERO);
+	}
+
+	/**
+	 * As {@link #resync(Collection, Map)}, and a worker that lost its flows (newly started, not adopted) gets the
+	 * hosts with this pickup window, so that the diverted hosts' established connections are adopted again
+	 * instead of dropped for lack of a cookie. An adopted worker kept its flows: no window.
+	 */
+	Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> procTcpSecrets, Duration pickupWindow);
 
 	/** Health and counters; an unavailable dataplane answers with {@code available=false} and the cause. */
 	Mono<DataplaneStatus> status();

@@ -41,7 +41,8 @@ public final class UnavailableDataplane implements DataplanePort {
 	}
 
 	@Override
-	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> procTcpSecrets) {
+	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> procTcpSecrets,
+			Duration pickupWindow) {
 		return hosts.isEmpty() ? Mono.empty()
 				: Mono.error(new IllegalStateException("dataplane unavailable: " + this.cause));
 	}

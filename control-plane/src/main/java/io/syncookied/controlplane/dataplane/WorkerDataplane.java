@@ -171,10 +171,13 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 	}
 
 	@Override
-	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> secrets) {
+	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> secrets, Duration pickupWindow) {
 		return call(() -> {
+			// an adopted worker kept its flows; a new one (or one we only attach to: unknown) gets the window
+			DataplaneWorker current = this.worker;
+			int pickup = (current != null && current.adopted()) ? 0 : pickupSeconds(pickupWindow);
 			List<DpHost> dpHosts = new ArrayList<>();
-			hosts.forEach(h -> dpHosts.add(toDpHost(h)));
+			hosts.forEach(h -> dpHosts.add(toDpHost(h).withPickupSeconds(pickup)));
 			Map<InetAddress, DpSecrets> dpSecrets = new HashMap<>();
 			secrets.forEach((ip, text) -> dpSecrets.put(ip, DpSecrets.parse(text)));
 			dataplane().resync(dpHosts, dpSecrets);

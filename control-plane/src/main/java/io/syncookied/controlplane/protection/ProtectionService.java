@@ -298,6 +298,7 @@ public class ProtectionService implements DisposableBean {
 				if (fresh.isPresent()) {
 					hosts.add(e.host);
 					texts.put(e.host.ip(), fresh.get().procTcpSecrets());
+					e.pickupUntil = now().plus(this.properties.pickupWindow());
 				}
 				else if (!e.busy) {
 					alert("secrets-stale", e.host.ipText(), "worker restarted but " + this.secrets.staleness(e.host.ip())
@@ -306,7 +307,8 @@ public class ProtectionService implements DisposableBean {
 				}
 			}
 			return Map.entry(hosts, texts);
-		}).flatMap(job -> step("dataplane resync", this.dataplane.resync(job.getKey(), job.getValue()))
+		}).flatMap(job -> step("dataplane resync",
+				this.dataplane.resync(job.getKey(), job.getValue(), this.properties.pickupWindow()))
 			.onErrorResume(ex -> {
 				alert("dataplane-resync-failed", null, describe(ex));
 				return Mono.empty();

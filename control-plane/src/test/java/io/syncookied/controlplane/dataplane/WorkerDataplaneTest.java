@@ -100,6 +100,9 @@ class WorkerDataplaneTest {
 		assertThat(s.counters()).containsKey("flows_picked_up");
 		this.dataplane.setHost(host, Secrets.TEXT, Duration.ofHours(2)).block(); // capped at the worker's maximum
 		assertThat(this.dataplane.status().block().hosts()).isEqualTo(1);
+		// a re-sync of the (new, not adopted) worker carries the window too
+		this.dataplane.resync(List.of(host), Map.of(host.ip(), Secrets.TEXT), Duration.ofSeconds(30)).block();
+		assertThat(this.dataplane.status().block().hosts()).isEqualTo(1);
 	}
 
 	@Test

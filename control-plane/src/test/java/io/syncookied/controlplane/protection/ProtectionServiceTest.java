@@ -363,6 +363,8 @@ class ProtectionServiceTest {
 		this.h.service.workerRestarted().block();
 		assertThat(this.h.log).containsExactly("dataplane resync 1");
 		assertThat(this.h.dataplane.hosts).containsExactly(ip(M));
+		// a restarted worker lost its flows: the still-diverted host comes back with a pickup window
+		assertThat(this.h.dataplane.pickups).containsEntry(ip(M), Harness.PICKUP);
 	}
 
 	@Test

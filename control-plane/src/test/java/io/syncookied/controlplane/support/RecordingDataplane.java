@@ -86,10 +86,14 @@ public final class RecordingDataplane implements DataplanePort {
 	}
 
 	@Override
-	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> procTcpSecrets) {
+	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> procTcpSecrets,
+			Duration pickupWindow) {
 		return op("resync " + hosts.size(), () -> {
 			this.hosts.clear();
-			hosts.forEach(h -> this.hosts.add(h.ip()));
+			hosts.forEach(h -> {
+				this.hosts.add(h.ip());
+				this.pickups.put(h.ip(), pickupWindow);
+			});
 		});
 	}
 
