@@ -18,7 +18,7 @@ extern "C" {
 struct dp_dataplane;
 
 struct dp_dataplane_opts {
-	const char *backend;   /* "afpacket" (default), "afxdp", "netmap" (absent in this build) */
+	const char *backend;   /* "afpacket" (default), "afxdp", "netmap" (needs the netmap kernel module at run time) */
 	const char *iface;     /* input interface: diverted traffic arrives here, SYN-ACKs leave here */
 	const char *tx_iface;  /* output interface towards the servers; NULL or "" = iface */
 	const char *cpus;      /* CPU list "0-3,6": one pinned worker per CPU; NULL or "" = one unpinned worker */
@@ -87,7 +87,7 @@ size_t dp_dataplane_host_stats_text(struct dp_dataplane *dp, char *buf, size_t c
 int dp_dataplane_health(struct dp_dataplane *dp, struct dp_dataplane_health *out);
 const char *dp_dataplane_last_error(struct dp_dataplane *dp);
 
-/* "memory=yes afpacket=yes afxdp=yes netmap=no": which backends this build has. */
+/* "memory=yes afpacket=yes afxdp=yes netmap=yes": which backends this build has. */
 const char *dp_dataplane_backends(void);
 
 #ifdef __cplusplus

@@ -72,6 +72,9 @@ void dp_pkt_csum_complete(struct dp_pkt *pkt);
 
 extern const struct dp_backend_ops dp_backend_memory;
 extern const struct dp_backend_ops dp_backend_afpacket;
+/* Always compiled (its netmap ABI declarations are ours: src/backend/netmap_abi.h); needs the netmap kernel module
+ * at run time, and open() says so when /dev/netmap is missing. */
+extern const struct dp_backend_ops dp_backend_netmap;
 
 /* Memory backend (tests, bench): frames pushed in come out of rx_burst; transmitted frames are kept for take. */
 int dp_mem_push(struct dp_port *p, const void *frame, uint32_t len);

@@ -66,7 +66,7 @@ public final class JnaDataplane implements Dataplane {
 		return new JnaDataplane(lib, p);
 	}
 
-	/** Which backends the library has ({@code memory=yes afpacket=yes afxdp=yes netmap=no}). */
+	/** Which backends the library has ({@code memory=yes afpacket=yes afxdp=yes netmap=yes}). */
 	public String backends() {
 		return this.lib.dp_dataplane_backends();
 	}

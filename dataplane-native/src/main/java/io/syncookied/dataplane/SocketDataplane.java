@@ -75,7 +75,7 @@ public final class SocketDataplane implements Dataplane {
 		return Long.parseLong(this.hello.getOrDefault("pid", "-1"));
 	}
 
-	/** Which backends the worker's build has ({@code memory=yes afpacket=yes afxdp=yes netmap=no}). */
+	/** Which backends the worker's build has ({@code memory=yes afpacket=yes afxdp=yes netmap=yes}). */
 	public String backends() {
 		return this.hello.getOrDefault("backends", "");
 	}

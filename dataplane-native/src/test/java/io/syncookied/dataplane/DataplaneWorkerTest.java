@@ -176,10 +176,10 @@ class DataplaneWorkerTest {
 		assertTrue(e.getMessage().contains("exited with status"), e.getMessage());
 
 		DataplaneException noBackend = assertThrows(DataplaneException.class, () -> DataplaneWorker
-			.start(WorkerConfig.of(this.dir.resolve("c.sock"), "netmap", "lo", this.dir.resolve("c.log"))
+			.start(WorkerConfig.of(this.dir.resolve("c.sock"), "dpdk", "lo", this.dir.resolve("c.log"))
 				.withBinary(BINARY), d -> {
 				}));
-		assertTrue(noBackend.getMessage().contains("netmap"), noBackend.getMessage());
+		assertTrue(noBackend.getMessage().contains("dpdk"), noBackend.getMessage());
 	}
 
 	@Test
