@@ -14,14 +14,15 @@ public final class TcpSecretsText {
 
 	public static String render(TcpSecrets secrets, ClockSample clock, @Nullable Sysctls sysctls) {
 		StringBuilder sb = new StringBuilder(512);
-		sb.append(Long.toUnsignedString(clock.jiffies())).append(' ').append(clock.cookieCount()).append(' ')
-			.append(clock.hz()).append('\n');
+		sb.append(Long.toUnsignedString(clock.jiffies())).append(' ').append(Long.toUnsignedString(clock.cookieCount()))
+			.append(' ').append(clock.hz()).append('\n');
 		key(sb, secrets.secret0()).append('\n');
 		key(sb, secrets.secret1()).append('\n');
-		if (secrets.format() < 2) {
-			return sb.toString();
+		if (secrets.format() < 2 && !extendedFacts(secrets, clock, sysctls)) {
+			return sb.toString(); // the original three lines, byte for byte
 		}
-		sb.append("format ").append(secrets.format()).append('\n');
+		// an original-format kernel still gets the facts the agent learnt elsewhere (its sysctls), in format 2
+		sb.append("format ").append(Math.max(2, secrets.format())).append('\n');
 		SipKey v6a = secrets.secret6x0();
 		SipKey v6b = secrets.secret6x1();
 		if (v6a != null && v6b != null) {
@@ -29,7 +30,7 @@ public final class TcpSecretsText {
 			key(sb.append("syncookie6_secret1 "), v6b).append('\n');
 		}
 		if (clock.hasTcpClock()) {
-			sb.append("tcp_clock_ms ").append(clock.tcpClockMs()).append('\n');
+			sb.append("tcp_clock_ms ").append(Long.toUnsignedString(clock.tcpClockMs())).append('\n');
 		}
 		String ruleKey = switch (secrets.tsOffsetRule()) {
 			case NET_SECRET -> "net_secret";
@@ -60,6 +61,11 @@ public final class TcpSecretsText {
 		return sb.toString();
 	}
 
+	private static boolean extendedFacts(TcpSecrets secrets, ClockSample clock, @Nullable Sysctls sysctls) {
+		return (secrets.secret6x0() != null && secrets.secret6x1() != null) || clock.hasTcpClock()
+				|| secrets.tsOffsetRule() != TsOffsetRule.UNKNOWN || (sysctls != null && !Sysctls.NONE.equals(sysctls));
+	}
+
 	private static void line(StringBuilder sb, String name, int value) {
 		if (value != Sysctls.ABSENT) {
 			sb.append(name).append(' ').append(value).append('\n');
@@ -67,7 +73,7 @@ public final class TcpSecretsText {
 	}
 
 	private static StringBuilder key(StringBuilder sb, SipKey key) {
-		return sb.append(String.format("%016x.%016x.", key.w0(), key.w1()));
+		return sb.append(String.format(java.util.Locale.ROOT, "%016x.%016x.", key.w0(), key.w1()));
 	}
 
 }

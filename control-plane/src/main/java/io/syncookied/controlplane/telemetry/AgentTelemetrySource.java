@@ -29,6 +29,7 @@ import io.syncookied.telemetry.ReceiverConfig;
 import io.syncookied.telemetry.Sysctls;
 import io.syncookied.telemetry.TcpCounters;
 import io.syncookied.telemetry.TcpSecrets;
+import io.syncookied.telemetry.TcpSecretsText;
 import io.syncookied.telemetry.TelemetryEvent;
 import io.syncookied.telemetry.TelemetryReceiver;
 
@@ -151,7 +152,7 @@ public final class AgentTelemetrySource implements TelemetrySource, AutoCloseabl
 		if (known == null || clock == null) {
 			return Optional.empty();
 		}
-		return Optional.of(new SecretsUpdate(ip, e.receivedAt(), SecretsText.render(known, clock, this.sysctls.get(ip))));
+		return Optional.of(new SecretsUpdate(ip, e.receivedAt(), TcpSecretsText.render(known, clock, this.sysctls.get(ip))));
 	}
 
 	private Optional<HostConfig> hostOf(String label, int keyId, @Nullable InetSocketAddress source) {

@@ -7,11 +7,12 @@ import io.syncookied.telemetry.ClockSample;
 import io.syncookied.telemetry.SipKey;
 import io.syncookied.telemetry.Sysctls;
 import io.syncookied.telemetry.TcpSecrets;
+import io.syncookied.telemetry.TcpSecretsText;
 import io.syncookied.telemetry.TsOffsetRule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class SecretsTextTest {
+class TcpSecretsTextForTheDataplaneTest {
 
 	@Test
 	void rendersTheProcTcpSecretsFormatTheDataplaneTakes() {
@@ -20,7 +21,7 @@ class SecretsTextTest {
 				TsOffsetRule.NET_SECRET, new SipKey(0xaaaaaaaaaaaaaaaaL, 0x5555555555555555L));
 		ClockSample clock = new ClockSample(4300000000L, 250, 286666, 17200000000L, 0);
 		Sysctls sysctls = new Sysctls(1, 1, 1, 1, 2, 4096, 4096, 2);
-		String text = SecretsText.render(secrets, clock, sysctls);
+		String text = TcpSecretsText.render(secrets, clock, sysctls);
 		assertThat(text).isEqualTo("""
 				4300000000 286666 250
 				0123456789abcdef.fedcba9876543210.
@@ -42,11 +43,11 @@ class SecretsTextTest {
 	}
 
 	@Test
-	void absentFieldsAreLeftOut() {
+	void anOriginalFormatKernelWithNothingMoreToSayStaysThreeLines() {
 		TcpSecrets secrets = new TcpSecrets(1, new SipKey(1, 2), new SipKey(3, 4), null, null, TsOffsetRule.UNKNOWN,
 				null);
-		String text = SecretsText.render(secrets, new ClockSample(1, 100, 0, ClockSample.ABSENT, 0), Sysctls.NONE);
-		assertThat(text).isEqualTo("1 0 100\n0000000000000001.0000000000000002.\n0000000000000003.0000000000000004.\nformat 2\n");
+		String text = TcpSecretsText.render(secrets, new ClockSample(1, 100, 0, ClockSample.ABSENT, 0), Sysctls.NONE);
+		assertThat(text).isEqualTo("1 0 100\n0000000000000001.0000000000000002.\n0000000000000003.0000000000000004.\n");
 	}
 
 }
