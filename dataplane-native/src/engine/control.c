@@ -34,7 +34,8 @@ int dp_control_open(const char *path, struct dp_control **out, char *err, size_t
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct dp_control *c;
-	int fd, probe;
+	int fd, probe, rc;
+	mode_t old_mask;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		snprintf(err, errlen, "control-socket: path longer than %zu bytes", sizeof(sa.sun_path) - 1);
@@ -52,8 +53,11 @@ int dp_control_open(const char *path, struct dp_control **out, char *err, size_t
 		close(probe);
 	unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(path, 0600) < 0 ||
-	    listen(fd, MAX_CLIENTS) < 0) {
+	/* the socket carries secrets: it is born 0600 (umask around bind), never world-connectable for a moment */
+	old_mask = umask(0177);
+	rc = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old_mask);
+	if (rc < 0 || chmod(path, 0600) < 0 || listen(fd, MAX_CLIENTS) < 0) {
 		int e = errno;
 
 		snprintf(err, errlen, "control-socket %s: %s", path, strerror(e));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,13 @@ class DataplaneWorkerTest {
 		assertEquals("::", DpHost.ipText(InetAddress.getByName("::")));
 		dp.removeHost(InetAddress.getByName("fd00:2::10"));
 		assertEquals(1, dp.health().hosts());
+	}
+
+	@Test
+	void theControlSocketCarryingSecretsIsOwnerOnly() throws Exception {
+		this.worker = start();
+		assertEquals(PosixFilePermissions.fromString("rw-------"),
+				Files.getPosixFilePermissions(this.dir.resolve("w.sock")));
 	}
 
 	@Test
