@@ -82,6 +82,15 @@ static inline uint32_t dp_addr_hash(uint8_t family, const uint8_t *a)
 	return h;
 }
 
+/* Whole-word compares of equal width on both sides: mixing a narrow store with a wide load of the same bytes costs
+ * a store-forwarding stall, and a memcmp call costs more than the compare. */
+static inline bool dp_host_is(const struct dp_host *h, uint8_t family, const uint8_t *a)
+{
+	return h->cfg.ip.family == family &&
+	       (family == 4 ? dp_ld32u(h->cfg.ip.a) == dp_ld32u(a)
+			    : dp_ld64u(h->cfg.ip.a) == dp_ld64u(a) && dp_ld64u(h->cfg.ip.a + 8) == dp_ld64u(a + 8));
+}
+
 static inline const struct dp_host *dp_host_lookup(const struct dp_config *cfg, uint8_t family, const uint8_t *a)
 {
 	uint32_t i = dp_addr_hash(family, a) & cfg->slot_mask;
@@ -93,11 +102,7 @@ static inline const struct dp_host *dp_host_lookup(const struct dp_config *cfg, 
 		if (s == 0)
 			return NULL;
 		h = &cfg->hosts[s - 1];
-		/* Whole-word compares of equal width on both sides: mixing a narrow store with a wide load of the
-		 * same bytes costs a store-forwarding stall, and a memcmp call costs more than the compare. */
-		if (h->cfg.ip.family == family &&
-		    (family == 4 ? dp_ld32u(h->cfg.ip.a) == dp_ld32u(a)
-				 : dp_ld64u(h->cfg.ip.a) == dp_ld64u(a) && dp_ld64u(h->cfg.ip.a + 8) == dp_ld64u(a + 8)))
+		if (dp_host_is(h, family, a))
 			return h;
 		i = (i + 1) & cfg->slot_mask;
 	}
@@ -244,6 +249,14 @@ struct dp_worker {
 	uint64_t *cur_cnt;
 	uint64_t cur_now;
 	unsigned cur_index;
+	/* The host of the burst's previous packet (a flood is one host): its address is checked before hashing, so
+	 * the loads of h need not wait for hash -> slot -> host. Valid for one burst only (cfg may be swapped). */
+	const struct dp_host *last_host;
+	/* The clock of clk_host at cur_now (dp_host_count, dp_host_ts_ms): a host never changes once published and
+	 * now is fixed for a burst, so a flood's packets compute it once per burst. Valid for one burst only. */
+	const struct dp_host *clk_host;
+	uint32_t clk_lo, clk_hi;
+	uint64_t clk_ts_ms;
 };
 
 #define DP_MAX_RETIRED 64

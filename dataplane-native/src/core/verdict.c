@@ -98,6 +98,26 @@ static inline int cookie_check(const struct dp_cookie_secret *s, const struct dp
 	return dp_cookie_v6_check(s, l3->saddr, l3->daddr, t->sport, t->dport, t->seq - 1, t->ack - 1, count);
 }
 
+/* dp_host_count() and dp_host_ts_ms() at now_ns, from the burst's memo when h was seen earlier in the burst. */
+static inline void host_clock(struct dp_worker *w, const struct dp_host *h, uint64_t now_ns, uint32_t *lo,
+			      uint32_t *hi, uint64_t *ts_ms)
+{
+	if (DP_LIKELY(w->clk_host == h && w->cur_actions && now_ns == w->cur_now)) {
+		*lo = w->clk_lo;
+		*hi = w->clk_hi;
+		*ts_ms = w->clk_ts_ms;
+		return;
+	}
+	dp_host_count(h, now_ns, lo, hi);
+	*ts_ms = dp_host_ts_ms(h, now_ns);
+	if (w->cur_actions && now_ns == w->cur_now) { /* inside dp_worker_burst(), which clears it at both ends */
+		w->clk_host = h;
+		w->clk_lo = *lo;
+		w->clk_hi = *hi;
+		w->clk_ts_ms = *ts_ms;
+	}
+}
+
 /* Module-free listener refresh (issue 4): true when this SYN should go to the server itself. */
 static bool syn_refresh_due(struct dp_worker *w, const struct dp_host *h, const struct dp_tcp *t, uint64_t now_ns)
 {
@@ -124,6 +144,7 @@ static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp
 			  enum dp_counter *why)
 {
 	uint32_t lo, hi, isn, options = 0, tsval = 0, idx;
+	uint64_t ts_ms;
 	uint16_t mss;
 	bool ts, sack, ws, ecn, batch, lane_tsoff;
 
@@ -146,13 +167,13 @@ static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp
 	     dp_cookie_syn_options(&h->sys, t->saw_ts, t->ws == 0xff ? -1 : t->ws, t->sack_ok,
 				   (t->flags & (DP_TCP_ECE | DP_TCP_CWR)) == (DP_TCP_ECE | DP_TCP_CWR), l3->ip_ecn != 0,
 				   t->res1 != 0, &options);
-	dp_host_count(h, now_ns, &lo, &hi);
+	host_clock(w, h, now_ns, &lo, &hi, &ts_ms);
 	idx = dp_mss_index(l3->family == 4 ? dp_msstab4 : dp_msstab6, mss);
 	batch = l3->family == 4 && h->cs_cur.alg == DP_COOKIE_SIPHASH && w->npend < DP_BURST;
 	/* The 2026-rule tsoff (another SipHash) of batched SYNs is computed in lanes too, at the flush. */
 	lane_tsoff = batch && ts && h->cfg.ts_mode == DP_TS_2026 && h->sys.tcp_timestamps != 2;
 	if (ts)
-		tsval = dp_cookie_tsval(dp_host_ts_ms(h, now_ns), options, lane_tsoff ? 0 : tsoff(h, l3, t));
+		tsval = dp_cookie_tsval(ts_ms, options, lane_tsoff ? 0 : tsoff(h, l3, t));
 	sack = ts && (options & DP_TS_OPT_SACK);
 	ws = ts && (options & DP_TS_OPT_WSCALE_MASK) != DP_TS_OPT_WSCALE_MASK;
 	ecn = ts && (options & DP_TS_OPT_ECN);
@@ -321,6 +342,7 @@ static enum dp_action unknown_ack(struct dp_worker *w, struct dp_pkt *p, const s
 				  uint32_t hash, uint64_t now_ns, uint64_t *cnt, enum dp_counter *why)
 {
 	uint32_t lo, hi;
+	uint64_t ts_ms; /* not needed here: computed for the memo */
 
 	if (DP_UNLIKELY(!h->answerable)) {
 		if ((h->cfg.flags & DP_HOST_NOSECRET_PASS) || picked_up(w, l3, t, h, k, hash, now_ns, cnt)) {
@@ -330,7 +352,7 @@ static enum dp_action unknown_ack(struct dp_worker *w, struct dp_pkt *p, const s
 		*why = DP_C_DROP_NO_SECRETS;
 		return DP_ACT_DROP;
 	}
-	dp_host_count(h, now_ns, &lo, &hi);
+	host_clock(w, h, now_ns, &lo, &hi, &ts_ms);
 	if (l3->family == 4 && h->cs_cur.alg == DP_COOKIE_SIPHASH && w->nack < DP_BURST && w->cur_actions) {
 		struct dp_ack_pending *ap = &w->acks[w->nack++];
 
@@ -515,10 +537,15 @@ static enum dp_action verdict(struct dp_worker *w, const struct dp_config *cfg, 
 		*why = r;
 		return DP_ACT_DROP;
 	}
-	h = dp_host_lookup(cfg, l3.family, l3.daddr);
-	if (DP_UNLIKELY(!h)) {
-		*why = DP_C_DROP_UNKNOWN_HOST;
-		return DP_ACT_DROP;
+	h = w->last_host;
+	if (DP_UNLIKELY(!h || !dp_host_is(h, l3.family, l3.daddr))) {
+		h = dp_host_lookup(cfg, l3.family, l3.daddr);
+		if (DP_UNLIKELY(!h)) {
+			*why = DP_C_DROP_UNKNOWN_HOST;
+			return DP_ACT_DROP;
+		}
+		if (w->cur_actions) /* inside dp_worker_burst(), which clears it when the burst ends */
+			w->last_host = h;
 	}
 	if (h->cfg.filter && dp_filter_run(h->cfg.filter, p->data + l3.l3_off, l3.l3_len) == DP_FILTER_DROP) {
 		*why = DP_C_DROP_FILTERED;
