@@ -263,6 +263,7 @@ void dp_worker_burst(struct dp_worker *w, struct dp_pkt **pkts, uint8_t *actions
 	w->cur_cnt = cnt;
 	w->last_host = NULL;
 	w->clk_host = NULL;
+	w->opt_host = NULL;
 	w->cur_now = now_ns;
 	for (i = 0; i < n; i++) {
 		if (i + 1 < n)
@@ -283,6 +284,7 @@ void dp_worker_burst(struct dp_worker *w, struct dp_pkt **pkts, uint8_t *actions
 	w->cur_cnt = NULL;
 	w->last_host = NULL;
 	w->clk_host = NULL;
+	w->opt_host = NULL;
 	/* Expire a few idle flows per burst instead of a stop-the-world GC. */
 	cnt[DP_C_FLOW_EXPIRED] += dp_flow_sweep(&w->ft, (uint32_t)(now_ns / 1000000000), 32);
 	/* One writer per counter: a relaxed load+store is tear-free and needs no lock prefix. */

@@ -257,6 +257,10 @@ struct dp_worker {
 	const struct dp_host *clk_host;
 	uint32_t clk_lo, clk_hi;
 	uint64_t clk_ts_ms;
+	/* The SYN-ACK options of opt_host for SYN option bits opt_key (syn_options() in verdict.c); one burst only. */
+	const struct dp_host *opt_host;
+	uint32_t opt_key, opt_options;
+	bool opt_ts;
 };
 
 #define DP_MAX_RETIRED 64

@@ -118,6 +118,33 @@ static inline void host_clock(struct dp_worker *w, const struct dp_host *h, uint
 	}
 }
 
+/*
+ * Whether the SYN-ACK carries TS and which options it encodes: a pure function of the host and six bits of the SYN.
+ * A flood's SYNs share them, so the burst keeps the last answer per host (cleared by dp_worker_burst at both ends).
+ */
+static inline bool syn_options(struct dp_worker *w, const struct dp_host *h, const struct dp_l3 *l3,
+			       const struct dp_tcp *t, uint32_t *options)
+{
+	bool ecn_setup = (t->flags & (DP_TCP_ECE | DP_TCP_CWR)) == (DP_TCP_ECE | DP_TCP_CWR);
+	uint32_t key = 1u << 31 | (uint32_t)t->ws << 8 | (uint32_t)(t->res1 != 0) << 4 | (uint32_t)(l3->ip_ecn != 0) << 3 |
+		       (uint32_t)ecn_setup << 2 | (uint32_t)(t->sack_ok != 0) << 1 | (uint32_t)(t->saw_ts != 0);
+	bool ts;
+
+	if (DP_LIKELY(w->opt_host == h && w->opt_key == key)) {
+		*options = w->opt_options;
+		return w->opt_ts;
+	}
+	ts = h->ts_usable && dp_cookie_syn_options(&h->sys, t->saw_ts, t->ws == 0xff ? -1 : t->ws, t->sack_ok,
+						   ecn_setup, l3->ip_ecn != 0, t->res1 != 0, options);
+	if (w->cur_actions) { /* inside dp_worker_burst() */
+		w->opt_host = h;
+		w->opt_key = key;
+		w->opt_ts = ts;
+		w->opt_options = *options;
+	}
+	return ts;
+}
+
 /* Module-free listener refresh (issue 4): true when this SYN should go to the server itself. */
 static bool syn_refresh_due(struct dp_worker *w, const struct dp_host *h, const struct dp_tcp *t, uint64_t now_ns)
 {
@@ -163,10 +190,7 @@ static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp
 	}
 	dp_parse_tcp_options(p->data, l3, t);
 	mss = t->mss ? t->mss : (l3->family == 4 ? DP_TCP_MSS_DEFAULT : DP_TCP6_MSS_DEFAULT);
-	ts = h->ts_usable &&
-	     dp_cookie_syn_options(&h->sys, t->saw_ts, t->ws == 0xff ? -1 : t->ws, t->sack_ok,
-				   (t->flags & (DP_TCP_ECE | DP_TCP_CWR)) == (DP_TCP_ECE | DP_TCP_CWR), l3->ip_ecn != 0,
-				   t->res1 != 0, &options);
+	ts = syn_options(w, h, l3, t, &options);
 	host_clock(w, h, now_ns, &lo, &hi, &ts_ms);
 	idx = dp_mss_index(l3->family == 4 ? dp_msstab4 : dp_msstab6, mss);
 	batch = l3->family == 4 && h->cs_cur.alg == DP_COOKIE_SIPHASH && w->npend < DP_BURST;

@@ -289,6 +289,32 @@ static void host(struct dp_config *cfg, int v6, const char *ip, uint8_t flags, s
 	CC_CHECK(dp_config_set_host(cfg, &h) == 0, "host %s", ip);
 }
 
+/* A host whose SYN-ACKs carry TS (tcp_timestamps=2: tsoff 0), for the mixed burst: two of them with different
+ * sysctls and clocks, so a memo kept for the wrong host or options would show in the replies. */
+static void host_ts(struct dp_config *cfg, const char *ip, uint8_t sack, uint8_t ws, uint8_t ecn, uint64_t clock_ms)
+{
+	struct dp_host_cfg h;
+
+	dp_host_cfg_init(&h);
+	h.ip.family = 4;
+	t_addr4(h.ip.a, ip);
+	memcpy(h.mac, T_HOST_MAC, 6);
+	h.flags = DP_HOST_SECRETS_VALID;
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2; j++)
+			h.cur.v4[i][j] = h.cur.v6[i][j] = 0x1111111111111111ULL * (uint64_t)(1 + i * 2 + j);
+	h.sysctl.timestamps = 2;
+	h.sysctl.sack = sack;
+	h.sysctl.window_scaling = ws;
+	h.sysctl.ecn = ecn;
+	h.clock.hz = 250;
+	h.clock.jiffies = 4294892296ULL + 1000000 + clock_ms;
+	h.clock.count = (uint32_t)(h.clock.jiffies / 15000);
+	h.clock.tcp_clock_ms = clock_ms;
+	h.clock.local_ns = NOW;
+	CC_CHECK(dp_config_set_host(cfg, &h) == 0, "host %s", ip);
+}
+
 static void check_reply(const struct fixture *fx, const uint8_t *buf, unsigned len)
 {
 	unsigned l3 = 14;
@@ -301,6 +327,39 @@ static void check_reply(const struct fixture *fx, const uint8_t *buf, unsigned l
 	CC_CHECK(!memcmp(buf, T_ROUTER_MAC, 6) && !memcmp(buf + 6, T_OUR_MAC, 6), "%s: reply MACs", fx->desc);
 	if (l3 == 18)
 		CC_CHECK(buf[14] == 0 && buf[15] == 42, "%s: VLAN id kept", fx->desc);
+}
+
+/* A random frame of the mixed burst: SYNs (v4 to two hosts, v6) with varied options and ECN bits, UDP, ACKs.
+ * The varied SYN options exercise the per-burst memos of the verdict (host, clock, SYN-ACK options). */
+static struct tframe mixed_frame(unsigned long long *seed)
+{
+	static const uint8_t linux_opts[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 7, 0, 0, 0, 0, 1, 3, 3, 7 };
+	static const uint8_t ts_only[] = { 2, 4, 0x05, 0x78, 1, 1, 8, 10, 0, 0, 1, 0, 0, 0, 0, 0 };
+	static const uint8_t sack_ts[] = { 2, 4, 0x02, 0x18, 4, 2, 8, 10, 0, 0, 2, 0, 0, 0, 0, 0 };
+	static const uint8_t ws_only[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 14 };
+	struct tframe t = cc_rand(seed) % 4 == 0 ? base6(0x02) : base4(0x02);
+	unsigned kind = (unsigned)(cc_rand(seed) % 5), opts = (unsigned)(cc_rand(seed) % 5);
+
+	if (!t.v6 && kind == 1)
+		t_addr4(t.daddr, "10.99.0.4");
+	if (!t.v6 && (kind == 4 || kind == 0))
+		t_addr4(t.daddr, cc_rand(seed) % 2 ? "10.99.0.5" : "10.99.0.6");
+	if (kind == 2)
+		t.proto = 17, t.payload = 9;
+	if (kind == 3)
+		t.flags = 0x10, t.ack = (uint32_t)cc_rand(seed);
+	if (t.flags == 0x02 && opts) {
+		t.opts = opts == 1 ? linux_opts : opts == 2 ? ts_only : opts == 3 ? sack_ts : ws_only;
+		t.optlen = opts == 1 ? sizeof(linux_opts) : opts == 2 ? sizeof(ts_only) : opts == 3 ? sizeof(sack_ts)
+												: sizeof(ws_only);
+		if (cc_rand(seed) % 3 == 0)
+			t.flags |= 0xc0; /* ECE | CWR: an ECN-setup SYN */
+		t.ip_ecn = (uint8_t)(cc_rand(seed) % 4 == 0);
+		t.res1 = (uint8_t)(cc_rand(seed) % 8 == 0);
+	}
+	t.sport = (uint16_t)cc_rand(seed);
+	t.seq = (uint32_t)cc_rand(seed);
+	return t;
 }
 
 int main(void)
@@ -316,6 +375,8 @@ int main(void)
 	host(cfg, 0, "10.99.0.3", 0, NULL);
 	host(cfg, 0, "10.99.0.4", DP_HOST_SECRETS_VALID | DP_HOST_PASSTHROUGH, NULL);
 	host(cfg, 1, "2001:db8:99::2", DP_HOST_SECRETS_VALID, NULL);
+	host_ts(cfg, "10.99.0.5", 1, 1, 1, 123456789);
+	host_ts(cfg, "10.99.0.6", 0, 0, 0, 987654321);
 	dp_filter_put(f);
 	core = dp_core_new(2);
 	w = dp_worker_new(core, &(struct dp_worker_params){ .flow_slots = 1024 });
@@ -345,8 +406,9 @@ int main(void)
 			}
 		}
 	}
-	/* A long mixed burst (SYNs to two hosts, v6 SYNs, UDP, ACKs) gives byte-identical results to one packet per
-	 * burst: the batched SIMD cookie path and the flush of bursts longer than DP_BURST change nothing. */
+	/* A long mixed burst (SYNs to two hosts with varied options, v6 SYNs, UDP, ACKs) gives byte-identical results to
+	 * one packet per burst: the batched SIMD cookie path, the per-burst memos and the flush of bursts longer than
+	 * DP_BURST change nothing. */
 	{
 		enum { N = 150 };
 		static uint8_t a[N][256], b[N][256];
@@ -357,17 +419,7 @@ int main(void)
 		int same = 1;
 
 		for (i = 0; i < N; i++) {
-			struct tframe t = cc_rand(&seed) % 4 == 0 ? base6(0x02) : base4(0x02);
-			unsigned kind = (unsigned)(cc_rand(&seed) % 5);
-
-			if (!t.v6 && kind == 1)
-				t_addr4(t.daddr, "10.99.0.4");
-			if (kind == 2)
-				t.proto = 17, t.payload = 9;
-			if (kind == 3)
-				t.flags = 0x10, t.ack = (uint32_t)cc_rand(&seed);
-			t.sport = (uint16_t)cc_rand(&seed);
-			t.seq = (uint32_t)cc_rand(&seed);
+			struct tframe t = mixed_frame(&seed);
 			pa[i] = (struct dp_pkt){ .data = a[i], .len = t_build(a[i], &t), .cap = 256 };
 			memcpy(b[i], a[i], 256);
 			ppa[i] = &pa[i];
@@ -376,23 +428,21 @@ int main(void)
 		/* rebuild the same inputs from the same seed and run them one by one */
 		seed = 42;
 		for (i = 0; i < N; i++) {
-			struct tframe t = cc_rand(&seed) % 4 == 0 ? base6(0x02) : base4(0x02);
-			unsigned kind = (unsigned)(cc_rand(&seed) % 5);
-
-			if (!t.v6 && kind == 1)
-				t_addr4(t.daddr, "10.99.0.4");
-			if (kind == 2)
-				t.proto = 17, t.payload = 9;
-			if (kind == 3)
-				t.flags = 0x10, t.ack = (uint32_t)cc_rand(&seed);
-			t.sport = (uint16_t)cc_rand(&seed);
-			t.seq = (uint32_t)cc_rand(&seed);
+			struct tframe t = mixed_frame(&seed);
 			pb = (struct dp_pkt){ .data = b[i], .len = t_build(b[i], &t), .cap = 256 };
 			dp_worker_burst(w, &ppb, &actb, 1, NOW);
 			if (actb != acta[i] || pb.len != pa[i].len || memcmp(a[i], b[i], pb.len))
 				same = 0;
 		}
 		CC_CHECK(same, "a 150-packet mixed burst equals 150 single-packet bursts");
+		{
+			unsigned with_ts = 0;
+
+			for (i = 0; i < N; i++)
+				if (acta[i] == DP_ACT_REPLY && pa[i].len >= 14 + 20 + 36) /* MSS + TS (+ WSCALE) */
+					with_ts++;
+			CC_CHECK(with_ts >= 5, "the mixed burst has SYN-ACKs with TS (%u)", with_ts);
+		}
 	}
 	/* Counters add up: every frame counted once in rx, drops sum to rx_drop. */
 	{
