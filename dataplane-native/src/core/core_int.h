@@ -291,8 +291,6 @@ void dp_verdict_flush(struct dp_worker *w);
 /* Checks the cookies of the pending ACKs in lanes and writes their actions (in packet order). */
 void dp_verdict_flush_acks(struct dp_worker *w);
 
-/* SYN-ACK synthesis (synack.c): rewrites the frame in place; returns the new length or 0 when cap is short. */
-uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct dp_tcp *t, const struct dp_host *h,
-			 const uint8_t *our_mac, uint32_t isn, bool ts, uint32_t tsval, bool sack, bool ws, bool ecn);
+/* SYN-ACK synthesis: dp_synack_build() in synack.h (inline in verdict.c). */
 
 #endif /* DP_CORE_INT_H */

@@ -4,6 +4,7 @@
 #include "core_int.h"
 #include "csum.h"
 #include "parse.h"
+#include "synack.h"
 
 /* Struct copies in 8-byte words: gcc turns small struct assignments into `rep movs`, slow to start. */
 static inline void copy_words(void *dst, const void *src, size_t n)

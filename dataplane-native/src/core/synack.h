@@ -1,4 +1,9 @@
-/* synack.c: rewrites a SYN frame in place into the cookie SYN-ACK the protected server's kernel would send. */
+/* synack.h: rewrites a SYN frame in place into the cookie SYN-ACK the protected server's kernel would send.
+ * Inline in the verdict's flush loop: an out-of-line call with 11 arguments (5 on the stack) cost ~40 instructions
+ * per SYN. */
+#ifndef DP_CORE_SYNACK_H
+#define DP_CORE_SYNACK_H
+
 #include <string.h>
 
 #include "core_int.h"
@@ -41,10 +46,12 @@ static inline void put_words(uint8_t *d, const uint32_t *w, unsigned n)
 			memcpy(d + 4 * i, &w[i], 4);
 }
 
-uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct dp_tcp *t, const struct dp_host *h,
-			 const uint8_t *our_mac, uint32_t isn, bool ts, uint32_t tsval, bool sack, bool ws, bool ecn)
+/* Rewrites the frame in place; returns the new length or 0 when cap is short. */
+static inline __attribute__((always_inline)) uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct dp_tcp *t, const struct dp_host *h,
+					       const uint8_t *our_mac, uint32_t isn, bool ts, uint32_t tsval, bool sack,
+					       bool ws, bool ecn)
 {
-	_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "synack.c assumes a little-endian CPU");
+	_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "synack.h assumes a little-endian CPU");
 	uint8_t *f = p->data;
 	uint32_t ipw[10], th[10], client[4], server[4], ports;
 	uint32_t iphl = l3->family == 4 ? 20 : 40;
@@ -117,3 +124,5 @@ uint32_t dp_synack_build(struct dp_pkt *p, const struct dp_l3 *l3, const struct 
 	p->flags &= (uint16_t)~DP_PKT_CSUM_PARTIAL;
 	return newlen;
 }
+
+#endif /* DP_CORE_SYNACK_H */
