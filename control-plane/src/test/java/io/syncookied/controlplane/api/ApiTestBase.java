@@ -84,6 +84,9 @@ public abstract class ApiTestBase {
 
 	@BeforeEach
 	void freshSecrets() throws IOException {
+		// WebTestClient's 5 s default failed once on a clean CI run while other cached test contexts were busy
+		// (GET /dataplane answers from memory); the API's correctness is asserted, never its speed
+		this.web = this.web.mutate().responseTimeout(java.time.Duration.ofSeconds(30)).build();
 		Files.writeString(DIR.resolve("hosts.yml"), HOSTS);
 		for (String ip : List.of("10.0.2.10", "10.0.2.11")) {
 			this.secrets.put(new SecretsUpdate(InetAddress.getByName(ip), this.clock.instant(), Secrets.TEXT));
