@@ -16,6 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import io.syncookied.controlplane.api.ApiTestBase;
@@ -29,6 +30,9 @@ import static org.awaitility.Awaitility.await;
  * original syncookied names for dataplane counters), and every query of the Grafana dashboard returns data.
  * Subclasses provide the InfluxDB (a local influxd process, or a container).
  */
+// the context exports to this class's own InfluxDB: close it with the class, or its publisher keeps
+// failing against the stopped influxd for the rest of the test JVM
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestPropertySource(properties = { "management.influx.metrics.export.enabled=true",
 		"management.influx.metrics.export.db=syncookied", "management.influx.metrics.export.step=1s",
 		"management.influx.metrics.export.auto-create-db=true", "syncookied.dataplane.enabled=true",
