@@ -86,6 +86,24 @@ static void drop_client(struct client *cl)
 	cl->fd = -1;
 }
 
+static void send_all(struct client *cl, const char *buf, size_t n)
+{
+	for (size_t off = 0; off < n;) {
+		ssize_t w = send(cl->fd, buf + off, n - off, MSG_NOSIGNAL);
+
+		if (w < 0 && errno == EAGAIN) {
+			struct pollfd p = { .fd = cl->fd, .events = POLLOUT };
+
+			if (poll(&p, 1, 1000) <= 0)
+				return;
+			continue;
+		}
+		if (w <= 0)
+			return;
+		off += (size_t)w;
+	}
+}
+
 static void reply(struct client *cl, const char *fmt, ...)
 {
 	char buf[4096];
@@ -104,38 +122,7 @@ static void reply(struct client *cl, const char *fmt, ...)
 		if (buf[i] == '\n' || buf[i] == '\r')
 			buf[i] = ' ';
 	buf[n++] = '\n';
-	for (int off = 0; off < n;) {
-		ssize_t w = send(cl->fd, buf + off, (size_t)(n - off), MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd p = { .fd = cl->fd, .events = POLLOUT };
-
-			if (poll(&p, 1, 1000) <= 0)
-				return;
-			continue;
-		}
-		if (w <= 0)
-			return;
-		off += (int)w;
-	}
-}
-
-static void send_all(struct client *cl, const char *buf, size_t n)
-{
-	for (size_t off = 0; off < n;) {
-		ssize_t w = send(cl->fd, buf + off, n - off, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd p = { .fd = cl->fd, .events = POLLOUT };
-
-			if (poll(&p, 1, 1000) <= 0)
-				return;
-			continue;
-		}
-		if (w <= 0)
-			return;
-		off += (size_t)w;
-	}
+	send_all(cl, buf, (size_t)n);
 }
 
 static const char *errname(int e)
