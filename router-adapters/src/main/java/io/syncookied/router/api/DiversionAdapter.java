@@ -1,6 +1,7 @@
 package io.syncookied.router.api;
 
 import java.net.Inet4Address;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -36,7 +37,19 @@ public interface DiversionAdapter {
 	/** Reads the static overrides the device holds now (in the target's scope), sorted by IP. */
 	List<ArpOverride> listOverrides(RouterTarget target);
 
-	/** Connects, authenticates and reads the table; never throws, reports what failed. */
-	TargetHealth health(RouterTarget target);
+	/**
+	 * Connects, authenticates and reads the table; never throws, reports what failed. A device is healthy when its
+	 * overrides can be read back, because that is what every divert and restore needs.
+	 */
+	default TargetHealth health(RouterTarget target) {
+		long start = System.nanoTime();
+		try {
+			int n = listOverrides(target).size();
+			return new TargetHealth(target.name(), true, n + " overrides", Duration.ofNanos(System.nanoTime() - start));
+		}
+		catch (DiversionException ex) {
+			return new TargetHealth(target.name(), false, ex.getMessage(), Duration.ofNanos(System.nanoTime() - start));
+		}
+	}
 
 }

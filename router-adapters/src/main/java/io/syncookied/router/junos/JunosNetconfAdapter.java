@@ -1,7 +1,6 @@
 package io.syncookied.router.junos;
 
 import java.net.Inet4Address;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,7 +11,6 @@ import io.syncookied.router.api.JunosTarget;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.OverrideTag;
 import io.syncookied.router.api.RouterTarget;
-import io.syncookied.router.api.TargetHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,18 +76,6 @@ public final class JunosNetconfAdapter implements DiversionAdapter {
 						"address " + t.subnet() + " is not configured on " + t.interfaceName(), false);
 			}
 			return cfg.arp();
-		}
-	}
-
-	@Override
-	public TargetHealth health(RouterTarget target) {
-		long start = System.nanoTime();
-		try {
-			int n = listOverrides(target).size();
-			return new TargetHealth(target.name(), true, n + " overrides", Duration.ofNanos(System.nanoTime() - start));
-		}
-		catch (DiversionException ex) {
-			return new TargetHealth(target.name(), false, ex.getMessage(), Duration.ofNanos(System.nanoTime() - start));
 		}
 	}
 

@@ -1,7 +1,6 @@
 package io.syncookied.router.linux;
 
 import java.net.Inet4Address;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +12,6 @@ import io.syncookied.router.api.LinuxTarget;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.OverrideTag;
 import io.syncookied.router.api.RouterTarget;
-import io.syncookied.router.api.TargetHealth;
 
 /**
  * A Linux router: permanent neighbour entries via {@code ip neigh}, locally, in a netns, or over SSH.
@@ -91,18 +89,6 @@ public final class LinuxNeighbourAdapter implements DiversionAdapter {
 		List<ArpOverride> list = parse(out, t.protocol());
 		list.sort(ArpOverride.BY_IP);
 		return list;
-	}
-
-	@Override
-	public TargetHealth health(RouterTarget target) {
-		long start = System.nanoTime();
-		try {
-			int n = listOverrides(target).size();
-			return new TargetHealth(target.name(), true, n + " overrides", Duration.ofNanos(System.nanoTime() - start));
-		}
-		catch (DiversionException ex) {
-			return new TargetHealth(target.name(), false, ex.getMessage(), Duration.ofNanos(System.nanoTime() - start));
-		}
 	}
 
 	private ArpOverride read(CommandRunner run, LinuxTarget t, Inet4Address ip) {

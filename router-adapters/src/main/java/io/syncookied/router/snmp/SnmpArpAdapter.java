@@ -1,7 +1,6 @@
 package io.syncookied.router.snmp;
 
 import java.net.Inet4Address;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +13,6 @@ import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.OverrideTag;
 import io.syncookied.router.api.RouterTarget;
 import io.syncookied.router.api.SnmpTarget;
-import io.syncookied.router.api.TargetHealth;
 import org.jspecify.annotations.Nullable;
 import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.OID;
@@ -131,18 +129,6 @@ public final class SnmpArpAdapter implements DiversionAdapter {
 			}
 			out.sort(ArpOverride.BY_IP);
 			return out;
-		}
-	}
-
-	@Override
-	public TargetHealth health(RouterTarget target) {
-		long start = System.nanoTime();
-		try {
-			int n = listOverrides(target).size();
-			return new TargetHealth(target.name(), true, n + " overrides", Duration.ofNanos(System.nanoTime() - start));
-		}
-		catch (DiversionException ex) {
-			return new TargetHealth(target.name(), false, ex.getMessage(), Duration.ofNanos(System.nanoTime() - start));
 		}
 	}
 
