@@ -1,11 +1,12 @@
 package io.syncookied.dataplane;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
+
+import io.syncookied.common.IpText;
 
 /**
  * A protected host as the dataplane sees it (one entry of the original hosts.yml).
@@ -62,48 +63,9 @@ public record DpHost(InetAddress ip, String mac, boolean passthrough, List<DpFil
 		return new DpHost(ip, mac, false, List.of(), DpFilter.Action.PASS, 0);
 	}
 
-	/** The address as the dataplane writes it (no scope, compressed IPv6). */
+	/** The address as the dataplane writes it (no scope, RFC 5952 IPv6). */
 	public String ipText() {
-		return ipText(this.ip);
-	}
-
-	static String ipText(InetAddress ip) {
-		if (!(ip instanceof Inet6Address)) {
-			return ip.getHostAddress();
-		}
-		// RFC 5952 (as inet_ntop prints it, so names match the worker's counters): longest run of two or more
-		// zero groups becomes "::", hex in lower case without leading zeros, no scope
-		byte[] b = ip.getAddress();
-		int[] g = new int[8];
-		for (int i = 0; i < 8; i++) {
-			g[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
-		}
-		int bestStart = -1;
-		int bestLen = 1;
-		for (int i = 0; i < 8;) {
-			int j = i;
-			while (j < 8 && g[j] == 0) {
-				j++;
-			}
-			if (j - i > bestLen) {
-				bestStart = i;
-				bestLen = j - i;
-			}
-			i = j == i ? i + 1 : j;
-		}
-		StringBuilder t = new StringBuilder();
-		for (int i = 0; i < 8; i++) {
-			if (i == bestStart) {
-				t.append("::");
-				i += bestLen - 1;
-				continue;
-			}
-			if (t.length() > 0 && t.charAt(t.length() - 1) != ':') {
-				t.append(':');
-			}
-			t.append(Integer.toHexString(g[i]));
-		}
-		return t.toString();
+		return IpText.of(this.ip);
 	}
 
 	/** This host as one hosts.yml list entry (the worker's HOST_SET payload). */

@@ -1,5 +1,6 @@
 package io.syncookied.dataplane;
 
+import io.syncookied.common.IpText;
 import java.net.InetAddress;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ public record DpStats(Map<String, Long> counters) {
 
 	/** The per-IP counters of one protected host (zeros when it is unknown). */
 	public DpHostCounters host(InetAddress ip) {
-		String k = "@" + DpHost.ipText(ip);
+		String k = "@" + IpText.of(ip);
 		return new DpHostCounters(get("rx_pps" + k), get("rx_syn" + k), get("rx_forwarded" + k), get("rx_drop" + k));
 	}
 

@@ -1,5 +1,6 @@
 package io.syncookied.dataplane;
 
+import io.syncookied.common.IpText;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
@@ -86,13 +87,13 @@ public final class JnaDataplane implements Dataplane {
 
 	@Override
 	public synchronized void removeHost(InetAddress ip) {
-		check(this.lib.dp_dataplane_remove_host(handle(), DpHost.ipText(ip)));
+		check(this.lib.dp_dataplane_remove_host(handle(), IpText.of(ip)));
 	}
 
 	@Override
 	public synchronized void setSecrets(InetAddress ip, DpSecrets secrets) {
 		byte[] t = secrets.text().getBytes(StandardCharsets.US_ASCII);
-		check(this.lib.dp_dataplane_set_secrets(handle(), DpHost.ipText(ip), t, new NativeLong(t.length),
+		check(this.lib.dp_dataplane_set_secrets(handle(), IpText.of(ip), t, new NativeLong(t.length),
 				secrets.sampleAgeMillis()));
 	}
 

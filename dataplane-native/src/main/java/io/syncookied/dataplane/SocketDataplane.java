@@ -1,5 +1,6 @@
 package io.syncookied.dataplane;
 
+import io.syncookied.common.IpText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -87,12 +88,12 @@ public final class SocketDataplane implements Dataplane {
 
 	@Override
 	public void removeHost(InetAddress ip) {
-		request("HOST_DEL ip=" + DpHost.ipText(ip), null);
+		request("HOST_DEL ip=" + IpText.of(ip), null);
 	}
 
 	@Override
 	public void setSecrets(InetAddress ip, DpSecrets secrets) {
-		request("SECRETS ip=" + DpHost.ipText(ip) + " age_ms=" + secrets.sampleAgeMillis(), secrets.text());
+		request("SECRETS ip=" + IpText.of(ip) + " age_ms=" + secrets.sampleAgeMillis(), secrets.text());
 	}
 
 	@Override

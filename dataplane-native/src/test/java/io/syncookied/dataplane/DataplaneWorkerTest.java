@@ -1,5 +1,6 @@
 package io.syncookied.dataplane;
 
+import io.syncookied.common.IpText;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -90,11 +91,11 @@ class DataplaneWorkerTest {
 		assertTrue(s.counters().containsKey("rx_pps@10.0.2.10"), s.toString());
 		assertTrue(s.counters().containsKey("rx_pps@fd00:2::10"), s.toString());
 		assertEquals(new DpStats.DpHostCounters(0, 0, 0, 0), s.host(InetAddress.getByName("fd00:2:0:0:0:0:0:10")));
-		assertEquals("fd00:2::10", DpHost.ipText(InetAddress.getByName("fd00:2:0:0:0:0:0:10")));
-		assertEquals("::1", DpHost.ipText(InetAddress.getByName("::1")));
-		assertEquals("2001:db8::1:0:0:1", DpHost.ipText(InetAddress.getByName("2001:db8:0:0:1:0:0:1")));
-		assertEquals("2001:db8:0:1:1:1:1:1", DpHost.ipText(InetAddress.getByName("2001:db8:0:1:1:1:1:1")));
-		assertEquals("::", DpHost.ipText(InetAddress.getByName("::")));
+		assertEquals("fd00:2::10", IpText.of(InetAddress.getByName("fd00:2:0:0:0:0:0:10")));
+		assertEquals("::1", IpText.of(InetAddress.getByName("::1")));
+		assertEquals("2001:db8::1:0:0:1", IpText.of(InetAddress.getByName("2001:db8:0:0:1:0:0:1")));
+		assertEquals("2001:db8:0:1:1:1:1:1", IpText.of(InetAddress.getByName("2001:db8:0:1:1:1:1:1")));
+		assertEquals("::", IpText.of(InetAddress.getByName("::")));
 		dp.removeHost(InetAddress.getByName("fd00:2::10"));
 		assertEquals(1, dp.health().hosts());
 	}

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import io.syncookied.telemetry.SipKey;
+import io.syncookied.common.SipKey;
 import io.syncookied.telemetry.TcpSecrets;
-import io.syncookied.telemetry.TsOffsetRule;
+import io.syncookied.common.TsOffsetRule;
 import org.jspecify.annotations.Nullable;
 
 /**

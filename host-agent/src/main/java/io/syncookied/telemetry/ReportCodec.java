@@ -7,6 +7,9 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.syncookied.common.SipKey;
+import io.syncookied.common.TsOffsetRule;
+
 /**
  * Encodes and decodes the REPORT plaintext: a sequence of elements {@code tag(u8) length(u16 BE) value}, each
  * tag at most once, unknown tags skipped. All integers are big-endian. docs/protocol.md has the table.

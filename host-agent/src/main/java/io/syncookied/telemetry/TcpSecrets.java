@@ -2,6 +2,9 @@ package io.syncookied.telemetry;
 
 import org.jspecify.annotations.Nullable;
 
+import io.syncookied.common.SipKey;
+import io.syncookied.common.TsOffsetRule;
+
 /**
  * The host kernel's SYN cookie secrets. {@code format} is 1 for the original 3-line /proc/tcp_secrets and 2
  * for the extended one. The IPv6 pair and the timestamp-offset secret exist only in the extended format (the

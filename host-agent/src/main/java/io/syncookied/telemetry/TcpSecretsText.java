@@ -2,6 +2,9 @@ package io.syncookied.telemetry;
 
 import org.jspecify.annotations.Nullable;
 
+import io.syncookied.common.SipKey;
+import io.syncookied.common.TsOffsetRule;
+
 /**
  * Renders secrets back into the /proc/tcp_secrets text format (COORDINATION.md, docs/tcp_secrets-format.md), so a
  * control plane can hand a host's secrets to the dataplane's secrets parser unchanged. The clock line carries the

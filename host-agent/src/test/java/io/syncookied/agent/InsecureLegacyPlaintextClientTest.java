@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 
-import io.syncookied.telemetry.SipKey;
+import io.syncookied.common.SipKey;
 import org.junit.jupiter.api.Test;
 
 /** Against a stand-in for the original plaintext server on loopback: any 2+ byte datagram gets the file back. */

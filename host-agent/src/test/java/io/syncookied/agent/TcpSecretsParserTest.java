@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
-import io.syncookied.telemetry.SipKey;
-import io.syncookied.telemetry.TsOffsetRule;
+import io.syncookied.common.SipKey;
+import io.syncookied.common.TsOffsetRule;
 import org.junit.jupiter.api.Test;
 
 class TcpSecretsParserTest {

@@ -3,6 +3,9 @@ package io.syncookied.telemetry;
 import java.util.HexFormat;
 import java.util.List;
 
+import io.syncookied.common.SipKey;
+import io.syncookied.common.TsOffsetRule;
+
 /** Shared test data: keys, a full report, and helpers to seal datagrams. */
 final class Fixtures {
 

@@ -7,6 +7,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.syncookied.common.SipKey;
+import io.syncookied.common.TsOffsetRule;
+
 class ReportCodecTest {
 
 	@Test

@@ -21,6 +21,7 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
+import io.syncookied.common.IpText;
 import io.syncookied.controlplane.config.DataplaneProperties;
 import io.syncookied.controlplane.config.DetectionProperties;
 import io.syncookied.controlplane.config.ProtectionProperties;

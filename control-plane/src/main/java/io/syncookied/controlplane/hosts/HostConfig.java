@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import io.syncookied.common.IpText;
+
 /**
  * One protected IP from the hosts file: the fields of the original {@code hosts.yml} plus the optional control-plane
  * fields (agent key id, detection thresholds, diversion target, mode, cookie options).
@@ -20,8 +22,9 @@ public record HostConfig(InetAddress ip, String mac, @Nullable String secretsAdd
 		filters = List.copyOf(filters);
 	}
 
+	/** The address as every part names it (RFC 5952 for IPv6, as the dataplane prints it). */
 	public String ipText() {
-		return this.ip.getHostAddress();
+		return IpText.of(this.ip);
 	}
 
 }

@@ -29,11 +29,11 @@ import io.syncookied.telemetry.PresharedKey;
 import io.syncookied.telemetry.ReportCodec;
 import io.syncookied.telemetry.ReportTrigger;
 import io.syncookied.telemetry.SequenceSource;
-import io.syncookied.telemetry.SipKey;
+import io.syncookied.common.SipKey;
 import io.syncookied.telemetry.Sysctls;
 import io.syncookied.telemetry.TcpCounters;
 import io.syncookied.telemetry.TcpSecrets;
-import io.syncookied.telemetry.TsOffsetRule;
+import io.syncookied.common.TsOffsetRule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -4,11 +4,11 @@ import org.junit.jupiter.api.Test;
 
 import io.syncookied.dataplane.DpSecrets;
 import io.syncookied.telemetry.ClockSample;
-import io.syncookied.telemetry.SipKey;
+import io.syncookied.common.SipKey;
 import io.syncookied.telemetry.Sysctls;
 import io.syncookied.telemetry.TcpSecrets;
 import io.syncookied.telemetry.TcpSecretsText;
-import io.syncookied.telemetry.TsOffsetRule;
+import io.syncookied.common.TsOffsetRule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

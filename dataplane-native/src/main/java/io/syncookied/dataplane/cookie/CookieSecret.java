@@ -1,5 +1,6 @@
 package io.syncookied.dataplane.cookie;
 
+import io.syncookied.common.SipKey;
 import java.util.Objects;
 
 /**

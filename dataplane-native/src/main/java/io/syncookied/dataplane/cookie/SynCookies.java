@@ -1,5 +1,7 @@
 package io.syncookied.dataplane.cookie;
 
+import io.syncookied.common.SipKey;
+import io.syncookied.common.TsOffsetRule;
 import io.syncookied.dataplane.jna.CookieLibrary;
 import io.syncookied.dataplane.jna.NativeDataplane;
 import java.util.OptionalInt;
@@ -32,8 +34,8 @@ public final class SynCookies {
 		checkMss(mss);
 		byte[] c = t.client().getAddress();
 		byte[] s = t.server().getAddress();
-		long[] k0 = secret.k0().words();
-		long[] k1 = secret.k1().words();
+		long[] k0 = new long[] { secret.k0().w0(), secret.k0().w1() };
+		long[] k1 = new long[] { secret.k1().w0(), secret.k1().w1() };
 		if (t.isIpv6()) {
 			lib().dp_cookie6_make(k0, k1, (int) count, c, s, t.clientPort(), t.serverPort(), (int) clientSeq, mss, out);
 		} else {
@@ -55,8 +57,8 @@ public final class SynCookies {
 		checkU32("ackAck", ackAck);
 		byte[] c = t.client().getAddress();
 		byte[] s = t.server().getAddress();
-		long[] k0 = secret.k0().words();
-		long[] k1 = secret.k1().words();
+		long[] k0 = new long[] { secret.k0().w0(), secret.k0().w1() };
+		long[] k1 = new long[] { secret.k1().w0(), secret.k1().w1() };
 		int mss = t.isIpv6()
 				? lib().dp_cookie6_check(k0, k1, (int) count, c, s, t.clientPort(), t.serverPort(), (int) ackSeq,
 						(int) ackAck)
@@ -120,10 +122,10 @@ public final class SynCookies {
 	public static long tsoff(TsOffsetRule rule, SipKey secret, TcpTuple t) {
 		byte[] local = t.server().getAddress();
 		byte[] remote = t.client().getAddress();
-		long[] k = secret.words();
+		long[] k = { secret.w0(), secret.w1() };
 		int r = t.isIpv6()
-				? lib().dp_ts_tsoff6(rule.code, k, local, remote, t.serverPort(), t.clientPort())
-				: lib().dp_ts_tsoff4(rule.code, k, local, remote, t.serverPort(), t.clientPort());
+				? lib().dp_ts_tsoff6(rule.code(), k, local, remote, t.serverPort(), t.clientPort())
+				: lib().dp_ts_tsoff4(rule.code(), k, local, remote, t.serverPort(), t.clientPort());
 		return Integer.toUnsignedLong(r);
 	}
 

@@ -1,9 +1,13 @@
-package io.syncookied.controlplane.detection;
+package io.syncookied.common;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 
-/** Addresses as the dataplane worker prints them: IPv4 dotted, IPv6 in RFC 5952 form (compressed, lower case). */
+/**
+ * The one textual form of an address everywhere an address is a name (worker protocol, counters, metric tags,
+ * events): IPv4 dotted quad, IPv6 in RFC 5952 form (longest run of two or more zero groups as {@code ::}, the first of
+ * equal runs, lower-case hex without leading zeros, no scope), which is what the dataplane's {@code inet_ntop} prints.
+ */
 public final class IpText {
 
 	private IpText() {
@@ -35,7 +39,7 @@ public final class IpText {
 			}
 			i = j;
 		}
-		StringBuilder s = new StringBuilder();
+		StringBuilder s = new StringBuilder(39);
 		for (int i = 0; i < 8; i++) {
 			if (i == bestStart) {
 				s.append("::");
