@@ -6,8 +6,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.syncookied.controlplane.api.ApiTokens;
-
 /** Beans every part shares. */
 @Configuration(proxyBeanMethods = false)
 public class CoreConfiguration {
@@ -16,11 +14,6 @@ public class CoreConfiguration {
 	@ConditionalOnMissingBean
 	Clock clock() {
 		return Clock.systemUTC();
-	}
-
-	@Bean
-	ApiTokens apiTokens(ApiProperties properties) {
-		return new ApiTokens(properties, System.getenv());
 	}
 
 }

@@ -1,10 +1,9 @@
-package io.syncookied.controlplane.api;
+package io.syncookied.controlplane.api.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +15,7 @@ import io.syncookied.controlplane.config.ApiProperties;
 /**
  * The API's bearer tokens with their scope. Tokens are kept only as SHA-256 digests and compared with
  * {@link MessageDigest#isEqual} over every configured token (no early exit), so timing says nothing about them. They
- * are never logged: only their count.
+ * are never logged and never part of an error message, not even a rejected one: only the setting that holds it.
  */
 public final class ApiTokens {
 
@@ -26,7 +25,9 @@ public final class ApiTokens {
 
 	public static final String READ_ENV = "SYNCOOKIED_API_READ_TOKEN";
 
-	/** What a token may do. */
+	static final int MIN_LENGTH = 16;
+
+	/** What a token may do. An admin token may also read. */
 	public enum Scope {
 		NONE, READ, ADMIN
 	}
@@ -36,8 +37,10 @@ public final class ApiTokens {
 	private final List<byte[]> read;
 
 	public ApiTokens(ApiProperties properties, Map<String, String> environment) {
-		this.admin = digests(properties.adminTokens(), environment.get(ADMIN_ENV), ADMIN_ENV);
-		this.read = digests(properties.readTokens(), environment.get(READ_ENV), READ_ENV);
+		this.admin = digests(properties.adminTokens(), "syncookied.api.admin-tokens", environment.get(ADMIN_ENV),
+				ADMIN_ENV);
+		this.read = digests(properties.readTokens(), "syncookied.api.read-tokens", environment.get(READ_ENV),
+				READ_ENV);
 		if (this.admin.isEmpty() && this.read.isEmpty()) {
 			log.warn("No API token configured: every API request is refused with 401. Set {} / {} or "
 					+ "syncookied.api.admin-tokens / read-tokens.", ADMIN_ENV, READ_ENV);
@@ -62,18 +65,40 @@ public final class ApiTokens {
 		return match;
 	}
 
-	private static List<byte[]> digests(List<String> configured, String fromEnv, String envName) {
-		List<String> all = new ArrayList<>(configured);
-		if (fromEnv != null) {
-			Arrays.stream(fromEnv.split(",")).map(String::trim).filter(t -> !t.isEmpty()).forEach(t -> {
-				if (t.length() < 16) {
-					throw new IllegalArgumentException(
-							envName + " holds a token shorter than 16 characters (its value is not shown)");
-				}
-				all.add(t);
-			});
+	private static List<byte[]> digests(List<String> configured, String property, String fromEnv, String envName) {
+		List<byte[]> all = new ArrayList<>();
+		for (int i = 0; i < configured.size(); i++) {
+			all.add(checked(configured.get(i), property + "[" + i + "]"));
 		}
-		return all.stream().map(ApiTokens::sha256).toList();
+		if (fromEnv != null) {
+			String[] parts = fromEnv.split(",");
+			for (int i = 0; i < parts.length; i++) {
+				String token = parts[i].trim();
+				if (!token.isEmpty()) {
+					all.add(checked(token, envName + " (token " + (i + 1) + " of " + parts.length + ")"));
+				}
+			}
+		}
+		return all;
+	}
+
+	/**
+	 * A token is at least {@value #MIN_LENGTH} visible ASCII characters: anything else is a typo or a secret that
+	 * cannot be sent in a header unchanged.
+	 */
+	private static byte[] checked(String token, String setting) {
+		if (token.length() < MIN_LENGTH) {
+			throw new InvalidApiTokenException(setting,
+					"a token must have at least " + MIN_LENGTH + " characters; this one has " + token.length());
+		}
+		for (int i = 0; i < token.length(); i++) {
+			char c = token.charAt(i);
+			if (c <= ' ' || c > '~') {
+				throw new InvalidApiTokenException(setting,
+						"a token may hold only visible ASCII characters; character " + (i + 1) + " is not one");
+			}
+		}
+		return sha256(token);
 	}
 
 	private static byte[] sha256(String token) {
