@@ -20,36 +20,6 @@ static int set_err(struct dp_dataplane *dp, int rc, const char *fmt, ...)
 	return rc;
 }
 
-int dp_cpulist_parse(const char *s, int *cpus, unsigned max, unsigned *n)
-{
-	*n = 0;
-	while (*s) {
-		char *end;
-		long a = strtol(s, &end, 10), b;
-
-		if (end == s || a < 0 || a > 4095)
-			return -EINVAL;
-		b = a;
-		if (*end == '-') {
-			s = end + 1;
-			b = strtol(s, &end, 10);
-			if (end == s || b < a || b > 4095)
-				return -EINVAL;
-		}
-		for (long c = a; c <= b; c++) {
-			if (*n == max)
-				return -E2BIG;
-			cpus[(*n)++] = (int)c;
-		}
-		if (*end == ',')
-			end++;
-		else if (*end)
-			return -EINVAL;
-		s = end;
-	}
-	return 0;
-}
-
 API const char *dp_dataplane_backends(void)
 {
 	return dp_backend_summary();

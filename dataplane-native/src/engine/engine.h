@@ -45,14 +45,16 @@ struct dp_hosts {
 int dp_hosts_parse(const char *buf, size_t len, const char *name, struct dp_hosts *out, char *err, size_t errlen);
 int dp_hosts_load(const char *path, struct dp_hosts *out, char *err, size_t errlen);
 void dp_hosts_free(struct dp_hosts *h);
-/* Parses "10.0.2.10" / "fd00::1" into a dp_addr; 0 or -EINVAL. */
+/* addr.c: parses "10.0.2.10" / "fd00::1" into a dp_addr (0 or -EINVAL); formats one (RFC 5952 for IPv6, as
+ * inet_ntop); parses "0c:c4:7a:6a:fa:bf" (0 or -EINVAL). */
 int dp_addr_parse(const char *s, struct dp_addr *a);
 void dp_addr_format(const struct dp_addr *a, char *buf, size_t len);
 int dp_mac_parse(const char *s, uint8_t mac[6]);
 
-/* Parses "0-3,6" into a CPU list; 0 or -EINVAL. */
+/* cpulist.c: parses "0-3,6" into at most max CPUs; 0, -EINVAL or -E2BIG. */
 int dp_cpulist_parse(const char *s, int *cpus, unsigned max, unsigned *n);
 
-uint64_t dp_now_ns(void); /* CLOCK_MONOTONIC */
+/* clock.c: CLOCK_MONOTONIC in ns. */
+uint64_t dp_now_ns(void);
 
 #endif

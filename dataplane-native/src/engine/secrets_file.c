@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "engine/engine.h"
 
@@ -221,12 +220,4 @@ void dp_secrets_apply(const struct dp_secrets_file *s, struct dp_host_cfg *h)
 		h->flags &= (uint8_t)~DP_HOST_SECRETS_VALID; /* lazy kernel init: these keys answer nothing */
 	else
 		h->flags |= DP_HOST_SECRETS_VALID;
-}
-
-uint64_t dp_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
