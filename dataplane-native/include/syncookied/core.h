@@ -66,6 +66,7 @@ enum dp_counter {
 	DP_C_CSUM_FIXED,          /* csum_completed: CSUM_PARTIAL frames completed before forwarding */
 	DP_C_TS_REVALIDATED,      /* rx_ts_revalidated: unknown-flow segment let through by its TS echo (see verdict.c) */
 	DP_C_FLOW_PICKED_UP,      /* flows_picked_up: unknown-flow ACK without a cookie adopted in the pickup window */
+	DP_C_DROP_MD5,            /* rx_drop_md5: SYN with the TCP-MD5 option to a host without md5: pass */
 	DP_C_MAX
 };
 
@@ -76,6 +77,12 @@ struct dp_stats {
 
 /* The metric name ("rx_syn", ...) of a counter, or NULL for an out-of-range value. */
 const char *dp_counter_name(enum dp_counter c);
+
+/* Per protected host, the core keeps the counters that belong to one host: every verdict reached after the host
+ * was looked up (rx_pps, rx_syn, rx_forwarded, rx_syn_refresh, rx_drop and the rx_drop_* reasons from
+ * rx_drop_filtered on) and the handshake events of its flows (flows_created: cookie ACKs validated,
+ * rx_ts_revalidated, flows_picked_up, flows_table_full). True for those counters. */
+bool dp_counter_per_host(enum dp_counter c);
 
 /* ---------------------------------------------------------------------------------------------------------
  * Filters: pcap-filter expressions compiled with libpcap for DLT_RAW (IP packet, no Ethernet header),
@@ -145,6 +152,9 @@ struct dp_sysctls {
 #define DP_HOST_SECRETS_VALID 0x02 /* cur holds the server's current secrets */
 #define DP_HOST_PREV_VALID    0x04 /* prev is still accepted by the server (ACKs checked against it too) */
 #define DP_HOST_NOSECRET_PASS 0x08 /* without valid secrets: forward SYNs/ACKs to the server (default: drop) */
+#define DP_HOST_MD5_PASS      0x10 /* md5: pass: segments with the TCP-MD5 option go to the server (default: a SYN
+                                      with it is dropped, rx_drop_md5: we cannot sign a SYN-ACK, and a server
+                                      without the key drops such SYNs itself) */
 
 struct dp_host_cfg {
 	struct dp_addr ip;             /* the protected IP (key) */
@@ -186,6 +196,9 @@ const char *dp_host_cfg_check(const struct dp_host_cfg *h);
 int dp_config_set_host(struct dp_config *cfg, const struct dp_host_cfg *h);
 /* Removes a host: 0 or -ENOENT / -EBUSY. */
 int dp_config_del_host(struct dp_config *cfg, const struct dp_addr *ip);
+/* Forwarded frames leave with this source MAC (the output interface's); by default with the MAC they were sent to.
+ * 0, or -EBUSY (config already published). */
+int dp_config_set_forward_mac(struct dp_config *cfg, const uint8_t mac[6]);
 /* The host entry for ip, or NULL. Valid as long as cfg is. */
 const struct dp_host_cfg *dp_config_host(const struct dp_config *cfg, const struct dp_addr *ip);
 unsigned dp_config_host_count(const struct dp_config *cfg);
@@ -217,6 +230,15 @@ const struct dp_config *dp_core_config(const struct dp_core *core);
 uint64_t dp_core_generation(const struct dp_core *core);
 /* Sums the counters of every worker, including freed ones (relaxed loads; each counter is tear-free). */
 void dp_core_stats(const struct dp_core *core, struct dp_stats *out);
+/* The per-host counters (dp_counter_per_host; the others are 0) of the host ip of the current config, since it was
+ * added, summed over every worker. 0, -ENOENT (not a host of the current config) or -ENOSPC (one of the hosts past
+ * the first DP_HOST_STATS_SLOTS, which are counted only in the totals). out->flows is 0. */
+int dp_core_host_stats(const struct dp_core *core, const struct dp_addr *ip, struct dp_stats *out);
+/* Calls fn for every host of the current config that has counters (in no particular order) until fn returns
+ * non-zero, which is then returned; 0 otherwise. Holds the core's lock: fn must not call into the core. */
+int dp_core_host_stats_each(const struct dp_core *core,
+			    int (*fn)(void *ctx, const struct dp_addr *ip, const struct dp_stats *s), void *ctx);
+#define DP_HOST_STATS_SLOTS 4096 /* hosts with their own counters (a config may hold more) */
 
 struct dp_worker_params {
 	uint32_t flow_slots;   /* flow table slots, rounded up to a power of two; 0 = 1 << 20. Memory is
@@ -234,8 +256,8 @@ void dp_worker_free(struct dp_worker *w);
  * frames are rewritten in place (len may change, up to cap; CSUM_PARTIAL is completed and cleared).
  * now_ns is local CLOCK_MONOTONIC. Reports a quiescent state when done. */
 void dp_worker_burst(struct dp_worker *w, struct dp_pkt **pkts, uint8_t *actions, unsigned n, uint64_t now_ns);
-/* The reason (enum dp_counter: DP_C_SYN, DP_C_FORWARDED, DP_C_SYN_REFRESH or a DP_C_DROP_*) of the most
- * recently decided packet (unknown-flow IPv4 ACKs are decided at the end of their burst), for tests. */
+/* The reason (enum dp_counter: DP_C_SYN, DP_C_FORWARDED, DP_C_SYN_REFRESH or a DP_C_DROP_*) of the last packet of
+ * the last burst: what a one-packet burst was counted as. */
 enum dp_counter dp_worker_last_reason(const struct dp_worker *w);
 /* A worker is "online" (may hold a config) only inside dp_worker_burst(); between bursts it holds nothing and
  * never delays reclamation, so idle workers need no care. These two remain for callers that read the config

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "syncookied/core.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -78,11 +80,16 @@ int dp_dataplane_set_secrets(struct dp_dataplane *dp, const char *ip, const char
 
 int dp_dataplane_stats(struct dp_dataplane *dp, struct dp_dataplane_stats *out);
 const char *dp_dataplane_stat_name(unsigned i); /* NULL past the last */
-/* Per protected IP since it was added: out[0] frames received (rx_pps_ip), out[1] SYNs answered,
- * out[2] frames forwarded to the server, out[3] frames dropped. -ENOENT when ip is not configured. */
-int dp_dataplane_host_stats(struct dp_dataplane *dp, const char *ip, uint64_t out[4]);
-/* Every protected IP's counters as text lines "<ip> <rx> <syn> <fwd> <drop>\n" into buf (truncated at cap);
- * returns the length and the number of hosts written. */
+/* Per protected IP since it was added: the counters of syncookied/core.h that dp_counter_per_host() names
+ * (rx_pps, rx_syn, rx_forwarded, rx_drop, the rx_drop_* reasons after the host lookup, flows_created, ...).
+ * -ENOENT when ip is not configured, -ENOSPC for the hosts past DP_HOST_STATS_SLOTS (counted only in the totals). */
+int dp_dataplane_host_stats(struct dp_dataplane *dp, const char *ip, struct dp_stats *out);
+/* Calls fn for every protected IP with counters of its own until fn returns non-zero (returned; else 0). fn runs
+ * under the dataplane's lock: it must not call the dataplane. */
+int dp_dataplane_host_stats_each(struct dp_dataplane *dp,
+				 int (*fn)(void *ctx, const struct dp_addr *ip, const struct dp_stats *s), void *ctx);
+/* Every protected IP's counters as text lines "<ip> <rx_pps> <rx_syn> <rx_forwarded> <rx_drop>\n" into buf (cut at
+ * cap); returns the length and the number of hosts written. */
 size_t dp_dataplane_host_stats_text(struct dp_dataplane *dp, char *buf, size_t cap, unsigned *nhosts);
 int dp_dataplane_health(struct dp_dataplane *dp, struct dp_dataplane_health *out);
 const char *dp_dataplane_last_error(struct dp_dataplane *dp);

@@ -30,7 +30,10 @@ struct dp_config *dp_config_new(const uint8_t (*macs)[6], unsigned n_macs)
 	cfg = calloc(1, sizeof(*cfg));
 	if (!cfg)
 		return NULL;
-	memcpy(cfg->macs, macs, n_macs * 6);
+	for (unsigned i = 0; i < n_macs; i++) {
+		memcpy(cfg->ours[i].mac, macs[i], 6);
+		memcpy(cfg->ours[i].fwd_src, macs[i], 6);
+	}
 	cfg->n_macs = n_macs;
 	return cfg;
 }
@@ -44,9 +47,11 @@ struct dp_config *dp_config_clone(const struct dp_config *src)
 		errno = EINVAL;
 		return NULL;
 	}
-	cfg = dp_config_new((const uint8_t(*)[6])src->macs, src->n_macs);
+	cfg = calloc(1, sizeof(*cfg));
 	if (!cfg)
 		return NULL;
+	memcpy(cfg->ours, src->ours, sizeof(cfg->ours));
+	cfg->n_macs = src->n_macs;
 	if (src->n_hosts) {
 		cfg->hosts = malloc(src->n_hosts * sizeof(*cfg->hosts));
 		if (!cfg->hosts) {
@@ -216,6 +221,17 @@ int dp_config_del_host(struct dp_config *cfg, const struct dp_addr *ip)
 	cfg->hosts[i] = cfg->hosts[cfg->n_hosts - 1];
 	explicit_bzero(&cfg->hosts[cfg->n_hosts - 1], sizeof(cfg->hosts[0]));
 	cfg->n_hosts--;
+	return 0;
+}
+
+int dp_config_set_forward_mac(struct dp_config *cfg, const uint8_t mac[6])
+{
+	if (!cfg || !mac)
+		return -EINVAL;
+	if (cfg->sealed)
+		return -EBUSY;
+	for (unsigned i = 0; i < cfg->n_macs; i++)
+		memcpy(cfg->ours[i].fwd_src, mac, 6);
 	return 0;
 }
 

@@ -32,11 +32,62 @@ static const char *const counter_names[DP_C_MAX] = {
 	[DP_C_CSUM_FIXED] = "csum_completed",
 	[DP_C_TS_REVALIDATED] = "rx_ts_revalidated",
 	[DP_C_FLOW_PICKED_UP] = "flows_picked_up",
+	[DP_C_DROP_MD5] = "rx_drop_md5",
+};
+
+/* The reasons a frame is dropped for: rx_drop is their sum. */
+static const uint8_t drop_reasons[] = {
+	DP_C_DROP_MAC,        DP_C_DROP_BAD_ETHER, DP_C_DROP_BAD_IP,    DP_C_DROP_UNKNOWN_HOST, DP_C_DROP_FILTERED,
+	DP_C_DROP_FRAGMENT,   DP_C_DROP_BAD_TCP,   DP_C_DROP_BAD_COOKIE, DP_C_DROP_BAD_TS,      DP_C_DROP_BAD_STATE,
+	DP_C_DROP_NO_SECRETS, DP_C_DROP_NO_ROOM,   DP_C_DROP_MD5,
 };
 
 const char *dp_counter_name(enum dp_counter c)
 {
 	return (unsigned)c < DP_C_MAX ? counter_names[c] : NULL;
+}
+
+bool dp_counter_per_host(enum dp_counter c)
+{
+	switch (c) {
+	case DP_C_RX:
+	case DP_C_SYN:
+	case DP_C_FORWARDED:
+	case DP_C_DROP:
+	case DP_C_SYN_REFRESH:
+	case DP_C_DROP_FILTERED:
+	case DP_C_DROP_FRAGMENT:
+	case DP_C_DROP_BAD_TCP:
+	case DP_C_DROP_BAD_COOKIE:
+	case DP_C_DROP_BAD_TS:
+	case DP_C_DROP_BAD_STATE:
+	case DP_C_DROP_NO_SECRETS:
+	case DP_C_DROP_NO_ROOM:
+	case DP_C_DROP_MD5:
+	case DP_C_FLOW_NEW:
+	case DP_C_FLOW_TABLE_FULL:
+	case DP_C_TS_REVALIDATED:
+	case DP_C_FLOW_PICKED_UP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Every frame is counted once, under the reason of its verdict (DP_C_SYN, DP_C_FORWARDED, DP_C_SYN_REFRESH or a
+ * drop reason). The sums are derived from those: rx_pps counts every verdict, rx_drop every drop reason, and
+ * rx_forwarded includes the SYNs forwarded for a listener refresh.
+ */
+static void derive_sums(uint64_t *c)
+{
+	uint64_t drops = 0;
+
+	for (unsigned i = 0; i < sizeof(drop_reasons); i++)
+		drops += c[drop_reasons[i]];
+	c[DP_C_DROP] = drops;
+	c[DP_C_FORWARDED] += c[DP_C_SYN_REFRESH];
+	c[DP_C_RX] = c[DP_C_SYN] + c[DP_C_FORWARDED] + drops;
 }
 
 struct dp_core *dp_core_new(unsigned max_workers)
@@ -53,9 +104,17 @@ struct dp_core *dp_core_new(unsigned max_workers)
 		return NULL;
 	memset(core, 0, sizeof(*core));
 	core->workers = calloc(max_workers, sizeof(*core->workers));
+	core->slot_ip = calloc(DP_HOST_STATS_SLOTS, sizeof(*core->slot_ip));
+	core->slot_refs = calloc(DP_HOST_STATS_SLOTS, sizeof(*core->slot_refs));
+	core->hc_gone = calloc(DP_HOST_STATS_SLOTS + 1, sizeof(*core->hc_gone));
+	core->hc_base = calloc(DP_HOST_STATS_SLOTS, sizeof(*core->hc_base));
 	lock = malloc(sizeof(*lock));
-	if (!core->workers || !lock) {
+	if (!core->workers || !core->slot_ip || !core->slot_refs || !core->hc_gone || !core->hc_base || !lock) {
 		free(core->workers);
+		free(core->slot_ip);
+		free(core->slot_refs);
+		free(core->hc_gone);
+		free(core->hc_base);
 		free(lock);
 		free(core);
 		errno = ENOMEM;
@@ -67,6 +126,64 @@ struct dp_core *dp_core_new(unsigned max_workers)
 	atomic_init(&core->cfg, NULL);
 	atomic_init(&core->epoch, 1);
 	return core;
+}
+
+/* The raw per-host counts of a slot: every worker's row plus the freed workers'. Called with the lock held. */
+static void slot_raw(const struct dp_core *core, unsigned slot, uint64_t out[DP_C_MAX])
+{
+	memcpy(out, core->hc_gone[slot], sizeof(dp_host_row));
+	for (unsigned i = 0; i < core->max_workers; i++) {
+		struct dp_worker *w = atomic_load(&core->workers[i]);
+
+		if (w)
+			for (unsigned c = 0; c < DP_C_MAX; c++)
+				out[c] += __atomic_load_n(&w->hc[slot][c], __ATOMIC_RELAXED);
+	}
+}
+
+/*
+ * Gives every host of cfg its counter slot: the one its IP holds in the current config, else a free one (no
+ * config holds it, so no worker counts into it any more), whose totals so far become the new host's zero.
+ * Hosts past DP_HOST_STATS_SLOTS share the spill row, which is never reported. Called with the lock held.
+ */
+static void assign_slots(struct dp_core *core, struct dp_config *cfg)
+{
+	const struct dp_config *cur = atomic_load(&core->cfg);
+
+	for (unsigned i = 0; i < cfg->n_hosts; i++) {
+		struct dp_host *h = &cfg->hosts[i];
+		const struct dp_host *old = cur ? dp_host_lookup(cur, h->cfg.ip.family, h->cfg.ip.a) : NULL;
+		uint32_t slot = DP_HOST_SLOT_SPILL;
+
+		if (old && old->stats_slot != DP_HOST_SLOT_SPILL) {
+			slot = old->stats_slot;
+		} else {
+			for (unsigned n = 0; n < DP_HOST_STATS_SLOTS; n++) {
+				uint32_t s = (core->slot_cursor + n) % DP_HOST_STATS_SLOTS;
+
+				if (core->slot_refs[s] == 0) {
+					slot = s;
+					core->slot_cursor = (s + 1) % DP_HOST_STATS_SLOTS;
+					slot_raw(core, s, core->hc_base[s]);
+					core->slot_ip[s] = h->cfg.ip;
+					break;
+				}
+			}
+		}
+		if (slot != DP_HOST_SLOT_SPILL)
+			core->slot_refs[slot]++;
+		h->stats_slot = slot;
+		h->stats_row = slot * DP_C_MAX;
+	}
+}
+
+/* Frees a published config: its hosts' slots lose a holder. Called with the lock held. */
+static void free_published(struct dp_core *core, struct dp_config *cfg)
+{
+	for (unsigned i = 0; i < cfg->n_hosts; i++)
+		if (cfg->hosts[i].stats_slot != DP_HOST_SLOT_SPILL)
+			core->slot_refs[cfg->hosts[i].stats_slot]--;
+	dp_config_free(cfg);
 }
 
 /* Frees the retired configs that no online worker can still hold. Called with the lock held. */
@@ -87,7 +204,7 @@ static void reclaim(struct dp_core *core)
 	}
 	for (i = j = 0; i < core->n_retired; i++) {
 		if (core->retired[i].epoch <= oldest)
-			dp_config_free(core->retired[i].cfg);
+			free_published(core, core->retired[i].cfg);
 		else
 			core->retired[j++] = core->retired[i];
 	}
@@ -120,6 +237,7 @@ int dp_core_publish(struct dp_core *core, struct dp_config *cfg)
 			pthread_mutex_lock(core->lock);
 		}
 	}
+	assign_slots(core, cfg);
 	old = atomic_exchange(&core->cfg, cfg);
 	/* A worker whose quiescent epoch is >= this value loaded the config pointer after the exchange. */
 	if (old) {
@@ -166,11 +284,16 @@ void dp_core_free(struct dp_core *core)
 	if (!core)
 		return;
 	for (i = 0; i < core->n_retired; i++)
-		dp_config_free(core->retired[i].cfg);
-	dp_config_free(atomic_load(&core->cfg));
+		free_published(core, core->retired[i].cfg);
+	if (atomic_load(&core->cfg))
+		free_published(core, atomic_load(&core->cfg));
 	pthread_mutex_destroy(core->lock);
 	free(core->lock);
 	free(core->workers);
+	free(core->slot_ip);
+	free(core->slot_refs);
+	free(core->hc_gone);
+	free(core->hc_base);
 	free(core);
 }
 
@@ -185,9 +308,11 @@ struct dp_worker *dp_worker_new(struct dp_core *core, const struct dp_worker_par
 		return NULL;
 	memset(w, 0, sizeof(*w));
 	w->refresh = calloc(DP_REFRESH_SLOTS, sizeof(*w->refresh));
-	rc = w->refresh ? dp_flowtab_init(&w->ft, p) : -ENOMEM;
+	w->hc = calloc(DP_HOST_STATS_SLOTS + 1, sizeof(*w->hc)); /* pages are touched only by the hosts that count */
+	rc = w->refresh && w->hc ? dp_flowtab_init(&w->ft, p) : -ENOMEM;
 	if (rc) {
 		free(w->refresh);
+		free(w->hc);
 		free(w);
 		errno = -rc;
 		return NULL;
@@ -204,6 +329,7 @@ struct dp_worker *dp_worker_new(struct dp_core *core, const struct dp_worker_par
 	if (i == core->max_workers) {
 		dp_flowtab_destroy(&w->ft);
 		free(w->refresh);
+		free(w->hc);
 		free(w);
 		errno = ENOSPC;
 		return NULL;
@@ -220,13 +346,15 @@ void dp_worker_free(struct dp_worker *w)
 		return;
 	core = w->core;
 	pthread_mutex_lock(core->lock);
-	for (unsigned c = 0; c < DP_C_MAX; c++)
-		core->gone[c] += atomic_load_explicit(&w->stats[c], memory_order_relaxed);
+	for (unsigned s = 0; s <= DP_HOST_STATS_SLOTS; s++)
+		for (unsigned c = 0; c < DP_C_MAX; c++)
+			core->hc_gone[s][c] += w->hc[s][c];
 	atomic_store(&core->workers[w->slot], NULL);
 	reclaim(core);
 	pthread_mutex_unlock(core->lock);
 	dp_flowtab_destroy(&w->ft);
 	free(w->refresh);
+	free(w->hc);
 	free(w);
 }
 
@@ -248,50 +376,71 @@ void dp_worker_online(struct dp_worker *w)
 	quiescent(w);
 }
 
-void dp_worker_burst(struct dp_worker *w, struct dp_pkt **pkts, uint8_t *actions, unsigned n, uint64_t now_ns)
+/* Counts every packet of a decided burst once: under its reason, in its host's row (the totals are the rows' sum). */
+static inline void count(uint64_t *restrict hc, const uint32_t *restrict counted, unsigned n)
 {
-	uint64_t cnt[DP_C_MAX] = { 0 };
-	const struct dp_config *cfg;
-	unsigned i, c;
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t *r = &hc[counted[i]];
 
-	quiescent(w);
-	cfg = atomic_load_explicit(&w->core->cfg, memory_order_acquire);
+		/* one writer per row: a relaxed load+store is tear-free for the control thread's sums */
+		__atomic_store_n(r, *r + 1, __ATOMIC_RELAXED);
+	}
+}
+
+/* Decides up to DP_BURST packets, then counts each under its reason, once, in the totals and in its host's row. */
+static void decide(struct dp_worker *w, const struct dp_config *cfg, struct dp_pkt **pkts, uint8_t *actions,
+		   unsigned n)
+{
+	unsigned i;
+
 	/* Pass 1 starts the flow-table cache misses of the whole burst; pass 2 finds them (mostly) in cache. */
 	for (i = 0; i < n; i++)
 		dp_verdict_prefetch(w, pkts[i]);
 	w->cur_actions = actions;
-	w->cur_cnt = cnt;
-	w->last_host = NULL;
-	w->clk_host = NULL;
-	w->opt_host = NULL;
-	w->cur_now = now_ns;
-	for (i = 0; i < n; i++) {
+	if (DP_UNLIKELY(!cfg)) { /* nothing published yet: no host is protected */
+		for (i = 0; i < n; i++) {
+			actions[i] = DP_ACT_DROP;
+			w->counted[i] = DP_HOST_ROW_SPILL + DP_C_DROP_UNKNOWN_HOST;
+		}
+	}
+	for (i = 0; cfg && i < n; i++) {
 		if (i + 1 < n)
 			__builtin_prefetch(pkts[i + 1]->data);
-		w->cur_index = i;
-		actions[i] = (uint8_t)dp_verdict(w, cfg, pkts[i], now_ns, cnt);
-		/* bursts longer than DP_BURST: flush as we go */
-		if (DP_UNLIKELY(w->npend == DP_BURST))
-			dp_verdict_flush(w);
-		if (DP_UNLIKELY(w->nack == DP_BURST))
-			dp_verdict_flush_acks(w);
+		actions[i] = (uint8_t)dp_verdict(w, cfg, pkts[i], i);
 	}
 	if (w->npend)
 		dp_verdict_flush(w);
 	if (w->nack)
 		dp_verdict_flush_acks(w);
+	count(w->hc[0], w->counted, n);
+	w->last_reason = (enum dp_counter)(w->counted[n - 1] % DP_C_MAX);
+}
+
+void dp_worker_burst(struct dp_worker *w, struct dp_pkt **pkts, uint8_t *actions, unsigned n, uint64_t now_ns)
+{
+	uint64_t expired = 0, *spill = w->hc[DP_HOST_SLOT_SPILL];
+	const struct dp_config *cfg;
+	unsigned i;
+
+	quiescent(w);
+	cfg = atomic_load_explicit(&w->core->cfg, memory_order_acquire);
+	w->cur_expired = &expired;
+	w->cur_now = now_ns;
+	w->cur_now_s = (uint32_t)(now_ns / 1000000000);
+	w->last_host = NULL;
+	w->clk_host = NULL;
+	w->opt_host = NULL;
+	for (i = 0; i < n; i += DP_BURST)
+		decide(w, cfg, pkts + i, actions + i, n - i < DP_BURST ? n - i : DP_BURST);
 	w->cur_actions = NULL;
-	w->cur_cnt = NULL;
+	w->cur_expired = NULL;
 	w->last_host = NULL;
 	w->clk_host = NULL;
 	w->opt_host = NULL;
 	/* Expire a few idle flows per burst instead of a stop-the-world GC. */
-	cnt[DP_C_FLOW_EXPIRED] += dp_flow_sweep(&w->ft, (uint32_t)(now_ns / 1000000000), 32);
-	/* One writer per counter: a relaxed load+store is tear-free and needs no lock prefix. */
-	for (c = 0; c < DP_C_MAX; c++)
-		if (cnt[c])
-			atomic_store_explicit(&w->stats[c], atomic_load_explicit(&w->stats[c], memory_order_relaxed) +
-							       cnt[c], memory_order_relaxed);
+	expired += dp_flow_sweep(&w->ft, w->cur_now_s, 32);
+	if (expired)
+		__atomic_store_n(&spill[DP_C_FLOW_EXPIRED], spill[DP_C_FLOW_EXPIRED] + expired, __ATOMIC_RELAXED);
 	atomic_store_explicit(&w->flows_gauge, w->ft.count, memory_order_relaxed);
 	/* Nothing of cfg is held past this point: between bursts a worker is offline, so an idle worker (blocked in
 	 * poll, or simply not called) never holds up reclamation. Release orders every read of cfg before it. */
@@ -303,34 +452,90 @@ enum dp_counter dp_worker_last_reason(const struct dp_worker *w)
 	return w->last_reason;
 }
 
+/* Adds every row of a worker's counters (relaxed loads: each is tear-free) to c. */
+static void add_rows(uint64_t *c, const dp_host_row *rows)
+{
+	for (unsigned s = 0; s <= DP_HOST_STATS_SLOTS; s++)
+		for (unsigned k = 0; k < DP_C_MAX; k++)
+			c[k] += __atomic_load_n(&rows[s][k], __ATOMIC_RELAXED);
+}
+
 void dp_worker_stats(const struct dp_worker *w, struct dp_stats *out)
 {
-	unsigned c;
-
-	for (c = 0; c < DP_C_MAX; c++)
-		out->c[c] = atomic_load_explicit(&((struct dp_worker *)w)->stats[c], memory_order_relaxed);
+	memset(out, 0, sizeof(*out));
+	add_rows(out->c, w->hc);
+	derive_sums(out->c);
 	out->flows = atomic_load_explicit(&((struct dp_worker *)w)->flows_gauge, memory_order_relaxed);
 }
 
 void dp_core_stats(const struct dp_core *core, struct dp_stats *out)
 {
 	struct dp_core *c = (struct dp_core *)core;
-	unsigned i, k;
 
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(c->lock);
-	for (k = 0; k < DP_C_MAX; k++)
-		out->c[k] = c->gone[k];
-	for (i = 0; i < c->max_workers; i++) {
+	add_rows(out->c, c->hc_gone);
+	for (unsigned i = 0; i < c->max_workers; i++) {
 		struct dp_worker *w = atomic_load(&c->workers[i]);
-		struct dp_stats s;
 
 		if (!w)
 			continue;
-		dp_worker_stats(w, &s);
-		for (k = 0; k < DP_C_MAX; k++)
-			out->c[k] += s.c[k];
-		out->flows += s.flows;
+		add_rows(out->c, w->hc);
+		out->flows += atomic_load_explicit(&w->flows_gauge, memory_order_relaxed);
 	}
 	pthread_mutex_unlock(c->lock);
+	derive_sums(out->c);
+}
+
+/* A host's counters since it was added: raw sums less its slot's base, then the sums derived. Lock held. */
+static void host_totals(const struct dp_core *core, unsigned slot, struct dp_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	slot_raw(core, slot, out->c);
+	for (unsigned c = 0; c < DP_C_MAX; c++)
+		out->c[c] -= core->hc_base[slot][c];
+	derive_sums(out->c);
+}
+
+int dp_core_host_stats(const struct dp_core *core, const struct dp_addr *ip, struct dp_stats *out)
+{
+	struct dp_core *c = (struct dp_core *)core;
+	const struct dp_config *cfg;
+	const struct dp_host *h;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(c->lock);
+	cfg = atomic_load(&c->cfg);
+	h = cfg ? dp_host_lookup(cfg, ip->family, ip->a) : NULL;
+	if (!h)
+		rc = -ENOENT;
+	else if (h->stats_slot == DP_HOST_SLOT_SPILL)
+		rc = -ENOSPC;
+	else
+		host_totals(c, h->stats_slot, out);
+	pthread_mutex_unlock(c->lock);
+	return rc;
+}
+
+int dp_core_host_stats_each(const struct dp_core *core,
+			    int (*fn)(void *ctx, const struct dp_addr *ip, const struct dp_stats *s), void *ctx)
+{
+	struct dp_core *c = (struct dp_core *)core;
+	const struct dp_config *cfg;
+	int rc = 0;
+
+	pthread_mutex_lock(c->lock);
+	cfg = atomic_load(&c->cfg);
+	for (unsigned i = 0; cfg && i < cfg->n_hosts && !rc; i++) {
+		const struct dp_host *h = &cfg->hosts[i];
+		struct dp_stats s;
+
+		if (h->stats_slot == DP_HOST_SLOT_SPILL)
+			continue;
+		host_totals(c, h->stats_slot, &s);
+		rc = fn(ctx, &h->cfg.ip, &s);
+	}
+	pthread_mutex_unlock(c->lock);
+	return rc;
 }

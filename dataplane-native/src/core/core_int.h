@@ -35,10 +35,19 @@ struct dp_host {
 	uint32_t clk_count;                /* the server's count at the sample */
 	uint64_t clk_ms;                   /* the server's TCP ms clock at the sample */
 	uint64_t refresh_key;              /* hash seed part for the SYN-refresh table */
+	uint32_t stats_slot;               /* its row in every worker's per-host counters (dp_core_publish) */
+	uint32_t stats_row;                /* stats_slot * DP_C_MAX: where the row starts in the flat counters */
+};
+
+/* One of our MACs, with the source MAC its forwarded frames leave with (itself, or the output interface's): kept
+ * side by side so that a forward finds it next to the MAC the frame was sent to. */
+struct dp_our_mac {
+	uint8_t mac[6];
+	uint8_t fwd_src[6];
 };
 
 struct dp_config {
-	uint8_t macs[DP_MAX_MACS][6];
+	struct dp_our_mac ours[DP_MAX_MACS];
 	unsigned n_macs;
 	struct dp_host *hosts;
 	unsigned n_hosts, cap_hosts;
@@ -201,39 +210,66 @@ struct dp_refresh_slot {
 	uint64_t last_ms;
 };
 
+/* The options of a SYN-ACK being built (dp_syn_pending.opts). */
+enum dp_synack_opt {
+	DP_SA_TS = 1 << 0,          /* timestamps (SACK_PERM and WSCALE go out only with it) */
+	DP_SA_SACK = 1 << 1,
+	DP_SA_WSCALE = 1 << 2,
+	DP_SA_ECN = 1 << 3,         /* ECE set: the SYN asked for ECN and the host allows it */
+	DP_SA_LANE_TSOFF = 1 << 4,  /* tsoff not in tsval yet: added at the flush, computed in lanes */
+};
+
+/* One packet's verdict in progress: what the layers found so far, handed down as one argument. */
+struct dp_ctx {
+	struct dp_worker *w;
+	struct dp_pkt *p;
+	const struct dp_host *h;
+	const struct dp_our_mac *ours; /* our MAC the frame was sent to: a SYN-ACK's source */
+	unsigned idx;           /* the frame's index in the burst */
+	uint32_t row;           /* where the host's counters start: stats_row, or the spill row's until it is known */
+	struct dp_l3 l3;
+	struct dp_tcp t;
+};
+
 /* A SYN whose SYN-ACK waits for its cookie, computed for the whole burst at once. */
 struct dp_syn_pending {
 	struct dp_pkt *p;
 	const struct dp_host *h;
-	const uint8_t *mac;
+	const uint8_t *mac; /* the SYN-ACK's source */
 	uint32_t count, tsval;
-	uint8_t flags; /* 1 TS, 2 SACK, 4 WSCALE, 8 ECN, 16 tsoff to add at the flush */
+	uint8_t opts; /* enum dp_synack_opt */
 	struct dp_l3 l3;
 	struct dp_tcp t;
 };
 
 /* An unknown-flow IPv4 ACK whose cookie is checked with the rest of the burst's, in SIMD lanes. */
 struct dp_ack_pending {
-	struct dp_pkt *p;
-	const struct dp_host *h;
-	const uint8_t *mac;
+	struct dp_ctx c;
 	uint32_t hash, lo, hi;
-	unsigned pos; /* index in the burst: where its action goes */
-	struct dp_l3 l3;
-	struct dp_tcp t;
+	unsigned pos; /* index in the burst: where its action and reason go */
 };
 
 #define DP_ACT_PENDING 0xff /* internal: the action is decided at the end of the burst */
 
+/* A worker's counters of one host (indexed by enum dp_counter, dp_counter_per_host ones only). */
+typedef uint64_t dp_host_row[DP_C_MAX];
+#define DP_HOST_SLOT_SPILL DP_HOST_STATS_SLOTS /* the row of hosts past the slots and of frames without a host */
+#define DP_HOST_ROW_SPILL (DP_HOST_SLOT_SPILL * DP_C_MAX)
+
 struct dp_worker {
 	/* read by the control thread: own cache line */
 	_Alignas(DP_CACHELINE) _Atomic uint64_t qs; /* epoch of the last quiescent state; 0 = offline */
-	_Alignas(DP_CACHELINE) _Atomic uint64_t stats[DP_C_MAX];
-	_Atomic uint64_t flows_gauge;
+	_Alignas(DP_CACHELINE) _Atomic uint64_t flows_gauge;
+	/* The counters, by host: DP_HOST_STATS_SLOTS + 1 rows (the last for hosts past the slots and for what has no
+	 * host), written by this worker only, summed by the control thread: the totals are the sum of all rows. */
+	dp_host_row *hc;
 	/* worker-private */
 	_Alignas(DP_CACHELINE) struct dp_core *core;
 	unsigned slot;
 	enum dp_counter last_reason;
+	/* the verdicts of the burst (of up to DP_BURST packets) being decided: reason and host row of every packet,
+	 * counted once when all of them are known */
+	uint32_t counted[DP_BURST]; /* the counter of each packet: its host's row + its reason, an index into hc */
 	struct dp_flowtab ft;
 	uint64_t refresh_window_s;
 	uint32_t refresh_in_window;
@@ -246,9 +282,9 @@ struct dp_worker {
 	struct dp_cookie_v4_ack ack_req[DP_BURST];
 	/* the burst in progress (dp_worker_burst), for the pending ACKs' verdicts */
 	uint8_t *cur_actions;
-	uint64_t *cur_cnt;
+	uint64_t *cur_expired; /* flows the burst found expired: no host's, into the last row at its end */
 	uint64_t cur_now;
-	unsigned cur_index;
+	uint32_t cur_now_s;     /* cur_now in whole seconds: the flows' clock */
 	/* The host of the burst's previous packet (a flood is one host): its address is checked before hashing, so
 	 * the loads of h need not wait for hash -> slot -> host. Valid for one burst only (cfg may be swapped). */
 	const struct dp_host *last_host;
@@ -275,13 +311,20 @@ struct dp_core {
 		uint64_t epoch;
 	} retired[DP_MAX_RETIRED];
 	unsigned n_retired;
-	uint64_t gone[DP_C_MAX];   /* counters of freed workers: totals never go backwards */
+	/* Per-host counter slots. A slot stays with its IP from one config to the next; it is free again once no
+	 * config that holds it is left (so no worker can still count into it), and its next IP counts from the
+	 * totals it had then (base). */
+	struct dp_addr *slot_ip;   /* [DP_HOST_STATS_SLOTS] */
+	uint32_t *slot_refs;       /* configs (current and retired) that hold the slot */
+	dp_host_row *hc_gone;      /* [DP_HOST_STATS_SLOTS + 1] counters of freed workers: totals never go backwards */
+	dp_host_row *hc_base;      /* [DP_HOST_STATS_SLOTS] */
+	uint32_t slot_cursor;      /* where the search for a free slot starts */
 	void *lock; /* pthread_mutex_t *, control side only */
 };
 
-/* One packet's verdict (the pure function; cfg may be NULL: everything is dropped as unknown host). */
-enum dp_action dp_verdict(struct dp_worker *w, const struct dp_config *cfg, struct dp_pkt *p, uint64_t now_ns,
-			  uint64_t *cnt);
+/* The verdict of frame i of the burst (cfg is not NULL). Its counter (its host's row + its reason) goes to
+ * w->counted[i], where dp_worker_burst counts it. */
+enum dp_action dp_verdict(struct dp_worker *w, const struct dp_config *cfg, struct dp_pkt *p, unsigned i);
 
 /* First pass over a burst: for a plain TCP segment without SYN, prefetch the flow slot its lookup will read. */
 void dp_verdict_prefetch(struct dp_worker *w, const struct dp_pkt *p);

@@ -180,6 +180,7 @@ void dp_parse_tcp_options(const uint8_t *f, const struct dp_l3 *l3, struct dp_tc
 			t->tsval = dp_be32(o + 8);
 			t->tsecr = dp_be32(o + 12);
 			t->ws = o[19] > 14 ? 14 : o[19];
+			t->md5 = 0;
 			return;
 		}
 	}
@@ -189,6 +190,7 @@ void dp_parse_tcp_options(const uint8_t *f, const struct dp_l3 *l3, struct dp_tc
 		t->ws = 0xff;
 		t->sack_ok = 0;
 		t->saw_ts = 1;
+		t->md5 = 0;
 		t->tsval = dp_be32(o + 4);
 		t->tsecr = dp_be32(o + 8);
 		return;
@@ -206,6 +208,7 @@ void dp_parse_tcp_options_loop(const uint8_t *f, const struct dp_l3 *l3, struct 
 	t->ws = 0xff;
 	t->sack_ok = 0;
 	t->saw_ts = 0;
+	t->md5 = 0;
 	t->tsval = t->tsecr = 0;
 	while (length > 0) {
 		int opcode = *p++, opsize;
@@ -244,7 +247,11 @@ void dp_parse_tcp_options_loop(const uint8_t *f, const struct dp_l3 *l3, struct 
 				t->tsecr = dp_be32(p + 4);
 			}
 			break;
-		default: /* SACK blocks, MD5, TFO, MPTCP, experimental...: ignored, as the kernel's cookie mode */
+		case DP_TCPOPT_MD5SIG: /* only noted: the verdict decides (a server without the key drops the SYN) */
+			if (opsize == DP_TCPOLEN_MD5SIG)
+				t->md5 = 1;
+			break;
+		default: /* SACK blocks, TFO, MPTCP, experimental...: ignored, as the kernel's cookie mode */
 			break;
 		}
 		p += opsize - 2;

@@ -25,6 +25,9 @@
 
 #define DP_IPPROTO_TCP 6
 
+#define DP_TCPOPT_MD5SIG 19
+#define DP_TCPOLEN_MD5SIG 18
+
 enum dp_frag { DP_FRAG_NONE = 0, DP_FRAG_FIRST = 1, DP_FRAG_LATER = 2 };
 
 /* L2/L3 facts, all offsets from the frame start; addresses point into the frame (read before rewriting). */
@@ -54,6 +57,7 @@ struct dp_tcp {
 	uint8_t ws;              /* 0xff = no window scale; else capped at 14 as the kernel does */
 	uint8_t sack_ok;
 	uint8_t saw_ts;
+	uint8_t md5;             /* a TCP-MD5 signature option (kind 19, length 18), as tcp_parse_md5sig_option() */
 	uint32_t tsval, tsecr;
 };
 

@@ -12,6 +12,7 @@ static inline void copy_words(void *dst, const void *src, size_t n)
 	uint8_t *d = dst;
 	const uint8_t *s = src;
 
+#pragma GCC unroll 32
 	for (; n >= 8; n -= 8, d += 8, s += 8) {
 		uint64_t v;
 		memcpy(&v, s, 8);
@@ -40,8 +41,9 @@ static inline void flow_key(struct dp_flow_key *k, const struct dp_l3 *l3, const
 	memcpy(&k->cport, &ports, 4);
 }
 
-/* Completes an offloaded (CHECKSUM_PARTIAL) L4 checksum as skb_checksum_help() does. */
-static inline void csum_complete(struct dp_pkt *p, const struct dp_l3 *l3, uint64_t *cnt)
+/* Completes an offloaded (CHECKSUM_PARTIAL) L4 checksum as skb_checksum_help() does; false for nonsense offsets
+ * (the frame is then left as the sender made it). */
+static inline bool csum_complete(struct dp_pkt *p, const struct dp_l3 *l3)
 {
 	uint32_t end = l3->l3_off + l3->l3_len;
 	uint32_t at = (uint32_t)p->csum_start + p->csum_offset;
@@ -49,24 +51,34 @@ static inline void csum_complete(struct dp_pkt *p, const struct dp_l3 *l3, uint6
 
 	p->flags &= (uint16_t)~DP_PKT_CSUM_PARTIAL;
 	if (p->csum_start < l3->l4_off || at + 2 > end)
-		return; /* nonsense offsets: leave the frame as the sender made it */
+		return false;
 	c = dp_csum_finish(dp_csum_add(0, p->data + p->csum_start, end - p->csum_start));
 	if (c == 0)
 		c = 0xffff; /* CSUM_MANGLED_0: a UDP checksum of 0 means "none" */
 	memcpy(p->data + at, &c, 2);
-	cnt[DP_C_CSUM_FIXED]++;
+	return true;
 }
 
-static inline enum dp_action forward(struct dp_pkt *p, const struct dp_l3 *l3, const struct dp_host *h,
-				     const uint8_t *our_mac, uint64_t *cnt)
+/* An event of a host's flows (not a verdict: cookie ACK validated, TS revalidation, pickup), in its row. */
+static inline void host_event(struct dp_worker *w, const struct dp_host *h, enum dp_counter e)
 {
+	uint64_t *r = &w->hc[h->stats_slot][e];
+
+	__atomic_store_n(r, *r + 1, __ATOMIC_RELAXED); /* single writer: tear-free for the control thread */
+}
+
+/* The one place a forwarded frame's Ethernet header is written: to the server's MAC, from the forward source MAC
+ * of ours it was sent to (the output interface's, dp_config_set_forward_mac). */
+static inline __attribute__((always_inline)) enum dp_action forward(struct dp_ctx *c)
+{
+	struct dp_pkt *p = c->p;
 	uint8_t mac[6];
 
-	memcpy(mac, our_mac, 6);
-	memcpy(p->data, h->cfg.mac, 6);
+	memcpy(mac, c->ours->fwd_src, 6);
+	memcpy(p->data, c->h->cfg.mac, 6);
 	memcpy(p->data + 6, mac, 6);
-	if (DP_UNLIKELY(p->flags & DP_PKT_CSUM_PARTIAL))
-		csum_complete(p, l3, cnt);
+	if (DP_UNLIKELY(p->flags & DP_PKT_CSUM_PARTIAL) && csum_complete(p, &c->l3))
+		host_event(c->w, c->h, DP_C_CSUM_FIXED);
 	return DP_ACT_FORWARD;
 }
 
@@ -99,24 +111,22 @@ static inline int cookie_check(const struct dp_cookie_secret *s, const struct dp
 	return dp_cookie_v6_check(s, l3->saddr, l3->daddr, t->sport, t->dport, t->seq - 1, t->ack - 1, count);
 }
 
-/* dp_host_count() and dp_host_ts_ms() at now_ns, from the burst's memo when h was seen earlier in the burst. */
-static inline void host_clock(struct dp_worker *w, const struct dp_host *h, uint64_t now_ns, uint32_t *lo,
-			      uint32_t *hi, uint64_t *ts_ms)
+/* dp_host_count() and dp_host_ts_ms() at the burst's now, from the burst's memo when h was seen earlier in it. */
+static inline void host_clock(struct dp_worker *w, const struct dp_host *h, uint32_t *lo, uint32_t *hi,
+			      uint64_t *ts_ms)
 {
-	if (DP_LIKELY(w->clk_host == h && w->cur_actions && now_ns == w->cur_now)) {
+	if (DP_LIKELY(w->clk_host == h)) {
 		*lo = w->clk_lo;
 		*hi = w->clk_hi;
 		*ts_ms = w->clk_ts_ms;
 		return;
 	}
-	dp_host_count(h, now_ns, lo, hi);
-	*ts_ms = dp_host_ts_ms(h, now_ns);
-	if (w->cur_actions && now_ns == w->cur_now) { /* inside dp_worker_burst(), which clears it at both ends */
-		w->clk_host = h;
-		w->clk_lo = *lo;
-		w->clk_hi = *hi;
-		w->clk_ts_ms = *ts_ms;
-	}
+	dp_host_count(h, w->cur_now, lo, hi);
+	*ts_ms = dp_host_ts_ms(h, w->cur_now);
+	w->clk_host = h; /* dp_worker_burst() clears it at both ends of the burst */
+	w->clk_lo = *lo;
+	w->clk_hi = *hi;
+	w->clk_ts_ms = *ts_ms;
 }
 
 /*
@@ -137,16 +147,15 @@ static inline bool syn_options(struct dp_worker *w, const struct dp_host *h, con
 	}
 	ts = h->ts_usable && dp_cookie_syn_options(&h->sys, t->saw_ts, t->ws == 0xff ? -1 : t->ws, t->sack_ok,
 						   ecn_setup, l3->ip_ecn != 0, t->res1 != 0, options);
-	if (w->cur_actions) { /* inside dp_worker_burst() */
-		w->opt_host = h;
-		w->opt_key = key;
-		w->opt_ts = ts;
-		w->opt_options = *options;
-	}
+	w->opt_host = h;
+	w->opt_key = key;
+	w->opt_ts = ts;
+	w->opt_options = *options;
 	return ts;
 }
 
-/* Module-free listener refresh (issue 4): true when this SYN should go to the server itself. */
+/* Module-free listener refresh: true when this SYN should go to the server itself (its listener then makes a
+ * cookie of its own, which keeps the cookie-count stamp of the listener fresh). */
 static bool syn_refresh_due(struct dp_worker *w, const struct dp_host *h, const struct dp_tcp *t, uint64_t now_ns)
 {
 	uint64_t now_ms = now_ns / 1000000, key = h->refresh_key | t->dport | 1ULL << 63;
@@ -167,34 +176,45 @@ static bool syn_refresh_due(struct dp_worker *w, const struct dp_host *h, const 
 	return true;
 }
 
-static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp_l3 *l3, struct dp_tcp *t,
-			  const struct dp_host *h, const uint8_t *our_mac, uint64_t now_ns, uint64_t *cnt,
-			  enum dp_counter *why)
+static enum dp_action syn(struct dp_ctx *c, enum dp_counter *why)
 {
+	struct dp_worker *w = c->w;
+	const struct dp_host *h = c->h;
+	const struct dp_l3 *l3 = &c->l3;
+	struct dp_tcp *t = &c->t;
 	uint32_t lo, hi, isn, options = 0, tsval = 0, idx;
 	uint64_t ts_ms;
 	uint16_t mss;
 	bool ts, sack, ws, ecn, batch, lane_tsoff;
 
+	dp_parse_tcp_options(c->p->data, l3, t);
+	/* We cannot sign a SYN-ACK: an MD5 SYN is the server's to answer (md5: pass), or dropped as a server without
+	 * the key would drop it (tcp_inbound_md5_hash). */
+	if (DP_UNLIKELY(t->md5)) {
+		if (h->cfg.flags & DP_HOST_MD5_PASS) {
+			*why = DP_C_FORWARDED;
+			return forward(c);
+		}
+		*why = DP_C_DROP_MD5;
+		return DP_ACT_DROP;
+	}
 	if (DP_UNLIKELY(!h->answerable)) {
 		if (h->cfg.flags & DP_HOST_NOSECRET_PASS) {
 			*why = DP_C_FORWARDED;
-			return forward(p, l3, h, our_mac, cnt);
+			return forward(c);
 		}
 		*why = DP_C_DROP_NO_SECRETS;
 		return DP_ACT_DROP;
 	}
-	if (DP_UNLIKELY(h->cfg.syn_refresh_ms) && syn_refresh_due(w, h, t, now_ns)) {
+	if (DP_UNLIKELY(h->cfg.syn_refresh_ms) && syn_refresh_due(w, h, t, w->cur_now)) {
 		*why = DP_C_SYN_REFRESH;
-		cnt[DP_C_FORWARDED]++;
-		return forward(p, l3, h, our_mac, cnt);
+		return forward(c);
 	}
-	dp_parse_tcp_options(p->data, l3, t);
 	mss = t->mss ? t->mss : (l3->family == 4 ? DP_TCP_MSS_DEFAULT : DP_TCP6_MSS_DEFAULT);
 	ts = syn_options(w, h, l3, t, &options);
-	host_clock(w, h, now_ns, &lo, &hi, &ts_ms);
+	host_clock(w, h, &lo, &hi, &ts_ms);
 	idx = dp_mss_index(l3->family == 4 ? dp_msstab4 : dp_msstab6, mss);
-	batch = l3->family == 4 && h->cs_cur.alg == DP_COOKIE_SIPHASH && w->npend < DP_BURST;
+	batch = l3->family == 4 && h->cs_cur.alg == DP_COOKIE_SIPHASH;
 	/* The 2026-rule tsoff (another SipHash) of batched SYNs is computed in lanes too, at the flush. */
 	lane_tsoff = batch && ts && h->cfg.ts_mode == DP_TS_2026 && h->sys.tcp_timestamps != 2;
 	if (ts)
@@ -202,30 +222,31 @@ static enum dp_action syn(struct dp_worker *w, struct dp_pkt *p, const struct dp
 	sack = ts && (options & DP_TS_OPT_SACK);
 	ws = ts && (options & DP_TS_OPT_WSCALE_MASK) != DP_TS_OPT_WSCALE_MASK;
 	ecn = ts && (options & DP_TS_OPT_ECN);
-	if ((uint32_t)l3->l3_off + (l3->family == 4 ? 20 : 40) + 24 + (ts ? 12 + (ws ? 4 : 0) : 0) > p->cap) {
+	if ((uint32_t)l3->l3_off + (l3->family == 4 ? 20 : 40) + 24 + (ts ? 12 + (ws ? 4 : 0) : 0) > c->p->cap) {
 		*why = DP_C_DROP_NO_ROOM;
 		return DP_ACT_DROP;
 	}
+	*why = DP_C_SYN;
 	/* IPv4 SipHash cookies wait for the end of the burst, where they are computed in SIMD lanes. */
 	if (batch) {
 		struct dp_cookie_v4_req *r = &w->pend_req[w->npend];
 		struct dp_syn_pending *sp = &w->pend[w->npend++];
 
-		sp->p = p;
+		sp->p = c->p;
 		sp->l3 = *l3;
 		sp->t = *t;
 		sp->h = h;
-		sp->mac = our_mac;
+		sp->mac = c->ours->mac;
 		sp->count = lo;
 		sp->tsval = tsval;
-		sp->flags = (uint8_t)((ts ? 1 : 0) | (sack ? 2 : 0) | (ws ? 4 : 0) | (ecn ? 8 : 0) | (lane_tsoff ? 16 : 0));
+		sp->opts = (uint8_t)((ts ? DP_SA_TS : 0) | (sack ? DP_SA_SACK : 0) | (ws ? DP_SA_WSCALE : 0) |
+				     (ecn ? DP_SA_ECN : 0) | (lane_tsoff ? DP_SA_LANE_TSOFF : 0));
 		*r = (struct dp_cookie_v4_req){ .saddr = dp_ld32(l3->saddr), .daddr = dp_ld32(l3->daddr), .sport = t->sport,
 						.dport = t->dport, .client_seq = t->seq, .mss_index = idx };
-	} else {
-		isn = cookie_make(h, l3, t, lo, idx);
-		dp_synack_build(p, l3, t, h, our_mac, isn, ts, tsval, sack, ws, ecn);
+		return DP_ACT_REPLY;
 	}
-	*why = DP_C_SYN;
+	isn = cookie_make(h, l3, t, lo, idx);
+	dp_synack_build(c->p, l3, t, h, c->ours->mac, isn, ts, tsval, sack, ws, ecn);
 	return DP_ACT_REPLY;
 }
 
@@ -245,10 +266,10 @@ void dp_verdict_flush(struct dp_worker *w)
 			dp_tsoff_v4_2026_burst(&a->h->ts_key, &w->pend_req[i], tsoff, j - i);
 		for (k = i; k < j; k++) {
 			const struct dp_syn_pending *sp = &w->pend[k];
-			uint32_t tsval = sp->tsval + ((sp->flags & 16) ? tsoff[k - i] : 0);
+			uint32_t tsval = sp->tsval + ((sp->opts & DP_SA_LANE_TSOFF) ? tsoff[k - i] : 0);
 
-			dp_synack_build(sp->p, &sp->l3, &sp->t, sp->h, sp->mac, isn[k - i], sp->flags & 1, tsval,
-					sp->flags & 2, sp->flags & 4, sp->flags & 8);
+			dp_synack_build(sp->p, &sp->l3, &sp->t, sp->h, sp->mac, isn[k - i], sp->opts & DP_SA_TS, tsval,
+					sp->opts & DP_SA_SACK, sp->opts & DP_SA_WSCALE, sp->opts & DP_SA_ECN);
 		}
 		i = j;
 	}
@@ -256,17 +277,15 @@ void dp_verdict_flush(struct dp_worker *w)
 }
 
 /* A segment of a known flow: forwarded; FIN or RST moves it to Closing. */
-static inline enum dp_action known(struct dp_worker *w, int64_t i, struct dp_pkt *p, const struct dp_l3 *l3,
-				   const struct dp_tcp *t, const struct dp_host *h, const uint8_t *our_mac,
-				   uint32_t now_s, uint64_t *cnt, enum dp_counter *why)
+static inline enum dp_action known(struct dp_ctx *c, int64_t i, enum dp_counter *why)
 {
-	struct dp_flow *f = &w->ft.flows[i];
+	struct dp_flow *f = &c->w->ft.flows[i];
 
-	f->last_s = now_s;
-	if (t->flags & (DP_TCP_FIN | DP_TCP_RST))
+	f->last_s = c->w->cur_now_s;
+	if (c->t.flags & (DP_TCP_FIN | DP_TCP_RST))
 		f->state = DP_FLOW_CLOSING;
 	*why = DP_C_FORWARDED;
-	return forward(p, l3, h, our_mac, cnt);
+	return forward(c);
 }
 
 /*
@@ -279,141 +298,135 @@ static inline enum dp_action known(struct dp_worker *w, int64_t i, struct dp_pkt
  */
 #define DP_TS_REVALIDATE_MS 300000u
 
-static bool ts_revalidates(const struct dp_host *h, const struct dp_pkt *p, const struct dp_l3 *l3, struct dp_tcp *t,
-			   uint64_t now_ns)
+static bool ts_revalidates(struct dp_ctx *c)
 {
+	const struct dp_host *h = c->h;
 	uint32_t server_ts, upper;
 
 	if (h->cfg.ts_mode == DP_TS_ZERO || h->sys.tcp_timestamps != 1 || !h->ts_usable)
 		return false;
-	dp_parse_tcp_options(p->data, l3, t);
-	if (!t->saw_ts)
+	dp_parse_tcp_options(c->p->data, &c->l3, &c->t);
+	if (!c->t.saw_ts)
 		return false;
-	server_ts = t->tsecr - tsoff(h, l3, t);
+	server_ts = c->t.tsecr - tsoff(h, &c->l3, &c->t);
 	/* dp_host_ts_ms() is the clock minus the error bound; the server may be up to twice that further on */
-	upper = (uint32_t)(dp_host_ts_ms(h, now_ns) + 2 * dp_host_err_ms(h, now_ns) + 1000);
+	upper = (uint32_t)(dp_host_ts_ms(h, c->w->cur_now) + 2 * dp_host_err_ms(h, c->w->cur_now) + 1000);
 	return (uint32_t)(upper - server_ts) < DP_TS_REVALIDATE_MS;
+}
+
+/* Records the flow of a segment that was let through (FIN: already Closing). */
+static inline void flow_record(struct dp_ctx *c, const struct dp_flow_key *k, uint32_t hash, enum dp_counter made)
+{
+	struct dp_worker *w = c->w;
+
+	if (dp_flow_insert(&w->ft, k, hash, c->l3.family,
+			   (c->t.flags & DP_TCP_FIN) ? DP_FLOW_CLOSING : DP_FLOW_ESTABLISHED,
+			   w->cur_now_s) == 0)
+		host_event(w, c->h, made);
+	else
+		host_event(w, c->h, DP_C_FLOW_TABLE_FULL); /* still forwarded */
 }
 
 /*
  * Pickup window (conntrack's loose pickup, time-bounded): a connection established on the direct path before the
  * diversion has no flow here and its segments carry no cookie. While the host's window is open, such an ACK
  * (ACK+data, ACK+FIN; SYN and RST never get here) is forwarded and its flow recorded, so the connection survives
- * the router switch and keeps passing after the window. Off (pickup_until_ns 0, the default): one compare on the
- * already-failing path.
+ * the router switch and keeps passing after the window (a full table: the next segment is picked up while the
+ * window lasts). Off (pickup_until_ns 0, the default): one compare on the already-failing path.
  */
-static inline bool picked_up(struct dp_worker *w, const struct dp_l3 *l3, const struct dp_tcp *t,
-			     const struct dp_host *h, const struct dp_flow_key *k, uint32_t hash, uint64_t now_ns,
-			     uint64_t *cnt)
+static inline bool picked_up(struct dp_ctx *c, const struct dp_flow_key *k, uint32_t hash)
 {
-	if (DP_LIKELY(now_ns >= h->cfg.pickup_until_ns))
+	if (DP_LIKELY(c->w->cur_now >= c->h->cfg.pickup_until_ns))
 		return false;
-	if (dp_flow_insert(&w->ft, k, hash, l3->family, (t->flags & DP_TCP_FIN) ? DP_FLOW_CLOSING : DP_FLOW_ESTABLISHED,
-			   (uint32_t)(now_ns / 1000000000)) == 0)
-		cnt[DP_C_FLOW_PICKED_UP]++;
-	else
-		cnt[DP_C_FLOW_TABLE_FULL]++; /* still forwarded: the next segment is picked up while the window lasts */
+	flow_record(c, k, hash, DP_C_FLOW_PICKED_UP);
 	return true;
 }
 
-/* The rest of an unknown-flow ACK once its cookie was checked against the current count (idx, or -1). */
-static enum dp_action ack_checked(struct dp_worker *w, struct dp_pkt *p, const struct dp_l3 *l3, struct dp_tcp *t,
-				  const struct dp_host *h, const uint8_t *our_mac, const struct dp_flow_key *k,
-				  uint32_t hash, uint32_t lo, uint32_t hi, int idx, uint64_t now_ns, uint64_t *cnt,
-				  enum dp_counter *why)
+/* The rest of an unknown-flow ACK once its cookie was checked against the count hi (idx, or -1). */
+static enum dp_action ack_checked(struct dp_ctx *c, const struct dp_flow_key *k, uint32_t hash, uint32_t lo,
+				  uint32_t hi, int idx, enum dp_counter *why)
 {
+	const struct dp_host *h = c->h;
 	struct dp_ts_decoded dec;
 	uint32_t tsecr;
 
 	if (idx < 0 && lo != hi)
-		idx = cookie_check(&h->cs_cur, l3, t, lo);
+		idx = cookie_check(&h->cs_cur, &c->l3, &c->t, lo);
 	if (idx < 0 && (h->cfg.flags & DP_HOST_PREV_VALID))
-		idx = cookie_check(&h->cs_prev, l3, t, hi);
+		idx = cookie_check(&h->cs_prev, &c->l3, &c->t, hi);
 	if (idx < 0) {
-		if (ts_revalidates(h, p, l3, t, now_ns)) {
-			cnt[DP_C_TS_REVALIDATED]++;
+		if (ts_revalidates(c)) {
+			host_event(c->w, h, DP_C_TS_REVALIDATED);
 			*why = DP_C_FORWARDED;
-			return forward(p, l3, h, our_mac, cnt);
+			return forward(c);
 		}
-		if (picked_up(w, l3, t, h, k, hash, now_ns, cnt)) {
+		if (picked_up(c, k, hash)) {
 			*why = DP_C_FORWARDED;
-			return forward(p, l3, h, our_mac, cnt);
+			return forward(c);
 		}
 		*why = DP_C_DROP_BAD_COOKIE;
 		return DP_ACT_DROP;
 	}
 	/* cookie_v4_check(): tsoff comes off the echo only when TS was seen with a non-zero echo. */
-	dp_parse_tcp_options(p->data, l3, t);
-	tsecr = t->tsecr;
-	if (t->saw_ts && tsecr)
-		tsecr -= tsoff(h, l3, t);
-	if (!dp_cookie_timestamp_decode(&h->sys, t->saw_ts, tsecr, &dec)) {
+	dp_parse_tcp_options(c->p->data, &c->l3, &c->t);
+	tsecr = c->t.tsecr;
+	if (c->t.saw_ts && tsecr)
+		tsecr -= tsoff(h, &c->l3, &c->t);
+	if (!dp_cookie_timestamp_decode(&h->sys, c->t.saw_ts, tsecr, &dec)) {
 		*why = DP_C_DROP_BAD_TS;
 		return DP_ACT_DROP;
 	}
-	if (dp_flow_insert(&w->ft, k, hash, l3->family, (t->flags & DP_TCP_FIN) ? DP_FLOW_CLOSING : DP_FLOW_ESTABLISHED,
-			   (uint32_t)(now_ns / 1000000000)) == 0)
-		cnt[DP_C_FLOW_NEW]++;
-	else
-		cnt[DP_C_FLOW_TABLE_FULL]++;
+	flow_record(c, k, hash, DP_C_FLOW_NEW);
 	*why = DP_C_FORWARDED;
-	return forward(p, l3, h, our_mac, cnt);
+	return forward(c);
 }
 
 /* ACK (maybe with data or FIN) of a flow we do not know: valid only with a cookie the server will accept.
  * IPv4 SipHash ACKs wait for the end of the burst (DP_ACT_PENDING), where their cookies are checked in lanes. */
-static enum dp_action unknown_ack(struct dp_worker *w, struct dp_pkt *p, const struct dp_l3 *l3, struct dp_tcp *t,
-				  const struct dp_host *h, const uint8_t *our_mac, const struct dp_flow_key *k,
-				  uint32_t hash, uint64_t now_ns, uint64_t *cnt, enum dp_counter *why)
+static enum dp_action unknown_ack(struct dp_ctx *c, const struct dp_flow_key *k, uint32_t hash, enum dp_counter *why)
 {
+	struct dp_worker *w = c->w;
+	const struct dp_host *h = c->h;
 	uint32_t lo, hi;
 	uint64_t ts_ms; /* not needed here: computed for the memo */
 
 	if (DP_UNLIKELY(!h->answerable)) {
-		if ((h->cfg.flags & DP_HOST_NOSECRET_PASS) || picked_up(w, l3, t, h, k, hash, now_ns, cnt)) {
+		if ((h->cfg.flags & DP_HOST_NOSECRET_PASS) || picked_up(c, k, hash)) {
 			*why = DP_C_FORWARDED;
-			return forward(p, l3, h, our_mac, cnt);
+			return forward(c);
 		}
 		*why = DP_C_DROP_NO_SECRETS;
 		return DP_ACT_DROP;
 	}
-	host_clock(w, h, now_ns, &lo, &hi, &ts_ms);
-	if (l3->family == 4 && h->cs_cur.alg == DP_COOKIE_SIPHASH && w->nack < DP_BURST && w->cur_actions) {
-		struct dp_ack_pending *ap = &w->acks[w->nack++];
+	host_clock(w, h, &lo, &hi, &ts_ms);
+	if (c->l3.family == 4 && h->cs_cur.alg == DP_COOKIE_SIPHASH) {
+		struct dp_ack_pending *ap = &w->acks[w->nack];
 
-		ap->p = p;
-		copy_words(&ap->l3, l3, sizeof(*l3));
-		copy_words(&ap->t, t, sizeof(*t));
-		ap->h = h;
-		ap->mac = our_mac;
+		copy_words(&ap->c, c, sizeof(*c));
 		ap->hash = hash; /* the key is rebuilt at the flush: cheaper than keeping a copy */
 		ap->lo = lo;
 		ap->hi = hi;
-		ap->pos = w->cur_index;
-		w->ack_req[w->nack - 1] = (struct dp_cookie_v4_ack){ .saddr = dp_ld32(l3->saddr),
-								     .daddr = dp_ld32(l3->daddr), .sport = t->sport,
-								     .dport = t->dport, .sseq = t->seq - 1,
-								     .cookie = t->ack - 1 };
-		*why = DP_C_MAX;
+		ap->pos = c->idx;
+		w->ack_req[w->nack++] = (struct dp_cookie_v4_ack){ .saddr = dp_ld32(c->l3.saddr),
+								   .daddr = dp_ld32(c->l3.daddr), .sport = c->t.sport,
+								   .dport = c->t.dport, .sseq = c->t.seq - 1,
+								   .cookie = c->t.ack - 1 };
 		return DP_ACT_PENDING;
 	}
-	return ack_checked(w, p, l3, t, h, our_mac, k, hash, lo, hi, cookie_check(&h->cs_cur, l3, t, hi), now_ns, cnt,
-			   why);
+	return ack_checked(c, k, hash, lo, hi, cookie_check(&h->cs_cur, &c->l3, &c->t, hi), why);
 }
 
 void dp_verdict_flush_acks(struct dp_worker *w)
 {
-	uint32_t now_s = (uint32_t)(w->cur_now / 1000000000);
-	uint64_t *cnt = w->cur_cnt;
 	int idx[DP_BURST];
 	unsigned i = 0, j, k;
 
 	while (i < w->nack) {
 		const struct dp_ack_pending *a = &w->acks[i];
 
-		for (j = i; j < w->nack && w->acks[j].h == a->h && w->acks[j].hi == a->hi; j++)
+		for (j = i; j < w->nack && w->acks[j].c.h == a->c.h && w->acks[j].hi == a->hi; j++)
 			;
-		dp_cookie_v4_check_burst(&a->h->cs_cur, a->hi, &w->ack_req[i], idx, j - i);
+		dp_cookie_v4_check_burst(&a->c.h->cs_cur, a->hi, &w->ack_req[i], idx, j - i);
 		for (k = i; k < j; k++) {
 			struct dp_ack_pending *ap = &w->acks[k];
 			struct dp_flow_key fk;
@@ -422,81 +435,83 @@ void dp_verdict_flush_acks(struct dp_worker *w)
 			int64_t f;
 
 			/* In packet order, as if one at a time: an earlier segment of this flush may have made the flow. */
-			flow_key(&fk, &ap->l3, &ap->t);
-			f = dp_flow_lookup(&w->ft, &fk, ap->hash, now_s, &cnt[DP_C_FLOW_EXPIRED]);
-
+			flow_key(&fk, &ap->c.l3, &ap->c.t);
+			f = dp_flow_lookup(&w->ft, &fk, ap->hash, w->cur_now_s, w->cur_expired);
 			if (f >= 0)
-				act = known(w, f, ap->p, &ap->l3, &ap->t, ap->h, ap->mac, now_s, cnt, &why);
+				act = known(&ap->c, f, &why);
 			else
-				act = ack_checked(w, ap->p, &ap->l3, &ap->t, ap->h, ap->mac, &fk, ap->hash, ap->lo, ap->hi,
-						  idx[k - i], w->cur_now, cnt, &why);
+				act = ack_checked(&ap->c, &fk, ap->hash, ap->lo, ap->hi, idx[k - i], &why);
 			w->cur_actions[ap->pos] = (uint8_t)act;
-			cnt[why]++;
-			if (act == DP_ACT_DROP)
-				cnt[DP_C_DROP]++;
-			w->last_reason = why;
+			w->counted[ap->pos] = ap->c.row + why;
 		}
 		i = j;
 	}
 	w->nack = 0;
 }
 
-static enum dp_action tcp(struct dp_worker *w, struct dp_pkt *p, const struct dp_l3 *l3, const struct dp_host *h,
-			  const uint8_t *our_mac, uint64_t now_ns, uint64_t *cnt, enum dp_counter *why)
+static enum dp_action tcp(struct dp_ctx *c, enum dp_counter *why)
 {
+	struct dp_worker *w = c->w;
 	struct dp_flow_key k;
-	struct dp_tcp t;
 	uint32_t hash, now_s;
 	int64_t i;
 	enum dp_counter r;
 
-	r = dp_parse_tcp(p->data, l3, &t);
+	r = dp_parse_tcp(c->p->data, &c->l3, &c->t);
 	if (DP_UNLIKELY(r)) {
 		*why = r;
 		return DP_ACT_DROP;
 	}
-	if (t.flags & DP_TCP_SYN) {
+	if (c->t.flags & DP_TCP_SYN) {
 		/* tcp_rcv_state_process(LISTEN): SYN+ACK gets a RST, SYN+RST and SYN+FIN are discarded. */
-		if (t.flags & DP_TCP_ACK) {
+		if (c->t.flags & DP_TCP_ACK) {
 			*why = DP_C_DROP_BAD_STATE;
 			return DP_ACT_DROP;
 		}
-		if (t.flags & (DP_TCP_RST | DP_TCP_FIN)) {
+		if (c->t.flags & (DP_TCP_RST | DP_TCP_FIN)) {
 			*why = DP_C_DROP_BAD_TCP;
 			return DP_ACT_DROP;
 		}
-		return syn(w, p, l3, &t, h, our_mac, now_ns, cnt, why);
+		return syn(c, why);
 	}
-	flow_key(&k, l3, &t);
+	flow_key(&k, &c->l3, &c->t);
 	hash = dp_flow_hash(&w->ft, &k);
-	now_s = (uint32_t)(now_ns / 1000000000);
-	i = dp_flow_lookup(&w->ft, &k, hash, now_s, &cnt[DP_C_FLOW_EXPIRED]);
+	now_s = w->cur_now_s;
+	i = dp_flow_lookup(&w->ft, &k, hash, now_s, w->cur_expired);
 	if (i >= 0)
-		return known(w, i, p, l3, &t, h, our_mac, now_s, cnt, why);
-	/* Unknown flow. RST: dropped as the original does (the server has no socket for it either, or the flow
+		return known(c, i, why);
+	/* Unknown flow. An md5: pass host's MD5 segments carry the server's signature, which only it can check. */
+	if (DP_UNLIKELY(c->h->cfg.flags & DP_HOST_MD5_PASS)) {
+		dp_parse_tcp_options(c->p->data, &c->l3, &c->t);
+		if (c->t.md5) {
+			*why = DP_C_FORWARDED;
+			return forward(c);
+		}
+	}
+	/* RST: dropped as the original does (the server has no socket for it either, or the flow
 	 * outlived our table and the client's RST is retransmitted into a known flow after its next ACK). */
-	if ((t.flags & (DP_TCP_RST | DP_TCP_ACK)) != DP_TCP_ACK) {
+	if ((c->t.flags & (DP_TCP_RST | DP_TCP_ACK)) != DP_TCP_ACK) {
 		if (w->nack) { /* a pending ACK of this burst may be about to create the flow: settle them first */
 			dp_verdict_flush_acks(w);
-			i = dp_flow_lookup(&w->ft, &k, hash, now_s, &cnt[DP_C_FLOW_EXPIRED]);
+			i = dp_flow_lookup(&w->ft, &k, hash, now_s, w->cur_expired);
 			if (i >= 0)
-				return known(w, i, p, l3, &t, h, our_mac, now_s, cnt, why);
+				return known(c, i, why);
 		}
 		*why = DP_C_DROP_BAD_STATE;
 		return DP_ACT_DROP;
 	}
-	return unknown_ack(w, p, l3, &t, h, our_mac, &k, hash, now_ns, cnt, why);
+	return unknown_ack(c, &k, hash, why);
 }
 
-static inline const uint8_t *our_mac(const struct dp_config *cfg, const uint8_t *dst)
+static inline const struct dp_our_mac *our_mac(const struct dp_config *cfg, const uint8_t *dst)
 {
 	uint32_t d4 = dp_ld32(dst);
 	uint16_t d2 = dp_ld16(dst + 4);
 	unsigned i;
 
 	for (i = 0; i < cfg->n_macs; i++)
-		if (dp_ld32(cfg->macs[i]) == d4 && dp_ld16(cfg->macs[i] + 4) == d2)
-			return cfg->macs[i];
+		if (dp_ld32(cfg->ours[i].mac) == d4 && dp_ld16(cfg->ours[i].mac + 4) == d2)
+			return &cfg->ours[i];
 	return NULL;
 }
 
@@ -538,70 +553,67 @@ void dp_verdict_prefetch(struct dp_worker *w, const struct dp_pkt *p)
 	__builtin_prefetch((const uint8_t *)&w->ft.flows[i] + sizeof(w->ft.flows[i]) - 1);
 }
 
-static enum dp_action verdict(struct dp_worker *w, const struct dp_config *cfg, struct dp_pkt *p, uint64_t now_ns,
-			      uint64_t *cnt, enum dp_counter *why)
+/* A frame dropped before its host is known: counted in the row of what has no host. */
+static enum dp_action no_host(enum dp_counter reason, enum dp_counter *why)
 {
+	*why = reason;
+	return DP_ACT_DROP;
+}
+
+/* Everything up to the host: MAC, Ethernet/IP, host lookup, filters, passthrough and fragments; then TCP.
+ * (Without a config, dp_worker_burst() drops the frames itself.) */
+static inline __attribute__((always_inline)) enum dp_action verdict(struct dp_ctx *c, const struct dp_config *cfg, enum dp_counter *why)
+{
+	struct dp_worker *w = c->w;
+	struct dp_pkt *p = c->p;
 	const struct dp_host *h;
-	const uint8_t *mac;
-	struct dp_l3 l3;
 	enum dp_counter r;
 
-	if (DP_UNLIKELY(p->len < DP_ETH_HLEN || p->len > p->cap)) {
-		*why = DP_C_DROP_BAD_ETHER;
-		return DP_ACT_DROP;
-	}
-	if (DP_UNLIKELY(!cfg)) {
-		*why = DP_C_DROP_UNKNOWN_HOST;
-		return DP_ACT_DROP;
-	}
-	mac = our_mac(cfg, p->data);
-	if (DP_UNLIKELY(!mac)) {
-		*why = DP_C_DROP_MAC;
-		return DP_ACT_DROP;
-	}
-	r = dp_parse_l3(p->data, p->len, &l3);
-	if (DP_UNLIKELY(r)) {
-		*why = r;
-		return DP_ACT_DROP;
-	}
+	if (DP_UNLIKELY(p->len < DP_ETH_HLEN || p->len > p->cap))
+		return no_host(DP_C_DROP_BAD_ETHER, why);
+	c->ours = our_mac(cfg, p->data);
+	if (DP_UNLIKELY(!c->ours))
+		return no_host(DP_C_DROP_MAC, why);
+	r = dp_parse_l3(p->data, p->len, &c->l3);
+	if (DP_UNLIKELY(r))
+		return no_host(r, why);
 	h = w->last_host;
-	if (DP_UNLIKELY(!h || !dp_host_is(h, l3.family, l3.daddr))) {
-		h = dp_host_lookup(cfg, l3.family, l3.daddr);
-		if (DP_UNLIKELY(!h)) {
-			*why = DP_C_DROP_UNKNOWN_HOST;
-			return DP_ACT_DROP;
-		}
-		if (w->cur_actions) /* inside dp_worker_burst(), which clears it when the burst ends */
-			w->last_host = h;
+	if (DP_UNLIKELY(!h || !dp_host_is(h, c->l3.family, c->l3.daddr))) {
+		h = dp_host_lookup(cfg, c->l3.family, c->l3.daddr);
+		if (DP_UNLIKELY(!h))
+			return no_host(DP_C_DROP_UNKNOWN_HOST, why);
+		w->last_host = h; /* dp_worker_burst() clears it when the burst ends */
 	}
-	if (h->cfg.filter && dp_filter_run(h->cfg.filter, p->data + l3.l3_off, l3.l3_len) == DP_FILTER_DROP) {
+	c->h = h;
+	c->row = h->stats_row;
+	if (h->cfg.filter && dp_filter_run(h->cfg.filter, p->data + c->l3.l3_off, c->l3.l3_len) == DP_FILTER_DROP) {
 		*why = DP_C_DROP_FILTERED;
 		return DP_ACT_DROP;
 	}
-	if (DP_UNLIKELY(h->cfg.flags & DP_HOST_PASSTHROUGH) || l3.proto != DP_IPPROTO_TCP) {
+	if (DP_UNLIKELY(h->cfg.flags & DP_HOST_PASSTHROUGH) || c->l3.proto != DP_IPPROTO_TCP) {
 		*why = DP_C_FORWARDED;
-		return forward(p, &l3, h, mac, cnt);
+		return forward(c);
 	}
 	/* A TCP fragment cannot be a handshake segment, and a later fragment has no TCP header to check. */
-	if (DP_UNLIKELY(l3.frag != DP_FRAG_NONE)) {
+	if (DP_UNLIKELY(c->l3.frag != DP_FRAG_NONE)) {
 		*why = DP_C_DROP_FRAGMENT;
 		return DP_ACT_DROP;
 	}
-	return tcp(w, p, &l3, h, mac, now_ns, cnt, why);
+	return tcp(c, why);
 }
 
-enum dp_action dp_verdict(struct dp_worker *w, const struct dp_config *cfg, struct dp_pkt *p, uint64_t now_ns,
-			  uint64_t *cnt)
+enum dp_action dp_verdict(struct dp_worker *w, const struct dp_config *cfg, struct dp_pkt *p, unsigned i)
 {
-	enum dp_counter why = DP_C_DROP_BAD_ETHER;
-	enum dp_action a = verdict(w, cfg, p, now_ns, cnt, &why);
+	struct dp_ctx c; /* filled as the layers go: no zeroing of the headers' fields per packet */
+	enum dp_counter why;
+	enum dp_action a;
 
-	cnt[DP_C_RX]++;
-	if (a == DP_ACT_PENDING) /* counted by dp_verdict_flush_acks() */
-		return a;
-	cnt[why]++;
-	if (a == DP_ACT_DROP)
-		cnt[DP_C_DROP]++;
-	w->last_reason = why;
+	c.w = w;
+	c.p = p;
+	c.idx = i;
+	c.row = DP_HOST_ROW_SPILL; /* until the host is known */
+	a = verdict(&c, cfg, &why);
+	if (a != DP_ACT_PENDING) /* a pending ACK's counter is set by dp_verdict_flush_acks() */
+		w->counted[i] = c.row + why;
 	return a;
 }

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "engine/control.h"
-#include "engine/hoststats.h"
 
 #define MAX_CLIENTS 8
 #define MAX_REQUEST (4u << 20) /* a full host set with filters fits easily */
@@ -259,7 +258,7 @@ static long handle(struct client *cl, struct dp_dataplane *dp)
 	} else if (!strcmp(verb, "STATS")) {
 		do_stats(cl, dp);
 	} else if (!strcmp(verb, "HOST_STATS")) {
-		size_t cap = (size_t)DP_HOST_SLOTS * 128, len;
+		size_t cap = (size_t)DP_HOST_STATS_SLOTS * 128, len;
 		char *buf = malloc(cap);
 		unsigned n;
 

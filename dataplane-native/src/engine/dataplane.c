@@ -74,6 +74,8 @@ API int dp_dataplane_create(const struct dp_dataplane_opts *o, struct dp_datapla
 				return set_err(dp, err, "tx_iface: %s", probe.err);
 			if (memcmp(probe.mac, dp->macs[0], 6))
 				memcpy(dp->macs[dp->n_macs++], probe.mac, 6);
+			memcpy(dp->fwd_mac, probe.mac, 6); /* forwarded frames leave by it, with its MAC */
+			dp->has_fwd_mac = true;
 		}
 	}
 	dp->core = dp_core_new(dp->ncpus ? dp->ncpus : 1);
@@ -99,6 +101,8 @@ static int publish(struct dp_dataplane *dp)
 
 	if (!cfg)
 		return set_err(dp, -errno, "config: %s", strerror(errno));
+	if (dp->has_fwd_mac)
+		dp_config_set_forward_mac(cfg, dp->fwd_mac);
 	for (unsigned i = 0; i < dp->hosts.n; i++) {
 		struct dp_host_cfg h = dp->hosts.v[i].cfg;
 		const struct dp_secrets_file *s = secrets_for(dp, &h.ip);
@@ -117,9 +121,6 @@ static int publish(struct dp_dataplane *dp)
 		dp_config_free(cfg);
 		return set_err(dp, err, "publish: %s", strerror(-err));
 	}
-	err = dp_hoststats_publish(dp);
-	if (err)
-		return set_err(dp, err, "host counters: %s", strerror(-err));
 	return 0;
 }
 
@@ -165,7 +166,6 @@ API void dp_dataplane_destroy(struct dp_dataplane *dp)
 		dp_core_free(dp->core);
 	}
 	dp_hosts_free(&dp->hosts);
-	dp_hoststats_free(dp);
 	free(dp->secrets);
 	pthread_mutex_destroy(&dp->lock);
 	free(dp);
@@ -385,48 +385,66 @@ unsigned dp_dataplane_host_ips(struct dp_dataplane *dp, char (*ips)[48], unsigne
 	return n;
 }
 
-API int dp_dataplane_host_stats(struct dp_dataplane *dp, const char *ip, uint64_t out[4])
+API int dp_dataplane_host_stats(struct dp_dataplane *dp, const char *ip, struct dp_stats *out)
 {
 	struct dp_addr a;
-	int slot;
+	int err;
 
 	if (dp_addr_parse(ip, &a))
 		return set_err(dp, -EINVAL, "ip: '%s' is not an IPv4 or IPv6 address", ip);
 	pthread_mutex_lock(&dp->lock);
-	slot = -1;
-	for (unsigned s = 0; s < DP_HOST_SLOTS && slot < 0; s++)
-		if (dp->slot_used[s] && !memcmp(&dp->slot_ip[s], &a, sizeof(a)))
-			slot = (int)s;
-	if (slot >= 0)
-		dp_hoststats_slot_totals(dp, (unsigned)slot, out);
+	err = dp_core_host_stats(dp->core, &a, out);
 	pthread_mutex_unlock(&dp->lock);
-	if (slot < 0)
-		return set_err(dp, -ENOENT, "ip: %s is not a configured host", ip);
+	if (err == -ENOENT)
+		return set_err(dp, err, "ip: %s is not a configured host", ip);
+	if (err == -ENOSPC)
+		return set_err(dp, err, "ip: %s has no counters of its own (more than %d hosts)", ip,
+			       DP_HOST_STATS_SLOTS);
+	return err;
+}
+
+API int dp_dataplane_host_stats_each(struct dp_dataplane *dp,
+				     int (*fn)(void *ctx, const struct dp_addr *ip, const struct dp_stats *s),
+				     void *ctx)
+{
+	int rc;
+
+	pthread_mutex_lock(&dp->lock);
+	rc = dp_core_host_stats_each(dp->core, fn, ctx);
+	pthread_mutex_unlock(&dp->lock);
+	return rc;
+}
+
+struct text_out {
+	char *buf;
+	size_t cap, off;
+	unsigned n;
+};
+
+static int host_line(void *ctx, const struct dp_addr *ip, const struct dp_stats *s)
+{
+	struct text_out *t = ctx;
+	char a[48];
+	int n;
+
+	dp_addr_format(ip, a, sizeof(a));
+	n = snprintf(t->buf + t->off, t->cap - t->off, "%s %llu %llu %llu %llu\n", a,
+		     (unsigned long long)s->c[DP_C_RX], (unsigned long long)s->c[DP_C_SYN],
+		     (unsigned long long)s->c[DP_C_FORWARDED], (unsigned long long)s->c[DP_C_DROP]);
+	if (n < 0 || (size_t)n >= t->cap - t->off)
+		return 1; /* full: stop */
+	t->off += (size_t)n;
+	t->n++;
 	return 0;
 }
 
 API size_t dp_dataplane_host_stats_text(struct dp_dataplane *dp, char *buf, size_t cap, unsigned *nhosts)
 {
-	size_t off = 0;
+	struct text_out t = { .buf = buf, .cap = cap };
 
-	*nhosts = 0;
-	pthread_mutex_lock(&dp->lock);
-	for (unsigned s = 0; s < DP_HOST_SLOTS; s++) {
-		uint64_t v[DP_HC_MAX];
-		char ip[48];
-		int n;
-
-		if (!dp->slot_used[s])
-			continue;
-		dp_hoststats_slot_totals(dp, s, v);
-		dp_addr_format(&dp->slot_ip[s], ip, sizeof(ip));
-		n = snprintf(buf + off, cap - off, "%s %llu %llu %llu %llu\n", ip, (unsigned long long)v[0],
-			     (unsigned long long)v[1], (unsigned long long)v[2], (unsigned long long)v[3]);
-		if (n < 0 || (size_t)n >= cap - off)
-			break;
-		off += (size_t)n;
-		(*nhosts)++;
-	}
-	pthread_mutex_unlock(&dp->lock);
-	return off;
+	if (cap)
+		buf[0] = 0;
+	dp_dataplane_host_stats_each(dp, host_line, &t);
+	*nhosts = t.n;
+	return t.off;
 }

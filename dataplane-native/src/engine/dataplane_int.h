@@ -7,7 +7,6 @@
 
 #include "backend/backend.h"
 #include "engine/engine.h"
-#include "engine/hoststats.h"
 #include "syncookied/dataplane.h"
 
 #define DP_MAX_WORKERS 64
@@ -29,8 +28,6 @@ struct dp_wk {
 	uint64_t last_loop_ns;   /* heartbeat, written by the worker */
 	bool running;            /* set by the worker until it leaves its loop */
 	struct dp_port_pub pub __attribute__((aligned(64)));
-	dp_host_row *hc;         /* per-protected-IP counters by slot, written by the worker */
-	uint64_t idx_gen;        /* generation of the host index the worker last loaded */
 };
 
 struct dp_secrets_slot {
@@ -50,6 +47,8 @@ struct dp_dataplane {
 	const struct dp_backend_ops *ops;
 	uint8_t macs[2][6];
 	unsigned n_macs;
+	uint8_t fwd_mac[6];      /* the output interface's MAC, when it differs from the input interface */
+	bool has_fwd_mac;
 	struct dp_core *core;
 	struct dp_hosts hosts;
 	struct dp_secrets_slot *secrets;
@@ -57,13 +56,6 @@ struct dp_dataplane {
 	struct dp_wk wk[DP_MAX_WORKERS];
 	unsigned nworkers;
 	struct dp_port_pub retired; /* counters of workers already stopped */
-	struct dp_hostidx *hostidx;      /* current IP->slot index (workers load it with acquire) */
-	struct dp_hostidx *retired_idx;  /* replaced indexes a worker may still hold */
-	uint64_t idx_gen;
-	struct dp_addr slot_ip[DP_HOST_SLOTS];
-	uint8_t slot_used[DP_HOST_SLOTS];
-	dp_host_row *hc_retired;         /* per-slot sums of stopped workers */
-	dp_host_row *hc_base;            /* per-slot totals when the slot was given to its current IP */
 	bool stop;
 	int state;
 	uint64_t start_ns;
@@ -71,11 +63,6 @@ struct dp_dataplane {
 };
 
 int dp_workers_start(struct dp_dataplane *dp);
-/* Host index and per-IP counters (hoststats.c); called with dp->lock held. */
-int dp_hoststats_publish(struct dp_dataplane *dp);
-void dp_hoststats_reclaim(struct dp_dataplane *dp);
-void dp_hoststats_slot_totals(const struct dp_dataplane *dp, unsigned slot, uint64_t out[DP_HC_MAX]);
-void dp_hoststats_free(struct dp_dataplane *dp);
 void dp_workers_stop(struct dp_dataplane *dp);
 
 #endif

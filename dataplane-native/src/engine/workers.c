@@ -33,8 +33,6 @@ static void *worker_main(void *arg)
 	struct dp_wk *k = arg;
 	struct dp_port *txp = k->has_tx ? &k->tx : &k->rx;
 	struct dp_pkt *pkts[DP_BURST], *reply[DP_BURST], *fwd[DP_BURST];
-	const struct dp_hostidx *ix;
-	int slot[DP_BURST];
 	uint8_t act[DP_BURST];
 	unsigned n, i, nr, nf;
 
@@ -54,39 +52,16 @@ static void *worker_main(void *arg)
 			publish_port_stats(k);
 			continue;
 		}
-		/* the host index this burst counts with, loaded after rx_burst (which may have slept while hosts were
-		 * added: an index loaded before it would not know them). Announcing it lets the control thread free
-		 * older ones; the previous announcement, never newer than this index, protects it until then. */
-		ix = __atomic_load_n(&k->dp->hostidx, __ATOMIC_SEQ_CST);
-		__atomic_store_n(&k->idx_gen, ix ? ix->gen : 0, __ATOMIC_SEQ_CST);
-		/* the destination is read before the verdict: a reply swaps the addresses in place */
-		for (i = 0; i < n; i++)
-			slot[i] = dp_hostidx_lookup(ix, pkts[i]->data, pkts[i]->len);
 		dp_worker_burst(k->w, pkts, act, n, dp_now_ns());
 		nr = nf = 0;
 		for (i = 0; i < n; i++) {
-			enum dp_host_counter c = DP_HC_DROP;
-
-			if (act[i] == DP_ACT_REPLY) {
+			if (act[i] == DP_ACT_REPLY)
 				reply[nr++] = pkts[i];
-				c = DP_HC_SYN;
-			} else if (act[i] == DP_ACT_FORWARD) {
+			else if (act[i] == DP_ACT_FORWARD)
 				fwd[nf++] = pkts[i];
-				c = DP_HC_FWD;
-			}
-			if (slot[i] >= 0) {
-				uint64_t *row = k->hc[slot[i]];
-
-				/* single writer: relaxed load + store is tear-free for the control thread */
-				__atomic_store_n(&row[DP_HC_RX], row[DP_HC_RX] + 1, __ATOMIC_RELAXED);
-				__atomic_store_n(&row[c], row[c] + 1, __ATOMIC_RELAXED);
-			}
 		}
 		if (nr)
 			k->rx.ops->tx_burst(&k->rx, reply, nr);
-		if (nf && k->has_tx) /* leaving by the output interface: its own MAC is the source */
-			for (i = 0; i < nf; i++)
-				memcpy(fwd[i]->data + 6, k->tx.mac, 6);
 		if (nf)
 			txp->ops->tx_burst(txp, fwd, nf);
 		publish_port_stats(k);
@@ -118,18 +93,13 @@ static int open_worker(struct dp_dataplane *dp, struct dp_wk *k, unsigned idx, u
 
 	memset(k, 0, sizeof(*k));
 	k->dp = dp;
-	k->hc = calloc(DP_HOST_SLOTS, sizeof(dp_host_row));
-	if (!k->hc) {
-		snprintf(dp->err, sizeof(dp->err), "worker %u: out of memory", idx);
-		return -ENOMEM;
-	}
 	k->idx = idx;
 	k->cpu = dp->ncpus ? dp->cpus[idx] : -1;
 	k->rx.ops = dp->ops;
 	err = dp->ops->open(&k->rx, &rx);
 	if (err) {
 		snprintf(dp->err, sizeof(dp->err), "worker %u: %s", idx, k->rx.err[0] ? k->rx.err : strerror(-err));
-		goto out_free_counters;
+		return err;
 	}
 	if (split) {
 		struct dp_port_cfg tx = {
@@ -157,9 +127,6 @@ out_close_tx:
 		k->tx.ops->close(&k->tx);
 out_close_rx:
 	k->rx.ops->close(&k->rx);
-out_free_counters:
-	free(k->hc);
-	k->hc = NULL;
 	return err;
 }
 
@@ -174,12 +141,6 @@ static void close_worker(struct dp_dataplane *dp, struct dp_wk *k)
 	r->tx_failed += k->pub.tx_failed;
 	r->kernel_drops += k->pub.kernel_drops;
 	memset(&k->pub, 0, sizeof(k->pub));
-	if (k->hc && dp->hc_retired)
-		for (unsigned s = 0; s < DP_HOST_SLOTS; s++)
-			for (unsigned c = 0; c < DP_HC_MAX; c++)
-				dp->hc_retired[s][c] += k->hc[s][c];
-	free(k->hc);
-	k->hc = NULL;
 	if (k->has_tx)
 		k->tx.ops->close(&k->tx);
 	k->rx.ops->close(&k->rx);
@@ -244,5 +205,4 @@ void dp_workers_stop(struct dp_dataplane *dp)
 	for (unsigned i = 0; i < dp->nworkers; i++)
 		close_worker(dp, &dp->wk[i]);
 	dp->nworkers = 0;
-	dp_hoststats_reclaim(dp);
 }

@@ -209,6 +209,33 @@ B(ip6_ext_truncated)
 B(ip6_plen_long) { (void)p; struct tframe t = base6(0x02); unsigned n = t_build(buf, &t); return n - 4; }
 B(ip6_plen_zero) { (void)p; struct tframe t = base6(0x02); unsigned n = t_build(buf, &t); buf[18] = buf[19] = 0; return n; }
 
+/* Linux's MD5 SYN: NOP NOP MD5 (kind 19, length 18), then MSS (no TS with MD5); the signature bytes are opaque. */
+static const uint8_t MD5_OPTS[24] = { 1, 1, 19, 18, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+				      2, 4, 0x05, 0xb4 };
+/* kind 19 with a length other than 18 is not a signature (tcp_parse_md5sig_option ignores it) */
+static const uint8_t MD5_BAD_LEN[12] = { 19, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1 };
+static unsigned md5_seg(uint8_t *buf, int v6, const char *dst, uint8_t flags, const uint8_t *opts, unsigned optlen)
+{
+	struct tframe t = v6 ? base6(flags) : base4(flags);
+
+	if (dst)
+		t_addr4(t.daddr, dst);
+	t.opts = opts;
+	t.optlen = optlen;
+	if (flags & 0x10)
+		t.ack = 0x12345678, t.payload = 10;
+	return t_build(buf, &t);
+}
+B(md5_syn4) { (void)p; return md5_seg(buf, 0, NULL, 0x02, MD5_OPTS, sizeof(MD5_OPTS)); }
+B(md5_syn6) { (void)p; return md5_seg(buf, 1, NULL, 0x02, MD5_OPTS, sizeof(MD5_OPTS)); }
+B(md5_bad_len_syn) { (void)p; return md5_seg(buf, 0, NULL, 0x02, MD5_BAD_LEN, sizeof(MD5_BAD_LEN)); }
+B(md5_syn_pass) { (void)p; return md5_seg(buf, 0, "10.99.0.7", 0x02, MD5_OPTS, sizeof(MD5_OPTS)); }
+B(md5_ack_pass) { (void)p; return md5_seg(buf, 0, "10.99.0.7", 0x10, MD5_OPTS, sizeof(MD5_OPTS)); }
+B(md5_rst_pass) { (void)p; return md5_seg(buf, 0, "10.99.0.7", 0x04, MD5_OPTS, sizeof(MD5_OPTS)); }
+B(plain_syn_pass) { (void)p; return md5_seg(buf, 0, "10.99.0.7", 0x02, MSS_OPT, sizeof(MSS_OPT)); }
+B(plain_ack_pass) { (void)p; return md5_seg(buf, 0, "10.99.0.7", 0x10, MSS_OPT, sizeof(MSS_OPT)); }
+B(md5_ack_drop) { (void)p; return md5_seg(buf, 0, NULL, 0x10, MD5_OPTS, sizeof(MD5_OPTS)); }
+
 struct fixture {
 	const char *desc;
 	build_fn build;
@@ -263,6 +290,15 @@ static const struct fixture fixtures[] = {
 	{ "IPv6 extension header beyond the packet", ip6_ext_truncated, DP_ACT_DROP, DP_C_DROP_BAD_IP },
 	{ "IPv6 payload length beyond the frame", ip6_plen_long, DP_ACT_DROP, DP_C_DROP_BAD_IP },
 	{ "IPv6 payload length 0 (jumbogram)", ip6_plen_zero, DP_ACT_DROP, DP_C_DROP_BAD_IP },
+	{ "SYN with TCP-MD5 dropped (md5: drop)", md5_syn4, DP_ACT_DROP, DP_C_DROP_MD5 },
+	{ "IPv6 SYN with TCP-MD5 dropped (md5: drop)", md5_syn6, DP_ACT_DROP, DP_C_DROP_MD5 },
+	{ "SYN with kind 19 of length 10 (not a signature) answered", md5_bad_len_syn, DP_ACT_REPLY, DP_C_SYN },
+	{ "ACK with TCP-MD5 and no cookie dropped (md5: drop)", md5_ack_drop, DP_ACT_DROP, DP_C_DROP_BAD_COOKIE },
+	{ "SYN with TCP-MD5 forwarded (md5: pass)", md5_syn_pass, DP_ACT_FORWARD, DP_C_FORWARDED },
+	{ "ACK with TCP-MD5 of an unknown flow forwarded (md5: pass)", md5_ack_pass, DP_ACT_FORWARD, DP_C_FORWARDED },
+	{ "RST with TCP-MD5 of an unknown flow forwarded (md5: pass)", md5_rst_pass, DP_ACT_FORWARD, DP_C_FORWARDED },
+	{ "SYN without TCP-MD5 answered (md5: pass)", plain_syn_pass, DP_ACT_REPLY, DP_C_SYN },
+	{ "ACK without TCP-MD5 and no cookie dropped (md5: pass)", plain_ack_pass, DP_ACT_DROP, DP_C_DROP_BAD_COOKIE },
 };
 
 static void host(struct dp_config *cfg, int v6, const char *ip, uint8_t flags, struct dp_filter *f)
@@ -375,6 +411,7 @@ int main(void)
 	host(cfg, 0, "10.99.0.3", 0, NULL);
 	host(cfg, 0, "10.99.0.4", DP_HOST_SECRETS_VALID | DP_HOST_PASSTHROUGH, NULL);
 	host(cfg, 1, "2001:db8:99::2", DP_HOST_SECRETS_VALID, NULL);
+	host(cfg, 0, "10.99.0.7", DP_HOST_SECRETS_VALID | DP_HOST_MD5_PASS, NULL);
 	host_ts(cfg, "10.99.0.5", 1, 1, 1, 123456789);
 	host_ts(cfg, "10.99.0.6", 0, 0, 0, 987654321);
 	dp_filter_put(f);
@@ -452,6 +489,7 @@ int main(void)
 		dp_core_stats(core, &s);
 		for (i = DP_C_DROP_MAC; i <= DP_C_DROP_NO_ROOM; i++)
 			drops += s.c[i];
+		drops += s.c[DP_C_DROP_MD5];
 		CC_CHECK(s.c[DP_C_RX] == sizeof(fixtures) / sizeof(fixtures[0]) + 300, "rx %llu",
 			 (unsigned long long)s.c[DP_C_RX]);
 		CC_CHECK(s.c[DP_C_DROP] == drops, "rx_drop %llu = sum of reasons %llu", (unsigned long long)s.c[DP_C_DROP],
