@@ -22,25 +22,6 @@ static inline void copy_words(void *dst, const void *src, size_t n)
 		memcpy(d, s, n);
 }
 
-/* Built with 8-byte stores so that the 8-byte loads of the hash and the compare forward from them. */
-static inline void flow_key(struct dp_flow_key *k, const struct dp_l3 *l3, const struct dp_tcp *t)
-{
-	uint64_t c[2], s[2];
-	uint32_t ports = (uint32_t)t->sport | (uint32_t)t->dport << 16;
-
-	if (l3->family == 4) {
-		c[0] = dp_ld32(l3->saddr);
-		s[0] = dp_ld32(l3->daddr);
-		c[1] = s[1] = 0;
-	} else {
-		memcpy(c, l3->saddr, 16);
-		memcpy(s, l3->daddr, 16);
-	}
-	memcpy(k->caddr, c, 16);
-	memcpy(k->saddr, s, 16);
-	memcpy(&k->cport, &ports, 4);
-}
-
 /* Completes an offloaded (CHECKSUM_PARTIAL) L4 checksum as skb_checksum_help() does; false for nonsense offsets
  * (the frame is then left as the sender made it). */
 static inline bool csum_complete(struct dp_pkt *p, const struct dp_l3 *l3)
@@ -435,7 +416,7 @@ void dp_verdict_flush_acks(struct dp_worker *w)
 			int64_t f;
 
 			/* In packet order, as if one at a time: an earlier segment of this flush may have made the flow. */
-			flow_key(&fk, &ap->c.l3, &ap->c.t);
+			dp_flow_key_make(&fk, &ap->c.l3, &ap->c.t);
 			f = dp_flow_lookup(&w->ft, &fk, ap->hash, w->cur_now_s, w->cur_expired);
 			if (f >= 0)
 				act = known(&ap->c, f, &why);
@@ -474,7 +455,7 @@ static enum dp_action tcp(struct dp_ctx *c, enum dp_counter *why)
 		}
 		return syn(c, why);
 	}
-	flow_key(&k, &c->l3, &c->t);
+	dp_flow_key_make(&k, &c->l3, &c->t);
 	hash = dp_flow_hash(&w->ft, &k);
 	now_s = w->cur_now_s;
 	i = dp_flow_lookup(&w->ft, &k, hash, now_s, w->cur_expired);
@@ -513,44 +494,6 @@ static inline const struct dp_our_mac *our_mac(const struct dp_config *cfg, cons
 		if (dp_ld32(cfg->ours[i].mac) == d4 && dp_ld16(cfg->ours[i].mac + 4) == d2)
 			return &cfg->ours[i];
 	return NULL;
-}
-
-void dp_verdict_prefetch(struct dp_worker *w, const struct dp_pkt *p)
-{
-	const uint8_t *f = p->data;
-	struct dp_flow_key k;
-	struct dp_l3 l3;
-	struct dp_tcp t;
-	uint32_t i;
-
-	/* Only the common layouts, cheaply: plain IPv4/IPv6 (one VLAN tag at most) TCP without SYN. */
-	if (p->len < 54 || p->len > p->cap)
-		return;
-	l3.l3_off = f[12] == 0x81 && f[13] == 0 ? 18 : 14;
-	if ((uint32_t)l3.l3_off + 40 + 20 > p->len)
-		return;
-	if (dp_be16(f + l3.l3_off - 2) == DP_ETH_P_IP && f[l3.l3_off] == 0x45 && f[l3.l3_off + 9] == DP_IPPROTO_TCP) {
-		l3.family = 4;
-		l3.saddr = f + l3.l3_off + 12;
-		l3.daddr = f + l3.l3_off + 16;
-		l3.l4_off = (uint16_t)(l3.l3_off + 20);
-	} else if (dp_be16(f + l3.l3_off - 2) == DP_ETH_P_IPV6 && f[l3.l3_off + 6] == DP_IPPROTO_TCP) {
-		l3.family = 6;
-		l3.saddr = f + l3.l3_off + 8;
-		l3.daddr = f + l3.l3_off + 24;
-		l3.l4_off = (uint16_t)(l3.l3_off + 40);
-	} else {
-		return;
-	}
-	if ((uint32_t)l3.l4_off + 20 > p->len || (f[l3.l4_off + 13] & DP_TCP_SYN))
-		return;
-	memcpy(&t.sport, f + l3.l4_off, 4); /* both ports in one store, as dp_parse_tcp() */
-	flow_key(&k, &l3, &t);
-	i = dp_flow_hash(&w->ft, &k) & w->ft.mask;
-	__builtin_prefetch(&w->ft.tags[i]);
-	/* A 44-byte flow straddles two cache lines more often than not: fetch both, or key_eq() waits for the second. */
-	__builtin_prefetch(&w->ft.flows[i]);
-	__builtin_prefetch((const uint8_t *)&w->ft.flows[i] + sizeof(w->ft.flows[i]) - 1);
 }
 
 /* A frame dropped before its host is known: counted in the row of what has no host. */
