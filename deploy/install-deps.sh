@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # build: C dataplane, JNA library, XDP program, libFuzzer runtime
-  build-essential make pkg-config clang llvm libclang-rt-14-dev
+  build-essential make pkg-config clang llvm libclang-rt-14-dev clang-format-14
   libpcap-dev libyaml-dev libxdp-dev libbpf-dev
   # JDK for ./mvnw (Maven itself comes through the wrapper)
   openjdk-17-jdk-headless

@@ -170,7 +170,8 @@ struct dp_host_cfg {
 	uint16_t window;               /* SYN-ACK window (unscaled); 0 = 64240 (IPv4) / 64800 (IPv6) */
 	uint8_t wscale;                /* the server's receive window scale; 0xff = default 7 */
 	uint32_t syn_refresh_ms;       /* module-free mode: let one real SYN per (host, port) through at least
-	                                  this often (0 = off; issue 4 suggests 55000) */
+	                                  this often (0 = off; a little under the kernel's
+	                                  60 s cookie-stamp window, e.g. 55000) */
 	struct dp_filter *filter;      /* NULL = pass everything; dp_config_set_host takes its own reference */
 	uint64_t pickup_until_ns;      /* pickup window: until this local CLOCK_MONOTONIC instant, an unknown-flow
 	                                  ACK / ACK+data / ACK+FIN (no SYN, no RST) that carries no valid cookie is

@@ -31,12 +31,12 @@ struct afp_port {
 	int rx_fd, tx_fd;
 	uint8_t *rx_map, *tx_map;
 	size_t rx_map_len, tx_map_len;
-	unsigned rx_block;                     /* index of the block being consumed */
-	struct tpacket_block_desc *cur;        /* NULL when no block is held */
-	struct tpacket3_hdr *next;             /* next frame in cur */
-	uint32_t left;                         /* frames of cur not handed out yet */
+	unsigned rx_block;		/* index of the block being consumed */
+	struct tpacket_block_desc *cur; /* NULL when no block is held */
+	struct tpacket3_hdr *next;	/* next frame in cur */
+	uint32_t left;			/* frames of cur not handed out yet */
 	unsigned tx_frame, tx_frame_nr;
-	unsigned bursts;                       /* rx_burst calls, to read the kernel's drop counter now and then */
+	unsigned bursts; /* rx_burst calls, to read the kernel's drop counter now and then */
 	struct dp_pkt pkts[DP_BURST];
 	/* small frames sit packed in the ring with no tail room for a reply: they are copied here first */
 	uint8_t scratch[DP_BURST][SCRATCH_SIZE] __attribute__((aligned(64)));
@@ -77,8 +77,8 @@ static int open_rx(struct dp_port *p, struct afp_port *a, const struct dp_port_c
 	if (setsockopt(a->rx_fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
 		return fail(p, "PACKET_RX_RING");
 	a->rx_map_len = (size_t)RX_BLOCK_SIZE * RX_BLOCK_NR;
-	a->rx_map = mmap(NULL, a->rx_map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED | MAP_POPULATE,
-			 a->rx_fd, 0);
+	a->rx_map =
+		mmap(NULL, a->rx_map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED | MAP_POPULATE, a->rx_fd, 0);
 	if (a->rx_map == MAP_FAILED) /* MAP_LOCKED needs CAP_IPC_LOCK or a big enough memlock limit */
 		a->rx_map = mmap(NULL, a->rx_map_len, PROT_READ | PROT_WRITE, MAP_SHARED, a->rx_fd, 0);
 	if (a->rx_map == MAP_FAILED) {

@@ -24,12 +24,12 @@ struct nm_port {
 	int fd;
 	void *mem;
 	size_t memsize;
-	uint16_t mem_id;              /* nr_arg2: ports with equal ids share buffers */
-	struct netmap_ring *rx, *tx;  /* rx is NULL on a TX-only port */
-	struct dp_nm_rx_cursor cur;   /* slots before cur.next are held by the last burst */
+	uint16_t mem_id;	     /* nr_arg2: ports with equal ids share buffers */
+	struct netmap_ring *rx, *tx; /* rx is NULL on a TX-only port */
+	struct dp_nm_rx_cursor cur;  /* slots before cur.next are held by the last burst */
 	struct dp_nm_rx_drops drops;
-	uint32_t slot_of[DP_BURST];   /* RX slot of pkts[i] */
-	bool swapped[DP_BURST];       /* pkts[i]'s buffer already went to a TX ring */
+	uint32_t slot_of[DP_BURST]; /* RX slot of pkts[i] */
+	bool swapped[DP_BURST];	    /* pkts[i]'s buffer already went to a TX ring */
 	unsigned nheld;
 	struct dp_pkt pkts[DP_BURST];
 };
@@ -44,7 +44,7 @@ static int open_fail(struct dp_port *p, int err, const char *what)
 
 	if (err == ENOENT || err == ENODEV || err == ENXIO)
 		hint = what[0] == '/' ? ": load the netmap kernel module (modprobe netmap)" :
-					  ": the interface has no netmap support";
+					": the interface has no netmap support";
 	else if (err == EACCES || err == EPERM)
 		hint = ": needs root";
 	else if (err == EBUSY)

@@ -26,9 +26,9 @@
 /* One buffer descriptor of a ring. */
 struct netmap_slot {
 	uint32_t buf_idx; /* buffer index in the shared region */
-	uint16_t len;     /* bytes in the buffer (this fragment) */
-	uint16_t flags;   /* NS_* */
-	uint64_t ptr;     /* indirect buffers (VALE TX only; unused here) */
+	uint16_t len;	  /* bytes in the buffer (this fragment) */
+	uint16_t flags;	  /* NS_* */
+	uint64_t ptr;	  /* indirect buffers (VALE TX only; unused here) */
 };
 
 #define NS_BUF_CHANGED 0x0001 /* buf_idx was changed by the application (zero-copy swap) */
@@ -36,14 +36,14 @@ struct netmap_slot {
 
 /* A TX or RX ring, mmap()ed from the kernel: [head, tail) belongs to user space. */
 struct netmap_ring {
-	const int64_t buf_ofs;      /* buffer area, relative to this ring */
+	const int64_t buf_ofs; /* buffer area, relative to this ring */
 	const uint32_t num_slots;
 	const uint32_t nr_buf_size;
 	const uint16_t ringid;
-	const uint16_t dir;         /* 0 tx, 1 rx */
-	uint32_t head;              /* (user) first slot owned by user space */
-	uint32_t cur;               /* (user) wakeup point */
-	uint32_t tail;              /* (kernel) first slot owned by the kernel */
+	const uint16_t dir; /* 0 tx, 1 rx */
+	uint32_t head;	    /* (user) first slot owned by user space */
+	uint32_t cur;	    /* (user) wakeup point */
+	uint32_t tail;	    /* (kernel) first slot owned by the kernel */
 	uint32_t flags;
 	struct timeval ts;
 	uint8_t sem[128] __attribute__((__aligned__(128)));
@@ -76,12 +76,12 @@ struct nmreq {
 	uint32_t nr_rx_slots;
 	uint16_t nr_tx_rings;
 	uint16_t nr_rx_rings;
-	uint16_t nr_ringid;  /* ring number (NETMAP_RING_MASK) and NETMAP_* poll flags */
-	uint16_t nr_cmd;     /* 0: register */
+	uint16_t nr_ringid; /* ring number (NETMAP_RING_MASK) and NETMAP_* poll flags */
+	uint16_t nr_cmd;    /* 0: register */
 	uint16_t nr_arg1;
-	uint16_t nr_arg2;    /* (out) memory region id: equal ids share buffers (zero-copy between ports) */
+	uint16_t nr_arg2; /* (out) memory region id: equal ids share buffers (zero-copy between ports) */
 	uint32_t nr_arg3;
-	uint32_t nr_flags;   /* NR_REG_* mode | NR_*_RINGS_ONLY */
+	uint32_t nr_flags; /* NR_REG_* mode | NR_*_RINGS_ONLY */
 	uint32_t spare2[1];
 };
 

@@ -10,13 +10,13 @@
 /* A command's accepted options; after dp_args_parse, value[i] is the argument of name[i] or NULL. */
 struct dp_args {
 	const char *cmd;
-	const char *name[DP_ARGS_MAX];   /* without the leading "--"; NULL-terminated */
+	const char *name[DP_ARGS_MAX]; /* without the leading "--"; NULL-terminated */
 	const char *value[DP_ARGS_MAX];
 };
 
 /* Each returns true on success; on failure prints "syncookied-dp <cmd>: <reason naming --field>" to stderr. */
 bool dp_args_parse(struct dp_args *a, int argc, char **argv);
-const char *dp_args_get(const struct dp_args *a, const char *name);   /* required: NULL + error when missing */
+const char *dp_args_get(const struct dp_args *a, const char *name); /* required: NULL + error when missing */
 bool dp_args_u32(const struct dp_args *a, const char *name, uint32_t *out);
 bool dp_args_u64(const struct dp_args *a, const char *name, uint64_t *out);
 bool dp_args_port(const struct dp_args *a, const char *name, uint16_t *out);

@@ -23,7 +23,12 @@
  *   established  data segments of known flows -> forward
  *   filtered     TCP to port 80 against a 3-rule filter whose last rule drops it
  */
-enum workload { W_SYN, W_ACK, W_EST, W_FILTERED };
+enum workload {
+	W_SYN,
+	W_ACK,
+	W_EST,
+	W_FILTERED
+};
 
 #define POOL 8192
 #define FRAME 128
@@ -42,7 +47,7 @@ struct bench {
 
 struct thread_res {
 	uint64_t packets;
-	uint64_t ns;      /* thread CPU time */
+	uint64_t ns; /* thread CPU time */
 	uint64_t wall_ns;
 	uint64_t wrong; /* verdicts other than the workload's */
 	int err;
@@ -242,7 +247,8 @@ static void *thread_main(void *arg)
 					memcpy(base + (size_t)i * FRAME, src + (size_t)i * FRAME, 80);
 				else if (b->wl != W_FILTERED)
 					memcpy(base + (size_t)i * FRAME, src + (size_t)i * FRAME, 12);
-				pkts[i] = (struct dp_pkt){ .data = base + (size_t)i * FRAME, .len = lens[next + i],
+				pkts[i] = (struct dp_pkt){ .data = base + (size_t)i * FRAME,
+							   .len = lens[next + i],
 							   .cap = FRAME };
 			}
 			dp_worker_burst(w, pp, act, DP_BURST, t);
@@ -273,9 +279,10 @@ out:
 
 static int usage_error(const char *what)
 {
-	fprintf(stderr, "syncookied-dp bench: %s\n"
-			"usage: syncookied-dp bench --workload syn|ack|established|filtered --seconds S --threads T"
-			" [--ts-rule zero|2026]\n",
+	fprintf(stderr,
+		"syncookied-dp bench: %s\n"
+		"usage: syncookied-dp bench --workload syn|ack|established|filtered --seconds S --threads T"
+		" [--ts-rule zero|2026]\n",
 		what);
 	return DP_CLI_EBADARG;
 }

@@ -42,15 +42,13 @@ static int cookie_cmd(int argc, char **argv, bool v6, bool check)
 	    !dp_args_u32(&a, "count", &count) ||
 	    !(v6 ? dp_args_ip6(&a, "saddr", saddr) : dp_args_ip4(&a, "saddr", saddr)) ||
 	    !(v6 ? dp_args_ip6(&a, "daddr", daddr) : dp_args_ip4(&a, "daddr", daddr)) ||
-	    !dp_args_port(&a, "sport", &sport) || !dp_args_port(&a, "dport", &dport) ||
-	    !dp_args_u32(&a, "seq", &seq) ||
-	    !(check ? dp_args_u32(&a, "ack", &ack)
-		    : mss_arg(&a, v6 ? DP_TCP6_MSS_DEFAULT : DP_TCP_MSS_DEFAULT, &mss)))
+	    !dp_args_port(&a, "sport", &sport) || !dp_args_port(&a, "dport", &dport) || !dp_args_u32(&a, "seq", &seq) ||
+	    !(check ? dp_args_u32(&a, "ack", &ack) : mss_arg(&a, v6 ? DP_TCP6_MSS_DEFAULT : DP_TCP_MSS_DEFAULT, &mss)))
 		return FAIL;
 
 	if (check) {
-		r = v6 ? dp_cookie6_check(k0, k1, count, saddr, daddr, sport, dport, seq, ack)
-		       : dp_cookie4_check(k0, k1, count, saddr, daddr, sport, dport, seq, ack);
+		r = v6 ? dp_cookie6_check(k0, k1, count, saddr, daddr, sport, dport, seq, ack) :
+			 dp_cookie4_check(k0, k1, count, saddr, daddr, sport, dport, seq, ack);
 		if (r > 0)
 			printf("mss=%d\n", r);
 		else
@@ -65,10 +63,22 @@ static int cookie_cmd(int argc, char **argv, bool v6, bool check)
 	return 0;
 }
 
-int dp_cli_cookie4(int argc, char **argv) { return cookie_cmd(argc, argv, false, false); }
-int dp_cli_check4(int argc, char **argv)  { return cookie_cmd(argc, argv, false, true); }
-int dp_cli_cookie6(int argc, char **argv) { return cookie_cmd(argc, argv, true, false); }
-int dp_cli_check6(int argc, char **argv)  { return cookie_cmd(argc, argv, true, true); }
+int dp_cli_cookie4(int argc, char **argv)
+{
+	return cookie_cmd(argc, argv, false, false);
+}
+int dp_cli_check4(int argc, char **argv)
+{
+	return cookie_cmd(argc, argv, false, true);
+}
+int dp_cli_cookie6(int argc, char **argv)
+{
+	return cookie_cmd(argc, argv, true, false);
+}
+int dp_cli_check6(int argc, char **argv)
+{
+	return cookie_cmd(argc, argv, true, true);
+}
 
 int dp_cli_tsval(int argc, char **argv)
 {
@@ -104,8 +114,7 @@ int dp_cli_tsval(int argc, char **argv)
 
 static int tsoff_cmd(int argc, char **argv, bool v6)
 {
-	struct dp_args a = { .cmd = argv[0],
-			     .name = { "rule", "secret", "local", "remote", "lport", "rport", NULL } };
+	struct dp_args a = { .cmd = argv[0], .name = { "rule", "secret", "local", "remote", "lport", "rport", NULL } };
 	uint64_t secret[2];
 	uint8_t local[16], remote[16];
 	uint16_t lport, rport;
@@ -127,10 +136,16 @@ static int tsoff_cmd(int argc, char **argv, bool v6)
 	    !(v6 ? dp_args_ip6(&a, "remote", remote) : dp_args_ip4(&a, "remote", remote)) ||
 	    !dp_args_port(&a, "lport", &lport) || !dp_args_port(&a, "rport", &rport))
 		return FAIL;
-	printf("tsoff=%u\n", v6 ? dp_ts_tsoff6(r, secret, local, remote, lport, rport)
-			      : dp_ts_tsoff4(r, secret, local, remote, lport, rport));
+	printf("tsoff=%u\n", v6 ? dp_ts_tsoff6(r, secret, local, remote, lport, rport) :
+				  dp_ts_tsoff4(r, secret, local, remote, lport, rport));
 	return 0;
 }
 
-int dp_cli_tsoff4(int argc, char **argv) { return tsoff_cmd(argc, argv, false); }
-int dp_cli_tsoff6(int argc, char **argv) { return tsoff_cmd(argc, argv, true); }
+int dp_cli_tsoff4(int argc, char **argv)
+{
+	return tsoff_cmd(argc, argv, false);
+}
+int dp_cli_tsoff6(int argc, char **argv)
+{
+	return tsoff_cmd(argc, argv, true);
+}

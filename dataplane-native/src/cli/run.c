@@ -50,13 +50,12 @@ static void on_hup(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: syncookied-dp run --backend afpacket|afxdp|netmap --iface IF [--tx-iface IF2]\n"
-		"                         --hosts hosts.yml --secrets-dir DIR [--cpus 0-3] [--stats-interval S]\n"
-		"                         [--control-socket PATH] [--flow-slots N] [--xdp-mode auto|skb|drv]\n"
-		"                         [--rt-priority 1..99]\n"
-		"  worker mode (driven by the control plane): --control-socket PATH without --hosts\n"
-		"  SIGHUP re-reads hosts.yml and every secrets file; a bad file keeps the running config.\n");
+	fprintf(f, "usage: syncookied-dp run --backend afpacket|afxdp|netmap --iface IF [--tx-iface IF2]\n"
+		   "                         --hosts hosts.yml --secrets-dir DIR [--cpus 0-3] [--stats-interval S]\n"
+		   "                         [--control-socket PATH] [--flow-slots N] [--xdp-mode auto|skb|drv]\n"
+		   "                         [--rt-priority 1..99]\n"
+		   "  worker mode (driven by the control plane): --control-socket PATH without --hosts\n"
+		   "  SIGHUP re-reads hosts.yml and every secrets file; a bad file keeps the running config.\n");
 }
 
 static int bad_arg(const char *name, const char *why)
@@ -132,21 +131,27 @@ static void stats_line(struct dp_dataplane *dp, struct dp_dataplane_stats *prev,
 		"stats: rx %.0f/s syn %.0f/s fwd %.0f/s drop %.0f/s%s%s%s | tx %.0f/s tx_failed %llu | flows %llu | "
 		"workers %u/%u hosts %u (%u with secrets) gen %llu\n",
 		RATE("rx_pps"), RATE("rx_syn"), RATE("rx_forwarded"), RATE("rx_drop"), off ? " (" : "", drops + !!off,
-		off ? ")" : "", RATE("tx_pps"), TOTAL("tx_failed"), TOTAL("flows"), h.workers_alive, h.workers,
-		h.hosts, h.hosts_with_secrets, (unsigned long long)h.generation);
+		off ? ")" : "", RATE("tx_pps"), TOTAL("tx_failed"), TOTAL("flows"), h.workers_alive, h.workers, h.hosts,
+		h.hosts_with_secrets, (unsigned long long)h.generation);
 	*prev = st;
 }
 
 int dp_cli_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "backend", required_argument, NULL, 'b' },   { "iface", required_argument, NULL, 'i' },
-		{ "tx-iface", required_argument, NULL, 'o' },  { "hosts", required_argument, NULL, 'c' },
-		{ "secrets-dir", required_argument, NULL, 's' }, { "cpus", required_argument, NULL, 'C' },
-		{ "stats-interval", required_argument, NULL, 'S' }, { "control-socket", required_argument, NULL, 'u' },
-		{ "flow-slots", required_argument, NULL, 'f' }, { "xdp-mode", required_argument, NULL, 'x' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "iface", required_argument, NULL, 'i' },
+		{ "tx-iface", required_argument, NULL, 'o' },
+		{ "hosts", required_argument, NULL, 'c' },
+		{ "secrets-dir", required_argument, NULL, 's' },
+		{ "cpus", required_argument, NULL, 'C' },
+		{ "stats-interval", required_argument, NULL, 'S' },
+		{ "control-socket", required_argument, NULL, 'u' },
+		{ "flow-slots", required_argument, NULL, 'f' },
+		{ "xdp-mode", required_argument, NULL, 'x' },
 		{ "rt-priority", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct dp_dataplane_opts o = { .backend = "afpacket" };
 	const char *hosts = NULL, *secrets = NULL, *sock = NULL;
@@ -164,13 +169,27 @@ int dp_cli_run(int argc, char **argv)
 		char *end;
 
 		switch (c) {
-		case 'b': o.backend = optarg; break;
-		case 'i': o.iface = optarg; break;
-		case 'o': o.tx_iface = optarg; break;
-		case 'c': hosts = optarg; break;
-		case 's': secrets = optarg; break;
-		case 'C': o.cpus = optarg; break;
-		case 'u': sock = optarg; break;
+		case 'b':
+			o.backend = optarg;
+			break;
+		case 'i':
+			o.iface = optarg;
+			break;
+		case 'o':
+			o.tx_iface = optarg;
+			break;
+		case 'c':
+			hosts = optarg;
+			break;
+		case 's':
+			secrets = optarg;
+			break;
+		case 'C':
+			o.cpus = optarg;
+			break;
+		case 'u':
+			sock = optarg;
+			break;
 		case 'S':
 			interval = strtod(optarg, &end);
 			if (*end || interval < 0.1 || interval > 3600)
@@ -196,8 +215,12 @@ int dp_cli_run(int argc, char **argv)
 			else
 				return bad_arg("--xdp-mode", "expected auto, skb or drv");
 			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return DP_CLI_EBADARG;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return DP_CLI_EBADARG;
 		}
 	}
 	if (optind < argc)

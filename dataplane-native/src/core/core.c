@@ -37,8 +37,8 @@ static const char *const counter_names[DP_C_MAX] = {
 
 /* The reasons a frame is dropped for: rx_drop is their sum. */
 static const uint8_t drop_reasons[] = {
-	DP_C_DROP_MAC,        DP_C_DROP_BAD_ETHER, DP_C_DROP_BAD_IP,    DP_C_DROP_UNKNOWN_HOST, DP_C_DROP_FILTERED,
-	DP_C_DROP_FRAGMENT,   DP_C_DROP_BAD_TCP,   DP_C_DROP_BAD_COOKIE, DP_C_DROP_BAD_TS,      DP_C_DROP_BAD_STATE,
+	DP_C_DROP_MAC,	      DP_C_DROP_BAD_ETHER, DP_C_DROP_BAD_IP,	 DP_C_DROP_UNKNOWN_HOST, DP_C_DROP_FILTERED,
+	DP_C_DROP_FRAGMENT,   DP_C_DROP_BAD_TCP,   DP_C_DROP_BAD_COOKIE, DP_C_DROP_BAD_TS,	 DP_C_DROP_BAD_STATE,
 	DP_C_DROP_NO_SECRETS, DP_C_DROP_NO_ROOM,   DP_C_DROP_MD5,
 };
 
@@ -388,8 +388,7 @@ static inline void count(uint64_t *restrict hc, const uint32_t *restrict counted
 }
 
 /* Decides up to DP_BURST packets, then counts each under its reason, once, in the totals and in its host's row. */
-static void decide(struct dp_worker *w, const struct dp_config *cfg, struct dp_pkt **pkts, uint8_t *actions,
-		   unsigned n)
+static void decide(struct dp_worker *w, const struct dp_config *cfg, struct dp_pkt **pkts, uint8_t *actions, unsigned n)
 {
 	unsigned i;
 

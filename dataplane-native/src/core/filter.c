@@ -49,7 +49,11 @@ static bool validate(const struct bpf_insn *p, uint32_t len)
 		case BPF_LD:
 		case BPF_LDX:
 			switch (BPF_MODE(in->code)) {
-			case BPF_ABS: case BPF_IND: case BPF_MSH: case BPF_LEN: case BPF_IMM:
+			case BPF_ABS:
+			case BPF_IND:
+			case BPF_MSH:
+			case BPF_LEN:
+			case BPF_IMM:
 				break;
 			case BPF_MEM:
 				if (in->k >= BPF_MEMWORDS)
@@ -66,10 +70,18 @@ static bool validate(const struct bpf_insn *p, uint32_t len)
 			break;
 		case BPF_ALU:
 			switch (BPF_OP(in->code)) {
-			case BPF_ADD: case BPF_SUB: case BPF_MUL: case BPF_OR: case BPF_AND: case BPF_XOR:
-			case BPF_LSH: case BPF_RSH: case BPF_NEG:
+			case BPF_ADD:
+			case BPF_SUB:
+			case BPF_MUL:
+			case BPF_OR:
+			case BPF_AND:
+			case BPF_XOR:
+			case BPF_LSH:
+			case BPF_RSH:
+			case BPF_NEG:
 				break;
-			case BPF_DIV: case BPF_MOD:
+			case BPF_DIV:
+			case BPF_MOD:
 				if (BPF_SRC(in->code) == BPF_K && in->k == 0)
 					return false;
 				break;
@@ -186,20 +198,22 @@ void dp_filter_put(struct dp_filter *f)
  * Threaded dispatch (one indirect jump per instruction through a table of label addresses, a GNU C extension
  * that gcc and clang both have) instead of a switch in a loop: about a third fewer instructions per BPF insn.
  */
-#define LOAD_ABS(n, expr)                                                                                        \
-	k = pc->k;                                                                                               \
-	if (k > len || len - k < (n))                                                                            \
-		return 0;                                                                                        \
-	A = (expr);                                                                                              \
+#define LOAD_ABS(n, expr)             \
+	k = pc->k;                    \
+	if (k > len || len - k < (n)) \
+		return 0;             \
+	A = (expr);                   \
 	NEXT
-#define LOAD_IND(n, expr)                                                                                        \
-	k = X + pc->k;                                                                                           \
-	if (k < X || k > len || len - k < (n))                                                                   \
-		return 0;                                                                                        \
-	A = (expr);                                                                                              \
+#define LOAD_IND(n, expr)                      \
+	k = X + pc->k;                         \
+	if (k < X || k > len || len - k < (n)) \
+		return 0;                      \
+	A = (expr);                            \
 	NEXT
 #define NEXT goto *dispatch[(++pc)->code & 0xff]
-#define JUMP(cond) pc += (cond) ? pc->jt : pc->jf; NEXT
+#define JUMP(cond)                      \
+	pc += (cond) ? pc->jt : pc->jf; \
+	NEXT
 
 static uint32_t bpf_run(const struct bpf_insn *pc, const uint8_t *p, uint32_t len)
 {

@@ -135,8 +135,8 @@ int64_t dp_flow_lookup(struct dp_flowtab *ft, const struct dp_flow_key *k, uint3
 	}
 }
 
-int dp_flow_insert(struct dp_flowtab *ft, const struct dp_flow_key *k, uint32_t hash, uint8_t family,
-		   uint8_t state, uint32_t now_s)
+int dp_flow_insert(struct dp_flowtab *ft, const struct dp_flow_key *k, uint32_t hash, uint8_t family, uint8_t state,
+		   uint32_t now_s)
 {
 	uint32_t i = hash & ft->mask;
 

@@ -63,7 +63,7 @@ static enum dp_counter parse_ipv6(const uint8_t *f, uint32_t len, struct dp_l3 *
 		uint32_t hl;
 
 		switch (nh) {
-		case 0:  /* hop-by-hop */
+		case 0:	 /* hop-by-hop */
 		case 43: /* routing */
 		case 60: /* destination options */
 			if (off + 8 > l3->l3_len)
@@ -154,8 +154,8 @@ enum dp_counter dp_parse_tcp(const uint8_t *f, const struct dp_l3 *l3, struct dp
  * Linux clients' SYN option block, byte for byte: MSS, SACK_PERM+TS, NOP+WSCALE (20 bytes). Most SYNs carry it,
  * so it gets a fast path; the result is exactly what the general loop below makes of the same bytes.
  */
-static const uint8_t linux_syn_mask[20] = { 0xff, 0xff, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0,
-					    0xff, 0xff, 0xff, 0 };
+static const uint8_t linux_syn_mask[20] = { 0xff, 0xff, 0, 0, 0xff, 0xff, 0xff, 0xff, 0,    0,
+					    0,	  0,	0, 0, 0,    0,	  0xff, 0xff, 0xff, 0 };
 static const uint8_t linux_syn_opts[20] = { 2, 4, 0, 0, 4, 2, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3, 3, 0 };
 
 void dp_parse_tcp_options(const uint8_t *f, const struct dp_l3 *l3, struct dp_tcp *t)

@@ -8,8 +8,8 @@
 
 #include "syncookied/core.h"
 
-#define DP_ETH_HLEN   14
-#define DP_ETH_P_IP   0x0800
+#define DP_ETH_HLEN 14
+#define DP_ETH_P_IP 0x0800
 #define DP_ETH_P_IPV6 0x86DD
 #define DP_ETH_P_8021Q 0x8100
 #define DP_ETH_P_8021AD 0x88A8
@@ -28,36 +28,40 @@
 #define DP_TCPOPT_MD5SIG 19
 #define DP_TCPOLEN_MD5SIG 18
 
-enum dp_frag { DP_FRAG_NONE = 0, DP_FRAG_FIRST = 1, DP_FRAG_LATER = 2 };
+enum dp_frag {
+	DP_FRAG_NONE = 0,
+	DP_FRAG_FIRST = 1,
+	DP_FRAG_LATER = 2
+};
 
 /* L2/L3 facts, all offsets from the frame start; addresses point into the frame (read before rewriting). */
 struct dp_l3 {
 	uint16_t l3_off;      /* IP header */
 	uint16_t l4_off;      /* transport header (after IPv4 options / IPv6 extension headers) */
 	uint32_t l3_len;      /* IP packet length from its header (Ethernet padding excluded) */
-	uint8_t family;       /* 4 or 6 */
-	uint8_t proto;        /* transport protocol (IPv6: the last next-header) */
-	uint8_t frag;         /* enum dp_frag */
-	uint8_t ip_ecn;       /* the IP header's ECN field */
+	uint8_t family;	      /* 4 or 6 */
+	uint8_t proto;	      /* transport protocol (IPv6: the last next-header) */
+	uint8_t frag;	      /* enum dp_frag */
+	uint8_t ip_ecn;	      /* the IP header's ECN field */
 	const uint8_t *saddr; /* 4 or 16 bytes */
 	const uint8_t *daddr;
 };
 
 /* The TCP header and, with dp_parse_tcp_options(), the options the kernel would use from a SYN/ACK. */
 struct dp_tcp {
-	uint16_t sport, dport;   /* network order */
-	uint32_t seq, ack;       /* host order */
-	uint8_t flags;           /* FIN .. CWR */
-	uint8_t res1;            /* the 4 reserved bits (AccECN's AE among them) */
-	uint16_t hlen;           /* data offset * 4 */
+	uint16_t sport, dport; /* network order */
+	uint32_t seq, ack;     /* host order */
+	uint8_t flags;	       /* FIN .. CWR */
+	uint8_t res1;	       /* the 4 reserved bits (AccECN's AE among them) */
+	uint16_t hlen;	       /* data offset * 4 */
 	uint16_t window;
 	uint32_t payload_len;
 	/* options (dp_parse_tcp_options) */
-	uint16_t mss;            /* 0 = no (valid, non-zero) MSS option */
-	uint8_t ws;              /* 0xff = no window scale; else capped at 14 as the kernel does */
+	uint16_t mss; /* 0 = no (valid, non-zero) MSS option */
+	uint8_t ws;   /* 0xff = no window scale; else capped at 14 as the kernel does */
 	uint8_t sack_ok;
 	uint8_t saw_ts;
-	uint8_t md5;             /* a TCP-MD5 signature option (kind 19, length 18), as tcp_parse_md5sig_option() */
+	uint8_t md5; /* a TCP-MD5 signature option (kind 19, length 18), as tcp_parse_md5sig_option() */
 	uint32_t tsval, tsecr;
 };
 

@@ -93,8 +93,7 @@ static inline int cookie_check(const struct dp_cookie_secret *s, const struct dp
 }
 
 /* dp_host_count() and dp_host_ts_ms() at the burst's now, from the burst's memo when h was seen earlier in it. */
-static inline void host_clock(struct dp_worker *w, const struct dp_host *h, uint32_t *lo, uint32_t *hi,
-			      uint64_t *ts_ms)
+static inline void host_clock(struct dp_worker *w, const struct dp_host *h, uint32_t *lo, uint32_t *hi, uint64_t *ts_ms)
 {
 	if (DP_LIKELY(w->clk_host == h)) {
 		*lo = w->clk_lo;
@@ -118,8 +117,9 @@ static inline bool syn_options(struct dp_worker *w, const struct dp_host *h, con
 			       const struct dp_tcp *t, uint32_t *options)
 {
 	bool ecn_setup = (t->flags & (DP_TCP_ECE | DP_TCP_CWR)) == (DP_TCP_ECE | DP_TCP_CWR);
-	uint32_t key = 1u << 31 | (uint32_t)t->ws << 8 | (uint32_t)(t->res1 != 0) << 4 | (uint32_t)(l3->ip_ecn != 0) << 3 |
-		       (uint32_t)ecn_setup << 2 | (uint32_t)(t->sack_ok != 0) << 1 | (uint32_t)(t->saw_ts != 0);
+	uint32_t key = 1u << 31 | (uint32_t)t->ws << 8 | (uint32_t)(t->res1 != 0) << 4 |
+		       (uint32_t)(l3->ip_ecn != 0) << 3 | (uint32_t)ecn_setup << 2 | (uint32_t)(t->sack_ok != 0) << 1 |
+		       (uint32_t)(t->saw_ts != 0);
 	bool ts;
 
 	if (DP_LIKELY(w->opt_host == h && w->opt_key == key)) {
@@ -222,8 +222,12 @@ static enum dp_action syn(struct dp_ctx *c, enum dp_counter *why)
 		sp->tsval = tsval;
 		sp->opts = (uint8_t)((ts ? DP_SA_TS : 0) | (sack ? DP_SA_SACK : 0) | (ws ? DP_SA_WSCALE : 0) |
 				     (ecn ? DP_SA_ECN : 0) | (lane_tsoff ? DP_SA_LANE_TSOFF : 0));
-		*r = (struct dp_cookie_v4_req){ .saddr = dp_ld32(l3->saddr), .daddr = dp_ld32(l3->daddr), .sport = t->sport,
-						.dport = t->dport, .client_seq = t->seq, .mss_index = idx };
+		*r = (struct dp_cookie_v4_req){ .saddr = dp_ld32(l3->saddr),
+						.daddr = dp_ld32(l3->daddr),
+						.sport = t->sport,
+						.dport = t->dport,
+						.client_seq = t->seq,
+						.mss_index = idx };
 		return DP_ACT_REPLY;
 	}
 	isn = cookie_make(h, l3, t, lo, idx);
@@ -301,8 +305,7 @@ static inline void flow_record(struct dp_ctx *c, const struct dp_flow_key *k, ui
 	struct dp_worker *w = c->w;
 
 	if (dp_flow_insert(&w->ft, k, hash, c->l3.family,
-			   (c->t.flags & DP_TCP_FIN) ? DP_FLOW_CLOSING : DP_FLOW_ESTABLISHED,
-			   w->cur_now_s) == 0)
+			   (c->t.flags & DP_TCP_FIN) ? DP_FLOW_CLOSING : DP_FLOW_ESTABLISHED, w->cur_now_s) == 0)
 		host_event(w, c->h, made);
 	else
 		host_event(w, c->h, DP_C_FLOW_TABLE_FULL); /* still forwarded */
@@ -389,8 +392,10 @@ static enum dp_action unknown_ack(struct dp_ctx *c, const struct dp_flow_key *k,
 		ap->hi = hi;
 		ap->pos = c->idx;
 		w->ack_req[w->nack++] = (struct dp_cookie_v4_ack){ .saddr = dp_ld32(c->l3.saddr),
-								   .daddr = dp_ld32(c->l3.daddr), .sport = c->t.sport,
-								   .dport = c->t.dport, .sseq = c->t.seq - 1,
+								   .daddr = dp_ld32(c->l3.daddr),
+								   .sport = c->t.sport,
+								   .dport = c->t.dport,
+								   .sseq = c->t.seq - 1,
 								   .cookie = c->t.ack - 1 };
 		return DP_ACT_PENDING;
 	}
@@ -505,7 +510,8 @@ static enum dp_action no_host(enum dp_counter reason, enum dp_counter *why)
 
 /* Everything up to the host: MAC, Ethernet/IP, host lookup, filters, passthrough and fragments; then TCP.
  * (Without a config, dp_worker_burst() drops the frames itself.) */
-static inline __attribute__((always_inline)) enum dp_action verdict(struct dp_ctx *c, const struct dp_config *cfg, enum dp_counter *why)
+static inline __attribute__((always_inline)) enum dp_action verdict(struct dp_ctx *c, const struct dp_config *cfg,
+								    enum dp_counter *why)
 {
 	struct dp_worker *w = c->w;
 	struct dp_pkt *p = c->p;

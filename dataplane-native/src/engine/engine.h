@@ -20,7 +20,7 @@ struct dp_secrets_file {
 	char overflow_hook[16];
 };
 
-/* Parses the /proc/tcp_secrets format (COORDINATION.md; the original 3-line format too; unknown `key value`
+/* Parses the /proc/tcp_secrets format (docs/tcp_secrets-format.md; the original 3-line format too; unknown `key value`
  * lines ignored). sample_age_ns: how old the sample is (file age) so the clock basis is placed in the past.
  * Returns 0 or -EINVAL with "line N: <field>: <reason>" in err. */
 int dp_secrets_parse(const char *text, size_t len, uint64_t sample_age_ns, struct dp_secrets_file *out, char *err,

@@ -103,7 +103,11 @@ static int open_worker(struct dp_dataplane *dp, struct dp_wk *k, unsigned idx, u
 	}
 	if (split) {
 		struct dp_port_cfg tx = {
-			.ifname = dp->tx_iface, .queue = idx, .nqueues = nworkers, .tx = true, .xdp_mode = dp->xdp_mode,
+			.ifname = dp->tx_iface,
+			.queue = idx,
+			.nqueues = nworkers,
+			.tx = true,
+			.xdp_mode = dp->xdp_mode,
 		};
 
 		k->tx.ops = dp->ops;

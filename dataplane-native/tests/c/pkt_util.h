@@ -16,7 +16,7 @@ static const uint8_t T_HOST_MAC[6] = { 0x0c, 0xc4, 0x7a, 0x6a, 0xfa, 0xbf };
 
 struct tframe {
 	int v6;
-	int vlan;              /* 0 = none, else the VLAN id */
+	int vlan; /* 0 = none, else the VLAN id */
 	const uint8_t *dst_mac;
 	uint8_t saddr[16], daddr[16];
 	uint16_t sport, dport;
@@ -24,12 +24,12 @@ struct tframe {
 	uint8_t flags;
 	uint8_t res1;
 	uint8_t ip_ecn;
-	uint8_t proto;         /* 0 = TCP */
-	const uint8_t *opts;   /* TCP options (padded to 4 by the caller) */
+	uint8_t proto;	     /* 0 = TCP */
+	const uint8_t *opts; /* TCP options (padded to 4 by the caller) */
 	unsigned optlen;
-	unsigned payload;      /* payload bytes (0x61..) */
-	unsigned ip_opts;      /* IPv4 option bytes (NOPs), multiple of 4 */
-	uint16_t frag;         /* IPv4 frag_off field (host order) */
+	unsigned payload; /* payload bytes (0x61..) */
+	unsigned ip_opts; /* IPv4 option bytes (NOPs), multiple of 4 */
+	uint16_t frag;	  /* IPv4 frag_off field (host order) */
 };
 
 static inline uint32_t dp_be32_t(const uint8_t *p)
@@ -136,7 +136,8 @@ static inline unsigned t_build(uint8_t *buf, const struct tframe *t)
 			memcpy(th + 20, t->opts, t->optlen);
 		for (i = 0; i < t->payload; i++)
 			th[thl + i] = (uint8_t)(0x61 + i % 26);
-		uint16_t c = t_csum(th, l4len, t_pseudo(ip + (t->v6 ? 8 : 12), ip + (t->v6 ? 24 : 16), t->v6 ? 16 : 4, l4len));
+		uint16_t c = t_csum(th, l4len,
+				    t_pseudo(ip + (t->v6 ? 8 : 12), ip + (t->v6 ? 24 : 16), t->v6 ? 16 : 4, l4len));
 		th[16] = (uint8_t)(c >> 8);
 		th[17] = (uint8_t)c;
 	} else {

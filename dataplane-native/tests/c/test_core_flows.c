@@ -218,9 +218,15 @@ static void test_filter_order(void)
 static void test_bpf_vs_libpcap(void)
 {
 	static const char *exprs[] = {
-		"tcp and dst port 53", "udp or icmp", "tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn",
-		"ip6 and tcp dst port 443", "net 198.51.100.0/24 and not port 22", "len > 100 and ip[8] < 64",
-		"ip[6:2] & 0x1fff != 0", "tcp[13] = 2 and src portrange 1000-2000", "icmp6 or (ip6 and udp)",
+		"tcp and dst port 53",
+		"udp or icmp",
+		"tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn",
+		"ip6 and tcp dst port 443",
+		"net 198.51.100.0/24 and not port 22",
+		"len > 100 and ip[8] < 64",
+		"ip[6:2] & 0x1fff != 0",
+		"tcp[13] = 2 and src portrange 1000-2000",
+		"icmp6 or (ip6 and udp)",
 		"vlan or ip proto 47",
 	};
 	unsigned long long seed = 0x5eed;
@@ -273,7 +279,10 @@ static void test_bpf_vs_libpcap(void)
  * packet at a time gives: the lane-parallel ACK check keeps packet order semantics. */
 static void test_ack_burst_equivalence(int grouped)
 {
-	enum { F = 40, N = 4 * F };
+	enum {
+		F = 40,
+		N = 4 * F
+	};
 	static uint8_t a[N][256], b[N][256];
 	struct dp_pkt pa[N], pb, *ppa[N], *ppb = &pb;
 	uint8_t acta[N], actb;
@@ -296,13 +305,13 @@ static void test_ack_burst_equivalence(int grouped)
 		t.seq = 7001;
 		t.ack = isn + 1;
 		t.flags = 0x10;
-		n++, t_build(a[n - 1], &t);                       /* the cookie ACK */
+		n++, t_build(a[n - 1], &t); /* the cookie ACK */
 		t.flags = 0x18, t.payload = 20;
-		n++, t_build(a[n - 1], &t);                       /* data with the same seq: cookie still valid */
+		n++, t_build(a[n - 1], &t); /* data with the same seq: cookie still valid */
 		t.seq = 7021, t.payload = 30;
-		n++, t_build(a[n - 1], &t);                       /* next data: only the flow lets it through */
+		n++, t_build(a[n - 1], &t); /* next data: only the flow lets it through */
 		t.flags = (i & 1) ? 0x04 : 0x11, t.payload = 0, t.seq = 7051;
-		n++, t_build(a[n - 1], &t);                       /* RST or FIN+ACK */
+		n++, t_build(a[n - 1], &t); /* RST or FIN+ACK */
 	}
 	/* interleave the flows so that the segments of one flow are spread over the burst */
 	for (i = 0; i < N; i++) {
@@ -334,10 +343,10 @@ static void test_ack_burst_equivalence(int grouped)
 	CC_CHECK(same, "burst verdicts equal one-at-a-time verdicts");
 	CC_CHECK(sa.c[DP_C_FLOW_NEW] == sb.c[DP_C_FLOW_NEW] && sa.c[DP_C_FORWARDED] == sb.c[DP_C_FORWARDED] &&
 			 sa.c[DP_C_DROP] == sb.c[DP_C_DROP] && sa.flows == sb.flows,
-		 "same counters: new %llu/%llu fwd %llu/%llu drop %llu/%llu",
-		 (unsigned long long)sa.c[DP_C_FLOW_NEW], (unsigned long long)sb.c[DP_C_FLOW_NEW],
-		 (unsigned long long)sa.c[DP_C_FORWARDED], (unsigned long long)sb.c[DP_C_FORWARDED],
-		 (unsigned long long)sa.c[DP_C_DROP], (unsigned long long)sb.c[DP_C_DROP]);
+		 "same counters: new %llu/%llu fwd %llu/%llu drop %llu/%llu", (unsigned long long)sa.c[DP_C_FLOW_NEW],
+		 (unsigned long long)sb.c[DP_C_FLOW_NEW], (unsigned long long)sa.c[DP_C_FORWARDED],
+		 (unsigned long long)sb.c[DP_C_FORWARDED], (unsigned long long)sa.c[DP_C_DROP],
+		 (unsigned long long)sb.c[DP_C_DROP]);
 	CC_CHECK(sb.c[DP_C_FORWARDED] == N, "every segment forwarded (%llu)", (unsigned long long)sb.c[DP_C_FORWARDED]);
 	dp_worker_free(wa);
 	dp_worker_free(wb);
@@ -553,7 +562,8 @@ static void test_pickup_window(void)
 		 "window over: unknown-flow data dropped again");
 	CC_CHECK(data(7004, 0x10, 0, NOW + 120 * SEC) == DP_ACT_FORWARD, "FIN-picked flow is Closing: 117 s later");
 	CC_CHECK(data(7004, 0x10, 0, NOW + 250 * SEC) == DP_ACT_DROP, "and expires like a Closing flow");
-	CC_CHECK(data(7002, 0x18, 0, NOW + 500 * SEC) == DP_ACT_FORWARD, "and stays (idle timeout as any flow): %s", dp_counter_name(dp_worker_last_reason(w)));
+	CC_CHECK(data(7002, 0x18, 0, NOW + 500 * SEC) == DP_ACT_FORWARD, "and stays (idle timeout as any flow): %s",
+		 dp_counter_name(dp_worker_last_reason(w)));
 	/* a host without valid secrets: the window still picks connections up (nothing to check them against) */
 	{
 		struct dp_config *cfg = dp_config_new(&T_OUR_MAC, 1);
@@ -580,7 +590,10 @@ static void test_pickup_window(void)
  * verdicts and counters as one at a time. */
 static void test_pickup_burst_equivalence(void)
 {
-	enum { F = 30, N = 3 * F };
+	enum {
+		F = 30,
+		N = 3 * F
+	};
 	static uint8_t a[N][256], b[N][256];
 	struct dp_pkt pa[N], pb, *ppa[N], *ppb = &pb;
 	uint8_t acta[N], actb;

@@ -101,13 +101,13 @@ static void test_counted_once(void)
 	struct dp_stats t, a, b;
 
 	publish(1, 1, NULL);
-	n = add(f, len, n, "10.99.0.2", 1001, DP_TCP_SYN, 0);              /* a: SYN-ACK */
-	n = add(f, len, n, "10.99.0.2", 1002, DP_TCP_SYN, 0);              /* a: SYN-ACK */
-	n = add(f, len, n, "10.99.0.2", 1003, DP_TCP_ACK, 12345);          /* a: bad cookie (pending ACK) */
-	n = add(f, len, n, "10.99.0.2", 1004, DP_TCP_RST, 0);              /* a: bad state */
-	n = add(f, len, n, "10.99.0.3", 1005, DP_TCP_SYN, 0);              /* b: refresh, forwarded */
-	n = add(f, len, n, "10.99.0.3", 1006, DP_TCP_SYN, 0);              /* b: SYN-ACK (port refreshed) */
-	n = add(f, len, n, "10.99.0.9", 1007, DP_TCP_SYN, 0);              /* nobody's: unknown host */
+	n = add(f, len, n, "10.99.0.2", 1001, DP_TCP_SYN, 0);		   /* a: SYN-ACK */
+	n = add(f, len, n, "10.99.0.2", 1002, DP_TCP_SYN, 0);		   /* a: SYN-ACK */
+	n = add(f, len, n, "10.99.0.2", 1003, DP_TCP_ACK, 12345);	   /* a: bad cookie (pending ACK) */
+	n = add(f, len, n, "10.99.0.2", 1004, DP_TCP_RST, 0);		   /* a: bad state */
+	n = add(f, len, n, "10.99.0.3", 1005, DP_TCP_SYN, 0);		   /* b: refresh, forwarded */
+	n = add(f, len, n, "10.99.0.3", 1006, DP_TCP_SYN, 0);		   /* b: SYN-ACK (port refreshed) */
+	n = add(f, len, n, "10.99.0.9", 1007, DP_TCP_SYN, 0);		   /* nobody's: unknown host */
 	n = add(f, len, n, "10.99.0.2", 1008, DP_TCP_SYN | DP_TCP_FIN, 0); /* a: bad tcp */
 	burst(f, len, act, n);
 	CC_CHECK(act[0] == DP_ACT_REPLY && act[1] == DP_ACT_REPLY && act[2] == DP_ACT_DROP && act[3] == DP_ACT_DROP &&
@@ -130,12 +130,12 @@ static void test_counted_once(void)
 	b = host_stats("10.99.0.3", 0);
 	CC_CHECK(a.c[DP_C_RX] == 5 && a.c[DP_C_SYN] == 2 && a.c[DP_C_FORWARDED] == 0 && a.c[DP_C_DROP] == 3 &&
 			 a.c[DP_C_DROP_BAD_COOKIE] == 1 && a.c[DP_C_DROP_BAD_STATE] == 1 && a.c[DP_C_DROP_BAD_TCP] == 1,
-		 "host a: rx %llu syn %llu drop %llu", (unsigned long long)a.c[DP_C_RX], (unsigned long long)a.c[DP_C_SYN],
-		 (unsigned long long)a.c[DP_C_DROP]);
+		 "host a: rx %llu syn %llu drop %llu", (unsigned long long)a.c[DP_C_RX],
+		 (unsigned long long)a.c[DP_C_SYN], (unsigned long long)a.c[DP_C_DROP]);
 	CC_CHECK(b.c[DP_C_RX] == 2 && b.c[DP_C_SYN] == 1 && b.c[DP_C_FORWARDED] == 1 && b.c[DP_C_SYN_REFRESH] == 1 &&
 			 b.c[DP_C_DROP] == 0,
-		 "host b: rx %llu syn %llu fwd %llu", (unsigned long long)b.c[DP_C_RX], (unsigned long long)b.c[DP_C_SYN],
-		 (unsigned long long)b.c[DP_C_FORWARDED]);
+		 "host b: rx %llu syn %llu fwd %llu", (unsigned long long)b.c[DP_C_RX],
+		 (unsigned long long)b.c[DP_C_SYN], (unsigned long long)b.c[DP_C_FORWARDED]);
 	for (unsigned c = 0; c < DP_C_MAX; c++)
 		CC_CHECK(dp_counter_per_host((enum dp_counter)c) || (a.c[c] == 0 && b.c[c] == 0),
 			 "%s is not a host counter", dp_counter_name((enum dp_counter)c));
@@ -180,8 +180,8 @@ static void test_slots(void)
 	host_stats("10.99.0.3", -ENOENT);
 	publish(1, 1, NULL); /* b again: it may get its old slot back, but starts at zero */
 	b = host_stats("10.99.0.3", 0);
-	CC_CHECK(b.c[DP_C_RX] == 0 && b.c[DP_C_SYN] == 0 && b.c[DP_C_SYN_REFRESH] == 0, "re-added host at zero: rx %llu",
-		 (unsigned long long)b.c[DP_C_RX]);
+	CC_CHECK(b.c[DP_C_RX] == 0 && b.c[DP_C_SYN] == 0 && b.c[DP_C_SYN_REFRESH] == 0,
+		 "re-added host at zero: rx %llu", (unsigned long long)b.c[DP_C_RX]);
 	len[0] = frame(f[0], "10.99.0.3", 3001, DP_TCP_SYN, 0);
 	burst(f, len, act, 1);
 	b = host_stats("10.99.0.3", 0);

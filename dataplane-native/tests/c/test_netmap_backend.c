@@ -190,8 +190,8 @@ static void test_bursts(void)
 	tx->tail = NSLOTS - 1;
 	tx2->tail = NSLOTS - 1;
 	rx_put(rx, 0, our_mac, 60, 0);
-	rx_put(rx, 1, bcast, 42, 0);                  /* ARP: never ours */
-	rx_put(rx, 2, our_mac, BUFSZ, NS_MOREFRAG);   /* jumbo */
+	rx_put(rx, 1, bcast, 42, 0);		    /* ARP: never ours */
+	rx_put(rx, 2, our_mac, BUFSZ, NS_MOREFRAG); /* jumbo */
 	rx_put(rx, 3, our_mac, 200, 0);
 	rx_put(rx, 4, our_mac, 74, 0);
 	rx->tail = 5;
