@@ -8,9 +8,14 @@ import java.util.Deque;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Flood detection for one host: an EWMA of the SYN rate (time-aware, so irregular sample intervals weigh right), a
- * sliding window for the mean and peak reported with decisions, separate start and end thresholds (hysteresis) and
- * a minimum number of consecutive samples before any decision. Pure and single-threaded: samples in, decisions out.
+ * Flood detection for one host. A sample is <em>hot</em> when its unanswered SYN rate (cookies that never came back
+ * plus drops: what a spoofed flood produces and a crowd of real clients does not) reaches the start line, or its
+ * NIC rate reaches the NIC line; {@code consecutiveSamples} hot samples in a row start an attack. The current sample
+ * decides, not a smoothed one, so that with agents at 100 ms a flood is called about 0.3 s after it reaches the
+ * server; the run of consecutive samples is what keeps a single burst out. An attack ends after as many
+ * <em>calm</em> samples, judged on the EWMA (time-aware, so irregular intervals weigh right), which errs on
+ * protecting. The lines follow the host's learned {@link Baseline}, which learns only from samples that are neither
+ * hot nor under attack. Pure and single-threaded: samples in, decisions out.
  */
 public final class FloodDetector {
 
@@ -23,11 +28,11 @@ public final class FloodDetector {
 
 	private final Deque<Point> points = new ArrayDeque<>();
 
+	private final Baseline baseline = new Baseline();
+
 	private @Nullable Instant lastAt;
 
-	private double synEwma;
-
-	private double rxEwma;
+	private Decision.Levels ewma = new Decision.Levels(0, 0, 0);
 
 	private boolean underAttack;
 
@@ -41,30 +46,27 @@ public final class FloodDetector {
 	}
 
 	public Decision observe(RateSample sample, Thresholds thresholds) {
-		if (this.lastAt == null) {
-			this.synEwma = sample.synRate();
-			this.rxEwma = sample.rxPps();
-		}
-		else {
-			double dt = Math.max(0, Duration.between(this.lastAt, sample.at()).toNanos() / 1e9);
-			double alpha = 1 - Math.exp(-dt / (this.tau.toNanos() / 1e9));
-			this.synEwma += alpha * (sample.synRate() - this.synEwma);
-			this.rxEwma += alpha * (sample.rxPps() - this.rxEwma);
-		}
+		Instant previous = this.lastAt;
+		Duration interval = (previous == null || sample.at().isBefore(previous)) ? Duration.ZERO
+				: Duration.between(previous, sample.at());
+		this.ewma = (previous == null)
+				? new Decision.Levels(sample.synRate(), sample.unansweredRate(), sample.rxPps())
+				: smooth(this.ewma, sample, interval);
 		this.lastAt = sample.at();
 		this.points.addLast(new Point(sample.at(), sample.synRate()));
 		while (!this.points.isEmpty() && this.points.peekFirst().at().isBefore(sample.at().minus(this.window))) {
 			this.points.removeFirst();
 		}
-		// Hot needs both the smoothed and the current rate over the line: the EWMA smears one spike over several
-		// samples, and requiring the current sample too keeps a single burst from counting as "consecutive".
-		boolean hot = (this.synEwma >= thresholds.startSynRate() && sample.synRate() >= thresholds.startSynRate())
-				|| (thresholds.startRxPps() > 0 && this.rxEwma >= thresholds.startRxPps()
-						&& sample.rxPps() >= thresholds.startRxPps());
-		boolean calm = this.synEwma < thresholds.endSynRate()
-				&& (thresholds.startRxPps() == 0 || this.rxEwma < thresholds.endRxPps());
+		Baseline.Level normal = this.baseline.level();
+		Thresholds.Lines lines = thresholds.lines(normal);
+		double score = Math.max(sample.unansweredRate() / lines.startUnanswered(), sample.rxPps() / lines.startRxPps());
+		boolean hot = score >= 1.0;
+		boolean calm = this.ewma.unansweredRate() < lines.endUnanswered() && this.ewma.rxPps() < lines.endRxPps();
 		if (!calm) {
 			this.lastHotAt = sample.at();
+		}
+		if (!this.underAttack && !hot) {
+			this.baseline.learn(sample, interval, thresholds);
 		}
 		Decision.Kind kind = Decision.Kind.NONE;
 		if (!this.underAttack) {
@@ -87,20 +89,23 @@ public final class FloodDetector {
 		}
 		double mean = this.points.stream().mapToDouble(Point::synRate).average().orElse(0);
 		double peak = this.points.stream().mapToDouble(Point::synRate).max().orElse(0);
-		return new Decision(kind, sample.at(), sample.source(), this.synEwma, mean, peak, this.rxEwma, thresholds,
-				consecutive, this.synEwma / thresholds.startSynRate(), this.underAttack, this.lastHotAt);
+		return new Decision(kind, sample, this.ewma, mean, peak, lines, normal, consecutive, score, this.underAttack,
+				this.lastHotAt);
+	}
+
+	private Decision.Levels smooth(Decision.Levels old, RateSample sample, Duration interval) {
+		double alpha = 1 - Math.exp(-(interval.toNanos() / 1e9) / (this.tau.toNanos() / 1e9));
+		return new Decision.Levels(old.synRate() + alpha * (sample.synRate() - old.synRate()),
+				old.unansweredRate() + alpha * (sample.unansweredRate() - old.unansweredRate()),
+				old.rxPps() + alpha * (sample.rxPps() - old.rxPps()));
 	}
 
 	public boolean underAttack() {
 		return this.underAttack;
 	}
 
-	public double synRateEwma() {
-		return this.synEwma;
-	}
-
-	public double rxPpsEwma() {
-		return this.rxEwma;
+	public Baseline.Level baseline() {
+		return this.baseline.level();
 	}
 
 	public Instant lastHotAt() {

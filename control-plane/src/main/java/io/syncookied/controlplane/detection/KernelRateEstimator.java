@@ -12,7 +12,10 @@ import io.syncookied.controlplane.telemetry.TelemetrySample;
  * exactly one of: a full handshake ({@code PassiveOpens}, minus those completed by a cookie, which were already
  * counted as {@code SyncookiesSent}), a cookie ({@code SyncookiesSent}; {@code TCPReqQFullDoCookies} is a subset),
  * or a drop ({@code ListenDrops}; {@code TCPReqQFullDrop} is a subset, so the larger of the two is used, in case a
- * kernel counts one without the other). Not thread-safe: one instance per host, fed in order.
+ * kernel counts one without the other; {@code ListenOverflows} is a subset too: the kernel counts every overflow as a
+ * drop). Of those, the SYNs that did not become connections are the cookies that never came back
+ * ({@code SyncookiesSent} minus {@code SyncookiesRecv}) and the drops: the flood's share. Not thread-safe: one
+ * instance per host, fed in order.
  */
 public final class KernelRateEstimator {
 
@@ -46,8 +49,12 @@ public final class KernelRateEstimator {
 				|| rx < 0) {
 			return Optional.empty(); // host rebooted or counters wrapped: start again from this sample
 		}
-		long syns = Math.max(0, opens - cookiesRecv) + Math.max(cookiesSent, doCookies) + Math.max(listenDrops, qFullDrops);
-		return Optional.of(new RateSample(sample.at(), syns / seconds, rx / seconds, "agent"));
+		long drops = Math.max(listenDrops, qFullDrops);
+		long syns = Math.max(0, opens - cookiesRecv) + Math.max(cookiesSent, doCookies) + drops;
+		// a cookie ACK may come back one sample after its SYN-ACK left: the difference is clamped, never negative
+		long unanswered = Math.max(0, Math.max(cookiesSent, doCookies) - cookiesRecv) + drops;
+		return Optional.of(new RateSample(sample.at(), syns / seconds, Math.min(syns, unanswered) / seconds,
+				rx / seconds, "agent"));
 	}
 
 	public void reset() {

@@ -12,7 +12,7 @@ public final class FloodDetectorTestAccess {
 	}
 
 	public static List<TelemetrySample> recorded() throws IOException {
-		return FloodDetectorTest.recorded("netns-hping3-flood.csv");
+		return RecordedTraces.load("netns-hping3-flood.csv");
 	}
 
 }
