@@ -16,8 +16,15 @@ import io.syncookied.controlplane.telemetry.TelemetrySample;
  * drop). Of those, the SYNs that did not become connections are the cookies that never came back
  * ({@code SyncookiesSent} minus {@code SyncookiesRecv}) and the drops: the flood's share. Not thread-safe: one
  * instance per host, fed in order.
+ * <p>
+ * A sample whose counters all equal the previous one's, less than {@link #NO_NEWS} after it, carries no news: an
+ * agent or relay that read the same snapshot twice. It is skipped, and the next sample's rate spans both intervals,
+ * instead of a zero rate that would break a run of hot samples. A host that is really idle for longer gets its zero
+ * rate once {@code NO_NEWS} has passed.
  */
 public final class KernelRateEstimator {
+
+	static final Duration NO_NEWS = Duration.ofSeconds(1);
 
 	private final Duration maxGap;
 
@@ -30,6 +37,10 @@ public final class KernelRateEstimator {
 	/** The rates since the previous sample; empty for the first sample, after a gap or a counter reset. */
 	public Optional<RateSample> next(TelemetrySample sample) {
 		TelemetrySample previous = this.last;
+		if (previous != null && sameCounters(previous, sample)
+				&& Duration.between(previous.at(), sample.at()).compareTo(NO_NEWS) < 0) {
+			return Optional.empty();
+		}
 		this.last = sample;
 		if (previous == null) {
 			return Optional.empty();
@@ -55,6 +66,13 @@ public final class KernelRateEstimator {
 		long unanswered = Math.max(0, Math.max(cookiesSent, doCookies) - cookiesRecv) + drops;
 		return Optional.of(new RateSample(sample.at(), syns / seconds, Math.min(syns, unanswered) / seconds,
 				rx / seconds, "agent"));
+	}
+
+	private static boolean sameCounters(TelemetrySample a, TelemetrySample b) {
+		return a.syncookiesSent() == b.syncookiesSent() && a.syncookiesRecv() == b.syncookiesRecv()
+				&& a.reqQFullDoCookies() == b.reqQFullDoCookies() && a.reqQFullDrop() == b.reqQFullDrop()
+				&& a.listenDrops() == b.listenDrops() && a.passiveOpens() == b.passiveOpens()
+				&& a.nicRxPackets() == b.nicRxPackets();
 	}
 
 	public void reset() {

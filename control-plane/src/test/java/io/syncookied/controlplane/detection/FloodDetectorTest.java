@@ -156,6 +156,37 @@ class FloodDetectorTest {
 	}
 
 	@Test
+	void aRepeatedReadingIsNoNewsAndTheNextRateSpansBothIntervals() {
+		KernelRateEstimator estimator = new KernelRateEstimator(Duration.ofSeconds(10));
+		estimator.next(sample(0, 0, 10));
+		assertThat(estimator.next(sample(100, 0, 10))).as("the same snapshot read again").isEmpty();
+		assertThat(estimator.next(sample(200, 600, 40))).hasValueSatisfying(r -> {
+			assertThat(r.unansweredRate()).isEqualTo(3000);
+			assertThat(r.rxPps()).isEqualTo(150);
+		});
+		// an idle host: after a second without any change, the zero rate is real
+		assertThat(estimator.next(sample(1300, 600, 40))).hasValueSatisfying(r -> assertThat(r.synRate()).isZero());
+	}
+
+	@Test
+	void aFloodSeenThroughARelayThatRepeatsSnapshotsIsStillCalledOnItsThirdFreshSample() {
+		List<TelemetrySample> samples = new ArrayList<>();
+		for (int i = 0; i < 30; i++) {
+			samples.add(sample(i * 100, 0, i * 10L));
+		}
+		long sent = 0;
+		for (int i = 30; i < 40; i++) { // 2000 unanswered SYN/s, but every other reading repeats the previous one
+			if (i % 2 == 0) {
+				sent += 400;
+			}
+			samples.add(sample(i * 100, sent, (i % 2 == 0) ? i * 10L : (i - 1) * 10L));
+		}
+		List<Decision> starts = kind(detect(samples, thresholds(1500, 500, 0, 3)), Decision.Kind.ATTACK_START);
+		assertThat(starts).hasSize(1);
+		assertThat(starts.get(0).at()).isEqualTo(T0.plusMillis(3400));
+	}
+
+	@Test
 	void aGapResetsTheRate() {
 		KernelRateEstimator estimator = new KernelRateEstimator(Duration.ofSeconds(10));
 		estimator.next(sample(0, 0, 0));
