@@ -12,8 +12,9 @@ import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 
 /**
- * Checks and opens datagrams of one accepted type: size, header fields, key, timestamp window, replay window,
- * then the AEAD tag; only a datagram whose tag verifies moves the replay window. Not thread-safe: each receiving
+ * Checks and opens datagrams of one accepted type: size, header fields, key, timestamp window, the sender
+ * instance's replay window and whether a newer instance supersedes it ({@link SenderInstances}), then the AEAD tag;
+ * only a datagram whose tag verifies changes any of that state. Not thread-safe: each receiving
  * channel owns one. Never throws for bad input, and allocates nothing proportional to it.
  */
 public final class DatagramOpener {
@@ -28,15 +29,33 @@ public final class DatagramOpener {
 
 	private final byte[] nonce = new byte[Protocol.NONCE_LENGTH];
 
-	/** One window per key id; only ids in the key ring that authenticated a datagram get one. */
-	private final Map<Integer, ReplayWindow> windows = new HashMap<>();
+	/** How long a sender instance counts as live after its last authenticated datagram, by default. */
+	public static final Duration DEFAULT_INSTANCE_TIMEOUT = Duration.ofSeconds(5);
+
+	private final long instanceTimeoutMs;
+
+	/** Replay state per key id; only ids in the key ring that authenticated a datagram get one. */
+	private final Map<Integer, SenderInstances> senders = new HashMap<>();
 
 	private volatile KeyRing keys;
 
 	public DatagramOpener(MessageType accepted, KeyRing keys, Duration maxClockSkew, LongSupplier wallClockMs) {
+		this(accepted, keys, maxClockSkew, DEFAULT_INSTANCE_TIMEOUT, wallClockMs);
+	}
+
+	/**
+	 * @param instanceTimeout how long after its last authenticated datagram a sender instance is live, and so
+	 * supersedes the older instances of its key ({@link SenderInstances})
+	 */
+	public DatagramOpener(MessageType accepted, KeyRing keys, Duration maxClockSkew, Duration instanceTimeout,
+			LongSupplier wallClockMs) {
+		if (instanceTimeout.isNegative() || instanceTimeout.isZero()) {
+			throw new IllegalArgumentException("instanceTimeout: must be positive, got " + instanceTimeout);
+		}
 		this.accepted = accepted;
 		this.keys = keys;
 		this.maxSkewMs = maxClockSkew.toMillis();
+		this.instanceTimeoutMs = instanceTimeout.toMillis();
 		this.wallClockMs = wallClockMs;
 		for (AeadAlgorithm alg : AeadAlgorithm.values()) {
 			this.ciphers.put(alg, alg.newCipher());
@@ -105,10 +124,12 @@ public final class DatagramOpener {
 		if (timestamp > now + this.maxSkewMs) {
 			return new OpenResult.Rejected(RejectReason.FUTURE, "timestamp: " + (timestamp - now) + " ms ahead");
 		}
-		ReplayWindow window = this.windows.get(keyId);
-		if (window != null && window.isReplay(sequence)) {
-			return new OpenResult.Rejected(RejectReason.REPLAY, "sequence: " + Long.toUnsignedString(sequence)
-					+ " already seen or below the window");
+		SenderInstances instances = this.senders.get(keyId);
+		if (instances != null) {
+			OpenResult.Rejected refused = refusedBySender(instances, keyId, instance, sequence, now);
+			if (refused != null) {
+				return refused;
+			}
 		}
 		System.arraycopy(datagram, Protocol.NONCE_OFFSET, this.nonce, 0, Protocol.NONCE_LENGTH);
 		Cipher cipher = this.ciphers.get(alg);
@@ -125,12 +146,13 @@ public final class DatagramOpener {
 		catch (GeneralSecurityException | RuntimeException ex) {
 			return new OpenResult.Rejected(RejectReason.BAD_TAG, "aead: " + ex.getClass().getSimpleName());
 		}
-		if (window == null) {
-			window = new ReplayWindow();
-			this.windows.put(keyId, window);
-			pruneWindows();
+		if (instances == null) {
+			// twice the skew: a sender's clock may run up to one skew ahead of ours
+			instances = new SenderInstances(this.instanceTimeoutMs, 2 * this.maxSkewMs);
+			this.senders.put(keyId, instances);
+			pruneSenders();
 		}
-		window.accept(sequence);
+		instances.accept(instance, sequence, now);
 		return new OpenResult.Opened(new Header(type, alg, keyId, instance, sequence, timestamp), key, n);
 	}
 
@@ -151,10 +173,31 @@ public final class DatagramOpener {
 		}
 	}
 
-	/** Windows of keys no longer configured are dropped, so the map stays bounded by the key ring. */
-	private void pruneWindows() {
-		if (this.windows.size() > this.keys.size()) {
-			this.windows.keySet().removeIf(id -> this.keys.get(id) == null);
+	private static OpenResult.Rejected refusedBySender(SenderInstances instances, int keyId, int instance,
+			long sequence, long now) {
+		return switch (instances.check(instance, sequence, now)) {
+			case FRESH -> null;
+			case REPLAY -> new OpenResult.Rejected(RejectReason.REPLAY, "sequence: " + Long.toUnsignedString(sequence)
+					+ " of instance " + hex(instance) + " already seen or below its window");
+			case SUPERSEDED -> new OpenResult.Rejected(RejectReason.SUPERSEDED, "instance: " + hex(instance)
+					+ " of key " + Integer.toUnsignedString(keyId) + " is older than the live instance "
+					+ hex(instances.newestLiveInstance(now)) + "; two senders are using this key (each agent needs "
+					+ "its own key), the newer one wins until it stops");
+			case INSTANCE_LIMIT -> new OpenResult.Rejected(RejectReason.INSTANCE_LIMIT, "instance: " + hex(instance)
+					+ " would be one more than the " + SenderInstances.MAX_INSTANCES + " senders of key "
+					+ Integer.toUnsignedString(keyId) + " heard within twice the clock skew; is an agent restarting "
+					+ "in a loop?");
+		};
+	}
+
+	private static String hex(int instance) {
+		return String.format("0x%08x", instance);
+	}
+
+	/** Replay state of keys no longer configured is dropped, so the map stays bounded by the key ring. */
+	private void pruneSenders() {
+		if (this.senders.size() > this.keys.size()) {
+			this.senders.keySet().removeIf(id -> this.keys.get(id) == null);
 		}
 	}
 

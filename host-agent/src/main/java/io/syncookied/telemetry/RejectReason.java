@@ -14,8 +14,12 @@ public enum RejectReason {
 	UNKNOWN_KEY("unknown_key"),
 	/** The AEAD tag does not verify: forged, corrupted, or sealed with another key. */
 	BAD_TAG("bad_tag"),
-	/** Sequence already seen, or older than the replay window. */
+	/** Sequence already seen by its sender instance, or older than that instance's replay window. */
 	REPLAY("replay"),
+	/** Authentic-looking but from an older sender instance of a key while a newer instance of it is live. */
+	SUPERSEDED("superseded"),
+	/** A new sender instance of a key that already has the most instances remembered. */
+	INSTANCE_LIMIT("instance_limit"),
 	/** Timestamp older than now minus the allowed skew. */
 	STALE("stale"),
 	/** Timestamp later than now plus the allowed skew. */

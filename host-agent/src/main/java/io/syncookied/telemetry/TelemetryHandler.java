@@ -133,6 +133,7 @@ final class TelemetryHandler extends SimpleChannelInboundHandler<DatagramPacket>
 			return;
 		}
 		this.stats.accepted(ip);
+		this.limiter.trust(ip);
 		publish(opened, decoded.report(), sender);
 	}
 

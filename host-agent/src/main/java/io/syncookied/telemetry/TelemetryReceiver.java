@@ -47,7 +47,7 @@ public final class TelemetryReceiver implements AutoCloseable {
 		this.config = config;
 		this.stats = new ReceiverStats(config.maxSources());
 		this.opener = new DatagramOpener(MessageType.REPORT, config.keys(), config.maxClockSkew(),
-				System::currentTimeMillis);
+				config.instanceTimeout(), System::currentTimeMillis);
 		this.sink = Sinks.many().multicast().onBackpressureBuffer(config.eventBuffer(), false);
 	}
 
@@ -83,7 +83,8 @@ public final class TelemetryReceiver implements AutoCloseable {
 	// VisibleForTesting
 	TelemetryHandler newHandler() {
 		return new TelemetryHandler(this.opener,
-				new SourceRateLimiter(this.config.ratePerSecond(), this.config.burst(), this.config.maxSources()),
+				new SourceRateLimiter(this.config.ratePerSecond(), this.config.burst(), this.config.maxSources(),
+						this.config.untrustedRatePerSecond(), this.config.untrustedBurst()),
 				this.stats, event -> this.sink.tryEmitNext(event).isSuccess(), this.hosts, this.config.autoResend(),
 				this::requestResend, System::nanoTime);
 	}

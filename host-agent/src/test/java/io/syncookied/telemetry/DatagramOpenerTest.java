@@ -86,6 +86,30 @@ class DatagramOpenerTest {
 	}
 
 	@Test
+	void aSecondSenderOfOneKeyNeverLocksTheFirstOutAndAForgeryMovesNothing() throws Exception {
+		DatagramOpener opener = opener(KeyRing.of(Fixtures.WEB1));
+		byte[] plaintext = Fixtures.encode(Fixtures.report(false));
+		long longRunning = 1_000_000_000L;
+		long second = 2_000_000_000L;
+		assertThat(open(opener, 0x1, longRunning++)).isNull();
+		assertThat(open(opener, 0x2, second++)).isNull();
+		assertThat(open(opener, 0x1, longRunning++)).isEqualTo(RejectReason.SUPERSEDED);
+		// a forged datagram of a third instance with a huge sequence authenticates nothing and supersedes nobody
+		byte[] forged = Fixtures.seal(new PresharedKey(7, "x", AeadAlgorithm.CHACHA20_POLY1305, Fixtures.KEY_B),
+				MessageType.REPORT, 0x3, Long.MAX_VALUE, Fixtures.NOW, plaintext);
+		assertThat(reason(opener.open(forged, forged.length, this.out))).isEqualTo(RejectReason.BAD_TAG);
+		this.clock.addAndGet(DatagramOpener.DEFAULT_INSTANCE_TIMEOUT.toMillis() + 1);
+		assertThat(open(opener, 0x1, longRunning++)).as("the second sender fell silent").isNull();
+		assertThat(open(opener, 0x1, longRunning - 1)).isEqualTo(RejectReason.REPLAY);
+	}
+
+	private RejectReason open(DatagramOpener opener, int instance, long sequence) throws Exception {
+		byte[] d = Fixtures.seal(Fixtures.WEB1, MessageType.REPORT, instance, sequence, this.clock.get(),
+				Fixtures.encode(Fixtures.report(false)));
+		return reason(opener.open(d, d.length, this.out));
+	}
+
+	@Test
 	void acceptsTwoKeysDuringARolloverAndDropsTheRetiredOne() throws Exception {
 		DatagramOpener opener = opener(KeyRing.of(Fixtures.WEB1, Fixtures.WEB1_NEXT));
 		AgentReport rep = Fixtures.report(false);

@@ -31,7 +31,7 @@ class FuzzTest {
 		ReceiverStats stats = new ReceiverStats(64);
 		DatagramOpener opener = new DatagramOpener(MessageType.REPORT, KeyRing.of(Fixtures.WEB1),
 				Duration.ofDays(365 * 100), System::currentTimeMillis);
-		EmbeddedChannel ch = new EmbeddedChannel(new TelemetryHandler(opener, new SourceRateLimiter(1e12, 1 << 30, 64),
+		EmbeddedChannel ch = new EmbeddedChannel(new TelemetryHandler(opener, new SourceRateLimiter(1e12, 1 << 30, 64, 1e12, 1 << 30),
 				stats, events::add, new ConcurrentHashMap<>(), true, h -> true, System::nanoTime));
 		byte[] valid = Fixtures.encode(Fixtures.report(true));
 		InetSocketAddress local = new InetSocketAddress("127.0.0.1", 1);

@@ -83,7 +83,7 @@ public class ReceiverBenchmark {
 		sink.asFlux().subscribe(bh::consume);
 		DatagramOpener opener = new DatagramOpener(MessageType.REPORT, KeyRing.of(this.key), Duration.ofMinutes(10),
 				System::currentTimeMillis);
-		this.channel = new EmbeddedChannel(new TelemetryHandler(opener, new SourceRateLimiter(1e9, 1 << 30, 4096),
+		this.channel = new EmbeddedChannel(new TelemetryHandler(opener, new SourceRateLimiter(1e9, 1 << 30, 4096, 1e9, 1 << 30),
 				new ReceiverStats(4096), e -> sink.tryEmitNext(e).isSuccess(), new ConcurrentHashMap<>(), false,
 				h -> true, System::nanoTime));
 	}

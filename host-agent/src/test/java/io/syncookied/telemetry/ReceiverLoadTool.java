@@ -38,6 +38,7 @@ public final class ReceiverLoadTool {
 		}
 		ReceiverConfig config = ReceiverConfig.defaults(new InetSocketAddress("127.0.0.1", 0), KeyRing.of(key))
 			.withRate(1e9, Integer.MAX_VALUE)
+			.withUntrustedRate(1e9, Integer.MAX_VALUE)
 			.withMaxClockSkew(Duration.ofMinutes(10))
 			.withAutoResend(false);
 		try (TelemetryReceiver receiver = new TelemetryReceiver(config)) {

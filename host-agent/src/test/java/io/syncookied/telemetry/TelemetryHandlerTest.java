@@ -32,9 +32,14 @@ class TelemetryHandlerTest {
 	EmbeddedChannel channel = channel(1000, 1000, true);
 
 	EmbeddedChannel channel(double rate, int burst, boolean autoResend) {
+		return channel(rate, burst, 1e12, 1 << 30, autoResend);
+	}
+
+	EmbeddedChannel channel(double rate, int burst, double untrustedRate, int untrustedBurst, boolean autoResend) {
 		DatagramOpener opener = new DatagramOpener(MessageType.REPORT, KeyRing.of(Fixtures.WEB1, Fixtures.WEB1_NEXT),
 				Duration.ofDays(365 * 100), System::currentTimeMillis);
-		return new EmbeddedChannel(new TelemetryHandler(opener, new SourceRateLimiter(rate, burst, 16), this.stats,
+		return new EmbeddedChannel(new TelemetryHandler(opener,
+				new SourceRateLimiter(rate, burst, 16, untrustedRate, untrustedBurst), this.stats,
 				this.events::add, new ConcurrentHashMap<>(), autoResend, host -> this.resends.add(host), this.nanos::get));
 	}
 
@@ -119,6 +124,27 @@ class TelemetryHandlerTest {
 		send(new byte[100], flooder);
 		send(new byte[100], flooder);
 		assertThat(this.stats.rejected(RejectReason.RATE_LIMITED)).isEqualTo(8);
+	}
+
+	@Test
+	void aFloodFromEverNewSpoofedSourcesIsBoundedBeforeCryptoWhileKnownAgentsGetThrough() throws Exception {
+		this.channel.finishAndReleaseAll();
+		this.channel = channel(10, 3, 10, 5, false);
+		send(Fixtures.sealReport(Fixtures.WEB1, 10, Fixtures.NOW, Fixtures.report(false)), AGENT);
+		assertThat(this.events).hasSize(1);
+		// authentic-looking headers under a known key id, so each admitted one costs an AEAD open (bad_tag)
+		byte[] forged = Fixtures.sealReport(new PresharedKey(7, "x", AeadAlgorithm.CHACHA20_POLY1305, Fixtures.KEY_B),
+				11, Fixtures.NOW, Fixtures.report(false));
+		int flood = 20_000;
+		for (int i = 0; i < flood; i++) {
+			send(forged, new InetSocketAddress(java.net.InetAddress.getByAddress(
+					new byte[] { 127, (byte) (i >> 16), (byte) (i >> 8), (byte) i }), 1));
+		}
+		// the shared bucket's burst of 5, less the one the agent's first report took before it was known
+		assertThat(this.stats.rejected(RejectReason.BAD_TAG)).as("reached the AEAD").isEqualTo(4);
+		assertThat(this.stats.rejected(RejectReason.RATE_LIMITED)).isEqualTo(flood - 4);
+		send(Fixtures.sealReport(Fixtures.WEB1, 12, Fixtures.NOW, Fixtures.report(false)), AGENT);
+		assertThat(this.events).as("the known agent is not charged to the shared bucket").hasSize(2);
 	}
 
 	@Test

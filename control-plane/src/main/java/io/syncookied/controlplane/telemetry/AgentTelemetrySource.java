@@ -26,6 +26,7 @@ import io.syncookied.telemetry.KeyFiles;
 import io.syncookied.telemetry.KeyRing;
 import io.syncookied.telemetry.PresharedKey;
 import io.syncookied.telemetry.ReceiverConfig;
+import io.syncookied.telemetry.ReceiverStats;
 import io.syncookied.telemetry.Sysctls;
 import io.syncookied.telemetry.TcpCounters;
 import io.syncookied.telemetry.TcpSecrets;
@@ -98,6 +99,11 @@ public final class AgentTelemetrySource implements TelemetrySource, AutoCloseabl
 
 	public InetSocketAddress bound() {
 		return this.bound;
+	}
+
+	/** The receiver's counters: accepted datagrams, and rejected ones by reason and source. */
+	public ReceiverStats receiverStats() {
+		return this.receiver.stats();
 	}
 
 	@Override

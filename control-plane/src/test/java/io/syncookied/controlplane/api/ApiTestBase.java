@@ -25,11 +25,13 @@ import io.syncookied.controlplane.telemetry.SecretsUpdate;
 
 /**
  * The whole application on a random port, with the dataplane and the router replaced by recording test doubles
- * (which block on boundedElastic like the real ones), a temp hosts file and journal, and two tokens.
+ * (which block on boundedElastic like the real ones), a temp hosts file and journal, two tokens, and the agents'
+ * receiver on a free loopback port with one key ({@link #AGENT_KEY}, id 7).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "syncookied.api.admin-tokens[0]=" + ApiTestBase.ADMIN, "syncookied.api.read-tokens[0]=" + ApiTestBase.READ,
-				"syncookied.hosts.watch=false", "logging.level.io.syncookied=WARN" })
+				"syncookied.hosts.watch=false", "logging.level.io.syncookied=WARN", "syncookied.telemetry.enabled=true",
+				"syncookied.telemetry.bind=127.0.0.1", "syncookied.telemetry.port=0" })
 @AutoConfigureWebTestClient
 @Import(TestDoubles.class)
 public abstract class ApiTestBase {
@@ -49,6 +51,9 @@ public abstract class ApiTestBase {
 			  mode: off
 			""";
 
+	protected static final byte[] AGENT_KEY = java.util.HexFormat.of()
+		.parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+
 	protected static final Path DIR = tempDir();
 
 	@Autowired
@@ -66,6 +71,10 @@ public abstract class ApiTestBase {
 	@DynamicPropertySource
 	static void paths(DynamicPropertyRegistry registry) {
 		registry.add("syncookied.hosts.file", () -> DIR.resolve("hosts.yml").toString());
+		// a list binds from one property source only: the whole key is here
+		registry.add("syncookied.telemetry.keys[0].id", () -> "7");
+		registry.add("syncookied.telemetry.keys[0].host", () -> "web1");
+		registry.add("syncookied.telemetry.keys[0].file", () -> DIR.resolve("agent.key").toString());
 		// one journal per application context: contexts are cached and live side by side
 		String journal = DIR.resolve("state-" + java.util.UUID.randomUUID() + ".journal").toString();
 		registry.add("syncookied.protection.journal", () -> journal);
@@ -75,6 +84,9 @@ public abstract class ApiTestBase {
 		try {
 			Path dir = Files.createTempDirectory("cp-api");
 			Files.writeString(dir.resolve("hosts.yml"), HOSTS);
+			Files.write(dir.resolve("agent.key"), AGENT_KEY);
+			Files.setPosixFilePermissions(dir.resolve("agent.key"),
+					java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
 			return dir;
 		}
 		catch (IOException ex) {
