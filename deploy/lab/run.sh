@@ -82,6 +82,7 @@ mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd)
 . "$LAB/lib/topology.sh"
 . "$LAB/lib/guest.sh"
 . "$LAB/lib/mirror.sh"
+. "$LAB/lib/synwatch.sh"
 . "$LAB/lib/influx.sh"
 . "$LAB/lib/control.sh"
 . "$LAB/lib/attack.sh"
@@ -111,6 +112,7 @@ cp "$DP" "$WORK/artifacts/syncookied-dp" && DP=$WORK/artifacts/syncookied-dp
 cp "$CP_JAR" "$WORK/artifacts/control-plane.jar" && CP_JAR=$WORK/artifacts/control-plane.jar
 cp "$AGENT_JAR" "$WORK/artifacts/syncookied-agent.jar" && export SYNCOOKIED_AGENT_JAR=$WORK/artifacts/syncookied-agent.jar
 gcc -O2 -Wall -Wextra -Werror -o "$WORK/lab-client" "$LAB/tools/lab-client.c" || die "cannot build lab-client"
+gcc -O2 -Wall -Wextra -Werror -o "$WORK/proc-relay" "$LAB/tools/proc-relay.c" || die "cannot build proc-relay"
 
 step "starting InfluxDB on 127.0.0.1:$INFLUX_PORT (data in $WORK/influxdb)"
 on_exit influx_stop
@@ -137,8 +139,11 @@ step "guest up in ${BOOT_SECONDS}s: $VM_IP4, echo service on port $SERVICE_PORT,
 on_exit mirror_stop
 mirror_start
 record_pid "$MIRROR_PID" proc-relay
-step "relaying the guest's /proc (tcp_secrets, netstat, snmp, dev, sysctls) to $MIRROR"
+step "relaying the guest's /proc (tcp_secrets, netstat, snmp, dev, sysctls) to $MIRROR (virtio-serial, every ${MIRROR_PERIOD_MS} ms)"
 step "guest clocksource $GUEST_CLOCKSOURCE, tcp_clock_ms rate vs host: ${GUEST_CLOCK_PPM} ppm (relay-jitter bound)"
+relay_probe 20
+step "relay data age at the mirror (20 probes): p50 ${RELAY_AGE_P50} ms, p95 ${RELAY_AGE_P95} ms, max ${RELAY_AGE_MAX} ms; one snapshot over the serial command channel takes ${SERIAL_SNAPSHOT_MS} ms"
+synwatch_start
 
 # router entry transitions, event-driven and timestamped by the kernel's netlink monitor
 nsx_bg "$NS_ROUTER" ip -ts monitor neigh dev r-srv >"$WORK/neigh.log" 2>&1
@@ -205,11 +210,14 @@ on_exit attack_stop
 attack_start "$FLOOD_PPS"
 mark flood_start
 record_pid "$ATTACK_PID" trafgen
+record_pid "$FIRST_PID" tcpdump
 for p in $(ps -o pid= --ppid "$ATTACK_PID"); do record_pid "$p" trafgen-sender; done
 progress "$ATTACK" flood
 attack_stop
 mark flood_stop
-step "flood stopped"
+FIRST=$(flood_first_ms)
+[ -n "$FIRST" ] && echo "$FIRST,flood_first" >>"$WORK/marks.csv"
+step "flood stopped (its first SYN reached the router $([ -n "$FIRST" ] && echo "at $FIRST, $((FIRST - $(mark_time flood_start))) ms after trafgen started" || echo "at an uncaptured time"))"
 
 if [ "$MODE" = protected ]; then
 	limit=$((HOLD_DOWN + QUIET + 60))
@@ -239,6 +247,7 @@ awk -v ip="$VM_IP4" -v fw="$FW_MAC" -v vm="$VM_MAC" '
 done >"$WORK/switches.csv"
 
 step "collecting results"
+read -r FW_SYNS FW_SYNACKS < <(synwatch_read)
 report_build
 
 # Stop and remove everything now, so that the RESULT line really is the last line printed.

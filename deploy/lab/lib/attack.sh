@@ -29,15 +29,35 @@ attack_prepare() {
 	sysctl -qw net.core.wmem_default=4194304
 }
 
-attack_start() { # attack_start PPS
+# attack_start PPS: FLOOD_FIRST_MS is the kernel's receive timestamp of the flood's first SYN at the router (r-att:
+# only the attacker is behind it), captured by tcpdump armed before trafgen starts; every latency in the RESULT line
+# counts from it
+attack_start() {
+	local i
+	: >"$WORK/flood-first.txt"
+	nsx_bg "$NS_ROUTER" tcpdump -i r-att -Q in -c 1 -n -tt --time-stamp-precision=micro \
+		"tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn" >"$WORK/flood-first.txt" 2>"$WORK/flood-first.log"
+	FIRST_PID=$BG_PID
+	for ((i = 0; i < 100; i++)); do
+		grep -q 'listening on' "$WORK/flood-first.log" && break
+		sleep 0.05
+	done
 	nsx_bg "$NS_ATTACKER" trafgen --dev a0 --conf "$WORK/flood.trafgen" --rate "${1}pps" --cpus 1 -q \
 		>"$WORK/trafgen.log" 2>&1
 	ATTACK_PID=$BG_PID
 }
 
+# flood_first_ms: the first SYN's timestamp in ms (empty if tcpdump saw none), once the capture is stopped
+flood_first_ms() {
+	awk 'NR == 1 && $1 ~ /^[0-9]+\.[0-9]+$/ { split($1, t, "."); printf "%d%03d\n", t[1], substr(t[2], 1, 3) }' \
+		"$WORK/flood-first.txt"
+}
+
 # trafgen stops cleanly (and reaps its sender) on SIGINT, like ^C
 attack_stop() {
 	local kids pid
+	kill_wait "${FIRST_PID:-}" 2 # the first-SYN capture, if no SYN ever came
+	FIRST_PID=
 	[ -n "${ATTACK_PID:-}" ] || return 0
 	# trafgen forks one sender per CPU: a terminal ^C reaches all of them, so signal each one
 	kids=$(ps -o pid= --ppid "$ATTACK_PID" 2>/dev/null)

@@ -53,7 +53,7 @@ control_files() {
 		  detection:
 		    start-syn-rate: $DETECT_START
 		    end-syn-rate: $DETECT_END
-		    consecutive-samples: 2
+		    consecutive-samples: 3
 		  protection:
 		    hold-down: ${HOLD_DOWN}s
 		    quiet-period: ${QUIET}s
@@ -117,7 +117,7 @@ control_stop() {
 
 agent_start() {
 	"$ROOT/host-agent/bin/syncookied-agent" --proc-root "$MIRROR" --control-plane "127.0.0.1:$TELEMETRY_PORT" \
-		--key-id 1 --key-file "$WORK/etc/lab-server.key" --interval 1s --secrets-poll 300ms \
+		--key-id 1 --key-file "$WORK/etc/lab-server.key" --interval 100ms --secrets-poll 100ms \
 		--set-syncookies false --interfaces eth0 --hostname lab-server >"$WORK/agent.log" 2>&1 &
 	AGENT_PID=$!
 }

@@ -1,7 +1,8 @@
 # guest.sh: the protected server, a Debian kernel under QEMU/TCG with tcpsecrets loaded and the echo service
 # (tsk-listen) on port $SERVICE_PORT. Built and booted with the kmod harness's own functions
-# (tcpsecrets-kmod/test/lib/vm.sh); the lab only adds its snapshot script (guest/lab-snap) to the initramfs.
-# After boot the command channel (ttyS1) belongs to the /proc relay (mirror.sh): nothing else may call guest().
+# (tcpsecrets-kmod/test/lib/vm.sh); the lab adds its snapshot daemon (guest/lab-snapd), the virtio console driver
+# when the kernel has it as a module, and a virtio-serial port for the /proc relay (mirror.sh). The serial command
+# channel (ttyS1, guest()) stays free for commands: it is used only from the lab's main shell, one at a time.
 
 SERVICE_PORT=7001
 
@@ -27,15 +28,22 @@ guest_build() {
 	build_module
 	build_tools
 	build_initramfs
-	cp "$LAB/guest/lab-snap" "$OUT/initramfs/bin/lab-snap"
-	chmod +x "$OUT/initramfs/bin/lab-snap"
+	cp "$LAB/guest/lab-snapd" "$OUT/initramfs/bin/lab-snapd"
+	chmod +x "$OUT/initramfs/bin/lab-snapd"
+	# the relay's virtio-serial port needs virtio_console: built in on some kernels (6.12), a module on others
+	if ! grep -q '/virtio_console.ko' "/lib/modules/$KVER/modules.builtin" 2>/dev/null; then
+		copy_kmod virtio_console "$OUT/initramfs/lib/modules"
+	fi
 	(cd "$OUT/initramfs" && find . | cpio -o -H newc --quiet | gzip -1 >"$OUT/initrd.gz")
 }
 
 guest_boot() {
 	VM_PORTS=$SERVICE_PORT
+	relay_qemu_args
 	boot_vm
 	guest hostname lab-server >/dev/null
+	guest '[ ! -e /lib/modules/virtio_console.ko ] || insmod /lib/modules/virtio_console.ko' >/dev/null ||
+		die "cannot load virtio_console in the guest: $(guest dmesg | tail -5)"
 	guest grep -q . /proc/tcp_secrets || die "guest has no /proc/tcp_secrets: $(guest dmesg | tail -5)"
 	# Timestamps without per-connection offsets (tcp_timestamps=2), as tcpsecrets' README recommends: the
 	# firewall's SYN-ACK TSval then matches the server's own later TSvals without exporting net_secret (which

@@ -26,6 +26,12 @@ sample_at() {
 		NR == 2 { first = $idx[col] } $1 <= t { v = $idx[col] } END { print (v != "" ? v : first) }' "$WORK/samples.csv"
 }
 
+# sample_from COLUMN T_MS: the cumulative counter of the first sample at or after T (last sample if none)
+sample_from() {
+	awk -F, -v col="$1" -v t="$2" 'NR == 1 { for (i = 1; i <= NF; i++) idx[$i] = i; next }
+		{ last = $idx[col] } $1 >= t { print $idx[col]; found = 1; exit } END { if (!found) print last }' "$WORK/samples.csv"
+}
+
 # long_gap_around T_MS: longest wait for an echo (ms) across the switch at T: the gap between the last echo
 # before T and the first echo after it (empty without a switch, 999999 when no echo came after it)
 long_gap_around() {
@@ -36,13 +42,16 @@ long_gap_around() {
 
 report_build() {
 	local out=$WORK
-	T0=$(mark_time traffic_start) FS=$(mark_time flood_start) FE=$(mark_time flood_stop) TEND=$(mark_time traffic_stop)
-	DET=$(grep -h '^data:' "$WORK/events.sse" 2>/dev/null | sed 's/^data://' |
-		jq -r --argjson fs "$FS" 'select(.decision == "ATTACK_START") | .at' 2>/dev/null |
-		while read -r at; do date -d "$at" +%s%3N; done | awk -v fs="$FS" '$1 >= fs { print; exit }')
+	# the flood's start is its first SYN at the router (attack.sh), or when trafgen was started if none was captured
+	T0=$(mark_time traffic_start) FS=$(mark_time flood_first) FE=$(mark_time flood_stop) TEND=$(mark_time traffic_stop)
+	[ -n "$FS" ] || FS=$(mark_time flood_start)
+	DET=$(event_time_after "$FS" 'select(.decision == "ATTACK_START")')
+	# PROTECTED = the router adapter read the diversion back (DiversionAdapter's contract)
+	PROT=$(event_time_after "$FS" 'select(.to == "PROTECTED")')
 	DIV=$(awk -F, -v fs="$FS" '$2 == "diverted" && $1 >= fs { print $1; exit }' "$WORK/switches.csv" 2>/dev/null)
 	RES=$(awk -F, -v d="${DIV:-0}" '$2 == "direct" && $1 > d && d > 0 { print $1; exit }' "$WORK/switches.csv" 2>/dev/null)
 	DETECT_MS=$([ -n "$DET" ] && echo $((DET - FS)) || echo -1)
+	PROTECTED_MS=$([ -n "$PROT" ] && echo $((PROT - FS)) || echo -1)
 	DIVERT_MS=$([ -n "$DIV" ] && echo $((DIV - FS)) || echo -1)
 	local during_from=${DIV:-$FS} during_to=$FE
 	read -r B_N B_OK B_PCT B_P50 B_P99 <<<"$(legit_phase "$T0" "$FS")"
@@ -56,9 +65,11 @@ report_build() {
 	BAD_ACKS=$(($(sample_at dp_bad_cookie "$TEND") - $(sample_at dp_bad_cookie "$T0")))
 	OFFERED=$(($(sample_at offered "$FE") - $(sample_at offered "$FS")))
 	if [ -n "$DIV" ]; then
-		# what the server's kernel answered itself while the firewall held its traffic (should be flat)
+		# what the server's kernel answered itself while the firewall held its traffic (should be flat): from the
+		# first sample taken 1.5 s after the switch (the mirror's age is far below that) to the last one before
+		# the restore
 		local div_end=${RES:-$TEND}
-		SRV_COOKIES_DURING=$(($(sample_at guest_cookies_sent "$div_end") - $(sample_at guest_cookies_sent "$((DIV + 1500))")))
+		SRV_COOKIES_DURING=$(($(sample_at guest_cookies_sent "$div_end") - $(sample_from guest_cookies_sent "$((DIV + 1500))")))
 	else
 		SRV_COOKIES_DURING=$(($(sample_at guest_cookies_sent "$FE") - $(sample_at guest_cookies_sent "$FS")))
 	fi
@@ -84,10 +95,44 @@ report_build() {
 		LONGLIVED=broken
 	fi
 	RESTORED=$([ -n "$RES" ] && echo yes || echo no)
+	SYN_UNANSWERED=$((${FW_SYNS:-0} - ${FW_SYNACKS:-0}))
+	read -r RELAY_FRAMES RELAY_INTERVAL_MS RELAY_TRANSFER_P50 RELAY_TRANSFER_P95 RELAY_DROPPED <<<"$(relay_stats)"
+	result_fields
 	report_series
 	report_text >"$out/summary.txt"
 	report_plot
 	report_html >"$out/index.html"
+}
+
+# event_time_after T_MS JQ_FILTER: the time (ms) of the first control-plane event at or after T that the filter keeps
+event_time_after() {
+	grep -h '^data:' "$WORK/events.sse" 2>/dev/null | sed 's/^data://' | jq -r "$2 | .at" 2>/dev/null |
+		while read -r at; do date -d "$at" +%s%3N; done | awk -v t="$1" '$1 >= t { print; exit }'
+}
+
+# The RESULT line is an ordered list of key=value fields. report_build adds the base ones; a lab mode adds its own
+# with result_field (after the base ones, so that existing keys keep their place). Values never contain spaces.
+RESULT_KEYS=()
+declare -A RESULT_VALUES=()
+result_field() { # result_field KEY VALUE
+	[ -n "${RESULT_VALUES[$1]+set}" ] || RESULT_KEYS+=("$1")
+	RESULT_VALUES[$1]=${2// /_}
+}
+
+result_fields() {
+	result_field detect_ms "$DETECT_MS"
+	result_field divert_ms "$DIVERT_MS"
+	result_field legit_during_pct "$D_PCT"
+	result_field longlived "$LONGLIVED"
+	result_field restored "$RESTORED"
+	result_field syn_answered "$SYN_ANSWERED"
+	result_field acks_valid "$ACKS_VALID"
+	result_field server_cookies_sent_during "$SRV_COOKIES_DURING"
+	result_field picked_up "${PICKED_UP:-0}"
+	result_field protected_ms "$PROTECTED_MS"
+	result_field syn_unanswered "$SYN_UNANSWERED"
+	result_field legit_p99_ms_during "$D_P99"
+	result_field protected_ip "$VM_IP4"
 }
 
 # series.dat: one row per second since traffic_start:
@@ -140,8 +185,11 @@ report_text() {
 	[ -n "$RES" ] && echo "  $(rel "$RES")  router entry removed: direct path restored"
 	echo "  $(rel "$TEND")  legit traffic stops"
 	echo
-	echo "Detection latency   : $([ "$DETECT_MS" -ge 0 ] && echo "$DETECT_MS ms" || echo "no detection")"
-	echo "Diversion latency   : $([ "$DIVERT_MS" -ge 0 ] && echo "$DIVERT_MS ms" || echo "no diversion")"
+	echo "Latencies from the flood's first SYN at the router$([ -n "$(mark_time flood_first)" ] || echo " (not captured: from trafgen's start)"):"
+	echo "  detection (ATTACK_START)          : $([ "$DETECT_MS" -ge 0 ] && echo "$DETECT_MS ms" || echo "no detection")"
+	echo "  router entry switched (netlink)   : $([ "$DIVERT_MS" -ge 0 ] && echo "$DIVERT_MS ms" || echo "no diversion")"
+	echo "  protected (router read back)      : $([ "$PROTECTED_MS" -ge 0 ] && echo "$PROTECTED_MS ms" || echo "not protected")"
+	echo "Guest /proc relay   : a snapshot every ${RELAY_INTERVAL_MS:--} ms (median), ${RELAY_TRANSFER_P50:--} ms transfer (p95 ${RELAY_TRANSFER_P95:--}), $RELAY_FRAMES snapshots, $RELAY_DROPPED dropped; data age at the mirror p50 ${RELAY_AGE_P50:--} / p95 ${RELAY_AGE_P95:--} / max ${RELAY_AGE_MAX:--} ms (probe); one snapshot over the serial command channel: ${SERIAL_SNAPSHOT_MS:--} ms"
 	echo
 	printf '%-22s %8s %8s %8s %10s %10s\n' "Legit clients" attempts ok "ok %" "p50 ms" "p99 ms"
 	printf '%-22s %8s %8s %8s %10s %10s\n' "before the flood" "$B_N" "$B_OK" "$B_PCT" "$B_P50" "$B_P99"
@@ -157,6 +205,7 @@ report_text() {
 	echo "Flood offered        : $OFFERED SYNs"
 	echo "Long-lived bytes     : sent ${LONG_SENT:--}, received ${LONG_RECEIVED:--} (unequal: its ACKs never pass as a cookie by accident)"
 	echo "Firewall             : $SYN_ANSWERED SYNs answered with cookies, $ACKS_VALID cookie ACKs validated, $BAD_ACKS invalid ACKs dropped, $PICKED_UP established connections picked up"
+	echo "Firewall on the wire : ${FW_SYNS:-0} SYNs reached it, ${FW_SYNACKS:-0} SYN-ACKs came back, $SYN_UNANSWERED unanswered"
 	if [ -n "$DIV" ]; then
 		echo "Server kernel        : SyncookiesSent +$SRV_COOKIES_UNDIVERTED before the diversion, +$SRV_COOKIES_DURING while diverted"
 	else
@@ -168,8 +217,11 @@ report_text() {
 }
 
 result_line() {
-	printf 'RESULT detect_ms=%s divert_ms=%s legit_during_pct=%s longlived=%s restored=%s syn_answered=%s acks_valid=%s server_cookies_sent_during=%s picked_up=%s\n' \
-		"$DETECT_MS" "$DIVERT_MS" "$D_PCT" "$LONGLIVED" "$RESTORED" "$SYN_ANSWERED" "$ACKS_VALID" "$SRV_COOKIES_DURING" "${PICKED_UP:-0}"
+	local k line=RESULT
+	for k in "${RESULT_KEYS[@]}"; do
+		line+=" $k=${RESULT_VALUES[$k]}"
+	done
+	echo "$line"
 }
 
 report_plot() {

@@ -1,6 +1,7 @@
 # vm.sh: build the guest (module, tools, initramfs), boot it under QEMU/TCG in the bridge netns, and talk
 # to it over its second serial port (ttyS1 <-> QEMU pipe chardev <-> FIFOs $OUT/ctl.in / $OUT/ctl.out).
-# Sourced by run.sh; uses OUT, KVER, SRC, NS_SW, VM_* variables.
+# Sourced by run.sh; uses OUT, KVER, SRC, NS_SW, VM_* variables (VM_QEMU_ARGS: an optional array of extra QEMU
+# arguments, e.g. the lab's virtio-serial port).
 
 build_module() { # builds tcpsecrets.ko for $KVER out of the source tree
 	local b=$OUT/build
@@ -63,7 +64,7 @@ boot_vm() {
 		-netdev tap,id=n0,ifname=tapvm,script=no,downscript=no \
 		-device virtio-net-pci,netdev=n0,mac=$VM_MAC \
 		-serial "file:$OUT/console.log" -chardev "pipe,id=ctl,path=$OUT/ctl" -serial chardev:ctl \
-		>"$OUT/qemu.log" 2>&1 &
+		${VM_QEMU_ARGS[@]+"${VM_QEMU_ARGS[@]}"} >"$OUT/qemu.log" 2>&1 &
 	QEMU_PID=$!
 	exec 7<>"$OUT/ctl.in" 8<>"$OUT/ctl.out"
 	local line t0=$SECONDS

@@ -1,0 +1,50 @@
+# result-checks.sh: what deploy/lab/ci-test.sh requires of each field of the RESULT line (report.sh). Every field the
+# line prints must have a check here: a lab mode that adds a field (result_field) adds its check and, if every run
+# prints it, its key to REQUIRED_FIELDS. Targets that are benchmark figures (protected_ms <= 1000,
+# syn_unanswered = 0, legit_p99_ms_during < 200; docs/benchmarks.md) are checked for form only: performance is
+# never a timed assertion. tests/result-checks-test.sh proves that each check fails on a bad value.
+
+REQUIRED_FIELDS=(protected_ip detect_ms protected_ms divert_ms legit_during_pct legit_p99_ms_during longlived restored
+	syn_answered syn_unanswered acks_valid server_cookies_sent_during picked_up)
+
+is_int() { [[ $1 =~ ^-?[0-9]+$ ]]; }
+is_num() { [[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]]; }
+result_value() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; } # result_value KEY RESULT
+
+# check_field KEY VALUE RESULT PROTECTED_IP: 0 when the value holds the lab's claim
+check_field() {
+	local v=$2
+	case $1 in
+	protected_ip) [ -n "$v" ] && [ "$v" = "$4" ] ;;
+	detect_ms | divert_ms) is_int "$v" && [ "$v" -ge 0 ] ;;
+	protected_ms) is_int "$v" && [ "$v" -ge 0 ] && is_int "$(result_value detect_ms "$3")" &&
+		[ "$v" -ge "$(result_value detect_ms "$3")" ] ;;
+	legit_during_pct) is_num "$v" && awk -v p="$v" 'BEGIN { exit !(p >= 99.0) }' ;;
+	legit_p99_ms_during) is_num "$v" ;;
+	longlived) [ "$v" = survived ] ;;
+	restored) [ "$v" = yes ] ;;
+	syn_answered | acks_valid | picked_up) is_int "$v" && [ "$v" -gt 0 ] ;;
+	syn_unanswered) is_int "$v" && [ "$v" -ge 0 ] ;;
+	server_cookies_sent_during) [ "$v" = 0 ] ;;
+	*) echo "    no check for RESULT field '$1': add one to deploy/lab/lib/result-checks.sh"; return 1 ;;
+	esac
+}
+
+describe_field() {
+	case $1 in
+	protected_ip) echo "the RESULT line names the protected address (protected_ip)" ;;
+	detect_ms) echo "the flood was detected (detect_ms >= 0)" ;;
+	protected_ms) echo "the router read the diversion back, after the detection (protected_ms >= detect_ms)" ;;
+	divert_ms) echo "the router entry switched to the firewall (divert_ms >= 0)" ;;
+	legit_during_pct) echo "legit success >= 99% while diverted" ;;
+	legit_p99_ms_during) echo "legit connect time p99 while diverted is a number (legit_p99_ms_during)" ;;
+	longlived) echo "the long-lived connection survived both switches" ;;
+	restored) echo "the direct path was restored" ;;
+	syn_answered) echo "the firewall answered SYNs (syn_answered > 0)" ;;
+	acks_valid) echo "the firewall validated cookie ACKs (acks_valid > 0)" ;;
+	picked_up) echo "the dataplane picked up established connections during the diversion (picked_up > 0)" ;;
+	syn_unanswered) echo "the SYNs the firewall left unanswered are counted (syn_unanswered >= 0)" ;;
+	server_cookies_sent_during) echo "the server's kernel sent no cookie while diverted (server_cookies_sent_during = 0)" ;;
+	*) echo "RESULT field $1" ;;
+	esac
+}

@@ -1,0 +1,25 @@
+# synwatch.sh: what the firewall answered, counted on the wire where no backend can hide it: nftables counters on
+# the bridge in front of the firewall (bridge family, forward hook, in the switch namespace). A SYN to the server that
+# the bridge forwards out of sw-fw has reached the firewall; a SYN-ACK from the server's address coming in from sw-fw
+# is the firewall's answer (AF_PACKET, AF_XDP or XDP_TX alike: each reply leaves fw0 and enters the bridge here). The
+# difference is the SYNs that reached the firewall and were never answered.
+
+synwatch_start() {
+	nsx "$NS_SW" nft -f - <<-EOF || die "cannot install the nftables counters on the bridge (nftables, nf_tables bridge)"
+		table bridge syncookied_lab {
+			counter syn_to_fw {}
+			counter synack_from_fw {}
+			chain forward {
+				type filter hook forward priority 0; policy accept;
+				oifname "sw-fw" ip daddr $VM_IP4 tcp dport $SERVICE_PORT tcp flags & (syn | ack) == syn counter name syn_to_fw
+				iifname "sw-fw" ip saddr $VM_IP4 tcp sport $SERVICE_PORT tcp flags & (syn | ack) == syn | ack counter name synack_from_fw
+			}
+		}
+	EOF
+}
+
+# synwatch_read: "syns_to_firewall synacks_from_firewall"
+synwatch_read() {
+	nsx "$NS_SW" nft -j list counters table bridge syncookied_lab 2>/dev/null |
+		jq -r '[.nftables[] | select(.counter) | .counter | {(.name): .packets}] | add | "\(.syn_to_fw // 0) \(.synack_from_fw // 0)"'
+}
