@@ -138,12 +138,12 @@ static void precompute(struct dp_host *h)
 		       (c->ts_mode != DP_TS_ZERO || c->sysctl.timestamps == 2);
 	if (k->hz) {
 		uint64_t per_min = 60ULL * k->hz;
-		h->clk_phase_ns = (int64_t)((k->jiffies % per_min) * 1000000000ULL / k->hz);
+		h->clk.phase_ns = (k->jiffies % per_min) * 1000000000ULL / k->hz;
 	}
-	h->clk_base_ns = (int64_t)k->local_ns;
-	h->clk_err_ns = (int64_t)(k->error_ms ? k->error_ms : 1000) * 1000000LL;
-	h->clk_count = k->count;
-	h->clk_ms = k->tcp_clock_ms;
+	h->clk.base_ns = k->local_ns;
+	h->clk.err_ns = (uint64_t)(k->error_ms ? k->error_ms : 1000) * 1000000ULL;
+	h->clk.count = k->count;
+	h->clk.ms = k->tcp_clock_ms;
 	h->refresh_key = (uint64_t)dp_addr_hash(c->ip.family, c->ip.a) << 16;
 }
 

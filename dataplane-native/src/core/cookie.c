@@ -1,44 +1,9 @@
-/* cookie.c: kernel-exact SYN cookie make/check for IPv4 and IPv6 (SipHash and legacy SHA-1) and the exported
- * JNA-friendly wrappers. Shape and formulas follow net/ipv4/syncookies.c and net/ipv6/syncookies.c. */
+/* cookie.c: SYN cookie make/check over a host secret of either algorithm (the SipHash forms and the formula are
+ * src/shared/syncookie.h; the legacy SHA-1 hash of kernels <= 4.10 is here) and the exported JNA wrappers. */
 #include <string.h>
 
 #include "cookie.h"
 #include "sha1.h"
-
-/* The message layouts below are what a little-endian kernel hashes (the vectors come from x86-64). */
-_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "cookie message layouts assume a little-endian host");
-
-/* Table must be sorted. */
-const uint16_t dp_msstab4[DP_MSS_TABLE_SIZE] = {
-	536,
-	1300,
-	1440,	/* 1440, 1452: PPPoE */
-	1460,
-};
-
-/* Table must be sorted. */
-const uint16_t dp_msstab6[DP_MSS_TABLE_SIZE] = {
-	1280 - 60, /* IPV6_MIN_MTU - 60 */
-	1480 - 60,
-	1500 - 60,
-	9000 - 60,
-};
-
-uint32_t dp_cookie_v6_hash(const dp_siphash_key_t *k, const uint8_t saddr[16], const uint8_t daddr[16],
-			   uint16_t sport, uint16_t dport, uint32_t count)
-{
-	/* { struct in6_addr saddr, daddr; u32 count; __be16 sport, dport; } hashed up to dport: 40 bytes,
-	 * i.e. five little-endian words: saddr lo/hi, daddr lo/hi, count | sport << 32 | dport << 48. */
-	uint64_t m4 = (uint64_t)count | (uint64_t)sport << 32 | (uint64_t)dport << 48;
-	DP_SIP_PREAMBLE(k, 40);
-
-	DP_SIP_COMPRESS(dp_le64(saddr));
-	DP_SIP_COMPRESS(dp_le64(saddr + 8));
-	DP_SIP_COMPRESS(dp_le64(daddr));
-	DP_SIP_COMPRESS(dp_le64(daddr + 8));
-	DP_SIP_COMPRESS(m4);
-	DP_SIP_POSTAMBLE; /* returns the low 32 bits, as the kernel's u32 cookie_hash() */
-}
 
 static inline void store_le32(uint8_t *p, uint32_t v)
 {
@@ -93,80 +58,53 @@ uint32_t dp_cookie_v6_hash_sha1(const uint32_t secret[DP_SHA1_SECRET_WORDS], con
 	return digest[1];
 }
 
-static inline uint32_t v4_hash(const struct dp_cookie_secret *s, int c, uint32_t saddr, uint32_t daddr,
-			       uint16_t sport, uint16_t dport, uint32_t count)
-{
-	if (s->alg == DP_COOKIE_SHA1_LEGACY)
-		return dp_cookie_v4_hash_sha1(s->sha1[c], saddr, daddr, sport, dport, count);
-	return dp_cookie_v4_hash(&s->key[c], saddr, daddr, sport, dport, count);
-}
-
-static inline uint32_t v6_hash(const struct dp_cookie_secret *s, int c, const uint8_t *saddr, const uint8_t *daddr,
-			       uint16_t sport, uint16_t dport, uint32_t count)
-{
-	if (s->alg == DP_COOKIE_SHA1_LEGACY)
-		return dp_cookie_v6_hash_sha1(s->sha1[c], saddr, daddr, sport, dport, count);
-	return dp_cookie_v6_hash(&s->key[c], saddr, daddr, sport, dport, count);
-}
-
-/*
- * Compute the secure sequence number.
- * The output should be:
- *   HASH(sec1,saddr,sport,daddr,dport,sec1) + sseq + (count * 2^24)
- *      + (HASH(sec2,saddr,sport,daddr,dport,count,sec2) % 2^24).
- * Where sseq is their sequence number and count increases every minute by 1.
- * As an extra hack, we add a small "data" value that encodes the MSS into the second hash value.
- */
+/* The formula of syncookie.h over the legacy SHA-1 hashes, or the shared SipHash forms. */
 uint32_t dp_cookie_v4_make(const struct dp_cookie_secret *s, uint32_t saddr, uint32_t daddr, uint16_t sport,
 			   uint16_t dport, uint32_t client_seq, uint32_t count, uint32_t mss_index)
 {
-	return v4_hash(s, 0, saddr, daddr, sport, dport, 0) + client_seq + (count << DP_COOKIEBITS) +
-	       ((v4_hash(s, 1, saddr, daddr, sport, dport, count) + mss_index) & DP_COOKIEMASK);
+	if (s->alg != DP_COOKIE_SHA1_LEGACY)
+		return dp_syncookie_v4_make(s->key, saddr, daddr, sport, dport, client_seq, count, mss_index);
+	return dp_cookie_compose(dp_cookie_v4_hash_sha1(s->sha1[0], saddr, daddr, sport, dport, 0),
+				 dp_cookie_v4_hash_sha1(s->sha1[1], saddr, daddr, sport, dport, count), client_seq,
+				 count, mss_index);
 }
 
-/*
- * This retrieves the small "data" value from the syncookie.
- * If the syncookie is bad, the data returned will be out of range.
- * This must be checked by the caller.
- *
- * The count value used to generate the cookie must be less than MAX_SYNCOOKIE_AGE minutes in the past.
- * The return value (__u32)-1 if this test fails.
- */
 int dp_cookie_v4_check(const struct dp_cookie_secret *s, uint32_t saddr, uint32_t daddr, uint16_t sport,
 		       uint16_t dport, uint32_t sseq, uint32_t cookie, uint32_t count)
 {
-	uint32_t diff, data;
+	uint32_t age, c;
 
-	/* Strip away the layers from the cookie */
-	cookie -= v4_hash(s, 0, saddr, daddr, sport, dport, 0) + sseq;
-
-	/* Cookie is now reduced to (count * 2^24) ^ (hash % 2^24) */
-	diff = (count - (cookie >> DP_COOKIEBITS)) & ((uint32_t)-1 >> DP_COOKIEBITS);
-	if (diff >= DP_MAX_SYNCOOKIE_AGE)
+	if (s->alg != DP_COOKIE_SHA1_LEGACY)
+		return dp_syncookie_v4_check(s->key, saddr, daddr, sport, dport, sseq, cookie, count);
+	c = dp_cookie_strip(cookie, dp_cookie_v4_hash_sha1(s->sha1[0], saddr, daddr, sport, dport, 0), sseq, count,
+			    &age);
+	if (age >= DP_MAX_SYNCOOKIE_AGE)
 		return -1;
-
-	data = (cookie - v4_hash(s, 1, saddr, daddr, sport, dport, count - diff)) & DP_COOKIEMASK;
-	return data < DP_MSS_TABLE_SIZE ? (int)data : -1;
+	return dp_cookie_data(c, dp_cookie_v4_hash_sha1(s->sha1[1], saddr, daddr, sport, dport, count - age));
 }
 
 uint32_t dp_cookie_v6_make(const struct dp_cookie_secret *s, const uint8_t saddr[16], const uint8_t daddr[16],
 			   uint16_t sport, uint16_t dport, uint32_t client_seq, uint32_t count, uint32_t mss_index)
 {
-	return v6_hash(s, 0, saddr, daddr, sport, dport, 0) + client_seq + (count << DP_COOKIEBITS) +
-	       ((v6_hash(s, 1, saddr, daddr, sport, dport, count) + mss_index) & DP_COOKIEMASK);
+	if (s->alg != DP_COOKIE_SHA1_LEGACY)
+		return dp_syncookie_v6_make(s->key, saddr, daddr, sport, dport, client_seq, count, mss_index);
+	return dp_cookie_compose(dp_cookie_v6_hash_sha1(s->sha1[0], saddr, daddr, sport, dport, 0),
+				 dp_cookie_v6_hash_sha1(s->sha1[1], saddr, daddr, sport, dport, count), client_seq,
+				 count, mss_index);
 }
 
 int dp_cookie_v6_check(const struct dp_cookie_secret *s, const uint8_t saddr[16], const uint8_t daddr[16],
 		       uint16_t sport, uint16_t dport, uint32_t sseq, uint32_t cookie, uint32_t count)
 {
-	uint32_t diff, data;
+	uint32_t age, c;
 
-	cookie -= v6_hash(s, 0, saddr, daddr, sport, dport, 0) + sseq;
-	diff = (count - (cookie >> DP_COOKIEBITS)) & ((uint32_t)-1 >> DP_COOKIEBITS);
-	if (diff >= DP_MAX_SYNCOOKIE_AGE)
+	if (s->alg != DP_COOKIE_SHA1_LEGACY)
+		return dp_syncookie_v6_check(s->key, saddr, daddr, sport, dport, sseq, cookie, count);
+	c = dp_cookie_strip(cookie, dp_cookie_v6_hash_sha1(s->sha1[0], saddr, daddr, sport, dport, 0), sseq, count,
+			    &age);
+	if (age >= DP_MAX_SYNCOOKIE_AGE)
 		return -1;
-	data = (cookie - v6_hash(s, 1, saddr, daddr, sport, dport, count - diff)) & DP_COOKIEMASK;
-	return data < DP_MSS_TABLE_SIZE ? (int)data : -1;
+	return dp_cookie_data(c, dp_cookie_v6_hash_sha1(s->sha1[1], saddr, daddr, sport, dport, count - age));
 }
 
 /* ---- exported wrappers: host-order ports/seq, wire-byte addresses ---- */
@@ -314,4 +252,9 @@ DP_EXPORT int dp_cookie6_check_sha1(const uint32_t s0[17], const uint32_t s1[17]
 
 	sha1_secret(&s, s0, s1);
 	return check6(&s, count, saddr, daddr, sport, dport, seq, ack);
+}
+
+DP_EXPORT uint64_t dp_siphash(const void *data, size_t len, const dp_siphash_key_t *key)
+{
+	return dp_siphash_bytes(data, len, key);
 }

@@ -1,32 +1,16 @@
-/* cookie.h: kernel-exact SYN cookies (net/ipv4/syncookies.c, net/ipv6/syncookies.c): SipHash-2-4 since 4.11,
- * the legacy SHA-1 variant of kernels <= 4.10, the MSS tables, and the JNA-friendly exported wrappers. */
+/* cookie.h: the userspace side of the SYN cookies: a host's secret of either algorithm (SipHash, shared with the XDP
+ * program in src/shared/syncookie.h, or the legacy SHA-1 of kernels <= 4.10), the burst forms in SIMD lanes, and
+ * the JNA-friendly exported wrappers. */
 #ifndef DP_CORE_COOKIE_H
 #define DP_CORE_COOKIE_H
 
-#include <stdbool.h>
-#include <stdint.h>
+#include "syncookie.h"
+#include "tsopt.h"
 
-#include "siphash.h"
-
-/*
- * The cookie (all arithmetic mod 2^32; the kernel's secure_tcp_syn_cookie()):
- *
- *   isn = H(k0, 0) + client_seq + (count << COOKIEBITS) + ((H(k1, count) + mss_index) & COOKIEMASK)
- *
- *   31          24 23                                  0
- *  +--------------+-------------------------------------+
- *  | count (8 bit)|  H(k1, count) + mss_index (24 bit)  |   ...plus H(k0, 0) + client_seq over all 32 bits
- *  +--------------+-------------------------------------+
- *
- * H(k, count) is the low 32 bits of SipHash-2-4 keyed with k over the client's 4-tuple and count.
- * count = jiffies_64 / (60 * HZ) of the protected server. A cookie is accepted for age 0 and 1 (1-2 minutes).
- */
-#define DP_COOKIEBITS          24
-#define DP_COOKIEMASK          (((uint32_t)1 << DP_COOKIEBITS) - 1)
-#define DP_MAX_SYNCOOKIE_AGE   2
-#define DP_MSS_TABLE_SIZE      4
-#define DP_TCP_MSS_DEFAULT     536U   /* IPv4 SYN without an MSS option */
-#define DP_TCP6_MSS_DEFAULT    1220U  /* IPv6 SYN without an MSS option: IPV6_MIN_MTU - 40 - 20 */
+/* The Makefile defines DP_EXPORT; this fallback keeps the header usable by other builds (tests, fuzzers). */
+#ifndef DP_EXPORT
+#define DP_EXPORT __attribute__((visibility("default")))
+#endif
 
 /* Legacy (kernels <= 4.10): per slot 16 - 4 + SHA_DIGEST_WORDS = 17 u32 words (IPv6 uses the first 11). */
 #define DP_SHA1_SECRET_WORDS   17
@@ -43,49 +27,6 @@ struct dp_cookie_secret {
 	dp_siphash_key_t key[2];                    /* DP_COOKIE_SIPHASH */
 	uint32_t sha1[2][DP_SHA1_SECRET_WORDS];     /* DP_COOKIE_SHA1_LEGACY, words in the kernel's memory order */
 };
-
-/*
- * MSS Values are chosen based on the 2011 paper
- * 'An Analysis of TCP Maximum Segement Sizes' by S. Alcock and R. Nelson.
- * Values ..
- *  .. lower than 536 are rare (< 0.2%)
- *  .. between 537 and 1299 account for less than < 1.5% of observed values
- *  .. in the 1300-1349 range account for about 15 to 20% of observed mss values
- *  .. exceeding 1460 are very rare (< 0.04%)
- *
- *  1460 is the single most frequently announced mss value (30 to 46% depending
- *  on monitor location).  Table must be sorted.
- */
-extern const uint16_t dp_msstab4[DP_MSS_TABLE_SIZE];
-/* IPv6: 1280 - 60 (IPv6 min MTU minus headers), 1480 - 60 (IPv6-in-IPv4), 1500 - 60, 9000 - 60 (jumbo).
- * Table must be sorted. */
-extern const uint16_t dp_msstab6[DP_MSS_TABLE_SIZE];
-
-/* Index of the largest table entry <= mss (index 0 when mss is below every entry), as cookie_v4_init_sequence. */
-static inline unsigned dp_mss_index(const uint16_t *tab, uint16_t mss)
-{
-	unsigned i;
-
-	for (i = DP_MSS_TABLE_SIZE - 1; i; i--)
-		if (mss >= tab[i])
-			break;
-	return i;
-}
-
-/*
- * IPv4 cookie hash: siphash_4u32(saddr, daddr, sport << 16 | dport, count), low 32 bits.
- * Addresses and ports are as stored in the headers (network byte order, __be32/__be16), saddr/sport the client.
- * The 16-byte message a little-endian kernel hashes: saddr, daddr, dport, sport, count (LE u32).
- */
-static inline uint32_t dp_cookie_v4_hash(const dp_siphash_key_t *k, uint32_t saddr, uint32_t daddr,
-					 uint16_t sport, uint16_t dport, uint32_t count)
-{
-	return (uint32_t)dp_siphash_4u32(saddr, daddr, (uint32_t)sport << 16 | dport, count, k);
-}
-
-/* IPv6 cookie hash: siphash over { saddr[16], daddr[16], count (LE u32), sport, dport } = 40 bytes. */
-uint32_t dp_cookie_v6_hash(const dp_siphash_key_t *k, const uint8_t saddr[16], const uint8_t daddr[16],
-			   uint16_t sport, uint16_t dport, uint32_t count);
 
 /* Legacy SHA-1 hashes of kernels <= 4.10 (cookie_hash() there: one sha_transform, word 1 of the digest). */
 uint32_t dp_cookie_v4_hash_sha1(const uint32_t secret[DP_SHA1_SECRET_WORDS], uint32_t saddr, uint32_t daddr,
@@ -184,5 +125,20 @@ DP_EXPORT int dp_cookie6_make_sha1(const uint32_t s0[17], const uint32_t s1[17],
 DP_EXPORT int dp_cookie6_check_sha1(const uint32_t s0[17], const uint32_t s1[17], uint32_t count,
 				    const uint8_t saddr[16], const uint8_t daddr[16], uint32_t sport, uint32_t dport,
 				    uint32_t seq, uint32_t ack);
+
+/* The generic SipHash-2-4 (dp_siphash_bytes), exported for the Java tests of the message layouts. */
+DP_EXPORT uint64_t dp_siphash(const void *data, size_t len, const dp_siphash_key_t *key);
+
+/* Timestamp wrappers (tsopt.h), JNA-friendly: ports host order, addresses as wire bytes, secret as its two u64
+ * words. rule: 0 none, 1 pre2026, 2 2026. wscale: -1 = none. */
+DP_EXPORT uint32_t dp_ts_tsval(uint64_t now_ms, uint32_t tsoff, int32_t wscale, int32_t sack, int32_t ecn);
+DP_EXPORT uint32_t dp_ts_tsoff4(int32_t rule, const uint64_t secret[2], const uint8_t local[4],
+				const uint8_t remote[4], uint32_t lport, uint32_t rport);
+DP_EXPORT uint32_t dp_ts_tsoff6(int32_t rule, const uint64_t secret[2], const uint8_t local[16],
+				const uint8_t remote[16], uint32_t lport, uint32_t rport);
+/* Decodes tsecr_minus_tsoff against the sysctls; returns -1 when refused, else the bits
+ * (bit 0-3 snd_wscale or 0xF for none, bit 4 sack_ok, bit 5 ecn_ok, bit 6 saw_tstamp). */
+DP_EXPORT int32_t dp_ts_decode(int32_t saw_tstamp, uint32_t tsecr_minus_tsoff, int32_t tcp_timestamps,
+			       int32_t tcp_sack, int32_t tcp_window_scaling, int32_t tcp_ecn);
 
 #endif /* DP_CORE_COOKIE_H */

@@ -5,47 +5,26 @@
 
 /*
  * Burst IPv4 cookies: SipHash over 8 (AVX-512) or 4 (AVX2) tuples at once, one 64-bit lane per tuple, both hashes
- * of each cookie (H(k0, 0) and H(k1, count)) per pass. The message words per lane are the same as the scalar
- * dp_cookie_v4_hash(): m0 = saddr | daddr << 32, m1 = (sport << 16 | dport) | count << 32.
- * Rotations are written as shift/or; GCC emits vprolq where the ISA has it.
+ * of each cookie (H(k0, 0) and H(k1, count)) per pass. The rounds are siphash.h's, instantiated for a vector type;
+ * the message words per lane are the same as the scalar dp_cookie_v4_hash(): m0 = saddr | daddr << 32,
+ * m1 = (sport << 16 | dport) | count << 32. GCC emits vprolq for the rotations where the ISA has it.
  */
-#define DP_VROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
-#define DP_VSIPROUND(v0, v1, v2, v3) do {                                          \
-	v0 += v1; v1 = DP_VROTL(v1, 13); v1 ^= v0; v0 = DP_VROTL(v0, 32);          \
-	v2 += v3; v3 = DP_VROTL(v3, 16); v3 ^= v2;                                 \
-	v0 += v3; v3 = DP_VROTL(v3, 21); v3 ^= v0;                                 \
-	v2 += v1; v1 = DP_VROTL(v1, 17); v1 ^= v2; v2 = DP_VROTL(v2, 32);          \
-} while (0)
 
 /* out = SipHash-2-4(k, m0 || m1) per lane (16-byte message), all in vector type VT. */
 #define DP_VSIPHASH_16(VT, k, m0, m1, out) do {                                     \
-	VT v0 = (VT){ 0 } + (uint64_t)(0x736f6d6570736575ULL ^ (k)->key[0]);                  \
-	VT v1 = (VT){ 0 } + (uint64_t)(0x646f72616e646f6dULL ^ (k)->key[1]);                  \
-	VT v2 = (VT){ 0 } + (uint64_t)(0x6c7967656e657261ULL ^ (k)->key[0]);                  \
-	VT v3 = (VT){ 0 } + (uint64_t)(0x7465646279746573ULL ^ (k)->key[1]);                  \
-	const uint64_t b = (uint64_t)16 << 56;                                      \
-	v3 ^= (m0); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (m0); \
-	v3 ^= (m1); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (m1); \
-	v3 ^= b; DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= b;       \
-	v2 ^= (uint64_t)0xff;                                                       \
-	DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3);                 \
-	DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3);                 \
-	(out) = (v0 ^ v1) ^ (v2 ^ v3);                                              \
+	DP_SIP_INIT(VT, k);                                                         \
+	DP_SIP_COMPRESS(m0);                                                        \
+	DP_SIP_COMPRESS(m1);                                                        \
+	DP_SIP_FINISH((uint64_t)16 << 56);                                          \
+	(out) = DP_SIP_RESULT;                                                      \
 } while (0)
 
 /* out = SipHash-2-4(k, m0 || low 4 bytes of tail) per lane (12-byte message: the tail joins the length block). */
 #define DP_VSIPHASH_12(VT, k, m0, tail, out) do {                                  \
-	VT v0 = (VT){ 0 } + (uint64_t)(0x736f6d6570736575ULL ^ (k)->key[0]);        \
-	VT v1 = (VT){ 0 } + (uint64_t)(0x646f72616e646f6dULL ^ (k)->key[1]);        \
-	VT v2 = (VT){ 0 } + (uint64_t)(0x6c7967656e657261ULL ^ (k)->key[0]);        \
-	VT v3 = (VT){ 0 } + (uint64_t)(0x7465646279746573ULL ^ (k)->key[1]);        \
-	VT b = ((VT){ 0 } + ((uint64_t)12 << 56)) | (tail);                          \
-	v3 ^= (m0); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (m0); \
-	v3 ^= b; DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= b;       \
-	v2 ^= (uint64_t)0xff;                                                       \
-	DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3);                 \
-	DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3);                 \
-	(out) = (v0 ^ v1) ^ (v2 ^ v3);                                              \
+	DP_SIP_INIT(VT, k);                                                         \
+	DP_SIP_COMPRESS(m0);                                                        \
+	DP_SIP_FINISH(((VT){ 0 } + ((uint64_t)12 << 56)) | (tail));                 \
+	(out) = DP_SIP_RESULT;                                                      \
 } while (0)
 
 /* secure_tcp_seq_and_ts_off() in lanes: siphash_3u32(local, remote, lport << 16 | rport) >> 32. */
@@ -91,8 +70,9 @@ static __attribute__((target(isa))) unsigned name(const struct dp_cookie_secret 
 		DP_VSIPHASH_16(VT, &s->key[0], m0, m1a, h0);                                            \
 		DP_VSIPHASH_16(VT, &s->key[1], m0, m1b, h1);                                            \
 		for (unsigned j = 0; j < (LANES); j++)                                                  \
-			isn_out[i + j] = (uint32_t)h0[j] + req[i + j].client_seq + (count << DP_COOKIEBITS) + \
-					 (((uint32_t)h1[j] + req[i + j].mss_index) & DP_COOKIEMASK);     \
+			isn_out[i + j] = dp_cookie_compose((uint32_t)h0[j], (uint32_t)h1[j],            \
+							   req[i + j].client_seq, count,                \
+							   req[i + j].mss_index);                       \
 	}                                                                                               \
 	return i;                                                                                       \
 }
@@ -117,17 +97,14 @@ static __attribute__((target(isa))) unsigned name(const struct dp_cookie_secret 
 		}                                                                                       \
 		DP_VSIPHASH_16(VT, &s->key[0], m0, m1a, h0);                                            \
 		for (unsigned j = 0; j < (LANES); j++) {                                                \
-			c[j] = ack[i + j].cookie - ((uint32_t)h0[j] + ack[i + j].sseq);                 \
-			diff[j] = (count - (c[j] >> DP_COOKIEBITS)) & ((uint32_t)-1 >> DP_COOKIEBITS);  \
+			c[j] = dp_cookie_strip(ack[i + j].cookie, (uint32_t)h0[j], ack[i + j].sseq, count, \
+					       &diff[j]);                                               \
 			m1b[j] = m1a[j] | (uint64_t)(count - diff[j]) << 32;                            \
 		}                                                                                       \
 		DP_VSIPHASH_16(VT, &s->key[1], m0, m1b, h1);                                            \
-		for (unsigned j = 0; j < (LANES); j++) {                                                \
-			uint32_t data = (c[j] - (uint32_t)h1[j]) & DP_COOKIEMASK;                       \
-                                                                                                        \
-			idx_out[i + j] = diff[j] < DP_MAX_SYNCOOKIE_AGE && data < DP_MSS_TABLE_SIZE      \
-					 ? (int)data : -1;                                              \
-		}                                                                                       \
+		for (unsigned j = 0; j < (LANES); j++)                                                  \
+			idx_out[i + j] = diff[j] < DP_MAX_SYNCOOKIE_AGE                                 \
+					 ? dp_cookie_data(c[j], (uint32_t)h1[j]) : -1;                  \
 	}                                                                                               \
 	return i;                                                                                       \
 }
@@ -135,21 +112,14 @@ static __attribute__((target(isa))) unsigned name(const struct dp_cookie_secret 
 /* out = SipHash-2-4(k, 40-byte IPv6 cookie message) per lane: saddr lo/hi, daddr lo/hi,
  * count | sport << 32 | dport << 48 (see dp_cookie_v6_hash). */
 #define DP_VSIPHASH_40(VT, k, a, b, c, d, e, out) do {                              \
-	VT v0 = (VT){ 0 } + (uint64_t)(0x736f6d6570736575ULL ^ (k)->key[0]);        \
-	VT v1 = (VT){ 0 } + (uint64_t)(0x646f72616e646f6dULL ^ (k)->key[1]);        \
-	VT v2 = (VT){ 0 } + (uint64_t)(0x6c7967656e657261ULL ^ (k)->key[0]);        \
-	VT v3 = (VT){ 0 } + (uint64_t)(0x7465646279746573ULL ^ (k)->key[1]);        \
-	const uint64_t bl = (uint64_t)40 << 56;                                     \
-	v3 ^= (a); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (a); \
-	v3 ^= (b); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (b); \
-	v3 ^= (c); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (c); \
-	v3 ^= (d); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (d); \
-	v3 ^= (e); DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= (e); \
-	v3 ^= bl; DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3); v0 ^= bl;   \
-	v2 ^= (uint64_t)0xff;                                                       \
-	DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3);                 \
-	DP_VSIPROUND(v0, v1, v2, v3); DP_VSIPROUND(v0, v1, v2, v3);                 \
-	(out) = (v0 ^ v1) ^ (v2 ^ v3);                                              \
+	DP_SIP_INIT(VT, k);                                                         \
+	DP_SIP_COMPRESS(a);                                                         \
+	DP_SIP_COMPRESS(b);                                                         \
+	DP_SIP_COMPRESS(c);                                                         \
+	DP_SIP_COMPRESS(d);                                                         \
+	DP_SIP_COMPRESS(e);                                                         \
+	DP_SIP_FINISH((uint64_t)40 << 56);                                          \
+	(out) = DP_SIP_RESULT;                                                      \
 } while (0)
 
 /* Gathers lanes' addresses as little-endian words (the kernel hashes the in6_addr bytes). */
@@ -176,8 +146,9 @@ static __attribute__((target(isa))) unsigned name(const struct dp_cookie_secret 
 		DP_VSIPHASH_40(VT, &s->key[0], sa0, sa1, da0, da1, ports, h0);                          \
 		DP_VSIPHASH_40(VT, &s->key[1], sa0, sa1, da0, da1, ports | count, h1);                  \
 		for (unsigned j = 0; j < (LANES); j++)                                                  \
-			isn_out[i + j] = (uint32_t)h0[j] + req[i + j].client_seq + (count << DP_COOKIEBITS) + \
-					 (((uint32_t)h1[j] + req[i + j].mss_index) & DP_COOKIEMASK);     \
+			isn_out[i + j] = dp_cookie_compose((uint32_t)h0[j], (uint32_t)h1[j],            \
+							   req[i + j].client_seq, count,                \
+							   req[i + j].mss_index);                       \
 	}                                                                                               \
 	return i;                                                                                       \
 }
@@ -196,17 +167,14 @@ static __attribute__((target(isa))) unsigned name(const struct dp_cookie_secret 
 		DP_V6_GATHER(VT, LANES, ack, i, sa0, sa1, da0, da1, ports)                              \
 		DP_VSIPHASH_40(VT, &s->key[0], sa0, sa1, da0, da1, ports, h0);                          \
 		for (unsigned j = 0; j < (LANES); j++) {                                                \
-			c[j] = ack[i + j].cookie - ((uint32_t)h0[j] + ack[i + j].sseq);                 \
-			diff[j] = (count - (c[j] >> DP_COOKIEBITS)) & ((uint32_t)-1 >> DP_COOKIEBITS);  \
+			c[j] = dp_cookie_strip(ack[i + j].cookie, (uint32_t)h0[j], ack[i + j].sseq, count, \
+					       &diff[j]);                                               \
 			pc[j] = ports[j] | (uint32_t)(count - diff[j]);                                 \
 		}                                                                                       \
 		DP_VSIPHASH_40(VT, &s->key[1], sa0, sa1, da0, da1, pc, h1);                             \
-		for (unsigned j = 0; j < (LANES); j++) {                                                \
-			uint32_t data = (c[j] - (uint32_t)h1[j]) & DP_COOKIEMASK;                       \
-                                                                                                        \
-			idx_out[i + j] = diff[j] < DP_MAX_SYNCOOKIE_AGE && data < DP_MSS_TABLE_SIZE      \
-					 ? (int)data : -1;                                              \
-		}                                                                                       \
+		for (unsigned j = 0; j < (LANES); j++)                                                  \
+			idx_out[i + j] = diff[j] < DP_MAX_SYNCOOKIE_AGE                                 \
+					 ? dp_cookie_data(c[j], (uint32_t)h1[j]) : -1;                  \
 	}                                                                                               \
 	return i;                                                                                       \
 }

@@ -8,6 +8,7 @@
 
 #include "syncookied/core.h"
 #include "cookie.h"
+#include "hostclock.h"
 #include "tsopt.h"
 #include "parse.h"
 
@@ -28,12 +29,7 @@ struct dp_host {
 	uint8_t ts_usable;                 /* the server's ms clock is known: TS may go out */
 	uint8_t wscale, ttl;
 	uint16_t mss, window;
-	/* clock estimation, see dp_host_count() */
-	int64_t clk_base_ns;               /* local CLOCK_MONOTONIC of the sample */
-	int64_t clk_phase_ns;              /* how far into its current cookie minute the server was at the sample */
-	int64_t clk_err_ns;                /* error bound at the sample */
-	uint32_t clk_count;                /* the server's count at the sample */
-	uint64_t clk_ms;                   /* the server's TCP ms clock at the sample */
+	struct dp_clock_sample clk;        /* the server's clocks, see hostclock.h */
 	uint64_t refresh_key;              /* hash seed part for the SYN-refresh table */
 	uint32_t stats_slot;               /* its row in every worker's per-host counters (dp_core_publish) */
 	uint32_t stats_row;                /* stats_slot * DP_C_MAX: where the row starts in the flat counters */
@@ -117,47 +113,20 @@ static inline const struct dp_host *dp_host_lookup(const struct dp_config *cfg, 
 	}
 }
 
-/*
- * The server's cookie count, estimated from its last clock sample, never ahead of it: lo is the count at
- * (now - error), hi at (now + error). Cookies are made with lo; ACKs are checked against hi, then lo.
- * The error bound grows by 100 ppm of the sample's age (clock skew between the two machines).
- */
+/* The server's clocks at now_ns (hostclock.h: the same estimate the XDP program makes). */
 static inline void dp_host_count(const struct dp_host *h, uint64_t now_ns, uint32_t *lo, uint32_t *hi)
 {
-	int64_t age = (int64_t)now_ns - h->clk_base_ns;
-	int64_t err, a, b;
-	const int64_t minute = 60LL * 1000000000LL;
-
-	if (age < 0)
-		age = 0;
-	err = h->clk_err_ns + age / 10000;
-	a = age + h->clk_phase_ns - err;
-	b = age + h->clk_phase_ns + err;
-	*lo = h->clk_count + (uint32_t)(a >= 0 ? a / minute : -((-a + minute - 1) / minute));
-	*hi = h->clk_count + (uint32_t)(b / minute);
+	dp_clock_count(&h->clk, now_ns, lo, hi);
 }
 
-/* The error bound of the host's clock estimate at now (ms): the sample's, plus 100 ppm of its age. */
 static inline uint64_t dp_host_err_ms(const struct dp_host *h, uint64_t now_ns)
 {
-	int64_t age = (int64_t)now_ns - h->clk_base_ns;
-
-	if (age < 0)
-		age = 0;
-	return (uint64_t)(h->clk_err_ns + age / 10000) / 1000000;
+	return dp_clock_err_ms(&h->clk, now_ns);
 }
 
-/* The server's TCP timestamp clock (ms), rounded down and minus the error bound: never ahead of the server. */
 static inline uint64_t dp_host_ts_ms(const struct dp_host *h, uint64_t now_ns)
 {
-	int64_t age = (int64_t)now_ns - h->clk_base_ns;
-	int64_t err, ms;
-
-	if (age < 0)
-		age = 0;
-	err = h->clk_err_ns + age / 10000;
-	ms = (int64_t)h->clk_ms + (age - err) / 1000000;
-	return ms < 0 ? 0 : (uint64_t)ms;
+	return dp_clock_ts_ms(&h->clk, now_ns);
 }
 
 /* ---- flows ---------------------------------------------------------------------------------------------- */

@@ -1,5 +1,5 @@
-/* test_siphash.c: SipHash-2-4 against the paper's 64 reference vectors; fixed-size forms against the generic one;
- * SHA-1 block transform against FIPS 180 "abc". */
+/* test_siphash.c: SipHash-2-4 (src/shared/siphash.h) against the paper's 64 reference vectors, its generic form and
+ * every fixed-size one; SHA-1 block transform against FIPS 180 "abc". */
 #include <stdint.h>
 #include <string.h>
 
@@ -53,14 +53,14 @@ static void test_paper_vectors(void)
 		msg[i] = (uint8_t)i;
 	for (unsigned len = 0; len < 64; len++) {
 		uint64_t want = dp_le64(vectors[len]);
-		uint64_t got = dp_siphash(msg, len, &key);
+		uint64_t got = dp_siphash_bytes(msg, len, &key);
 
 		CC_CHECK(got == want, "len %u: got %016llx want %016llx", len, (unsigned long long)got,
 			 (unsigned long long)want);
 		/* unaligned input must not matter */
 		uint8_t buf[72];
 		memcpy(buf + 3, msg, len);
-		CC_CHECK(dp_siphash(buf + 3, len, &key) == want, "unaligned len %u", len);
+		CC_CHECK(dp_siphash_bytes(buf + 3, len, &key) == want, "unaligned len %u", len);
 	}
 	/* fixed-size inline forms against the same vectors (message 00..0f little-endian words) */
 	CC_CHECK(dp_siphash_2u32(0x03020100, 0x07060504, &key) == dp_le64(vectors[8]), "2u32");
@@ -69,6 +69,13 @@ static void test_paper_vectors(void)
 		 "4u32");
 	CC_CHECK(dp_siphash_2u64(0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL, &key) == dp_le64(vectors[16]),
 		 "2u64");
+	/* the IPv6 forms: 32, 36 and 40 bytes */
+	CC_CHECK(dp_siphash_4u64(dp_le64(msg), dp_le64(msg + 8), dp_le64(msg + 16), dp_le64(msg + 24), &key) ==
+			 dp_le64(vectors[32]), "4u64");
+	CC_CHECK(dp_siphash_4u64_1u32(dp_le64(msg), dp_le64(msg + 8), dp_le64(msg + 16), dp_le64(msg + 24),
+				      dp_le32(msg + 32), &key) == dp_le64(vectors[36]), "4u64_1u32");
+	CC_CHECK(dp_siphash_5u64(dp_le64(msg), dp_le64(msg + 8), dp_le64(msg + 16), dp_le64(msg + 24),
+				 dp_le64(msg + 32), &key) == dp_le64(vectors[40]), "5u64");
 }
 
 static void test_sha1_abc(void)

@@ -1,10 +1,7 @@
 /* tsopt.h: the SYN-cookie timestamp trick (option bits in the low 6 bits of TSval, kernel cookie_init_timestamp /
  * cookie_timestamp_decode / cookie_ecn_ok) and the per-connection timestamp offset (tsoff) of both kernel rules. */
-#ifndef DP_CORE_TSOPT_H
-#define DP_CORE_TSOPT_H
-
-#include <stdbool.h>
-#include <stdint.h>
+#ifndef DP_SHARED_TSOPT_H
+#define DP_SHARED_TSOPT_H
 
 #include "siphash.h"
 
@@ -43,7 +40,7 @@ struct dp_ts_decoded {
 
 /* Option bits: wscale < 0 means the client sent no WSCALE (0xF); a shift above 14 is capped at 14 as the
  * kernel's tcp_parse_options does. */
-static inline uint32_t dp_ts_options(int wscale, bool sack, bool ecn)
+DP_SHARED uint32_t dp_ts_options(int wscale, bool sack, bool ecn)
 {
 	uint32_t o = wscale < 0 ? DP_TS_OPT_WSCALE_MASK
 				: (uint32_t)(wscale > DP_TCP_MAX_WSCALE ? DP_TCP_MAX_WSCALE : wscale);
@@ -60,7 +57,7 @@ static inline uint32_t dp_ts_options(int wscale, bool sack, bool ecn)
  * result never exceeds now_ms: ts = (now >> 6) << 6 | options; if (ts > now) ts -= 1 << 6.
  * Returns the u32 TS clock value (before tsoff).
  */
-static inline uint32_t dp_cookie_init_timestamp(uint64_t now_ms, uint32_t options)
+DP_SHARED uint32_t dp_cookie_init_timestamp(uint64_t now_ms, uint32_t options)
 {
 	uint64_t ts = ((now_ms >> DP_TSBITS) << DP_TSBITS) | options;
 
@@ -70,7 +67,7 @@ static inline uint32_t dp_cookie_init_timestamp(uint64_t now_ms, uint32_t option
 }
 
 /* TSval on the wire: dp_cookie_init_timestamp(now, options) + tsoff (mod 2^32). */
-static inline uint32_t dp_cookie_tsval(uint64_t now_ms, uint32_t options, uint32_t tsoff)
+DP_SHARED uint32_t dp_cookie_tsval(uint64_t now_ms, uint32_t options, uint32_t tsoff)
 {
 	return dp_cookie_init_timestamp(now_ms, options) + tsoff;
 }
@@ -82,8 +79,35 @@ static inline uint32_t dp_cookie_tsval(uint64_t now_ms, uint32_t options, uint32
  * cookie (kernels >= 4.x); it gives ecn_ok when tcp_ecn is on (the kernel also when the route has the ECN feature,
  * which we cannot see).
  */
-bool dp_cookie_timestamp_decode(const struct dp_ts_sysctls *sys, bool saw_tstamp, uint32_t tsecr,
-				struct dp_ts_decoded *out);
+DP_SHARED bool dp_cookie_timestamp_decode(const struct dp_ts_sysctls *sys, bool saw_tstamp, uint32_t tsecr,
+					  struct dp_ts_decoded *out)
+{
+	/* echoed timestamp, lowest bits contain options */
+	uint32_t options = tsecr;
+
+	*out = (struct dp_ts_decoded){ 0 };
+	if (!saw_tstamp)
+		return true; /* tcp_clear_options(): no SACK, no window scaling, no ECN */
+
+	out->saw_tstamp = true;
+	if (!sys->tcp_timestamps)
+		return false;
+
+	out->sack_ok = (options & DP_TS_OPT_SACK) != 0;
+	if (out->sack_ok && !sys->tcp_sack)
+		return false;
+
+	/* cookie_ecn_ok() never refuses the cookie: the connection uses ECN when the bit is set and tcp_ecn is on (or
+	 * the route has the ECN feature, which we cannot see; then the server enables ECN where we say no). */
+	out->ecn_ok = (options & DP_TS_OPT_ECN) != 0 && sys->tcp_ecn;
+
+	if ((options & DP_TS_OPT_WSCALE_MASK) == DP_TS_OPT_WSCALE_MASK)
+		return true; /* no window scaling */
+
+	out->wscale_ok = true;
+	out->snd_wscale = options & DP_TS_OPT_WSCALE_MASK;
+	return sys->tcp_window_scaling != 0;
+}
 
 /*
  * Which options a cookie SYN-ACK carries for this SYN, as the kernel decides them (tcp_parse_options and
@@ -92,8 +116,24 @@ bool dp_cookie_timestamp_decode(const struct dp_ts_sysctls *sys, bool saw_tstamp
  * wscale_in < 0: the SYN had no WSCALE. ecn_setup: ECE+CWR in the SYN; ip_ect: the SYN's IP header was ECT
  * (then, as in the kernel without ECN-capable CA, ECN is not negotiated unless the reserved bit res1 is set).
  */
-bool dp_cookie_syn_options(const struct dp_ts_sysctls *sys, bool ts_in, int wscale_in, bool sack_in,
-			   bool ecn_setup, bool ip_ect, bool tcp_res1, uint32_t *options);
+DP_SHARED bool dp_cookie_syn_options(const struct dp_ts_sysctls *sys, bool ts_in, int wscale_in, bool sack_in,
+				     bool ecn_setup, bool ip_ect, bool tcp_res1, uint32_t *options)
+{
+	bool ecn_ok;
+
+	/* tcp_parse_options() only records TS/SACK/WSCALE of a SYN when the matching sysctl is on; without TS the
+	 * cookie SYN-ACK carries MSS only (tcp_synack_options / cookie_init_sequence path). */
+	if (!ts_in || !sys->tcp_timestamps) {
+		*options = 0;
+		return false;
+	}
+	if (!sys->tcp_window_scaling)
+		wscale_in = -1;
+	/* tcp_ecn_create_request(): th_ecn && ((!ect || res1) && (tcp_ecn || route ECN)) */
+	ecn_ok = ecn_setup && sys->tcp_ecn && (!ip_ect || tcp_res1);
+	*options = dp_ts_options(wscale_in, sack_in && sys->tcp_sack, ecn_ok);
+	return true;
+}
 
 /* How the server's kernel derives tsoff (net.ipv4.tcp_timestamps = 1). */
 enum dp_tsoff_rule {
@@ -109,21 +149,40 @@ enum dp_tsoff_rule {
  *   12-byte message local ‖ remote ‖ rport ‖ lport; IPv6: siphash(local ‖ remote ‖ lport ‖ rport, 36 bytes) >> 32.
  * Pre-2026 (secure_tcp_ts_off): IPv4 siphash_2u32(local, remote) low 32 bits; IPv6 siphash(local ‖ remote, 32).
  */
-uint32_t dp_tsoff_v4(enum dp_tsoff_rule rule, const dp_siphash_key_t *secret, uint32_t local, uint32_t remote,
-		     uint16_t lport, uint16_t rport);
-uint32_t dp_tsoff_v6(enum dp_tsoff_rule rule, const dp_siphash_key_t *secret, const uint8_t local[16],
-		     const uint8_t remote[16], uint16_t lport, uint16_t rport);
+DP_SHARED uint32_t dp_tsoff_v4(enum dp_tsoff_rule rule, const dp_siphash_key_t *secret, uint32_t local,
+			       uint32_t remote, uint16_t lport, uint16_t rport)
+{
+	switch (rule) {
+	case DP_TSOFF_2026:
+		/* secure_tcp_seq_and_ts_off(): hash64 = siphash_3u32(saddr, daddr, sport << 16 | dport, &net_secret);
+		 * union { struct { u32 seq; u32 ts_off; }; u64 hash64; }: ts_off is the high half. */
+		return (uint32_t)(dp_siphash_3u32(local, remote, (uint32_t)lport << 16 | rport, secret) >> 32);
+	case DP_TSOFF_PRE2026:
+		/* secure_tcp_ts_off(): siphash_2u32(saddr, daddr, &ts_secret), truncated to u32 */
+		return (uint32_t)dp_siphash_2u32(local, remote, secret);
+	case DP_TSOFF_NONE:
+	default:
+		return 0;
+	}
+}
 
-/* Exported, JNA-friendly (ports host order, addresses as wire bytes, secret as its two u64 words).
- * rule: 0 none, 1 pre2026, 2 2026. wscale: -1 = none. */
-DP_EXPORT uint32_t dp_ts_tsval(uint64_t now_ms, uint32_t tsoff, int32_t wscale, int32_t sack, int32_t ecn);
-DP_EXPORT uint32_t dp_ts_tsoff4(int32_t rule, const uint64_t secret[2], const uint8_t local[4],
-				const uint8_t remote[4], uint32_t lport, uint32_t rport);
-DP_EXPORT uint32_t dp_ts_tsoff6(int32_t rule, const uint64_t secret[2], const uint8_t local[16],
-				const uint8_t remote[16], uint32_t lport, uint32_t rport);
-/* Decodes tsecr_minus_tsoff against the sysctls; returns -1 when refused, else the bits
- * (bit 0-3 snd_wscale or 0xF for none, bit 4 sack_ok, bit 5 ecn_ok, bit 6 saw_tstamp). */
-DP_EXPORT int32_t dp_ts_decode(int32_t saw_tstamp, uint32_t tsecr_minus_tsoff, int32_t tcp_timestamps,
-			       int32_t tcp_sack, int32_t tcp_window_scaling, int32_t tcp_ecn);
+DP_SHARED uint32_t dp_tsoff_v6(enum dp_tsoff_rule rule, const dp_siphash_key_t *secret, const uint8_t local[16],
+			       const uint8_t remote[16], uint16_t lport, uint16_t rport)
+{
+	uint64_t l0 = dp_le64(local), l1 = dp_le64(local + 8), r0 = dp_le64(remote), r1 = dp_le64(remote + 8);
 
-#endif /* DP_CORE_TSOPT_H */
+	switch (rule) {
+	case DP_TSOFF_2026:
+		/* secure_tcpv6_seq_and_ts_off(): { saddr, daddr, sport, dport } up to dport = 36 bytes */
+		return (uint32_t)(dp_siphash_4u64_1u32(l0, l1, r0, r1, (uint32_t)lport | (uint32_t)rport << 16,
+						       secret) >> 32);
+	case DP_TSOFF_PRE2026:
+		/* secure_tcpv6_ts_off(): { saddr, daddr } = 32 bytes */
+		return (uint32_t)dp_siphash_4u64(l0, l1, r0, r1, secret);
+	case DP_TSOFF_NONE:
+	default:
+		return 0;
+	}
+}
+
+#endif /* DP_SHARED_TSOPT_H */
