@@ -69,8 +69,8 @@ uint32_t dp_cookie_v4_make(const struct dp_cookie_secret *s, uint32_t saddr, uin
 				 count, mss_index);
 }
 
-int dp_cookie_v4_check(const struct dp_cookie_secret *s, uint32_t saddr, uint32_t daddr, uint16_t sport,
-		       uint16_t dport, uint32_t sseq, uint32_t cookie, uint32_t count)
+int dp_cookie_v4_check(const struct dp_cookie_secret *s, uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport,
+		       uint32_t sseq, uint32_t cookie, uint32_t count)
 {
 	uint32_t age, c;
 
@@ -168,8 +168,8 @@ static int make6(const struct dp_cookie_secret *s, uint32_t count, const uint8_t
 	return 0;
 }
 
-static int check6(const struct dp_cookie_secret *s, uint32_t count, const uint8_t saddr[16],
-		  const uint8_t daddr[16], uint32_t sport, uint32_t dport, uint32_t seq, uint32_t ack)
+static int check6(const struct dp_cookie_secret *s, uint32_t count, const uint8_t saddr[16], const uint8_t daddr[16],
+		  uint32_t sport, uint32_t dport, uint32_t seq, uint32_t ack)
 {
 	int idx = dp_cookie_v6_check(s, saddr, daddr, be16(sport), be16(dport), seq - 1, ack - 1, count);
 
@@ -214,9 +214,9 @@ DP_EXPORT int dp_cookie6_check(const uint64_t k0[2], const uint64_t k1[2], uint3
 	return check6(&s, count, saddr, daddr, sport, dport, seq, ack);
 }
 
-DP_EXPORT int dp_cookie4_make_sha1(const uint32_t s0[17], const uint32_t s1[17], uint32_t count,
-				   const uint8_t saddr[4], const uint8_t daddr[4], uint32_t sport, uint32_t dport,
-				   uint32_t seq, uint32_t mss, uint32_t out[3])
+DP_EXPORT int dp_cookie4_make_sha1(const uint32_t s0[17], const uint32_t s1[17], uint32_t count, const uint8_t saddr[4],
+				   const uint8_t daddr[4], uint32_t sport, uint32_t dport, uint32_t seq, uint32_t mss,
+				   uint32_t out[3])
 {
 	struct dp_cookie_secret s;
 

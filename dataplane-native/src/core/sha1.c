@@ -22,15 +22,15 @@ void dp_sha1_transform(uint32_t digest[DP_SHA1_DIGEST_WORDS], const uint8_t data
 	for (; i < 80; i++)
 		w[i] = rol32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
 
-	/* four unbranched 20-round loops (the round function changes every 20 rounds) */
-#define SHA1_ROUNDS(from, to, f, k) \
-	for (i = from; i < to; i++) { \
+		/* four unbranched 20-round loops (the round function changes every 20 rounds) */
+#define SHA1_ROUNDS(from, to, f, k)                              \
+	for (i = from; i < to; i++) {                            \
 		uint32_t t = rol32(a, 5) + (f) + e + (k) + w[i]; \
-		e = d; \
-		d = c; \
-		c = rol32(b, 30); \
-		b = a; \
-		a = t; \
+		e = d;                                           \
+		d = c;                                           \
+		c = rol32(b, 30);                                \
+		b = a;                                           \
+		a = t;                                           \
 	}
 	SHA1_ROUNDS(0, 20, (b & c) | (~b & d), 0x5a827999)
 	SHA1_ROUNDS(20, 40, b ^ c ^ d, 0x6ed9eba1)

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 #define DP_SHA1_DIGEST_WORDS 5
-#define DP_SHA1_BLOCK_BYTES  64
+#define DP_SHA1_BLOCK_BYTES 64
 
 /* One SHA-1 block: data is read as 16 big-endian words; the result is added into digest (no padding, no init:
  * the kernel's cookie_hash() seeds the digest with secret words, so this is exactly sha_transform()). */

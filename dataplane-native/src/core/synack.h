@@ -26,9 +26,20 @@ static inline __attribute__((always_inline)) uint32_t dp_synack_build(struct dp_
 {
 	uint8_t *f = p->data;
 	struct dp_synack_in in = {
-		.client_port = t->sport, .server_port = t->dport, .isn = isn, .client_seq = t->seq,
-		.tsval = tsval, .tsecr = t->tsval, .window = h->window, .mss = h->mss, .wscale = h->wscale,
-		.ttl = h->ttl, .ts = ts, .sack = sack, .ws = ws, .ecn = ecn,
+		.client_port = t->sport,
+		.server_port = t->dport,
+		.isn = isn,
+		.client_seq = t->seq,
+		.tsval = tsval,
+		.tsecr = t->tsval,
+		.window = h->window,
+		.mss = h->mss,
+		.wscale = h->wscale,
+		.ttl = h->ttl,
+		.ts = ts,
+		.sack = sack,
+		.ws = ws,
+		.ecn = ecn,
 	};
 	uint32_t ipw[10], th[10];
 	uint32_t iphl = l3->family == 4 ? 20 : 40;

@@ -15,8 +15,8 @@ static enum dp_tsoff_rule rule_of(int32_t rule)
 	return rule == 2 ? DP_TSOFF_2026 : rule == 1 ? DP_TSOFF_PRE2026 : DP_TSOFF_NONE;
 }
 
-DP_EXPORT uint32_t dp_ts_tsoff4(int32_t rule, const uint64_t secret[2], const uint8_t local[4],
-				const uint8_t remote[4], uint32_t lport, uint32_t rport)
+DP_EXPORT uint32_t dp_ts_tsoff4(int32_t rule, const uint64_t secret[2], const uint8_t local[4], const uint8_t remote[4],
+				uint32_t lport, uint32_t rport)
 {
 	dp_siphash_key_t k = { { secret[0], secret[1] } };
 	uint32_t l, r;
@@ -36,8 +36,8 @@ DP_EXPORT uint32_t dp_ts_tsoff6(int32_t rule, const uint64_t secret[2], const ui
 			   __builtin_bswap16((uint16_t)rport));
 }
 
-DP_EXPORT int32_t dp_ts_decode(int32_t saw_tstamp, uint32_t tsecr_minus_tsoff, int32_t tcp_timestamps,
-			       int32_t tcp_sack, int32_t tcp_window_scaling, int32_t tcp_ecn)
+DP_EXPORT int32_t dp_ts_decode(int32_t saw_tstamp, uint32_t tsecr_minus_tsoff, int32_t tcp_timestamps, int32_t tcp_sack,
+			       int32_t tcp_window_scaling, int32_t tcp_ecn)
 {
 	struct dp_ts_sysctls sys = {
 		.tcp_timestamps = (uint8_t)tcp_timestamps,

@@ -72,7 +72,7 @@ DP_SHARED uint64_t dp_csum_add_be16(uint64_t sum, uint16_t host_order)
 
 /* Pseudo header sum: addresses (alen 4 or 16 bytes each), protocol and L4 length. */
 DP_SHARED uint64_t dp_csum_pseudo(const uint8_t *saddr, const uint8_t *daddr, unsigned alen, uint8_t proto,
-				      uint32_t l4len)
+				  uint32_t l4len)
 {
 	uint64_t sum = dp_csum_add(0, saddr, alen);
 	sum = dp_csum_add(sum, daddr, alen);

@@ -7,15 +7,15 @@
 #include "dp_shared.h"
 
 #define DP_CLOCK_MINUTE_NS 60000000000ULL
-#define DP_CLOCK_SKEW_DIV  10000ULL /* the error bound grows by 1/10000 (100 ppm) of the sample's age */
+#define DP_CLOCK_SKEW_DIV 10000ULL /* the error bound grows by 1/10000 (100 ppm) of the sample's age */
 
 /* One host's clock sample (what the worker precomputes from the secrets it was given). */
 struct dp_clock_sample {
 	uint64_t base_ns;  /* our CLOCK_MONOTONIC at the sample */
 	uint64_t phase_ns; /* how far into its current cookie minute the server was at the sample (< 1 minute) */
 	uint64_t err_ns;   /* error bound at the sample */
-	uint64_t ms;       /* the server's TCP ms clock at the sample */
-	uint32_t count;    /* the server's cookie count at the sample */
+	uint64_t ms;	   /* the server's TCP ms clock at the sample */
+	uint32_t count;	   /* the server's cookie count at the sample */
 };
 
 DP_SHARED uint64_t dp_clock_age(const struct dp_clock_sample *s, uint64_t now_ns)

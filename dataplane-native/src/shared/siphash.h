@@ -20,29 +20,50 @@ typedef struct dp_siphash_key {
  */
 #define DP_SIP_ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
 
-#define DP_SIPROUND(v0, v1, v2, v3) do {                                           \
-	v0 += v1; v1 = DP_SIP_ROTL(v1, 13); v1 ^= v0; v0 = DP_SIP_ROTL(v0, 32);    \
-	v2 += v3; v3 = DP_SIP_ROTL(v3, 16); v3 ^= v2;                              \
-	v0 += v3; v3 = DP_SIP_ROTL(v3, 21); v3 ^= v0;                              \
-	v2 += v1; v1 = DP_SIP_ROTL(v1, 17); v1 ^= v2; v2 = DP_SIP_ROTL(v2, 32);    \
-} while (0)
+#define DP_SIPROUND(v0, v1, v2, v3)       \
+	do {                              \
+		v0 += v1;                 \
+		v1 = DP_SIP_ROTL(v1, 13); \
+		v1 ^= v0;                 \
+		v0 = DP_SIP_ROTL(v0, 32); \
+		v2 += v3;                 \
+		v3 = DP_SIP_ROTL(v3, 16); \
+		v3 ^= v2;                 \
+		v0 += v3;                 \
+		v3 = DP_SIP_ROTL(v3, 21); \
+		v3 ^= v0;                 \
+		v2 += v1;                 \
+		v1 = DP_SIP_ROTL(v1, 17); \
+		v1 ^= v2;                 \
+		v2 = DP_SIP_ROTL(v2, 32); \
+	} while (0)
 
-#define DP_SIP_INIT(T, sipkey)                                                      \
-	T v0 = (T){ 0 } + (uint64_t)(0x736f6d6570736575ULL ^ (sipkey)->key[0]);     \
-	T v1 = (T){ 0 } + (uint64_t)(0x646f72616e646f6dULL ^ (sipkey)->key[1]);     \
-	T v2 = (T){ 0 } + (uint64_t)(0x6c7967656e657261ULL ^ (sipkey)->key[0]);     \
+#define DP_SIP_INIT(T, sipkey)                                                  \
+	T v0 = (T){ 0 } + (uint64_t)(0x736f6d6570736575ULL ^ (sipkey)->key[0]); \
+	T v1 = (T){ 0 } + (uint64_t)(0x646f72616e646f6dULL ^ (sipkey)->key[1]); \
+	T v2 = (T){ 0 } + (uint64_t)(0x6c7967656e657261ULL ^ (sipkey)->key[0]); \
 	T v3 = (T){ 0 } + (uint64_t)(0x7465646279746573ULL ^ (sipkey)->key[1])
 
-#define DP_SIP_COMPRESS(m) do {                                                     \
-	v3 ^= (m); DP_SIPROUND(v0, v1, v2, v3); DP_SIPROUND(v0, v1, v2, v3); v0 ^= (m); \
-} while (0)
+#define DP_SIP_COMPRESS(m)                   \
+	do {                                 \
+		v3 ^= (m);                   \
+		DP_SIPROUND(v0, v1, v2, v3); \
+		DP_SIPROUND(v0, v1, v2, v3); \
+		v0 ^= (m);                   \
+	} while (0)
 
-#define DP_SIP_FINISH(b) do {                                                       \
-	v3 ^= (b); DP_SIPROUND(v0, v1, v2, v3); DP_SIPROUND(v0, v1, v2, v3); v0 ^= (b); \
-	v2 ^= 0xff;                                                                 \
-	DP_SIPROUND(v0, v1, v2, v3); DP_SIPROUND(v0, v1, v2, v3);                   \
-	DP_SIPROUND(v0, v1, v2, v3); DP_SIPROUND(v0, v1, v2, v3);                   \
-} while (0)
+#define DP_SIP_FINISH(b)                     \
+	do {                                 \
+		v3 ^= (b);                   \
+		DP_SIPROUND(v0, v1, v2, v3); \
+		DP_SIPROUND(v0, v1, v2, v3); \
+		v0 ^= (b);                   \
+		v2 ^= 0xff;                  \
+		DP_SIPROUND(v0, v1, v2, v3); \
+		DP_SIPROUND(v0, v1, v2, v3); \
+		DP_SIPROUND(v0, v1, v2, v3); \
+		DP_SIPROUND(v0, v1, v2, v3); \
+	} while (0)
 
 #define DP_SIP_RESULT ((v0 ^ v1) ^ (v2 ^ v3))
 
@@ -145,14 +166,24 @@ DP_SHARED uint64_t dp_siphash_bytes(const void *data, size_t len, const dp_sipha
 	for (; p != end; p += 8)
 		DP_SIP_COMPRESS(dp_le64(p));
 	switch (len & 7) {
-	case 7: b |= (uint64_t)p[6] << 48; /* fall through */
-	case 6: b |= (uint64_t)p[5] << 40; /* fall through */
-	case 5: b |= (uint64_t)p[4] << 32; /* fall through */
-	case 4: b |= dp_le32(p); break;
-	case 3: b |= (uint64_t)p[2] << 16; /* fall through */
-	case 2: b |= (uint64_t)p[1] << 8;  /* fall through */
-	case 1: b |= p[0]; break;
-	case 0: break;
+	case 7:
+		b |= (uint64_t)p[6] << 48; /* fall through */
+	case 6:
+		b |= (uint64_t)p[5] << 40; /* fall through */
+	case 5:
+		b |= (uint64_t)p[4] << 32; /* fall through */
+	case 4:
+		b |= dp_le32(p);
+		break;
+	case 3:
+		b |= (uint64_t)p[2] << 16; /* fall through */
+	case 2:
+		b |= (uint64_t)p[1] << 8; /* fall through */
+	case 1:
+		b |= p[0];
+		break;
+	case 0:
+		break;
 	}
 	DP_SIP_FINISH(b);
 	return DP_SIP_RESULT;

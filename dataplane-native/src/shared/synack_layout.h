@@ -15,12 +15,12 @@
 struct dp_synack_in {
 	uint32_t client[4], server[4]; /* IPv4: word 0 only */
 	uint16_t client_port, server_port;
-	uint32_t isn;                  /* the cookie */
-	uint32_t client_seq;           /* the SYN's sequence number: we acknowledge client_seq + 1 */
-	uint32_t tsval, tsecr;         /* our TSval; the SYN's TSval echoed (with ts only) */
+	uint32_t isn;	       /* the cookie */
+	uint32_t client_seq;   /* the SYN's sequence number: we acknowledge client_seq + 1 */
+	uint32_t tsval, tsecr; /* our TSval; the SYN's TSval echoed (with ts only) */
 	uint16_t window, mss;
 	uint8_t wscale, ttl;
-	bool ts, sack, ws, ecn;        /* options the cookie encodes (sack and ws only with ts) */
+	bool ts, sack, ws, ecn; /* options the cookie encodes (sack and ws only with ts) */
 };
 
 DP_SHARED uint32_t dp_synack_be32(uint32_t v)
@@ -61,7 +61,8 @@ DP_SHARED_INLINE uint64_t dp_synack_tcp(const struct dp_synack_in *in, uint32_t 
 	th[1] = dp_synack_be32(in->isn);
 	th[2] = dp_synack_be32(in->client_seq + 1);
 	th[3] = dp_synack_be32((thl / 4) << 28 |
-			       (uint32_t)(DP_SYNACK_TCP_SYN | DP_SYNACK_TCP_ACK | (in->ecn ? DP_SYNACK_TCP_ECE : 0)) << 16 |
+			       (uint32_t)(DP_SYNACK_TCP_SYN | DP_SYNACK_TCP_ACK | (in->ecn ? DP_SYNACK_TCP_ECE : 0))
+				       << 16 |
 			       in->window);
 	th[4] = 0; /* checksum, urgent pointer */
 	th[5] = dp_synack_be32(2u << 24 | 4u << 16 | in->mss);
@@ -73,8 +74,7 @@ DP_SHARED_INLINE uint64_t dp_synack_tcp(const struct dp_synack_in *in, uint32_t 
 		if (in->ws)
 			th[9] = dp_synack_be32(0x01030300 | in->wscale);
 	}
-	return dp_synack_sum5(th) + dp_synack_sum5(th + 5) + dp_synack_be32(DP_SYNACK_PROTO_TCP) +
-	       dp_synack_be32(thl);
+	return dp_synack_sum5(th) + dp_synack_sum5(th + 5) + dp_synack_be32(DP_SYNACK_PROTO_TCP) + dp_synack_be32(thl);
 }
 
 /* IPv4: the 5 words of the IP header and the 10 of the TCP header, both checksums filled in. */

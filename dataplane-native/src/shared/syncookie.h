@@ -19,12 +19,12 @@
  * H(k, count) is the low 32 bits of SipHash-2-4 keyed with k over the client's 4-tuple and count.
  * count = jiffies_64 / (60 * HZ) of the protected server. A cookie is accepted for age 0 and 1 (1-2 minutes).
  */
-#define DP_COOKIEBITS          24
-#define DP_COOKIEMASK          (((uint32_t)1 << DP_COOKIEBITS) - 1)
-#define DP_MAX_SYNCOOKIE_AGE   2
-#define DP_MSS_TABLE_SIZE      4
-#define DP_TCP_MSS_DEFAULT     536U   /* IPv4 SYN without an MSS option */
-#define DP_TCP6_MSS_DEFAULT    1220U  /* IPv6 SYN without an MSS option: IPV6_MIN_MTU - 40 - 20 */
+#define DP_COOKIEBITS 24
+#define DP_COOKIEMASK (((uint32_t)1 << DP_COOKIEBITS) - 1)
+#define DP_MAX_SYNCOOKIE_AGE 2
+#define DP_MSS_TABLE_SIZE 4
+#define DP_TCP_MSS_DEFAULT 536U	  /* IPv4 SYN without an MSS option */
+#define DP_TCP6_MSS_DEFAULT 1220U /* IPv6 SYN without an MSS option: IPV6_MIN_MTU - 40 - 20 */
 
 /*
  * MSS Values are chosen based on the 2011 paper
@@ -41,7 +41,7 @@
 static const uint16_t dp_msstab4[DP_MSS_TABLE_SIZE] = {
 	536,
 	1300,
-	1440,	/* 1440, 1452: PPPoE */
+	1440, /* 1440, 1452: PPPoE */
 	1460,
 };
 
@@ -75,8 +75,7 @@ DP_SHARED unsigned dp_mss_index(const uint16_t *tab, uint16_t mss)
  * Where sseq is their sequence number and count increases every minute by 1.
  * As an extra hack, we add a small "data" value that encodes the MSS into the second hash value.
  */
-DP_SHARED uint32_t dp_cookie_compose(uint32_t h0, uint32_t h1, uint32_t client_seq, uint32_t count,
-				     uint32_t mss_index)
+DP_SHARED uint32_t dp_cookie_compose(uint32_t h0, uint32_t h1, uint32_t client_seq, uint32_t count, uint32_t mss_index)
 {
 	return h0 + client_seq + (count << DP_COOKIEBITS) + ((h1 + mss_index) & DP_COOKIEMASK);
 }
@@ -128,9 +127,8 @@ DP_SHARED uint32_t dp_cookie_v6_hash(const dp_siphash_key_t *k, const uint8_t sa
 /* ---- SipHash cookies, kernel-shaped: key = syncookie_secret[2] (syncookie6_secret[2] for IPv6) ---- */
 
 /* make: client_seq is the SYN's sequence number (host order); returns the SYN-ACK's ISN. mss_index must be < 4. */
-DP_SHARED uint32_t dp_syncookie_v4_make(const dp_siphash_key_t key[2], uint32_t saddr, uint32_t daddr,
-					uint16_t sport, uint16_t dport, uint32_t client_seq, uint32_t count,
-					uint32_t mss_index)
+DP_SHARED uint32_t dp_syncookie_v4_make(const dp_siphash_key_t key[2], uint32_t saddr, uint32_t daddr, uint16_t sport,
+					uint16_t dport, uint32_t client_seq, uint32_t count, uint32_t mss_index)
 {
 	return dp_cookie_compose(dp_cookie_v4_hash(&key[0], saddr, daddr, sport, dport, 0),
 				 dp_cookie_v4_hash(&key[1], saddr, daddr, sport, dport, count), client_seq, count,
@@ -150,9 +148,9 @@ DP_SHARED int dp_syncookie_v4_check(const dp_siphash_key_t key[2], uint32_t sadd
 	return dp_cookie_data(c, dp_cookie_v4_hash(&key[1], saddr, daddr, sport, dport, count - age));
 }
 
-DP_SHARED uint32_t dp_syncookie_v6_make(const dp_siphash_key_t key[2], const uint8_t saddr[16],
-					const uint8_t daddr[16], uint16_t sport, uint16_t dport, uint32_t client_seq,
-					uint32_t count, uint32_t mss_index)
+DP_SHARED uint32_t dp_syncookie_v6_make(const dp_siphash_key_t key[2], const uint8_t saddr[16], const uint8_t daddr[16],
+					uint16_t sport, uint16_t dport, uint32_t client_seq, uint32_t count,
+					uint32_t mss_index)
 {
 	return dp_cookie_compose(dp_cookie_v6_hash(&key[0], saddr, daddr, sport, dport, 0),
 				 dp_cookie_v6_hash(&key[1], saddr, daddr, sport, dport, count), client_seq, count,

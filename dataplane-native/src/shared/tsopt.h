@@ -16,17 +16,17 @@
  * wscale = the client's window-scale shift, or 0xF when the client sent no WSCALE.
  */
 #define DP_TS_OPT_WSCALE_MASK 0xfU
-#define DP_TS_OPT_SACK        (1U << 4)
-#define DP_TS_OPT_ECN         (1U << 5)
-#define DP_TSBITS             6
-#define DP_TCP_MAX_WSCALE     14
+#define DP_TS_OPT_SACK (1U << 4)
+#define DP_TS_OPT_ECN (1U << 5)
+#define DP_TSBITS 6
+#define DP_TCP_MAX_WSCALE 14
 
 /* The protected server's sysctls that decide what the cookie may encode and what its check accepts. */
 struct dp_ts_sysctls {
-	uint8_t tcp_timestamps;     /* 0 off, 1 on with per-connection tsoff, 2 on with tsoff 0 */
+	uint8_t tcp_timestamps; /* 0 off, 1 on with per-connection tsoff, 2 on with tsoff 0 */
 	uint8_t tcp_sack;
 	uint8_t tcp_window_scaling;
-	uint8_t tcp_ecn;            /* 0 off, 1 request+accept, 2 accept only (default) */
+	uint8_t tcp_ecn; /* 0 off, 1 request+accept, 2 accept only (default) */
 };
 
 /* What an ACK's echoed TS says about the connection (cookie_timestamp_decode's tcp_options_received). */
@@ -42,8 +42,8 @@ struct dp_ts_decoded {
  * kernel's tcp_parse_options does. */
 DP_SHARED uint32_t dp_ts_options(int wscale, bool sack, bool ecn)
 {
-	uint32_t o = wscale < 0 ? DP_TS_OPT_WSCALE_MASK
-				: (uint32_t)(wscale > DP_TCP_MAX_WSCALE ? DP_TCP_MAX_WSCALE : wscale);
+	uint32_t o = wscale < 0 ? DP_TS_OPT_WSCALE_MASK :
+				  (uint32_t)(wscale > DP_TCP_MAX_WSCALE ? DP_TCP_MAX_WSCALE : wscale);
 
 	if (sack)
 		o |= DP_TS_OPT_SACK;
@@ -137,9 +137,9 @@ DP_SHARED bool dp_cookie_syn_options(const struct dp_ts_sysctls *sys, bool ts_in
 
 /* How the server's kernel derives tsoff (net.ipv4.tcp_timestamps = 1). */
 enum dp_tsoff_rule {
-	DP_TSOFF_NONE = 0,     /* tcp_timestamps = 2 (or 0): tsoff = 0 */
-	DP_TSOFF_PRE2026 = 1,  /* ts_secret: low 32 bits of SipHash(local IP || remote IP) */
-	DP_TSOFF_2026 = 2      /* net_secret: high 32 bits of SipHash(local IP || remote IP || ports) */
+	DP_TSOFF_NONE = 0,    /* tcp_timestamps = 2 (or 0): tsoff = 0 */
+	DP_TSOFF_PRE2026 = 1, /* ts_secret: low 32 bits of SipHash(local IP || remote IP) */
+	DP_TSOFF_2026 = 2     /* net_secret: high 32 bits of SipHash(local IP || remote IP || ports) */
 };
 
 /*
@@ -149,8 +149,8 @@ enum dp_tsoff_rule {
  *   12-byte message local ‖ remote ‖ rport ‖ lport; IPv6: siphash(local ‖ remote ‖ lport ‖ rport, 36 bytes) >> 32.
  * Pre-2026 (secure_tcp_ts_off): IPv4 siphash_2u32(local, remote) low 32 bits; IPv6 siphash(local ‖ remote, 32).
  */
-DP_SHARED uint32_t dp_tsoff_v4(enum dp_tsoff_rule rule, const dp_siphash_key_t *secret, uint32_t local,
-			       uint32_t remote, uint16_t lport, uint16_t rport)
+DP_SHARED uint32_t dp_tsoff_v4(enum dp_tsoff_rule rule, const dp_siphash_key_t *secret, uint32_t local, uint32_t remote,
+			       uint16_t lport, uint16_t rport)
 {
 	switch (rule) {
 	case DP_TSOFF_2026:
@@ -175,7 +175,8 @@ DP_SHARED uint32_t dp_tsoff_v6(enum dp_tsoff_rule rule, const dp_siphash_key_t *
 	case DP_TSOFF_2026:
 		/* secure_tcpv6_seq_and_ts_off(): { saddr, daddr, sport, dport } up to dport = 36 bytes */
 		return (uint32_t)(dp_siphash_4u64_1u32(l0, l1, r0, r1, (uint32_t)lport | (uint32_t)rport << 16,
-						       secret) >> 32);
+						       secret) >>
+				  32);
 	case DP_TSOFF_PRE2026:
 		/* secure_tcpv6_ts_off(): { saddr, daddr } = 32 bytes */
 		return (uint32_t)dp_siphash_4u64(l0, l1, r0, r1, secret);

@@ -24,16 +24,17 @@ static uint8_t a6[N][2][16];
 static uint32_t out[N];
 static volatile uint32_t sink;
 
-#define RUN(label, per_iter, body) do {                                                             \
-	double t0 = now_s(), t;                                                                     \
-	unsigned long long iters = 0;                                                               \
-	do {                                                                                        \
-		body;                                                                               \
-		iters++;                                                                            \
-	} while ((t = now_s() - t0) < seconds);                                                     \
-	printf("%-34s %7.2f ns/cookie  %7.2f M/s (thread CPU time)\n", label, t * 1e9 / ((double)iters * (per_iter)), \
-	       (double)iters * (per_iter) / t / 1e6);                                                \
-} while (0)
+#define RUN(label, per_iter, body)                                                                    \
+	do {                                                                                          \
+		double t0 = now_s(), t;                                                               \
+		unsigned long long iters = 0;                                                         \
+		do {                                                                                  \
+			body;                                                                         \
+			iters++;                                                                      \
+		} while ((t = now_s() - t0) < seconds);                                               \
+		printf("%-34s %7.2f ns/cookie  %7.2f M/s (thread CPU time)\n", label,                 \
+		       t * 1e9 / ((double)iters * (per_iter)), (double)iters * (per_iter) / t / 1e6); \
+	} while (0)
 
 int main(int argc, char **argv)
 {
@@ -56,43 +57,35 @@ int main(int argc, char **argv)
 	for (int i = 0; i < DP_SHA1_SECRET_WORDS; i++)
 		legacy.sha1[0][i] = legacy.sha1[1][i] = (uint32_t)rand();
 
-	RUN("ipv4 make (scalar, one at a time)", N, for (int i = 0; i < N; i++) out[i] =
-		    dp_cookie_v4_make(&s, req[i].saddr, req[i].daddr, req[i].sport, req[i].dport, req[i].client_seq,
-				      count, req[i].mss_index));
-	RUN("ipv4 make burst of 64 (SIMD)", N, for (int i = 0; i < N; i += BURST)
-		    dp_cookie_v4_make_burst(&s, count, req + i, out + i, BURST));
-	RUN("ipv4 check (ACK)", N, for (int i = 0; i < N; i++) sink += (uint32_t)
-		    dp_cookie_v4_check(&s, req[i].saddr, req[i].daddr, req[i].sport, req[i].dport, req[i].client_seq,
-				       out[i], count));
+	RUN("ipv4 make (scalar, one at a time)", N,
+	    for (int i = 0; i < N; i++)
+		    out[i] = dp_cookie_v4_make(&s, req[i].saddr, req[i].daddr, req[i].sport, req[i].dport,
+					       req[i].client_seq, count, req[i].mss_index));
+	RUN("ipv4 make burst of 64 (SIMD)", N,
+	    for (int i = 0; i < N; i += BURST) dp_cookie_v4_make_burst(&s, count, req + i, out + i, BURST));
+	RUN("ipv4 check (ACK)", N,
+	    for (int i = 0; i < N; i++) sink += (uint32_t)dp_cookie_v4_check(
+		    &s, req[i].saddr, req[i].daddr, req[i].sport, req[i].dport, req[i].client_seq, out[i], count));
 	static struct dp_cookie_v4_ack acks[N];
 	static int idx[N];
 	for (int i = 0; i < N; i++)
-		acks[i] = (struct dp_cookie_v4_ack){ req[i].saddr, req[i].daddr, req[i].sport, req[i].dport,
-						     req[i].client_seq, out[i] };
-	RUN("ipv4 check burst of 64 (SIMD)", N, for (int i = 0; i < N; i += BURST)
-		    dp_cookie_v4_check_burst(&s, count, acks + i, idx + i, BURST));
+		acks[i] = (struct dp_cookie_v4_ack){ req[i].saddr, req[i].daddr,      req[i].sport,
+						     req[i].dport, req[i].client_seq, out[i] };
+	RUN("ipv4 check burst of 64 (SIMD)", N,
+	    for (int i = 0; i < N; i += BURST) dp_cookie_v4_check_burst(&s, count, acks + i, idx + i, BURST));
 	sink += (uint32_t)idx[N - 1];
-	RUN("ipv6 make", N, for (int i = 0; i < N; i++) out[i] =
-		    dp_cookie_v6_make(&s, a6[i][0], a6[i][1], req[i].sport, req[i].dport, req[i].client_seq, count,
-				      req[i].mss_index));
-	static struct dp_cookie_v6_req req6[N];
-	for (int i = 0; i < N; i++) {
-		memcpy(req6[i].saddr, a6[i][0], 16);
-		memcpy(req6[i].daddr, a6[i][1], 16);
-		req6[i].sport = req[i].sport;
-		req6[i].dport = req[i].dport;
-		req6[i].client_seq = req[i].client_seq;
-		req6[i].mss_index = req[i].mss_index;
-	}
-	RUN("ipv6 make burst of 64 (SIMD)", N, for (int i = 0; i < N; i += BURST)
-		    dp_cookie_v6_make_burst(&s, count, req6 + i, out + i, BURST));
-	RUN("ipv4 make legacy SHA-1", N, for (int i = 0; i < N; i++) out[i] =
-		    dp_cookie_v4_make(&legacy, req[i].saddr, req[i].daddr, req[i].sport, req[i].dport,
-				      req[i].client_seq, count, req[i].mss_index));
-	RUN("tsoff ipv4 2026 rule", N, for (int i = 0; i < N; i++) out[i] =
+	RUN("ipv6 make", N,
+	    for (int i = 0; i < N; i++) out[i] = dp_cookie_v6_make(&s, a6[i][0], a6[i][1], req[i].sport, req[i].dport,
+								   req[i].client_seq, count, req[i].mss_index));
+	RUN("ipv4 make legacy SHA-1", N,
+	    for (int i = 0; i < N; i++)
+		    out[i] = dp_cookie_v4_make(&legacy, req[i].saddr, req[i].daddr, req[i].sport, req[i].dport,
+					       req[i].client_seq, count, req[i].mss_index));
+	RUN("tsoff ipv4 2026 rule", N,
+	    for (int i = 0; i < N; i++) out[i] =
 		    dp_tsoff_v4(DP_TSOFF_2026, &s.key[0], req[i].daddr, req[i].saddr, req[i].dport, req[i].sport));
-	RUN("tsoff ipv4 2026 burst of 64 (SIMD)", N, for (int i = 0; i < N; i += BURST)
-		    dp_tsoff_v4_2026_burst(&s.key[0], req + i, out + i, BURST));
+	RUN("tsoff ipv4 2026 burst of 64 (SIMD)", N,
+	    for (int i = 0; i < N; i += BURST) dp_tsoff_v4_2026_burst(&s.key[0], req + i, out + i, BURST));
 	sink += out[N - 1];
 	return 0;
 }

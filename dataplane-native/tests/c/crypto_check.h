@@ -6,16 +6,17 @@
 
 static unsigned cc_passed, cc_failed;
 
-#define CC_CHECK(cond, ...) do {                                                    \
-	if (cond) {                                                                 \
-		cc_passed++;                                                        \
-	} else {                                                                    \
-		cc_failed++;                                                        \
-		fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);     \
-		fprintf(stderr, __VA_ARGS__);                                       \
-		fputc('\n', stderr);                                                \
-	}                                                                           \
-} while (0)
+#define CC_CHECK(cond, ...)                                                             \
+	do {                                                                            \
+		if (cond) {                                                             \
+			cc_passed++;                                                    \
+		} else {                                                                \
+			cc_failed++;                                                    \
+			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__);                                   \
+			fputc('\n', stderr);                                            \
+		}                                                                       \
+	} while (0)
 
 static inline int cc_summary(void)
 {

@@ -32,7 +32,8 @@ static void test_vector(const struct vec *v)
 {
 	struct dp_cookie_secret s;
 	const uint16_t *tab = v->v6 ? dp_msstab6 : dp_msstab4;
-	uint16_t mss = (uint16_t)(v->mss_in < 0 ? (v->v6 ? DP_TCP6_MSS_DEFAULT : DP_TCP_MSS_DEFAULT) : (unsigned)v->mss_in);
+	uint16_t mss =
+		(uint16_t)(v->mss_in < 0 ? (v->v6 ? DP_TCP6_MSS_DEFAULT : DP_TCP_MSS_DEFAULT) : (unsigned)v->mss_in);
 	unsigned idx = dp_mss_index(tab, mss);
 	uint16_t sp = htons(v->sport), dp = htons(v->dport);
 	uint32_t isn, seq = v->client_seq + 1, ack = v->isn + 1;
@@ -62,13 +63,15 @@ static void test_vector(const struct vec *v)
 	/* a flipped bit above the two index bits never passes (bits 0-1 can land on another valid index, as in the
 	 * kernel) */
 	for (int b = 2; b < 32; b++)
-		CC_CHECK(check(&s, v, seq, ack ^ (1U << b), v->count) < 0, "line %d: ack bit %d flip accepted",
-			 v->line, b);
+		CC_CHECK(check(&s, v, seq, ack ^ (1U << b), v->count) < 0, "line %d: ack bit %d flip accepted", v->line,
+			 b);
 	CC_CHECK(check(&s, v, seq ^ 0x100, ack, v->count) < 0, "line %d: wrong seq accepted", v->line);
 
 	/* TSval: ts_encode(ts_clock_ms rounded down, options) + tsoff, where the kernel put a TS */
-	struct dp_ts_sysctls sys = { .tcp_timestamps = (uint8_t)v->tcp_timestamps, .tcp_sack = 1,
-				     .tcp_window_scaling = 1, .tcp_ecn = 2 };
+	struct dp_ts_sysctls sys = { .tcp_timestamps = (uint8_t)v->tcp_timestamps,
+				     .tcp_sack = 1,
+				     .tcp_window_scaling = 1,
+				     .tcp_ecn = 2 };
 	uint32_t options;
 	bool ts = dp_cookie_syn_options(&sys, v->ts_in, v->wscale_in, v->sack_in, v->ecn_in, false, false, &options);
 
@@ -85,7 +88,8 @@ static void test_vector(const struct vec *v)
 		/* the server's decode of the echoed TS gives back what the SYN offered */
 		CC_CHECK(dp_cookie_timestamp_decode(&sys, true, v->tsval - v->tsoff, &d), "line %d: decode", v->line);
 		CC_CHECK(d.sack_ok == v->sack_in && d.ecn_ok == v->ecn_in && d.wscale_ok == (v->wscale_in >= 0) &&
-			 (!d.wscale_ok || d.snd_wscale == v->wscale_in), "line %d: decoded options differ", v->line);
+				 (!d.wscale_ok || d.snd_wscale == v->wscale_in),
+			 "line %d: decoded options differ", v->line);
 	}
 }
 

@@ -65,17 +65,18 @@ static void test_paper_vectors(void)
 	/* fixed-size inline forms against the same vectors (message 00..0f little-endian words) */
 	CC_CHECK(dp_siphash_2u32(0x03020100, 0x07060504, &key) == dp_le64(vectors[8]), "2u32");
 	CC_CHECK(dp_siphash_3u32(0x03020100, 0x07060504, 0x0b0a0908, &key) == dp_le64(vectors[12]), "3u32");
-	CC_CHECK(dp_siphash_4u32(0x03020100, 0x07060504, 0x0b0a0908, 0x0f0e0d0c, &key) == dp_le64(vectors[16]),
-		 "4u32");
-	CC_CHECK(dp_siphash_2u64(0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL, &key) == dp_le64(vectors[16]),
-		 "2u64");
+	CC_CHECK(dp_siphash_4u32(0x03020100, 0x07060504, 0x0b0a0908, 0x0f0e0d0c, &key) == dp_le64(vectors[16]), "4u32");
+	CC_CHECK(dp_siphash_2u64(0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL, &key) == dp_le64(vectors[16]), "2u64");
 	/* the IPv6 forms: 32, 36 and 40 bytes */
 	CC_CHECK(dp_siphash_4u64(dp_le64(msg), dp_le64(msg + 8), dp_le64(msg + 16), dp_le64(msg + 24), &key) ==
-			 dp_le64(vectors[32]), "4u64");
+			 dp_le64(vectors[32]),
+		 "4u64");
 	CC_CHECK(dp_siphash_4u64_1u32(dp_le64(msg), dp_le64(msg + 8), dp_le64(msg + 16), dp_le64(msg + 24),
-				      dp_le32(msg + 32), &key) == dp_le64(vectors[36]), "4u64_1u32");
+				      dp_le32(msg + 32), &key) == dp_le64(vectors[36]),
+		 "4u64_1u32");
 	CC_CHECK(dp_siphash_5u64(dp_le64(msg), dp_le64(msg + 8), dp_le64(msg + 16), dp_le64(msg + 24),
-				 dp_le64(msg + 32), &key) == dp_le64(vectors[40]), "5u64");
+				 dp_le64(msg + 32), &key) == dp_le64(vectors[40]),
+		 "5u64");
 }
 
 static void test_sha1_abc(void)
@@ -87,7 +88,8 @@ static void test_sha1_abc(void)
 	block[63] = 24; /* bit length */
 	dp_sha1_transform(h, block);
 	CC_CHECK(h[0] == 0xa9993e36 && h[1] == 0x4706816a && h[2] == 0xba3e2571 && h[3] == 0x7850c26c &&
-		 h[4] == 0x9cd0d89d, "sha1(abc) = %08x %08x %08x %08x %08x", h[0], h[1], h[2], h[3], h[4]);
+			 h[4] == 0x9cd0d89d,
+		 "sha1(abc) = %08x %08x %08x %08x %08x", h[0], h[1], h[2], h[3], h[4]);
 }
 
 int main(void)

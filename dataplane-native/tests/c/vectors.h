@@ -15,33 +15,55 @@
 struct vec {
 	int line;
 	bool v6;
-	char col[VEC_COLS][64];    /* raw text of every column, for the CLI test */
+	char col[VEC_COLS][64]; /* raw text of every column, for the CLI test */
 	uint64_t k0[2], k1[2];
 	uint32_t count;
 	uint8_t saddr[16], daddr[16];
 	uint16_t sport, dport;
 	uint32_t client_seq;
-	int mss_in;                /* -1 = none */
+	int mss_in; /* -1 = none */
 	uint32_t isn;
 	unsigned mss_index, mss_encoded;
 	bool ts_in;
-	int wscale_in;             /* -1 = none */
+	int wscale_in; /* -1 = none */
 	bool sack_in, ecn_in;
-	bool has_ts;               /* ts_clock_ms/tsoff/tsval present */
+	bool has_ts; /* ts_clock_ms/tsoff/tsval present */
 	uint64_t ts_clock_ms;
 	uint32_t tsoff, tsval;
 	unsigned server_mss_option;
 	int tcp_timestamps;
 };
 
-enum { C_FAMILY, C_K0, C_K1, C_COUNT, C_SADDR, C_DADDR, C_SPORT, C_DPORT, C_SEQ, C_MSS_IN, C_ISN, C_MSS_INDEX,
-       C_MSS_ENCODED, C_TS_IN, C_WSCALE_IN, C_SACK_IN, C_ECN_IN, C_TS_CLOCK, C_TSOFF, C_TSVAL, C_SERVER_MSS,
-       C_TCP_TIMESTAMPS };
+enum {
+	C_FAMILY,
+	C_K0,
+	C_K1,
+	C_COUNT,
+	C_SADDR,
+	C_DADDR,
+	C_SPORT,
+	C_DPORT,
+	C_SEQ,
+	C_MSS_IN,
+	C_ISN,
+	C_MSS_INDEX,
+	C_MSS_ENCODED,
+	C_TS_IN,
+	C_WSCALE_IN,
+	C_SACK_IN,
+	C_ECN_IN,
+	C_TS_CLOCK,
+	C_TSOFF,
+	C_TSVAL,
+	C_SERVER_MSS,
+	C_TCP_TIMESTAMPS
+};
 
 static const char *const vec_header[VEC_COLS] = {
-	"family", "k0", "k1", "count", "saddr", "daddr", "sport", "dport", "client_seq", "mss_in", "isn",
-	"mss_index", "mss_encoded", "ts_in", "wscale_in", "sack_in", "ecn_in", "ts_clock_ms", "tsoff", "tsval",
-	"server_mss_option", "tcp_timestamps"
+	"family",	 "k0",	       "k1",	 "count",	"saddr",     "daddr",	    "sport",
+	"dport",	 "client_seq", "mss_in", "isn",		"mss_index", "mss_encoded", "ts_in",
+	"wscale_in",	 "sack_in",    "ecn_in", "ts_clock_ms", "tsoff",     "tsval",	    "server_mss_option",
+	"tcp_timestamps"
 };
 
 static bool vec_key(const char *s, uint64_t k[2])
