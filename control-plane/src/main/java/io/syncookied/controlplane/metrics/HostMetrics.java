@@ -2,11 +2,14 @@ package io.syncookied.controlplane.metrics;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -26,7 +29,8 @@ import io.syncookied.controlplane.telemetry.SecretsStore;
 /**
  * Per-host meters, tag {@code ip}: protection state ({@code syncookied.host.state}: 0 unprotected, 1 diverting,
  * 2 protected, 3 restoring, 4 failed), SYN and NIC rates, detection score, and agent freshness; plus a counter of
- * published events by type. Gauges read the services' latest snapshots: nothing blocks.
+ * published events by type. Gauges read the services' latest snapshots: nothing blocks. A host's meters are removed
+ * when it leaves the hosts file.
  */
 @Component
 public final class HostMetrics implements MeterBinder {
@@ -41,7 +45,8 @@ public final class HostMetrics implements MeterBinder {
 
 	private final EventBus events;
 
-	private final Set<InetAddress> registered = ConcurrentHashMap.newKeySet();
+	/** The meters of each configured host, removed with the host: series of hosts that left never linger. */
+	private final Map<InetAddress, List<Meter>> registered = new ConcurrentHashMap<>();
 
 	public HostMetrics(ProtectionService protection, DetectionService detection, SecretsStore secrets,
 			HostRegistry registry, EventBus events) {
@@ -64,7 +69,7 @@ public final class HostMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry meters) {
-		this.registry.changes().subscribe(snapshot -> snapshot.hosts().forEach(h -> register(meters, h)));
+		this.registry.changes().subscribe(snapshot -> follow(meters, snapshot));
 		this.events.events().subscribe(e -> meters.counter("syncookied.events", "type", e.type(), "kind", kind(e))
 			.increment());
 	}
@@ -85,31 +90,47 @@ public final class HostMetrics implements MeterBinder {
 		return "reload";
 	}
 
-	private void register(MeterRegistry meters, HostConfig host) {
-		InetAddress ip = host.ip();
-		if (!this.registered.add(ip)) {
-			return;
+	/** Registers the meters of new hosts and removes those of hosts that left the file. */
+	private void follow(MeterRegistry meters, HostRegistry.Snapshot snapshot) {
+		Set<InetAddress> current = new HashSet<>();
+		for (HostConfig host : snapshot.hosts()) {
+			current.add(host.ip());
+			this.registered.computeIfAbsent(host.ip(), ip -> register(meters, host));
 		}
+		this.registered.entrySet().removeIf(e -> {
+			if (current.contains(e.getKey())) {
+				return false;
+			}
+			e.getValue().forEach(meters::remove);
+			return true;
+		});
+	}
+
+	private List<Meter> register(MeterRegistry meters, HostConfig host) {
+		InetAddress ip = host.ip();
 		Tags tags = Tags.of("ip", host.ipText());
-		Gauge.builder("syncookied.host.state", this, m -> m.view(ip).map(v -> stateCode(v.state())).orElse(0))
-			.tags(tags).description("Protection state: 0 unprotected, 1 diverting, 2 protected, 3 restoring, 4 failed")
-			.register(meters);
-		Gauge.builder("syncookied.host.protected", this, m -> m.view(ip).map(v -> v.diverted() ? 1 : 0).orElse(0))
-			.tags(tags).description("1 while the router may divert this IP to the firewall").register(meters);
-		Gauge.builder("syncookied.host.syn.rate", this, m -> m.rates(ip).map(HostRates::synRateEwma).orElse(0.0))
-			.tags(tags).baseUnit("packets/s").description("Estimated SYN arrivals per second (EWMA)")
-			.register(meters);
-		Gauge.builder("syncookied.host.rx.rate", this, m -> m.rates(ip).map(HostRates::rxPpsEwma).orElse(0.0))
-			.tags(tags).baseUnit("packets/s").description("Server NIC receive packets per second (EWMA)")
-			.register(meters);
-		Gauge.builder("syncookied.host.detection.score", this, m -> m.rates(ip).map(HostRates::score).orElse(0.0))
-			.tags(tags).description("EWMA SYN rate over the start threshold (>= 1 means attack)").register(meters);
-		Gauge.builder("syncookied.agent.secrets.age", this, m -> seconds(m.secrets.secretsAge(ip)))
-			.tags(tags).baseUnit("seconds").description("Age of the host's newest secrets (-1: none yet)")
-			.register(meters);
-		Gauge.builder("syncookied.agent.telemetry.age", this, m -> seconds(m.secrets.telemetryAge(ip)))
-			.tags(tags).baseUnit("seconds").description("Age of the host's newest telemetry (-1: none yet)")
-			.register(meters);
+		return List.of(
+				Gauge.builder("syncookied.host.state", this, m -> m.view(ip).map(v -> stateCode(v.state())).orElse(0))
+					.tags(tags)
+					.description("Protection state: 0 unprotected, 1 diverting, 2 protected, 3 restoring, 4 failed")
+					.register(meters),
+				Gauge.builder("syncookied.host.protected", this, m -> m.view(ip).map(v -> v.diverted() ? 1 : 0).orElse(0))
+					.tags(tags).description("1 while the router may divert this IP to the firewall").register(meters),
+				Gauge.builder("syncookied.host.syn.rate", this, m -> m.rates(ip).map(HostRates::synRateEwma).orElse(0.0))
+					.tags(tags).baseUnit("packets/s").description("Estimated SYN arrivals per second (EWMA)")
+					.register(meters),
+				Gauge.builder("syncookied.host.rx.rate", this, m -> m.rates(ip).map(HostRates::rxPpsEwma).orElse(0.0))
+					.tags(tags).baseUnit("packets/s").description("Server NIC receive packets per second (EWMA)")
+					.register(meters),
+				Gauge.builder("syncookied.host.detection.score", this, m -> m.rates(ip).map(HostRates::score).orElse(0.0))
+					.tags(tags).description("EWMA SYN rate over the start threshold (>= 1 means attack)")
+					.register(meters),
+				Gauge.builder("syncookied.agent.secrets.age", this, m -> seconds(m.secrets.secretsAge(ip)))
+					.tags(tags).baseUnit("seconds").description("Age of the host's newest secrets (-1: none yet)")
+					.register(meters),
+				Gauge.builder("syncookied.agent.telemetry.age", this, m -> seconds(m.secrets.telemetryAge(ip)))
+					.tags(tags).baseUnit("seconds").description("Age of the host's newest telemetry (-1: none yet)")
+					.register(meters));
 	}
 
 	private java.util.Optional<HostView> view(InetAddress ip) {

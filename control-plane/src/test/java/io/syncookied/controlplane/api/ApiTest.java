@@ -77,6 +77,14 @@ class ApiTest extends ApiTestBase {
 	}
 
 	@Test
+	void aFourThousandCharacterIpIs400OnItsLengthAlone() {
+		reader().get().uri("/api/v1/hosts/" + "1:".repeat(2000)).exchange()
+			.expectStatus().isBadRequest().expectBody().jsonPath("$.field").isEqualTo("ip")
+			.jsonPath("$.detail").value(d -> org.assertj.core.api.Assertions.assertThat((String) d)
+				.endsWith("(4000 characters) is not an IPv4 or IPv6 address: those have at most 45"));
+	}
+
+	@Test
 	void unknownHostIs404() {
 		reader().get().uri("/api/v1/hosts/192.0.2.1").exchange()
 			.expectStatus().isNotFound().expectHeader().contentType(PROBLEM)
