@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The agent's settings, from a properties file overridden by flags (see {@link AgentConfigLoader}).
  * {@code previousKeyId}/{@code previousKeyFile} are accepted for incoming resend requests during a key rollover.
+ * {@code sysRoot} stands for /sys (the MTU of the interfaces towards the clients), as {@code procRoot} for /proc.
  */
-public record AgentConfig(Path procRoot, HostPort controlPlane, HostPort bind, long keyId, Path keyFile,
+public record AgentConfig(Path procRoot, Path sysRoot, HostPort controlPlane, HostPort bind, long keyId, Path keyFile,
 		AeadAlgorithm algorithm, @Nullable Long previousKeyId, @Nullable Path previousKeyFile, Duration interval,
 		Duration secretsPoll, boolean setSyncookies, List<String> interfaces, @Nullable String hostname,
 		Duration maxClockSkew) {

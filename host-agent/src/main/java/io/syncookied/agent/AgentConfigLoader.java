@@ -21,12 +21,12 @@ import io.syncookied.telemetry.AeadAlgorithm;
  */
 public final class AgentConfigLoader {
 
-	static final Set<String> KEYS = Set.of("proc-root", "control-plane", "bind", "key-id", "key-file", "algorithm",
+	static final Set<String> KEYS = Set.of("proc-root", "sys-root", "control-plane", "bind", "key-id", "key-file", "algorithm",
 			"previous-key-id", "previous-key-file", "interval", "secrets-poll", "set-syncookies", "interfaces",
 			"hostname", "max-clock-skew");
 
 	public static final String USAGE = """
-			usage: syncookied-agent [--config FILE] [--proc-root DIR] --control-plane HOST:PORT --key-id ID --key-file FILE
+			usage: syncookied-agent [--config FILE] [--proc-root DIR] [--sys-root DIR] --control-plane HOST:PORT --key-id ID --key-file FILE
 			                        [--interval 1s] [--set-syncookies true|false] [--interfaces eth0,eth1]
 			                        [--algorithm chacha20-poly1305|aes-256-gcm] [--bind ADDR:PORT] [--hostname NAME]
 			                        [--previous-key-id ID --previous-key-file FILE] [--secrets-poll 100ms]
@@ -86,6 +86,7 @@ public final class AgentConfigLoader {
 
 	static AgentConfig fromMap(Map<String, String> m) {
 		Path procRoot = Path.of(m.getOrDefault("proc-root", "/proc"));
+		Path sysRoot = Path.of(m.getOrDefault("sys-root", "/sys"));
 		AgentConfig.HostPort cp = AgentConfig.HostPort.parse("control-plane", required(m, "control-plane"));
 		if (cp.port() == 0) {
 			throw new IllegalArgumentException("control-plane: port 0 is not a destination");
@@ -104,7 +105,7 @@ public final class AgentConfigLoader {
 				: Arrays.stream(ifs.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
 		String hostname = m.get("hostname");
 		Duration skew = duration("max-clock-skew", m.getOrDefault("max-clock-skew", "30s"));
-		return new AgentConfig(procRoot, cp, bind, keyId, keyFile, alg, prevId, prevFile, interval, poll, set,
+		return new AgentConfig(procRoot, sysRoot, cp, bind, keyId, keyFile, alg, prevId, prevFile, interval, poll, set,
 				interfaces, hostname, skew);
 	}
 

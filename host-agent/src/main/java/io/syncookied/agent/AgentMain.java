@@ -2,9 +2,9 @@ package io.syncookied.agent;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.util.concurrent.CountDownLatch;
 
+import io.syncookied.agent.synack.TcpProfileCommand;
 import io.syncookied.telemetry.KeyFiles;
 import io.syncookied.telemetry.PresharedKey;
 import io.syncookied.telemetry.Protocol;
@@ -22,6 +22,11 @@ public final class AgentMain {
 		}
 		if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
 			System.out.println(AgentConfigLoader.USAGE);
+			System.out.println(TcpProfileCommand.USAGE);
+			return;
+		}
+		if (args.length >= 1 && args[0].equals("tcp-profile")) {
+			System.exit(TcpProfileCommand.run(java.util.List.of(args).subList(1, args.length), System.out, System.err));
 			return;
 		}
 		HostAgent agent;
@@ -66,7 +71,7 @@ public final class AgentMain {
 		String name = config.hostname();
 		if (name == null) {
 			try {
-				name = Files.readString(config.procRoot().resolve("sys/kernel/hostname")).trim();
+				name = ProcFiles.read(config.procRoot().resolve("sys/kernel/hostname")).trim();
 			}
 			catch (IOException | RuntimeException ex) {
 				try {

@@ -119,7 +119,7 @@ public final class HostAgent implements AutoCloseable {
 		this.config = config;
 		this.sendKey = sendKey;
 		this.hostname = hostname;
-		this.reader = new ProcReader(config.procRoot(), config.interfaces(), System::currentTimeMillis);
+		this.reader = new ProcReader(config.procRoot(), config.sysRoot(), config.interfaces(), System::currentTimeMillis);
 		this.clockStepMs = Math.max(MIN_CLOCK_STEP_MS, 2 * config.secretsPoll().toMillis());
 		KeyRing accepted = (previousKey != null) ? KeyRing.of(sendKey, previousKey) : KeyRing.of(sendKey);
 		this.resendOpener = new DatagramOpener(MessageType.RESEND_REQUEST, accepted, config.maxClockSkew(),
@@ -186,7 +186,7 @@ public final class HostAgent implements AutoCloseable {
 		long now = System.currentTimeMillis();
 		boolean changed;
 		try {
-			raw = java.nio.file.Files.readAllBytes(this.reader.tcpSecretsPath());
+			raw = ProcFiles.readBytes(this.reader.tcpSecretsPath());
 			changed = this.poller.poll(raw);
 		}
 		catch (java.io.IOException | RuntimeException ex) {

@@ -1,8 +1,6 @@
 package io.syncookied.agent;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import io.syncookied.agent.synack.ServerTcpProfile;
+import io.syncookied.agent.synack.TcpProfileReader;
 import io.syncookied.telemetry.AgentReport;
 import io.syncookied.telemetry.InterfaceCounters;
 import io.syncookied.telemetry.Protocol;
@@ -17,8 +17,8 @@ import io.syncookied.telemetry.Sysctls;
 import io.syncookied.telemetry.TcpCounters;
 
 /**
- * Reads the host state under a proc root (the directory that stands for /proc, so tests can use a fake tree).
- * A source that fails is reported in the snapshot's error mask; the others are still read.
+ * Reads the host state under a proc root (the directory that stands for /proc, so tests can use a fake tree) and a
+ * sys root (for /sys). A source that fails is reported in the snapshot's error mask; the others are still read.
  */
 public final class ProcReader {
 
@@ -34,11 +34,14 @@ public final class ProcReader {
 
 	private final LongSupplier wallClockMs;
 
+	private final TcpProfileReader tcpProfiles;
+
 	/** @param interfaceFilter interfaces to report; empty means all but loopback (first 24 by name) */
-	public ProcReader(Path procRoot, List<String> interfaceFilter, LongSupplier wallClockMs) {
+	public ProcReader(Path procRoot, Path sysRoot, List<String> interfaceFilter, LongSupplier wallClockMs) {
 		this.procRoot = procRoot;
 		this.interfaceFilter = List.copyOf(interfaceFilter);
 		this.wallClockMs = wallClockMs;
+		this.tcpProfiles = new TcpProfileReader(procRoot, sysRoot);
 	}
 
 	public Path procRoot() {
@@ -116,8 +119,18 @@ public final class ProcReader {
 			}
 		}
 		sysctls[7] = (secrets != null) ? secrets.overflowHook() : Sysctls.ABSENT;
+		ServerTcpProfile tcpProfile = null;
+		try {
+			tcpProfile = this.tcpProfiles.read();
+		}
+		catch (IOException | RuntimeException ex) {
+			errorsMask |= AgentReport.ERR_TCP_PROFILE;
+			errors.put("tcp_profile", (ex instanceof java.nio.file.NoSuchFileException) ? ex.getMessage() + ": missing"
+					: ex.getMessage());
+		}
 		return new HostSnapshot(sampledAt, secrets, new Sysctls(sysctls[0], sysctls[1], sysctls[2], sysctls[3],
-				sysctls[4], sysctls[5], sysctls[6], sysctls[7]), fromArray(counters), interfaces, errorsMask, errors);
+				sysctls[4], sysctls[5], sysctls[6], sysctls[7]), fromArray(counters), interfaces, tcpProfile, errorsMask,
+				errors);
 	}
 
 	public int readSysctl(String name) throws IOException {
@@ -155,7 +168,7 @@ public final class ProcReader {
 	}
 
 	static String read(Path path) throws IOException {
-		return new String(Files.readAllBytes(path), StandardCharsets.US_ASCII);
+		return ProcFiles.read(path);
 	}
 
 	private static String describe(Path path, Exception ex) {

@@ -24,6 +24,9 @@ public record AgentReport(String hostname, ReportTrigger trigger, @Nullable Cloc
 
 	public static final int ERR_SYSCTL = 1 << 4;
 
+	/** The kernel's SYN-ACK window inputs (sysctls, default route, MTU, listeners) could not be read. */
+	public static final int ERR_TCP_PROFILE = 1 << 5;
+
 	public AgentReport {
 		interfaces = List.copyOf(interfaces);
 		if (!hasSecretsDigest) {

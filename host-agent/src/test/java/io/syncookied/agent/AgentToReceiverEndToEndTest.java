@@ -106,7 +106,8 @@ class AgentToReceiverEndToEndTest {
 	private InetSocketAddress agentAddress;
 
 	private void startAgent(int port, String... extra) throws Exception {
-		String[] base = { "--proc-root", this.proc.root.toString(), "--control-plane", "127.0.0.1:" + port, "--key-id",
+		String[] base = { "--proc-root", this.proc.root.toString(), "--sys-root", this.proc.sysRoot.toString(),
+				"--control-plane", "127.0.0.1:" + port, "--key-id",
 				"7", "--key-file", this.keyFile.toString(), "--interval", INTERVAL.toMillis() + "ms", "--bind",
 				"127.0.0.1:0" };
 		String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);

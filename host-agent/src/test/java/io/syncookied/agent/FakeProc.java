@@ -8,15 +8,24 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 
-/** A fake /proc tree in a temp dir, copied from test resources (netstat/snmp/dev are from a real 6.18 kernel). */
+/**
+ * A fake /proc tree in a temp dir, copied from test resources (netstat/snmp/dev are from a real 6.18 kernel), and a
+ * fake /sys beside it in {@code fake-sys} (the interface MTU the SYN-ACK window needs).
+ */
 final class FakeProc {
 
 	static final List<String> FILES = List.of("tcp_secrets", "net/netstat", "net/snmp", "net/dev",
 			"sys/net/ipv4/tcp_syncookies", "sys/net/ipv4/tcp_timestamps", "sys/net/ipv4/tcp_sack",
 			"sys/net/ipv4/tcp_window_scaling", "sys/net/ipv4/tcp_ecn", "sys/net/ipv4/tcp_max_syn_backlog",
-			"sys/net/core/somaxconn", "sys/kernel/hostname");
+			"sys/net/core/somaxconn", "sys/kernel/hostname", "sys/kernel/osrelease", "sys/net/ipv4/tcp_rmem",
+			"sys/net/ipv4/tcp_adv_win_scale", "sys/net/ipv4/tcp_workaround_signed_windows", "sys/net/core/rmem_max",
+			"net/route");
+
+	static final List<String> SYS_FILES = List.of("class/net/eth0/mtu");
 
 	final Path root;
+
+	final Path sysRoot;
 
 	private String secretsTemplate;
 
@@ -26,6 +35,7 @@ final class FakeProc {
 
 	private FakeProc(Path root) {
 		this.root = root;
+		this.sysRoot = root.resolve("fake-sys");
 	}
 
 	/**
@@ -76,17 +86,24 @@ final class FakeProc {
 	}
 
 	static FakeProc create(Path dir) throws IOException {
+		FakeProc proc = new FakeProc(dir);
 		for (String f : FILES) {
-			Path target = dir.resolve(f);
-			Files.createDirectories(target.getParent());
-			try (InputStream in = FakeProc.class.getResourceAsStream("/fakeproc/" + f)) {
-				if (in == null) {
-					throw new IOException("test resource fakeproc/" + f + " missing");
-				}
-				Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-			}
+			copy("/fakeproc/" + f, dir.resolve(f));
 		}
-		return new FakeProc(dir);
+		for (String f : SYS_FILES) {
+			copy("/fakesys/" + f, proc.sysRoot.resolve(f));
+		}
+		return proc;
+	}
+
+	private static void copy(String resource, Path target) throws IOException {
+		Files.createDirectories(target.getParent());
+		try (InputStream in = FakeProc.class.getResourceAsStream(resource)) {
+			if (in == null) {
+				throw new IOException("test resource " + resource + " missing");
+			}
+			Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+		}
 	}
 
 	String read(String file) throws IOException {

@@ -23,7 +23,7 @@ class ProcReaderTest {
 		proc.setCounter("net/netstat", "TcpExt", "SyncookiesSent", 1234);
 		proc.setCounter("net/netstat", "TcpExt", "TCPReqQFullDoCookies", 77);
 		proc.setCounter("net/snmp", "Tcp", "PassiveOpens", 4321);
-		HostSnapshot s = new ProcReader(this.dir, List.of(), () -> 5).read();
+		HostSnapshot s = new ProcReader(this.dir, proc.sysRoot, List.of(), () -> 5).read();
 		assertThat(s.readErrors()).isZero();
 		assertThat(s.errors()).isEmpty();
 		assertThat(s.counters().syncookiesSent()).isEqualTo(1234);
@@ -37,13 +37,16 @@ class ProcReaderTest {
 		assertThat(s.interfaces()).extracting(InterfaceCounters::name).containsExactly("eth0", "ifb0", "ifb1");
 		assertThat(s.interfaces().get(0)).isEqualTo(new InterfaceCounters("eth0", 6281, 258867102, 0));
 		assertThat(s.secretsFile()).isNotNull();
+		assertThat(s.tcpProfile()).isNotNull();
+		assertThat(s.tcpProfile().defaults().window4Ts()).isEqualTo(65160);
+		assertThat(s.tcpProfile().defaults().wscale()).isEqualTo(7);
 	}
 
 	@Test
 	void readsThisMachinesLiveKernelFiles() {
 		// the real /proc of the machine running the tests: every counter and sysctl the agent needs is there
 		// (tcp_secrets only exists with the tcpsecrets module loaded, which this host kernel cannot do)
-		HostSnapshot s = new ProcReader(Path.of("/proc"), List.of(), System::currentTimeMillis).read();
+		HostSnapshot s = new ProcReader(Path.of("/proc"), Path.of("/sys"), List.of(), System::currentTimeMillis).read();
 		assertThat(s.readErrors() & ~AgentReport.ERR_TCP_SECRETS).as("%s", s.errors()).isZero();
 		assertThat(java.util.Arrays.stream(s.counters().toArray()).min().getAsLong()).isGreaterThanOrEqualTo(0);
 		assertThat(s.sysctls().tcpSyncookies()).isBetween(0, 2);
@@ -53,11 +56,15 @@ class ProcReaderTest {
 
 	@Test
 	void keepsReadingTheOtherSourcesWhenOneFails() throws Exception {
-		FakeProc.create(this.dir);
+		FakeProc proc = FakeProc.create(this.dir);
 		Files.delete(this.dir.resolve("net/netstat"));
 		Files.writeString(this.dir.resolve("tcp_secrets"), "garbage\n");
-		HostSnapshot s = new ProcReader(this.dir, List.of("eth0"), () -> 5).read();
-		assertThat(s.readErrors()).isEqualTo(AgentReport.ERR_NETSTAT | AgentReport.ERR_TCP_SECRETS);
+		Files.delete(proc.sysRoot.resolve("class/net/eth0/mtu"));
+		HostSnapshot s = new ProcReader(this.dir, proc.sysRoot, List.of("eth0"), () -> 5).read();
+		assertThat(s.readErrors()).isEqualTo(AgentReport.ERR_NETSTAT | AgentReport.ERR_TCP_SECRETS
+				| AgentReport.ERR_TCP_PROFILE);
+		assertThat(s.errors().get("tcp_profile")).endsWith("class/net/eth0/mtu: missing");
+		assertThat(s.tcpProfile()).isNull();
 		assertThat(s.errors().get("netstat")).endsWith("net/netstat: missing");
 		assertThat(s.errors().get("tcp_secrets")).contains("tcp_secrets line 1");
 		assertThat(s.counters().syncookiesSent()).isEqualTo(TcpCounters.ABSENT);
