@@ -11,8 +11,15 @@ PACKAGES=(
   openjdk-17-jdk-headless
   # network namespaces, traffic generators, captures
   iproute2 ethtool iputils-ping tcpdump netsniff-ng hping3 nftables procps
-  # a real protected server: Debian kernel under QEMU/TCG, module build
-  qemu-system-x86 linux-image-amd64 linux-headers-amd64 busybox-static cpio kmod gzip
+  # a real protected server: Debian kernels under QEMU/TCG, module build
+  qemu-system-x86 busybox-static cpio kmod gzip xz-utils
+  # the kernel matrix the QEMU harness boots, image and headers each (tcpsecrets-kmod/test/kernels.conf; its
+  # self-test checks that this list has them all)
+  linux-image-amd64 linux-headers-amd64
+  linux-image-6.12-amd64 linux-headers-6.12-amd64
+  linux-image-6.1.0-54-amd64 linux-headers-6.1.0-54-amd64
+  linux-image-rt-amd64 linux-headers-rt-amd64
+  linux-image-cloud-amd64 linux-headers-cloud-amd64
   # real services the integration tests talk to
   influxdb snmpd snmp
   # lab report

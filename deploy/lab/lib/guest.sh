@@ -8,15 +8,10 @@ SERVICE_PORT=7001
 
 . "$ROOT/tcpsecrets-kmod/test/lib/vm.sh"
 
+# the kernel linux-image-amd64 installs (the kmod matrix's first row), not whichever of the matrix's kernels
+# sorts last
 pick_kernel() {
-	local k v
-	KVER=${LAB_KVER:-}
-	if [ -z "$KVER" ]; then
-		for k in /boot/vmlinuz-*; do
-			v=${k#/boot/vmlinuz-}
-			[ -d "/lib/modules/$v/build" ] && KVER=$v
-		done
-	fi
+	KVER=${LAB_KVER:-$(default_release)}
 	[ -n "$KVER" ] || die "no kernel with /boot/vmlinuz-X and /lib/modules/X/build (deploy/install-deps.sh installs linux-image-amd64 linux-headers-amd64)"
 }
 

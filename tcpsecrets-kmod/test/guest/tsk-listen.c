@@ -1,7 +1,9 @@
 /* tsk-listen.c: the protected service inside the test VM. Listens on TCP ports (dual stack), accepts,
  * echoes every payload back unchanged and logs one line per event, so the harness can prove what the kernel
- * accepted. Usage: tsk-listen PORT[r] ...   (suffix r: a SO_REUSEPORT group of two sockets)
- * Log lines: "accept port=P peer=ADDR:PORT" and "data port=P peer=ADDR:PORT len=N text=..." */
+ * accepted. Usage: tsk-listen PORT[r][bBYTES] ...   (suffix r: a SO_REUSEPORT group of two sockets; bBYTES:
+ * SO_RCVBUF BYTES on the listener, set before listen() as servers do)
+ * Log lines: "listen port=P rcvbuf=B" (SO_RCVBUF as the kernel keeps it, = sk_rcvbuf), "accept port=P
+ * peer=ADDR:PORT" and "data port=P peer=ADDR:PORT len=N text=..." */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,10 +41,11 @@ static void add_fd(int fd, int port, const char *peer, int listening)
 	nfds++;
 }
 
-static int listen_on(int port, int reuseport)
+static int listen_on(int port, int reuseport, int rcvbuf)
 {
 	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_ANY_INIT };
-	int one = 1, zero = 0;
+	int one = 1, zero = 0, kept = 0;
+	socklen_t len = sizeof(kept);
 	int fd = socket(AF_INET6, SOCK_STREAM, 0);
 
 	if (fd < 0)
@@ -51,10 +54,14 @@ static int listen_on(int port, int reuseport)
 	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 	if (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0)
 		return -1;
+	if (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) < 0)
+		return -1;
 	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 128) < 0) {
 		fprintf(stderr, "tsk-listen: port %d: %s\n", port, strerror(errno));
 		return -1;
 	}
+	getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &kept, &len);
+	printf("listen port=%d rcvbuf=%d\n", port, kept);
 	add_fd(fd, port, "-", 1);
 	return 0;
 }
@@ -78,8 +85,9 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		int port = atoi(argv[i]);
 		int rp = strchr(argv[i], 'r') != NULL;
+		int rcvbuf = strchr(argv[i], 'b') ? atoi(strchr(argv[i], 'b') + 1) : 0;
 
-		if (port <= 0 || port > 65535 || listen_on(port, rp) < 0 || (rp && listen_on(port, 1) < 0)) {
+		if (port <= 0 || port > 65535 || listen_on(port, rp, rcvbuf) < 0 || (rp && listen_on(port, 1, rcvbuf) < 0)) {
 			fprintf(stderr, "tsk-listen: bad or unusable port '%s'\n", argv[i]);
 			return 2;
 		}

@@ -1,7 +1,12 @@
 # vm.sh: build the guest (module, tools, initramfs), boot it under QEMU/TCG in the bridge netns, and talk
 # to it over its second serial port (ttyS1 <-> QEMU pipe chardev <-> FIFOs $OUT/ctl.in / $OUT/ctl.out).
-# Sourced by run.sh; uses OUT, KVER, SRC, NS_SW, VM_* variables (VM_QEMU_ARGS: an optional array of extra QEMU
-# arguments, e.g. the lab's virtio-serial port).
+# Sourced by run.sh and the lab; uses OUT, KVER, SRC, NS_SW, VM_* variables (VM_MEM: guest RAM, default 512M;
+# VM_QEMU_ARGS: an optional array of extra QEMU arguments, e.g. the lab's virtio-serial port) and
+# GUEST_EXTRA_FILES (files a proof adds to the initramfs).
+
+GUEST_EXTRA_FILES=()
+
+. "$(dirname "${BASH_SOURCE[0]}")/kernels.sh"
 
 build_module() { # builds tcpsecrets.ko for $KVER out of the source tree
 	local b=$OUT/build
@@ -12,28 +17,35 @@ build_module() { # builds tcpsecrets.ko for $KVER out of the source tree
 	KO=$b/tcpsecrets.ko
 }
 
-build_tools() {
+build_tools() { # the guest's listener and the prober, into $OUT (TOOLS)
+	TOOLS=$OUT
 	gcc -O2 -Wall -Wextra -Werror -static -o "$OUT/tsk-listen" "$SRC/test/guest/tsk-listen.c" ||
 		die "cannot build the static listener (libc6-dev static libc missing?)"
 	gcc -O2 -Wall -Wextra -Werror -o "$OUT/tsk-probe" "$SRC/test/probe/tsk-probe.c" || die "cannot build tsk-probe"
 	PROBE=$OUT/tsk-probe
 }
 
-# module_file NAME: path of a kernel module of $KVER, decompressed into $1 when Debian compressed it
+# copy_kmod NAME|PATH DEST: a module of $KVER (its name, or its path relative to the modules directory as
+# modules.dep and guest_modules give it) into DEST as NAME.ko, decompressed
 copy_kmod() {
-	local name=$1 dest=$2 f
-	f=$(find "/lib/modules/$KVER/kernel" -name "$name.ko*" | head -1)
-	[ -n "$f" ] || die "kernel module $name not found for $KVER"
+	local rel=$1
+	if [[ $rel != */* ]]; then
+		rel=$(grep -Eo "^[^:]*/$1\.ko(\.[a-z]+)?:" "$MODULES_ROOT/$KVER/modules.dep" | head -1)
+		rel=${rel%:}
+		[ -n "$rel" ] || die "kernel module $1 not found for $KVER"
+	fi
+	local f=$MODULES_ROOT/$KVER/$rel dest=$2/$(basename "${rel%%.ko*}").ko
 	case $f in
-	*.ko) cp "$f" "$dest/$name.ko" ;;
-	*.ko.xz) xz -dc "$f" >"$dest/$name.ko" ;;
-	*.ko.zst) zstd -qdc "$f" >"$dest/$name.ko" ;;
-	*.ko.gz) gzip -dc "$f" >"$dest/$name.ko" ;;
+	*.ko) cp "$f" "$dest" ;;
+	*.ko.xz) xz -dc "$f" >"$dest" ;;
+	*.ko.zst) zstd -qdc "$f" >"$dest" ;;
+	*.ko.gz) gzip -dc "$f" >"$dest" ;;
+	*) die "unknown module compression: $f" ;;
 	esac
 }
 
 build_initramfs() {
-	local r=$OUT/initramfs bb a m
+	local r=$OUT/initramfs bb a m mods
 	rm -rf "$r" && mkdir -p "$r"/{bin,sbin,proc,sys,dev,tmp,etc,lib/modules}
 	bb=$(command -v busybox)
 	[[ $(ldd "$bb" 2>&1) == *"not a dynamic"* ]] || die "$bb is not a static busybox (install busybox-static)"
@@ -41,11 +53,20 @@ build_initramfs() {
 	for a in $("$r/bin/busybox" --list); do
 		[ "$a" = busybox ] || ln -sf busybox "$r/bin/$a"
 	done
-	for m in failover net_failover virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_net; do
+	# virtio-net and what it needs, minus what this kernel builds in (6.12 builds in virtio_pci and virtio_ring):
+	# the guest's init loads lib/modules/load-order in that order
+	mods=$(guest_modules "$KVER" virtio_pci virtio_net) || die "cannot find the guest's network driver for $KVER"
+	: >"$r/lib/modules/load-order"
+	for m in $mods; do
 		copy_kmod "$m" "$r/lib/modules"
+		basename "${m%%.ko*}" >>"$r/lib/modules/load-order"
 	done
 	cp "$KO" "$r/lib/modules/tcpsecrets.ko"
-	cp "$OUT/tsk-listen" "$r/bin/"
+	# more files a proof needs in the guest: GUEST_EXTRA_FILES=("host-path=/guest/path" ...)
+	for a in "${GUEST_EXTRA_FILES[@]}"; do
+		mkdir -p "$r$(dirname "${a#*=}")" && cp "${a%%=*}" "$r${a#*=}" || die "cannot put ${a%%=*} into the guest"
+	done
+	cp "${TOOLS:-$OUT}/tsk-listen" "$r/bin/"
 	cp "$SRC/test/guest/init" "$r/init"
 	cp "$SRC/test/guest/tsk-cnt" "$r/bin/"
 	chmod +x "$r/init" "$r/bin/tsk-cnt"
@@ -58,7 +79,7 @@ build_initramfs() {
 boot_vm() {
 	rm -f "$OUT/ctl.in" "$OUT/ctl.out"
 	mkfifo "$OUT/ctl.in" "$OUT/ctl.out"
-	nsenter -t "$NS_SW" -n -- qemu-system-x86_64 -accel tcg -m 512 -smp 1 -display none -monitor none \
+	nsenter -t "$NS_SW" -n -- qemu-system-x86_64 -accel tcg -m "${VM_MEM:-512M}" -smp 1 -display none -monitor none \
 		-no-reboot -kernel "/boot/vmlinuz-$KVER" -initrd "$OUT/initrd.gz" \
 		-append "console=ttyS0 quiet panic=-1 tsk.ip4=$VM_IP4/24 tsk.ip6=$VM_IP6/64 tsk.gw4=$GW_IP4 tsk.gw6=$GW_IP6 tsk.ports=$VM_PORTS" \
 		-netdev tap,id=n0,ifname=tapvm,script=no,downscript=no \
