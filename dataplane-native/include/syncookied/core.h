@@ -15,15 +15,21 @@ extern "C" {
  * ------------------------------------------------------------------------------------------------------- */
 
 #define DP_PKT_CSUM_PARTIAL 0x0001 /* L4 checksum unfinished (veth/NIC TX offload); see csum_start/offset */
+#define DP_PKT_GSO 0x0002          /* a GSO/GRO super-frame (longer than the MTU): gso_type/gso_size say how it is cut
+                                      into segments on the way out; its checksum stays partial (csum_start/offset)
+                                      for the kernel or NIC to finish per segment */
 
 struct dp_pkt {
 	uint8_t *data;        /* Ethernet frame start */
 	uint32_t len;         /* frame length */
 	uint32_t cap;         /* writable bytes at data: a reply may grow the frame up to cap */
-	uint16_t csum_start;  /* valid with DP_PKT_CSUM_PARTIAL: offset from data where summing starts */
+	uint16_t csum_start;  /* valid with DP_PKT_CSUM_PARTIAL or DP_PKT_GSO: offset from data where summing starts */
 	uint16_t csum_offset; /* offset from csum_start where the checksum field is */
 	uint16_t flags;       /* DP_PKT_* */
 	uint16_t queue;
+	uint16_t gso_size;    /* DP_PKT_GSO: payload bytes per segment */
+	uint8_t gso_type;     /* DP_PKT_GSO: VIRTIO_NET_HDR_GSO_* (TCPV4, TCPV6, UDP_L4; | ECN) */
+	uint8_t pad;
 };
 
 enum dp_action {
@@ -261,10 +267,8 @@ void dp_worker_burst(struct dp_worker *w, struct dp_pkt **pkts, uint8_t *actions
  * the last burst: what a one-packet burst was counted as. */
 enum dp_counter dp_worker_last_reason(const struct dp_worker *w);
 /* A worker is "online" (may hold a config) only inside dp_worker_burst(); between bursts it holds nothing and
- * never delays reclamation, so idle workers need no care. These two remain for callers that read the config
- * outside bursts (none today): online before, offline after. */
+ * never delays reclamation, so idle workers need no care. Offline says so explicitly (before a blocking wait). */
 void dp_worker_offline(struct dp_worker *w);
-void dp_worker_online(struct dp_worker *w);
 /* This worker's counters (relaxed loads). */
 void dp_worker_stats(const struct dp_worker *w, struct dp_stats *out);
 

@@ -1,14 +1,25 @@
-/* afpacket.c: AF_PACKET backend: TPACKET_V3 RX ring in a fanout group, TPACKET_V2 TX ring with qdisc bypass. */
+/* afpacket.c: AF_PACKET backend: TPACKET_V3 RX ring in a fanout group, TPACKET_V2 TX ring with qdisc bypass.
+ *
+ * Large frames: the TX ring's frames hold the interface's MTU (jumbo included). GSO/GRO super-frames (veth and GRO
+ * hand packet sockets frames of up to 64 KB, longer than the MTU) arrive with a virtio_net_hdr (PACKET_VNET_HDR on
+ * the RX ring) and leave as they came, through a second socket with PACKET_VNET_HDR: the kernel, or the NIC with
+ * TSO, cuts them into MTU-sized segments and finishes their checksums. A frame that still cannot leave (longer than
+ * the output MTU and not GSO) is counted as tx_oversize and logged, at most once per 10 s per port. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/virtio_net.h>
+#include <net/if.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "backend/backend.h"
@@ -22,15 +33,24 @@
 #define RX_FRAME_SIZE 2048u
 #define RX_BLOCK_TIMEOUT_MS 1u
 #define RX_POLL_MS 10
-#define TX_BLOCK_SIZE (1u << 16)
-#define TX_BLOCK_NR 16u
-#define TX_FRAME_SIZE 2048u
+#define TX_FRAME_NR 512u	/* TX ring frames, each of tx_frame_size (2048 for a 1500 MTU, 16384 for 9000) */
+#define TX_RING_MAX (16u << 20) /* fewer frames when they are that large (an MTU of 64 KB) */
+#define TX_BLOCK_MIN (1u << 16)
+#define TX_DATA_OFF (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))
+#define VLAN_HLEN 4u
 #define SCRATCH_SIZE 256u
+#define LOG_EVERY_NS (10ull * 1000000000ull)
 
 struct afp_port {
 	int rx_fd, tx_fd;
+	int gso_fd; /* PACKET_VNET_HDR socket for GSO super-frames (and any frame > tx frame) */
 	uint8_t *rx_map, *tx_map;
 	size_t rx_map_len, tx_map_len;
+	uint32_t tx_frame_size; /* a power of two that holds the MTU, an Ethernet header and 2 VLAN tags */
+	uint32_t mtu;
+	uint32_t tx_max; /* the longest frame the kernel sends from the ring: Ethernet + 2 VLAN tags + MTU */
+	uint64_t oversize_logged_ns;	/* the last tx_oversize log line */
+	uint64_t oversize_unlogged;	/* oversize frames since that line */
 	unsigned rx_block;		/* index of the block being consumed */
 	struct tpacket_block_desc *cur; /* NULL when no block is held */
 	struct tpacket3_hdr *next;	/* next frame in cur */
@@ -74,6 +94,9 @@ static int open_rx(struct dp_port *p, struct afp_port *a, const struct dp_port_c
 	/* our own transmissions must never loop back into the RX ring */
 	if (setsockopt(a->rx_fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one)) < 0)
 		return fail(p, "PACKET_IGNORE_OUTGOING");
+	/* a virtio_net_hdr before every frame: how a GSO super-frame is to be cut (set before the ring) */
+	if (setsockopt(a->rx_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0)
+		return fail(p, "PACKET_VNET_HDR (RX)");
 	if (setsockopt(a->rx_fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0)
 		return fail(p, "PACKET_RX_RING");
 	a->rx_map_len = (size_t)RX_BLOCK_SIZE * RX_BLOCK_NR;
@@ -93,24 +116,48 @@ static int open_rx(struct dp_port *p, struct afp_port *a, const struct dp_port_c
 	return 0;
 }
 
+/* The interface's MTU (SIOCGIFMTU): what the TX ring's frames must hold. */
+static int if_mtu(struct dp_port *p, int fd, uint32_t *mtu)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", p->ifname);
+	if (ioctl(fd, SIOCGIFMTU, &ifr) < 0)
+		return fail(p, "SIOCGIFMTU");
+	*mtu = (uint32_t)ifr.ifr_mtu;
+	return 0;
+}
+
 static int open_tx(struct dp_port *p, struct afp_port *a)
 {
 	int ver = TPACKET_V2, one = 1;
-	struct tpacket_req req = {
-		.tp_block_size = TX_BLOCK_SIZE,
-		.tp_block_nr = TX_BLOCK_NR,
-		.tp_frame_size = TX_FRAME_SIZE,
-		.tp_frame_nr = TX_BLOCK_SIZE / TX_FRAME_SIZE * TX_BLOCK_NR,
-	};
+	struct tpacket_req req;
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
 		.sll_protocol = 0, /* transmit only: receives nothing */
 		.sll_ifindex = p->ifindex,
 	};
+	uint32_t need, block, nr;
+	int err;
 
 	a->tx_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	if (a->tx_fd < 0)
 		return fail(p, "socket (needs CAP_NET_RAW)");
+	if ((err = if_mtu(p, a->tx_fd, &a->mtu)))
+		return err;
+	a->tx_max = ETH_HLEN + 2 * VLAN_HLEN + a->mtu;
+	need = (uint32_t)TX_DATA_OFF + a->tx_max;
+	for (a->tx_frame_size = 2048; a->tx_frame_size < need; a->tx_frame_size <<= 1)
+		;
+	block = a->tx_frame_size > TX_BLOCK_MIN ? a->tx_frame_size : TX_BLOCK_MIN;
+	nr = TX_RING_MAX / a->tx_frame_size < TX_FRAME_NR ? TX_RING_MAX / a->tx_frame_size : TX_FRAME_NR;
+	req = (struct tpacket_req){
+		.tp_block_size = block,
+		.tp_block_nr = nr * a->tx_frame_size / block,
+		.tp_frame_size = a->tx_frame_size,
+		.tp_frame_nr = nr,
+	};
 	if (setsockopt(a->tx_fd, SOL_PACKET, PACKET_VERSION, &ver, sizeof(ver)) < 0)
 		return fail(p, "PACKET_VERSION TPACKET_V2");
 	if (setsockopt(a->tx_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0)
@@ -118,7 +165,7 @@ static int open_tx(struct dp_port *p, struct afp_port *a)
 	if (setsockopt(a->tx_fd, SOL_PACKET, PACKET_TX_RING, &req, sizeof(req)) < 0)
 		return fail(p, "PACKET_TX_RING");
 	a->tx_frame_nr = req.tp_frame_nr;
-	a->tx_map_len = (size_t)TX_BLOCK_SIZE * TX_BLOCK_NR;
+	a->tx_map_len = (size_t)req.tp_block_size * req.tp_block_nr;
 	a->tx_map = mmap(NULL, a->tx_map_len, PROT_READ | PROT_WRITE, MAP_SHARED, a->tx_fd, 0);
 	if (a->tx_map == MAP_FAILED) {
 		a->tx_map = NULL;
@@ -126,6 +173,15 @@ static int open_tx(struct dp_port *p, struct afp_port *a)
 	}
 	if (bind(a->tx_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
 		return fail(p, "bind TX");
+	a->gso_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+	if (a->gso_fd < 0)
+		return fail(p, "socket (GSO TX)");
+	if (setsockopt(a->gso_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0)
+		return fail(p, "PACKET_VNET_HDR (TX)");
+	if (setsockopt(a->gso_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0)
+		return fail(p, "PACKET_QDISC_BYPASS (GSO TX)");
+	if (bind(a->gso_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		return fail(p, "bind GSO TX");
 	return 0;
 }
 
@@ -143,6 +199,8 @@ static void afp_close(struct dp_port *p)
 		close(a->rx_fd);
 	if (a->tx_fd >= 0)
 		close(a->tx_fd);
+	if (a->gso_fd >= 0)
+		close(a->gso_fd);
 	free(a);
 	p->priv = NULL;
 }
@@ -161,7 +219,7 @@ static int afp_open(struct dp_port *p, const struct dp_port_cfg *cfg)
 		snprintf(p->err, sizeof(p->err), "af_packet: out of memory");
 		return -ENOMEM;
 	}
-	a->rx_fd = a->tx_fd = -1;
+	a->rx_fd = a->tx_fd = a->gso_fd = -1;
 	p->priv = a;
 	errno = 0;
 	if (cfg->rx && (err = open_rx(p, a, cfg)))
@@ -192,17 +250,26 @@ static bool frame_to_pkt(struct dp_port *p, struct afp_port *a, struct tpacket3_
 	uint8_t *block_end = (uint8_t *)a->cur + RX_BLOCK_SIZE;
 	uint8_t *frame_end = h->tp_next_offset ? (uint8_t *)h + h->tp_next_offset : block_end;
 	uint8_t *data = (uint8_t *)h + h->tp_mac;
+	struct virtio_net_hdr vh;
+	uint16_t shift = 0;
 
 	/* broadcast/multicast (ARP, NDP) and other hosts' frames: never ours to answer */
 	if (sll->sll_pkttype != PACKET_HOST) {
 		p->stats.rx_not_host++;
 		return false;
 	}
+	if (h->tp_snaplen < h->tp_len) { /* longer than a ring block: never seen whole, so never forwarded cut */
+		p->stats.rx_truncated++;
+		return false;
+	}
+	memcpy(&vh, data - sizeof(vh), sizeof(vh)); /* read before a VLAN tag is put back over it */
 	pkt->data = data;
 	pkt->len = h->tp_snaplen;
 	pkt->cap = (uint32_t)(frame_end - data);
 	pkt->flags = 0;
 	pkt->csum_start = pkt->csum_offset = 0;
+	pkt->gso_type = VIRTIO_NET_HDR_GSO_NONE;
+	pkt->gso_size = 0;
 	pkt->queue = (uint16_t)p->queue;
 	if (h->tp_status & TP_STATUS_VLAN_VALID && pkt->len >= 12) {
 		/* the kernel stripped the 802.1Q tag into metadata: put it back where the core expects it; the gap
@@ -221,6 +288,17 @@ static bool frame_to_pkt(struct dp_port *p, struct afp_port *a, struct tpacket3_
 		pkt->data = data;
 		pkt->len += 4;
 		pkt->cap += 4;
+		shift = 4;
+	}
+	if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+		/* the kernel left the checksum partial for the segments: the core must not finish it over the whole */
+		pkt->flags = DP_PKT_GSO;
+		pkt->gso_type = vh.gso_type;
+		pkt->gso_size = vh.gso_size;
+		pkt->csum_start = (uint16_t)(vh.csum_start + shift);
+		pkt->csum_offset = vh.csum_offset;
+		p->stats.rx_gso++;
+		return true;
 	}
 	if (pkt->cap < DP_REPLY_MAX_LEN && pkt->len <= SCRATCH_SIZE) {
 		memcpy(scratch, pkt->data, pkt->len);
@@ -287,35 +365,101 @@ static unsigned afp_rx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n
 	return i;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* A frame that cannot leave this port: counted, and said (at most once per LOG_EVERY_NS). */
+static void oversize(struct dp_port *p, struct afp_port *a, const struct dp_pkt *pkt, int err)
+{
+	uint64_t now = mono_ns();
+
+	p->stats.tx_oversize++;
+	a->oversize_unlogged++;
+	if (a->oversize_logged_ns && now - a->oversize_logged_ns < LOG_EVERY_NS)
+		return;
+	fprintf(stderr,
+		"af_packet: %s: dropped %llu frame(s) too long to send (last: %u bytes%s, MTU %u: %s); "
+		"counted as tx_oversize\n",
+		p->ifname, (unsigned long long)a->oversize_unlogged, pkt->len, pkt->flags & DP_PKT_GSO ? ", GSO" : "",
+		a->mtu, strerror(err));
+	a->oversize_logged_ns = now;
+	a->oversize_unlogged = 0;
+}
+
+/* Sends one frame through the PACKET_VNET_HDR socket: a GSO super-frame with its segmentation and partial
+ * checksum, anything else as it is. The TX ring was kicked just before, so frames keep their order. */
+static void send_vnet(struct dp_port *p, struct afp_port *a, const struct dp_pkt *pkt)
+{
+	struct virtio_net_hdr vh = { .gso_type = VIRTIO_NET_HDR_GSO_NONE };
+	struct iovec iov[2] = { { &vh, sizeof(vh) }, { pkt->data, pkt->len } };
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+
+	if (pkt->flags & DP_PKT_GSO) {
+		uint32_t l4 = pkt->csum_start, thl = 8; /* UDP */
+		uint8_t type = pkt->gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
+
+		if ((type == VIRTIO_NET_HDR_GSO_TCPV4 || type == VIRTIO_NET_HDR_GSO_TCPV6) && l4 + 13 < pkt->len)
+			thl = (uint32_t)(pkt->data[l4 + 12] >> 4) * 4;
+		vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+		vh.gso_type = pkt->gso_type;
+		vh.gso_size = pkt->gso_size;
+		vh.hdr_len = (uint16_t)(l4 + thl);
+		vh.csum_start = pkt->csum_start;
+		vh.csum_offset = pkt->csum_offset;
+	}
+	if (sendmsg(a->gso_fd, &msg, MSG_DONTWAIT) == (ssize_t)(sizeof(vh) + pkt->len))
+		p->stats.tx_packets++;
+	else if (errno == EMSGSIZE || errno == EINVAL)
+		oversize(p, a, pkt, errno);
+	else
+		p->stats.tx_failed++;
+}
+
+static void kick(struct dp_port *p, struct afp_port *a)
+{
+	if (sendto(a->tx_fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN && errno != ENOBUFS)
+		p->stats.tx_failed++;
+}
+
 static unsigned afp_tx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n)
 {
 	struct afp_port *a = p->priv;
-	unsigned i;
+	unsigned i, queued = 0;
 
 	for (i = 0; i < n; i++) {
-		uint8_t *frame = a->tx_map + (size_t)a->tx_frame * TX_FRAME_SIZE;
+		uint8_t *frame = a->tx_map + (size_t)a->tx_frame * a->tx_frame_size;
 		struct tpacket2_hdr *h = (struct tpacket2_hdr *)frame;
-		uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
-		uint8_t *data = frame + TPACKET2_HDRLEN - sizeof(struct sockaddr_ll);
+		uint32_t status;
 
+		/* longer than the ring sends (the kernel would refuse it there and stall the ring), or GSO */
+		if (__builtin_expect(pkts[i]->len > a->tx_max || (pkts[i]->flags & DP_PKT_GSO), 0)) {
+			if (queued)
+				kick(p, a); /* what the ring holds goes first */
+			queued = 0;
+			send_vnet(p, a, pkts[i]);
+			continue;
+		}
+		status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 		if (status == TP_STATUS_WRONG_FORMAT) {
 			p->stats.tx_failed++; /* the kernel refused an earlier frame in this slot */
 		} else if (status != TP_STATUS_AVAILABLE) {
 			break; /* ring full: the kernel has not sent what we queued before */
 		}
-		if (pkts[i]->len > TX_FRAME_SIZE - (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))) {
-			p->stats.tx_failed++;
-			continue;
-		}
-		memcpy(data, pkts[i]->data, pkts[i]->len);
+		memcpy(frame + TX_DATA_OFF, pkts[i]->data, pkts[i]->len);
 		h->tp_len = pkts[i]->len;
 		__atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
 		a->tx_frame = (a->tx_frame + 1) % a->tx_frame_nr;
 		p->stats.tx_packets++;
+		queued++;
 	}
 	/* one kick per burst (n == 0: just flush); frames the kernel could not take now go with the next kick */
-	if ((i || !n) && sendto(a->tx_fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN && errno != ENOBUFS)
-		p->stats.tx_failed++;
+	if (queued || !n)
+		kick(p, a);
 	p->stats.tx_failed += n - i;
 	return i;
 }

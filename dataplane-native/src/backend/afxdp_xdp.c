@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <xdp/xsk.h>
 
@@ -49,6 +50,7 @@ struct xdp_port {
 	unsigned nheld;
 	uint64_t tx_free[TX_FRAMES];
 	unsigned ntx_free;
+	uint64_t oversize_logged_ns, oversize_unlogged;
 	struct dp_pkt pkts[DP_BURST];
 };
 
@@ -366,12 +368,44 @@ static void reclaim_tx(struct xdp_port *x)
 		xsk_ring_cons__release(&x->cq, done);
 }
 
+/* A UMEM frame holds FRAME_SIZE bytes and this socket sends single-buffer frames: a longer one (a jumbo frame from
+ * another port) cannot leave here. Counted as tx_oversize, said at most once per 10 s, never sent cut short. */
+static bool fits(struct dp_port *p, struct xdp_port *x, const struct dp_pkt *pkt)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	if (pkt->len <= FRAME_SIZE)
+		return true;
+	p->stats.tx_oversize++;
+	x->oversize_unlogged++;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	if (!x->oversize_logged_ns || now - x->oversize_logged_ns >= 10ull * 1000000000ull) {
+		fprintf(stderr, "af_xdp: %s: dropped %llu frame(s) longer than a %u-byte UMEM frame (last: %u bytes); "
+				"counted as tx_oversize\n",
+			p->ifname, (unsigned long long)x->oversize_unlogged, (unsigned)FRAME_SIZE, pkt->len);
+		x->oversize_logged_ns = now;
+		x->oversize_unlogged = 0;
+	}
+	return false;
+}
+
 static unsigned xdp_tx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n)
 {
 	struct xdp_port *x = p->priv;
-	unsigned i, want;
+	struct dp_pkt *ok[DP_BURST];
+	unsigned i, want, nok = 0, big = 0;
 	__u32 idx = 0;
 
+	for (i = 0; i < n && nok < DP_BURST; i++) {
+		if (fits(p, x, pkts[i]))
+			ok[nok++] = pkts[i];
+		else
+			big++;
+	}
+	n = i - big; /* the frames that can go; the oversize ones are counted, never retried */
+	pkts = ok;
 	reclaim_tx(x);
 	want = n < x->ntx_free ? n : x->ntx_free;
 	if (want && xsk_ring_prod__reserve(&x->tx, want, &idx) != want)
@@ -379,11 +413,10 @@ static unsigned xdp_tx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n
 	for (i = 0; i < want; i++) {
 		struct xdp_desc *d = xsk_ring_prod__tx_desc(&x->tx, idx + i);
 		uint64_t addr = x->tx_free[--x->ntx_free];
-		uint32_t len = pkts[i]->len > FRAME_SIZE ? FRAME_SIZE : pkts[i]->len;
 
-		memcpy(xsk_umem__get_data(x->area, addr), pkts[i]->data, len);
+		memcpy(xsk_umem__get_data(x->area, addr), pkts[i]->data, pkts[i]->len);
 		d->addr = addr;
-		d->len = len;
+		d->len = pkts[i]->len;
 	}
 	if (want)
 		xsk_ring_prod__submit(&x->tx, want);
@@ -393,7 +426,7 @@ static unsigned xdp_tx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n
 			sendto(xsk_socket__fd(x->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
 	p->stats.tx_packets += want;
 	p->stats.tx_failed += n - want;
-	return want;
+	return want + big;
 }
 
 const struct dp_backend_ops dp_backend_afxdp = {

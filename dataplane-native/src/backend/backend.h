@@ -30,6 +30,9 @@ struct dp_port_stats {
 	uint64_t tx_packets;
 	uint64_t tx_failed;
 	uint64_t kernel_drops; /* ring overruns reported by the kernel */
+	uint64_t rx_gso;       /* GSO/GRO super-frames received (longer than the MTU; sent on as GSO) */
+	uint64_t rx_truncated; /* frames the kernel cut (longer than what the receive side can hold): dropped */
+	uint64_t tx_oversize;  /* frames too long for the output port (and not GSO): dropped, logged */
 };
 
 struct dp_backend_ops {

@@ -371,11 +371,6 @@ static inline void quiescent(struct dp_worker *w)
 	atomic_thread_fence(memory_order_seq_cst);
 }
 
-void dp_worker_online(struct dp_worker *w)
-{
-	quiescent(w);
-}
-
 /* Counts every packet of a decided burst once: under its reason, in its host's row (the totals are the rows' sum). */
 static inline void count(uint64_t *restrict hc, const uint32_t *restrict counted, unsigned n)
 {
@@ -492,7 +487,7 @@ static void host_totals(const struct dp_core *core, unsigned slot, struct dp_sta
 	memset(out, 0, sizeof(*out));
 	slot_raw(core, slot, out->c);
 	for (unsigned c = 0; c < DP_C_MAX; c++)
-		out->c[c] -= core->hc_base[slot][c];
+		out->c[c] = dp_counter_per_host((enum dp_counter)c) ? out->c[c] - core->hc_base[slot][c] : 0;
 	derive_sums(out->c);
 }
 

@@ -291,12 +291,25 @@ API int dp_dataplane_set_secrets(struct dp_dataplane *dp, const char *ip, const 
 	return err;
 }
 
-enum { S_FLOWS = DP_C_MAX, S_RX_FRAMES, S_RX_NOT_HOST, S_RX_CSUM_PARTIAL, S_TX_PPS, S_TX_FAILED, S_RX_KERNEL_DROPS, S_MAX };
+enum {
+	S_FLOWS = DP_C_MAX,
+	S_RX_FRAMES,
+	S_RX_NOT_HOST,
+	S_RX_CSUM_PARTIAL,
+	S_TX_PPS,
+	S_TX_FAILED,
+	S_RX_KERNEL_DROPS,
+	S_RX_GSO,
+	S_RX_TRUNCATED,
+	S_TX_OVERSIZE,
+	S_MAX
+};
 
 API const char *dp_dataplane_stat_name(unsigned i)
 {
 	static const char *const port_names[] = { "flows", "rx_frames", "rx_drop_not_host", "rx_csum_partial",
-						  "tx_pps", "tx_failed", "rx_kernel_drops" };
+						  "tx_pps", "tx_failed", "rx_kernel_drops", "rx_gso", "rx_truncated",
+						  "tx_oversize" };
 
 	if (i < DP_C_MAX)
 		return dp_counter_name((enum dp_counter)i);
@@ -323,6 +336,9 @@ API int dp_dataplane_stats(struct dp_dataplane *dp, struct dp_dataplane_stats *o
 		p.tx_packets += __atomic_load_n(&w->tx_packets, __ATOMIC_RELAXED);
 		p.tx_failed += __atomic_load_n(&w->tx_failed, __ATOMIC_RELAXED);
 		p.kernel_drops += __atomic_load_n(&w->kernel_drops, __ATOMIC_RELAXED);
+		p.rx_gso += __atomic_load_n(&w->rx_gso, __ATOMIC_RELAXED);
+		p.rx_truncated += __atomic_load_n(&w->rx_truncated, __ATOMIC_RELAXED);
+		p.tx_oversize += __atomic_load_n(&w->tx_oversize, __ATOMIC_RELAXED);
 	}
 	for (unsigned c = 0; c < DP_C_MAX; c++)
 		out->v[c] = st.c[c];
@@ -333,6 +349,9 @@ API int dp_dataplane_stats(struct dp_dataplane *dp, struct dp_dataplane_stats *o
 	out->v[S_TX_PPS] = p.tx_packets;
 	out->v[S_TX_FAILED] = p.tx_failed;
 	out->v[S_RX_KERNEL_DROPS] = p.kernel_drops;
+	out->v[S_RX_GSO] = p.rx_gso;
+	out->v[S_RX_TRUNCATED] = p.rx_truncated;
+	out->v[S_TX_OVERSIZE] = p.tx_oversize;
 	out->n = S_MAX;
 	pthread_mutex_unlock(&dp->lock);
 	return 0;

@@ -14,6 +14,7 @@
 /* Port counters a worker publishes once per burst for the control thread (single writer). */
 struct dp_port_pub {
 	uint64_t rx_frames, rx_not_host, rx_csum_partial, tx_packets, tx_failed, kernel_drops;
+	uint64_t rx_gso, rx_truncated, tx_oversize;
 };
 
 struct dp_wk {

@@ -18,6 +18,9 @@ static void publish_port_stats(struct dp_wk *k)
 		.tx_packets = k->rx.stats.tx_packets + (k->has_tx ? k->tx.stats.tx_packets : 0),
 		.tx_failed = k->rx.stats.tx_failed + (k->has_tx ? k->tx.stats.tx_failed : 0),
 		.kernel_drops = k->rx.stats.kernel_drops,
+		.rx_gso = k->rx.stats.rx_gso,
+		.rx_truncated = k->rx.stats.rx_truncated,
+		.tx_oversize = k->rx.stats.tx_oversize + (k->has_tx ? k->tx.stats.tx_oversize : 0),
 	};
 	/* single writer: relaxed stores are tear-free for the control thread's relaxed loads */
 	__atomic_store_n(&k->pub.rx_frames, now.rx_frames, __ATOMIC_RELAXED);
@@ -26,6 +29,9 @@ static void publish_port_stats(struct dp_wk *k)
 	__atomic_store_n(&k->pub.tx_packets, now.tx_packets, __ATOMIC_RELAXED);
 	__atomic_store_n(&k->pub.tx_failed, now.tx_failed, __ATOMIC_RELAXED);
 	__atomic_store_n(&k->pub.kernel_drops, now.kernel_drops, __ATOMIC_RELAXED);
+	__atomic_store_n(&k->pub.rx_gso, now.rx_gso, __ATOMIC_RELAXED);
+	__atomic_store_n(&k->pub.rx_truncated, now.rx_truncated, __ATOMIC_RELAXED);
+	__atomic_store_n(&k->pub.tx_oversize, now.tx_oversize, __ATOMIC_RELAXED);
 }
 
 static void *worker_main(void *arg)
@@ -55,10 +61,13 @@ static void *worker_main(void *arg)
 		dp_worker_burst(k->w, pkts, act, n, dp_now_ns());
 		nr = nf = 0;
 		for (i = 0; i < n; i++) {
-			if (act[i] == DP_ACT_REPLY)
+			if (act[i] == DP_ACT_REPLY) {
+				pkts[i]->flags &=
+					(uint16_t)~DP_PKT_GSO; /* a reply is one small frame, whatever came in */
 				reply[nr++] = pkts[i];
-			else if (act[i] == DP_ACT_FORWARD)
+			} else if (act[i] == DP_ACT_FORWARD) {
 				fwd[nf++] = pkts[i];
+			}
 		}
 		if (nr)
 			k->rx.ops->tx_burst(&k->rx, reply, nr);
@@ -144,6 +153,9 @@ static void close_worker(struct dp_dataplane *dp, struct dp_wk *k)
 	r->tx_packets += k->pub.tx_packets;
 	r->tx_failed += k->pub.tx_failed;
 	r->kernel_drops += k->pub.kernel_drops;
+	r->rx_gso += k->pub.rx_gso;
+	r->rx_truncated += k->pub.rx_truncated;
+	r->tx_oversize += k->pub.tx_oversize;
 	memset(&k->pub, 0, sizeof(k->pub));
 	if (k->has_tx)
 		k->tx.ops->close(&k->tx);
