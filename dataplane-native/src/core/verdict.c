@@ -210,8 +210,7 @@ static enum dp_action syn(struct dp_ctx *c, enum dp_counter *why)
 	*why = DP_C_SYN;
 	/* IPv4 SipHash cookies wait for the end of the burst, where they are computed in SIMD lanes. */
 	if (batch) {
-		struct dp_cookie_v4_req *r = &w->pend_req[w->npend];
-		struct dp_syn_pending *sp = &w->pend[w->npend++];
+		struct dp_syn_pending *sp = &w->pend[w->npend];
 
 		sp->p = c->p;
 		sp->l3 = *l3;
@@ -222,12 +221,12 @@ static enum dp_action syn(struct dp_ctx *c, enum dp_counter *why)
 		sp->tsval = tsval;
 		sp->opts = (uint8_t)((ts ? DP_SA_TS : 0) | (sack ? DP_SA_SACK : 0) | (ws ? DP_SA_WSCALE : 0) |
 				     (ecn ? DP_SA_ECN : 0) | (lane_tsoff ? DP_SA_LANE_TSOFF : 0));
-		*r = (struct dp_cookie_v4_req){ .saddr = dp_ld32(l3->saddr),
-						.daddr = dp_ld32(l3->daddr),
-						.sport = t->sport,
-						.dport = t->dport,
-						.client_seq = t->seq,
-						.mss_index = idx };
+		w->pend_req[w->npend++] = (struct dp_cookie_v4_req){ .saddr = dp_ld32(l3->saddr),
+								     .daddr = dp_ld32(l3->daddr),
+								     .sport = t->sport,
+								     .dport = t->dport,
+								     .client_seq = t->seq,
+								     .mss_index = idx };
 		return DP_ACT_REPLY;
 	}
 	isn = cookie_make(h, l3, t, lo, idx);
