@@ -81,9 +81,8 @@ int dp_dataplane_set_secrets(struct dp_dataplane *dp, const char *ip, const char
 int dp_dataplane_stats(struct dp_dataplane *dp, struct dp_dataplane_stats *out);
 const char *dp_dataplane_stat_name(unsigned i); /* NULL past the last */
 /* Per protected IP since it was added: the counters of syncookied/core.h that dp_counter_per_host() names
- * (rx_pps, rx_syn, rx_forwarded, rx_drop, the rx_drop_* reasons after the host lookup, flows_created, ...).
- * -ENOENT when ip is not configured, -ENOSPC for the hosts past DP_HOST_STATS_SLOTS (counted only in the totals). */
-int dp_dataplane_host_stats(struct dp_dataplane *dp, const char *ip, struct dp_stats *out);
+ * (rx_pps, rx_syn, rx_forwarded, rx_drop, the rx_drop_* reasons after the host lookup, flows_created, ...). The
+ * hosts past DP_HOST_STATS_SLOTS have none of their own (they are counted in the totals only). */
 /* Calls fn for every protected IP with counters of its own until fn returns non-zero (returned; else 0). fn runs
  * under the dataplane's lock: it must not call the dataplane. */
 int dp_dataplane_host_stats_each(struct dp_dataplane *dp,

@@ -404,24 +404,6 @@ unsigned dp_dataplane_host_ips(struct dp_dataplane *dp, char (*ips)[48], unsigne
 	return n;
 }
 
-API int dp_dataplane_host_stats(struct dp_dataplane *dp, const char *ip, struct dp_stats *out)
-{
-	struct dp_addr a;
-	int err;
-
-	if (dp_addr_parse(ip, &a))
-		return set_err(dp, -EINVAL, "ip: '%s' is not an IPv4 or IPv6 address", ip);
-	pthread_mutex_lock(&dp->lock);
-	err = dp_core_host_stats(dp->core, &a, out);
-	pthread_mutex_unlock(&dp->lock);
-	if (err == -ENOENT)
-		return set_err(dp, err, "ip: %s is not a configured host", ip);
-	if (err == -ENOSPC)
-		return set_err(dp, err, "ip: %s has no counters of its own (more than %d hosts)", ip,
-			       DP_HOST_STATS_SLOTS);
-	return err;
-}
-
 API int dp_dataplane_host_stats_each(struct dp_dataplane *dp,
 				     int (*fn)(void *ctx, const struct dp_addr *ip, const struct dp_stats *s),
 				     void *ctx)
