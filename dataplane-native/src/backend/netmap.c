@@ -28,7 +28,8 @@ struct nm_port {
 	struct netmap_ring *rx, *tx; /* rx is NULL on a TX-only port */
 	struct dp_nm_rx_cursor cur;  /* slots before cur.next are held by the last burst */
 	struct dp_nm_rx_drops drops;
-	uint32_t slot_of[DP_BURST]; /* RX slot of pkts[i] */
+	uint32_t slot_of[DP_BURST]; /* RX slot of pkts[i] (its first, for a jumbo frame) */
+	uint8_t *jumbo[DP_BURST];   /* where pkts[i] is copied when it spans several slots (allocated on first use) */
 	bool swapped[DP_BURST];	    /* pkts[i]'s buffer already went to a TX ring */
 	unsigned nheld;
 	struct dp_pkt pkts[DP_BURST];
@@ -59,10 +60,12 @@ static void nm_close(struct dp_port *p)
 
 	if (!n)
 		return;
-	if (n->drops.multislot || n->drops.bad_len)
-		fprintf(stderr, "netmap: %s queue %u: dropped %llu multi-slot (jumbo) and %llu bad-length frames\n",
-			p->ifname, p->queue, (unsigned long long)n->drops.multislot,
-			(unsigned long long)n->drops.bad_len);
+	if (n->drops.bad_len)
+		fprintf(stderr,
+			"netmap: %s queue %u: dropped %llu frames of a bad length (0, or a slot or chain too long)\n",
+			p->ifname, p->queue, (unsigned long long)n->drops.bad_len);
+	for (unsigned i = 0; i < DP_BURST; i++)
+		free(n->jumbo[i]);
 	if (last_rx == n)
 		last_rx = NULL;
 	if (n->mem)
@@ -149,7 +152,7 @@ out_close_port:
 static unsigned nm_rx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned max)
 {
 	struct nm_port *n = p->priv;
-	uint32_t idx[DP_BURST];
+	struct dp_nm_frame fr[DP_BURST];
 	unsigned got, i, out = 0;
 
 	if (!n->rx)
@@ -160,7 +163,7 @@ static unsigned nm_rx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned ma
 	/* the previous burst is done: its slots (and the dropped ones) go back to the kernel */
 	dp_nm_rx_release(n->rx, &n->cur);
 	n->nheld = 0;
-	got = dp_nm_rx_walk(n->rx, &n->cur, idx, max, &n->drops);
+	got = dp_nm_rx_walk(n->rx, &n->cur, fr, max, &n->drops);
 	if (!got) {
 		struct pollfd pfd = { .fd = n->fd, .events = POLLIN };
 
@@ -168,26 +171,36 @@ static unsigned nm_rx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned ma
 		dp_nm_rx_release(n->rx, &n->cur);
 		if (poll(&pfd, 1, RX_POLL_MS) <= 0)
 			return 0;
-		got = dp_nm_rx_walk(n->rx, &n->cur, idx, max, &n->drops);
+		got = dp_nm_rx_walk(n->rx, &n->cur, fr, max, &n->drops);
 	}
 	for (i = 0; i < got; i++) {
-		struct netmap_slot *s = &n->rx->slot[idx[i]];
+		struct netmap_slot *s = &n->rx->slot[fr[i].slot];
 		uint8_t *data = dp_nm_buf(n->rx, s->buf_idx);
 		struct dp_pkt *pkt = &n->pkts[out];
+		uint32_t cap = n->rx->nr_buf_size;
 
 		p->stats.rx_packets++;
+		if (fr[i].nslots > 1) { /* a jumbo frame: copied whole out of its slots (never swapped) */
+			if (!n->jumbo[out] && !(n->jumbo[out] = malloc(DP_NM_MAX_FRAME))) {
+				p->stats.rx_truncated++;
+				continue;
+			}
+			dp_nm_rx_gather(n->rx, &fr[i], n->jumbo[out], DP_NM_MAX_FRAME);
+			data = n->jumbo[out];
+			cap = DP_NM_MAX_FRAME;
+		}
 		/* broadcast/multicast (ARP, NDP) and other hosts' frames: never ours to answer */
-		if (s->len < 14 || memcmp(data, p->mac, 6)) {
+		if (fr[i].len < 14 || memcmp(data, p->mac, 6)) {
 			p->stats.rx_not_host++;
 			continue;
 		}
 		pkt->data = data;
-		pkt->len = s->len;
-		pkt->cap = n->rx->nr_buf_size;
+		pkt->len = fr[i].len;
+		pkt->cap = cap;
 		pkt->flags = 0;
 		pkt->csum_start = pkt->csum_offset = 0;
 		pkt->queue = (uint16_t)p->queue;
-		n->slot_of[out] = idx[i];
+		n->slot_of[out] = fr[i].slot;
 		n->swapped[out] = false;
 		pkts[out++] = pkt;
 	}
@@ -231,7 +244,7 @@ static unsigned nm_tx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n)
 		if (rc == -ENOSPC)
 			break;
 		if (rc) {
-			p->stats.tx_failed++; /* larger than a netmap buffer */
+			p->stats.tx_oversize++; /* longer than DP_NM_MAX_SLOTS buffers */
 			continue;
 		}
 		if (from)

@@ -1,6 +1,7 @@
 /* netmap_ring.h: the netmap backend's ring bookkeeping as pure functions (no syscalls), so tests drive them on a
- * ring built in memory: RX slot walking with multi-slot (NS_MOREFRAG) frames dropped, releasing RX slots, TX slot
- * filling by copy or by zero-copy buffer swap. */
+ * ring built in memory: RX slot walking (frames of one slot, and jumbo frames spread over several with
+ * NS_MOREFRAG), releasing RX slots, TX slot filling by copy (over several slots for a jumbo frame) or by zero-copy
+ * buffer swap. */
 #ifndef DP_NETMAP_RING_H
 #define DP_NETMAP_RING_H
 
@@ -19,23 +20,35 @@ static inline uint8_t *dp_nm_buf(const struct netmap_ring *r, uint32_t buf_idx)
 	return (uint8_t *)r + r->buf_ofs + (size_t)buf_idx * r->nr_buf_size;
 }
 
-/* Where the RX walk stands: slots before next were handed out (and are released by dp_nm_rx_release); in_chain
- * says the slot at next continues a multi-slot frame whose start was already dropped. */
+#define DP_NM_MAX_SLOTS 64u    /* a frame spread over more slots than this is malformed */
+#define DP_NM_MAX_FRAME 65535u /* the longest frame a multi-slot chain may add up to */
+
+/* Where the RX walk stands: slots before next were handed out (and are released by dp_nm_rx_release). */
 struct dp_nm_rx_cursor {
 	uint32_t next;
-	bool in_chain;
+};
+
+/* One received frame: its first slot and how many slots (NS_MOREFRAG chain) it takes. */
+struct dp_nm_frame {
+	uint32_t slot;
+	uint32_t nslots;
+	uint32_t len;
 };
 
 struct dp_nm_rx_drops {
-	uint64_t multislot; /* frames spread over several slots (jumbo / NS_MOREFRAG): dropped, one count per frame */
-	uint64_t bad_len;   /* single-slot frames with a length of 0 or beyond the buffer size */
+	uint64_t multislot; /* frames spread over several slots (jumbo): received whole, copied out of their slots */
+	uint64_t bad_len;   /* frames of length 0, with a slot beyond the buffer size, or longer than DP_NM_MAX_FRAME
+			       or DP_NM_MAX_SLOTS slots: dropped */
 };
 
-/* Walks the RX slots from c->next up to ring->tail and stores the slot indexes of up to max single-slot frames in
- * idx[]; returns how many. Multi-slot frames are skipped whole (even when their end arrives in a later walk) and
- * counted. Stops early when max frames were found, leaving the rest for the next walk. */
-unsigned dp_nm_rx_walk(const struct netmap_ring *r, struct dp_nm_rx_cursor *c, uint32_t *idx, unsigned max,
+/* Walks the RX slots from c->next up to ring->tail and describes up to max frames in fr[]; returns how many. A
+ * frame whose last slot has not arrived yet stays for the next walk (the cursor stops at its first slot). Stops
+ * early when max frames were found, leaving the rest for the next walk. */
+unsigned dp_nm_rx_walk(const struct netmap_ring *r, struct dp_nm_rx_cursor *c, struct dp_nm_frame *fr, unsigned max,
 		       struct dp_nm_rx_drops *drops);
+
+/* Copies a frame of several slots into dst (f->len bytes, at most cap). */
+void dp_nm_rx_gather(const struct netmap_ring *r, const struct dp_nm_frame *f, uint8_t *dst, uint32_t cap);
 
 /* Gives every slot the walk has passed back to the kernel (head = cur = c->next; the next RX sync refills them). */
 void dp_nm_rx_release(struct netmap_ring *r, const struct dp_nm_rx_cursor *c);
@@ -49,8 +62,9 @@ uint32_t dp_nm_tx_space(const struct netmap_ring *r);
 void dp_nm_slot_swap(struct netmap_slot *rx, struct netmap_slot *tx, uint16_t len);
 
 /* Queues one frame in the TX slot at head and advances head and cur: by swapping buffers with swap_from when it
- * is not NULL, by copying len bytes from data otherwise. -ENOSPC when the ring is full, -EMSGSIZE when the frame
- * is larger than a buffer. The caller syncs (NIOCTXSYNC) once per burst. */
+ * is not NULL, by copying len bytes from data otherwise; a frame longer than a buffer is copied over as many slots
+ * as it needs, chained with NS_MOREFRAG (never swapped). -ENOSPC when the ring has not the slots it needs,
+ * -EMSGSIZE when it needs more than DP_NM_MAX_SLOTS. The caller syncs (NIOCTXSYNC) once per burst. */
 int dp_nm_tx_put(struct netmap_ring *r, const uint8_t *data, uint32_t len, struct netmap_slot *swap_from);
 
 struct dp_port;

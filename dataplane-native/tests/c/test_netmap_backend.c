@@ -1,6 +1,7 @@
 /* test_netmap_backend.c: the netmap backend: registered and reported compiled; open() without the netmap module
- * fails with a clear one-line reason; and its ring logic (slot walking, NS_MOREFRAG frames dropped, releasing,
- * TX by copy and by zero-copy buffer swap) driven through rx_burst/tx_burst on netmap rings built in memory. */
+ * fails with a clear one-line reason; and its ring logic (slot walking, jumbo frames over several NS_MOREFRAG slots
+ * received whole and sent over several slots, releasing, TX by copy and by zero-copy buffer swap) driven through
+ * rx_burst/tx_burst on netmap rings built in memory. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,7 +101,8 @@ static void test_rx_walk(void)
 	struct netmap_ring *r;
 	struct dp_nm_rx_cursor c = { 0 };
 	struct dp_nm_rx_drops d = { 0 };
-	uint32_t idx[NSLOTS];
+	struct dp_nm_frame fr[NSLOTS];
+	uint8_t jumbo[3 * BUFSZ];
 	unsigned n;
 
 	region_init(&g);
@@ -113,29 +115,48 @@ static void test_rx_walk(void)
 	r->slot[5].len = 0; /* a broken descriptor */
 	r->tail = 6;
 
-	n = dp_nm_rx_walk(r, &c, idx, 1, &d);
-	CC_CHECK(n == 1 && idx[0] == 0 && c.next == 1, "max respected: n %u next %u", n, c.next);
-	n = dp_nm_rx_walk(r, &c, idx, NSLOTS, &d);
-	CC_CHECK(n == 1 && idx[0] == 4, "multi-slot frame skipped whole: n %u idx %u", n, idx[0]);
+	n = dp_nm_rx_walk(r, &c, fr, 1, &d);
+	CC_CHECK(n == 1 && fr[0].slot == 0 && fr[0].nslots == 1 && c.next == 1, "max respected: n %u next %u", n,
+		 c.next);
+	n = dp_nm_rx_walk(r, &c, fr, NSLOTS, &d);
+	CC_CHECK(n == 2 && fr[0].slot == 1 && fr[0].nslots == 3 && fr[0].len == 2 * BUFSZ + 100,
+		 "multi-slot frame whole: n %u slot %u nslots %u len %u", n, fr[0].slot, fr[0].nslots, fr[0].len);
+	CC_CHECK(n == 2 && fr[1].slot == 4 && fr[1].len == 64, "then the next one");
 	CC_CHECK(d.multislot == 1 && d.bad_len == 1, "counted: multislot %llu bad_len %llu",
 		 (unsigned long long)d.multislot, (unsigned long long)d.bad_len);
-	CC_CHECK(c.next == 6 && !c.in_chain, "walked to tail: %u", c.next);
+	dp_nm_rx_gather(r, &fr[0], jumbo, sizeof(jumbo));
+	CC_CHECK(jumbo[6] == 1 && jumbo[BUFSZ + 6] == 2 && jumbo[2 * BUFSZ + 6] == 3, "gathered in slot order");
+	CC_CHECK(c.next == 6, "walked to tail: %u", c.next);
 	CC_CHECK(r->head == 0, "nothing released before the burst is done");
 	dp_nm_rx_release(r, &c);
 	CC_CHECK(r->head == 6 && r->cur == 6, "released up to the walk: head %u cur %u", r->head, r->cur);
 
-	/* a chain whose end arrives only after the next sync, across the ring's wrap */
+	/* a chain whose end arrives only after the next sync, across the ring's wrap: taken whole then */
 	rx_put(r, 6, our_mac, BUFSZ, NS_MOREFRAG);
 	r->tail = 7;
-	n = dp_nm_rx_walk(r, &c, idx, NSLOTS, &d);
-	CC_CHECK(n == 0 && c.in_chain && d.multislot == 2, "open chain remembered: n %u", n);
-	rx_put(r, 7, our_mac, 300, 0); /* the chain's last slot */
-	rx_put(r, 0, our_mac, 60, 0);
-	r->tail = 1;
-	n = dp_nm_rx_walk(r, &c, idx, NSLOTS, &d);
-	CC_CHECK(n == 1 && idx[0] == 0 && !c.in_chain && c.next == 1, "chain end dropped, wrap followed: n %u", n);
+	n = dp_nm_rx_walk(r, &c, fr, NSLOTS, &d);
+	CC_CHECK(n == 0 && c.next == 6, "open chain waits for its end: n %u next %u", n, c.next);
+	rx_put(r, 7, our_mac, BUFSZ, NS_MOREFRAG);
+	rx_put(r, 0, our_mac, 300, 0); /* the chain's last slot, after the wrap */
+	rx_put(r, 1, our_mac, 60, 0);
+	r->tail = 2;
+	n = dp_nm_rx_walk(r, &c, fr, NSLOTS, &d);
+	CC_CHECK(n == 2 && fr[0].slot == 6 && fr[0].nslots == 3 && fr[0].len == 2 * BUFSZ + 300 && fr[1].slot == 1 &&
+			 c.next == 2,
+		 "chain across the wrap taken whole: n %u", n);
+	dp_nm_rx_gather(r, &fr[0], jumbo, sizeof(jumbo));
+	CC_CHECK(jumbo[6] == 6 && jumbo[BUFSZ + 6] == 7 && jumbo[2 * BUFSZ + 6] == 0, "gathered across the wrap");
 	CC_CHECK(d.multislot == 2, "a frame counts once: %llu", (unsigned long long)d.multislot);
-	CC_CHECK(r->tail == 1 && r->head == 6, "the walk never writes the ring");
+	CC_CHECK(r->tail == 2 && r->head == 6, "the walk never writes the ring");
+	/* a slot longer than its buffer spoils its whole chain */
+	dp_nm_rx_release(r, &c);
+	rx_put(r, 2, our_mac, BUFSZ, NS_MOREFRAG);
+	r->slot[3].len = BUFSZ + 1;
+	r->slot[3].flags = 0;
+	r->tail = 4;
+	n = dp_nm_rx_walk(r, &c, fr, NSLOTS, &d);
+	CC_CHECK(n == 0 && d.bad_len == 2 && c.next == 4, "bad chain dropped whole: n %u bad %llu", n,
+		 (unsigned long long)d.bad_len);
 	free(g.mem);
 }
 
@@ -144,6 +165,7 @@ static void test_tx_put(void)
 	struct region g;
 	struct netmap_ring *rx, *tx;
 	uint8_t frame[80];
+	static uint8_t big[2 * BUFSZ + 10];
 	int rc;
 
 	region_init(&g);
@@ -156,7 +178,10 @@ static void test_tx_put(void)
 	CC_CHECK(rc == 0 && tx->head == 1 && tx->cur == 1, "copy queued: rc %d head %u", rc, tx->head);
 	CC_CHECK(tx->slot[0].len == 80 && tx->slot[0].buf_idx == NSLOTS && tx->slot[0].flags == 0, "copy slot");
 	CC_CHECK(!memcmp(dp_nm_buf(tx, NSLOTS), frame, sizeof(frame)), "copied bytes");
-	CC_CHECK(dp_nm_tx_put(tx, frame, BUFSZ + 1, NULL) == -EMSGSIZE && tx->head == 1, "oversize refused");
+	CC_CHECK(dp_nm_tx_put(tx, frame, 64 * BUFSZ + 1, NULL) == -EMSGSIZE && tx->head == 1,
+		 "longer than 64 buffers refused");
+	CC_CHECK(dp_nm_tx_put(tx, big, 3 * BUFSZ + 1, NULL) == -ENOSPC && tx->head == 1,
+		 "a jumbo frame needs all its slots free");
 
 	rx_put(rx, 2, our_mac, 66, 0);
 	rc = dp_nm_tx_put(tx, NULL, 66, &rx->slot[2]);
@@ -170,6 +195,20 @@ static void test_tx_put(void)
 	CC_CHECK(dp_nm_tx_put(tx, frame, 60, NULL) == -ENOSPC && tx->head == 3, "full ring refused, head at tail");
 	tx->tail = 5; /* the kernel sent two: wrap-free space again */
 	CC_CHECK(dp_nm_tx_space(tx) == 2, "space after reclaim %u", dp_nm_tx_space(tx));
+	/* a jumbo frame goes out over three slots, chained, copied */
+	tx->tail = 2; /* slots 3..7 and 0..1 free: 7 */
+	for (unsigned i = 0; i < sizeof(big); i++)
+		big[i] = (uint8_t)(i / BUFSZ + 1);
+	rc = dp_nm_tx_put(tx, big, sizeof(big), &rx->slot[5]);
+	CC_CHECK(rc == 0 && tx->head == 6, "jumbo queued over 3 slots: rc %d head %u", rc, tx->head);
+	CC_CHECK(tx->slot[3].len == BUFSZ && tx->slot[3].flags == NS_MOREFRAG && tx->slot[4].len == BUFSZ &&
+			 tx->slot[4].flags == NS_MOREFRAG && tx->slot[5].len == 10 && tx->slot[5].flags == 0,
+		 "chained: %u/%u %u/%u %u/%u", tx->slot[3].len, tx->slot[3].flags, tx->slot[4].len, tx->slot[4].flags,
+		 tx->slot[5].len, tx->slot[5].flags);
+	CC_CHECK(dp_nm_buf(tx, tx->slot[3].buf_idx)[0] == 1 && dp_nm_buf(tx, tx->slot[4].buf_idx)[0] == 2 &&
+			 dp_nm_buf(tx, tx->slot[5].buf_idx)[9] == 3,
+		 "copied in order");
+	CC_CHECK(rx->slot[5].flags != NS_BUF_CHANGED, "a jumbo frame is never swapped");
 	free(g.mem);
 }
 
@@ -191,7 +230,7 @@ static void test_bursts(void)
 	tx2->tail = NSLOTS - 1;
 	rx_put(rx, 0, our_mac, 60, 0);
 	rx_put(rx, 1, bcast, 42, 0);		    /* ARP: never ours */
-	rx_put(rx, 2, our_mac, BUFSZ, NS_MOREFRAG); /* jumbo */
+	rx_put(rx, 2, our_mac, BUFSZ, NS_MOREFRAG); /* a jumbo frame: slots 2 and 3 */
 	rx_put(rx, 3, our_mac, 200, 0);
 	rx_put(rx, 4, our_mac, 74, 0);
 	rx->tail = 5;
@@ -200,13 +239,24 @@ static void test_bursts(void)
 	memset(&out, 0, sizeof(out));
 	CC_CHECK(dp_nm_port_attach(&p, our_mac, rx, tx, 1) == 0, "attach");
 	n = p.ops->rx_burst(&p, pkts, DP_BURST);
-	CC_CHECK(n == 2, "two frames for us: %u", n);
-	CC_CHECK(n == 2 && pkts[0]->data[6] == 0 && pkts[1]->data[6] == 4, "slots 0 and 4");
-	CC_CHECK(n == 2 && pkts[0]->len == 60 && pkts[0]->cap == BUFSZ, "len %u cap %u", pkts[0]->len, pkts[0]->cap);
-	CC_CHECK(p.stats.rx_packets == 3 && p.stats.rx_not_host == 1, "rx %llu not_host %llu",
+	CC_CHECK(n == 3, "three frames for us: %u", n);
+	CC_CHECK(n == 3 && pkts[0]->data[6] == 0 && pkts[1]->data[6] == 2 && pkts[2]->data[6] == 4, "slots 0, 2, 4");
+	CC_CHECK(n == 3 && pkts[0]->len == 60 && pkts[0]->cap == BUFSZ, "len %u cap %u", pkts[0]->len, pkts[0]->cap);
+	CC_CHECK(n == 3 && pkts[1]->len == BUFSZ + 200 && pkts[1]->data[BUFSZ + 6] == 3, "the jumbo frame whole (%u)",
+		 pkts[1]->len);
+	CC_CHECK(p.stats.rx_packets == 4 && p.stats.rx_not_host == 1, "rx %llu not_host %llu",
 		 (unsigned long long)p.stats.rx_packets, (unsigned long long)p.stats.rx_not_host);
-	if (n != 2)
+	if (n != 3)
 		goto out;
+	/* the jumbo frame forwarded: copied over two TX slots of the other ring (never swapped) */
+	CC_CHECK(dp_nm_port_attach(&out, our_mac, NULL, tx2, 1) == 0, "attach tx port");
+	CC_CHECK(out.ops->tx_burst(&out, &pkts[1], 1) == 1 && tx2->slot[0].flags == NS_MOREFRAG &&
+			 tx2->slot[1].len == 200 && tx2->slot[1].flags == 0 && tx2->head == 2,
+		 "jumbo out over 2 slots");
+	out.ops->close(&out);
+	memset(&out, 0, sizeof(out));
+	tx2->head = tx2->cur = 0;
+	pkts[1] = pkts[2]; /* the rest as before: slots 0 and 4 */
 
 	/* a reply out of the same port: zero-copy */
 	CC_CHECK(p.ops->tx_burst(&p, pkts, 1) == 1, "reply taken");
