@@ -51,6 +51,8 @@ struct xdp_port {
 	uint64_t tx_free[TX_FRAMES];
 	unsigned ntx_free;
 	uint64_t oversize_logged_ns, oversize_unlogged;
+	uint64_t rx_dropped, rx_dropped_logged_ns; /* XDP_STATISTICS rx_dropped as last read */
+	unsigned bursts;
 	struct dp_pkt pkts[DP_BURST];
 };
 
@@ -317,18 +319,46 @@ static void refill(struct xdp_port *x)
 	x->nheld = 0;
 }
 
+/* Frames the kernel could not place in a UMEM frame: longer than FRAME_SIZE (a jumbo frame: this socket takes single
+ * buffers), or no free frame in the fill ring. XDP_STATISTICS rx_dropped counts both; they are counted as
+ * rx_truncated and said, at most once per 10 s, instead of vanishing. */
+static void read_rx_dropped(struct dp_port *p, struct xdp_port *x)
+{
+	struct xdp_statistics st;
+	socklen_t len = sizeof(st);
+	struct timespec ts;
+	uint64_t now;
+
+	if (getsockopt(xsk_socket__fd(x->xsk), SOL_XDP, XDP_STATISTICS, &st, &len) || st.rx_dropped <= x->rx_dropped)
+		return;
+	p->stats.rx_truncated += st.rx_dropped - x->rx_dropped;
+	x->rx_dropped = st.rx_dropped;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	if (x->rx_dropped_logged_ns && now - x->rx_dropped_logged_ns < 10ull * 1000000000ull)
+		return;
+	fprintf(stderr, "af_xdp: %s: the kernel dropped %llu frame(s) it could not place in a %u-byte UMEM frame "
+			"(longer frames, e.g. jumbo: run AF_XDP at an MTU of 3500 or less; or no free frame); counted as "
+			"rx_truncated\n",
+		p->ifname, (unsigned long long)x->rx_dropped, (unsigned)FRAME_SIZE);
+	x->rx_dropped_logged_ns = now;
+}
+
 static unsigned xdp_rx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n)
 {
 	struct xdp_port *x = p->priv;
 	__u32 idx = 0;
 	unsigned got, i;
 
+	if ((++x->bursts & 1023) == 0)
+		read_rx_dropped(p, x);
 	refill(x); /* the previous burst is done: its frames go back to the kernel */
 	got = xsk_ring_cons__peek(&x->rx, n, &idx);
 	if (!got) {
 		struct pollfd pfd = { .fd = xsk_socket__fd(x->xsk), .events = POLLIN };
 
 		/* idle: sleep in the kernel (also the wakeup the fill ring may need) */
+		read_rx_dropped(p, x);
 		poll(&pfd, 1, RX_POLL_MS);
 		got = xsk_ring_cons__peek(&x->rx, n, &idx);
 		if (!got)
