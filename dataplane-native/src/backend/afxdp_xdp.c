@@ -137,7 +137,10 @@ static int attach_get(struct dp_port *p, unsigned mode, struct xdp_attach **out)
 	err = bpf_xdp_attach(p->ifindex, free_slot->prog_fd, free_slot->flags | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
 	if (err) {
 		snprintf(p->err, sizeof(p->err), "af_xdp: attaching XDP to %s: %s%s", p->ifname, strerror(-err),
-			 err == -EBUSY || err == -EEXIST ? " (another XDP program is attached; detach it first)" : "");
+			 err == -EBUSY || err == -EEXIST ? " (another XDP program is attached; detach it first)" :
+			 err == -ERANGE ? " (its MTU is too large for single-buffer XDP: jumbo frames need the afpacket "
+					  "backend, or an MTU of 3500 or less)" :
+					  "");
 		goto out_close_prog;
 	}
 	free_slot->ifindex = p->ifindex;
