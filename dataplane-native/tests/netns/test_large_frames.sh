@@ -2,7 +2,8 @@
 # test_large_frames.sh BACKEND: bulk uploads through the firewall on links of MTU 9000, with GSO/GRO on (veth hands
 # packet sockets super-frames of up to 64 KB) and off (9014-byte jumbo frames), against the same uploads on the
 # direct path; then a frame that cannot leave (a jumbo frame to a 1500-MTU output port): counted as tx_oversize and
-# logged once. Topology: lab.sh, every link at MTU 9000, plus f1 (MTU 1500) from the firewall to the switch.
+# logged once. AF_XDP (single-buffer UMEM frames) must refuse to start on such a link, naming the MTU.
+# Topology: lab.sh, every link at MTU 9000, plus f1 (MTU 1500) from the firewall to the switch.
 # The protected host is passthrough here: the server's own kernel makes the handshake, so the uploads are real TCP
 # connections whose every data frame crosses the firewall's forwarding path.
 # Exit 0 when every check passed, 1 when one failed, 249 when a capability is missing (the reason is printed).
@@ -123,6 +124,22 @@ EOT
 ip netns exec "$NS_C" sysctl -qw net.ipv4.tcp_early_retrans=0
 ip netns exec "$NS_C" ping -c 1 -W 2 -M do -s 8972 $SRV4 >/dev/null 2>&1
 check "MTU 9000 end to end on the direct path (8972-byte ping, DF)" [ $? = 0 ]
+
+# --- AF_XDP takes single-buffer UMEM frames: on a link of MTU 9000 it must refuse to start, saying why
+if [ "$BACKEND" = afxdp ]; then
+	ip netns exec "$NS_FW" timeout 10 "$DP" run --backend afxdp --iface f0 --hosts "$WORK/hosts.yml" \
+		--secrets-dir "$WORK/secrets" > "$WORK/fw.log" 2>&1
+	rc=$?
+	if grep -qiE 'not available|EPERM|Operation not permitted|not supported' "$WORK/fw.log"; then
+		skip "backend afxdp cannot run here: $(tail -1 "$WORK/fw.log")"
+	fi
+	grep -m1 'MTU' "$WORK/fw.log"
+	check "AF_XDP on a link of MTU 9000 refuses to start, naming the MTU (exit $rc)" \
+		[ "$rc" != 0 ] && grep -q 'MTU is too large' "$WORK/fw.log"
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" = 0 ]
+	exit
+fi
 
 # --- GSO on: the direct path, then the same uploads through the firewall
 offloads on
