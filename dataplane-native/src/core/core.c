@@ -371,15 +371,24 @@ static inline void quiescent(struct dp_worker *w)
 	atomic_thread_fence(memory_order_seq_cst);
 }
 
-/* Counts every packet of a decided burst once: under its reason, in its host's row (the totals are the rows' sum). */
+/* Counts every packet of a decided burst once: under its reason, in its host's row (the totals are the rows' sum).
+ * A burst is mostly one run of the same counter (a flood, one host's flow): adding a run at once keeps the counter's
+ * load-add-store chain (one store forwarded into the next load, per packet) out of the burst's critical path. */
 static inline void count(uint64_t *restrict hc, const uint32_t *restrict counted, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t *r = &hc[counted[i]];
+	uint32_t cur = counted[0];
+	uint64_t run = 0;
 
-		/* one writer per row: a relaxed load+store is tear-free for the control thread's sums */
-		__atomic_store_n(r, *r + 1, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < n; i++) {
+		if (counted[i] != cur) {
+			/* one writer per row: a relaxed load+store is tear-free for the control thread's sums */
+			__atomic_store_n(&hc[cur], hc[cur] + run, __ATOMIC_RELAXED);
+			cur = counted[i];
+			run = 0;
+		}
+		run++;
 	}
+	__atomic_store_n(&hc[cur], hc[cur] + run, __ATOMIC_RELAXED);
 }
 
 /* Decides up to DP_BURST packets, then counts each under its reason, once, in the totals and in its host's row. */
