@@ -1,0 +1,155 @@
+package io.syncookied.controlplane.cluster;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Node membership as leases: this node's {@link NodeRecord} lives under {@code nodes/<id>} with its session lease, and
+ * the live nodes are the keys present. A node that dies or is cut off disappears when its lease expires. A second
+ * process started with the same node id waits until the first one's key is gone instead of taking it over, so two
+ * workers never answer for one node.
+ * <p>
+ * Runs on the cluster executor.
+ */
+public final class Membership implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(Membership.class);
+
+	private final Client client;
+
+	private final ScheduledExecutorService executor;
+
+	private final ClusterKeys keys;
+
+	private final NodeRecord self;
+
+	private final EtcdSession session;
+
+	private final Duration requestTimeout;
+
+	private final PrefixMirror<NodeRecord> nodes;
+
+	private boolean registered;
+
+	private int attempts;
+
+	public Membership(Client client, ScheduledExecutorService executor, ClusterKeys keys, NodeRecord self,
+			EtcdSession session, Duration requestTimeout) {
+		this.client = client;
+		this.executor = executor;
+		this.keys = keys;
+		this.self = self;
+		this.session = session;
+		this.requestTimeout = requestTimeout;
+		this.nodes = new PrefixMirror<>(client, executor, keys.nodes(), NodeRecord::decode, requestTimeout);
+		session.onStart(this::register);
+		session.onEnd((lease) -> this.registered = false);
+	}
+
+	public void start() {
+		this.nodes.start();
+	}
+
+	/** Called on every change of the live set, in revision order. */
+	public void listen(PrefixMirror.Listener<NodeRecord> listener) {
+		this.nodes.listen(listener);
+	}
+
+	/** The live nodes by id, as last seen from etcd. */
+	public Map<NodeId, NodeRecord> live() {
+		Map<NodeId, NodeRecord> live = new TreeMap<>();
+		for (NodeRecord record : this.nodes.values().values()) {
+			live.put(record.node(), record);
+		}
+		return live;
+	}
+
+	public boolean synced() {
+		return this.nodes.synced();
+	}
+
+	/** True once this node's key carries its current session lease. */
+	public boolean registered() {
+		return this.registered;
+	}
+
+	public NodeRecord self() {
+		return this.self;
+	}
+
+	PrefixMirror<NodeRecord> mirror() {
+		return this.nodes;
+	}
+
+	private void register(long lease) {
+		if (lease != this.session.leaseId()) {
+			return;
+		}
+		var key = ClusterKeys.bytes(this.keys.node(this.self.node()));
+		this.client.getKVClient()
+			.txn()
+			.If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+			.Then(Op.put(key, io.etcd.jetcd.ByteSequence.from(this.self.encode()),
+					PutOption.builder().withLeaseId(lease).build()))
+			.Else(Op.get(key, GetOption.DEFAULT))
+			.commit()
+			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.whenCompleteAsync((response, error) -> registered(lease, response, error), this.executor);
+	}
+
+	private void registered(long lease, @Nullable TxnResponse response, @Nullable Throwable error) {
+		if (lease != this.session.leaseId()) {
+			return;
+		}
+		if (error != null || response == null) {
+			if (this.attempts++ % 10 == 0) {
+				log.warn("etcd: cannot register node {} ({}); retrying", this.self.node(),
+						(error != null) ? EtcdSession.describe(error) : "no response");
+			}
+			retry(lease);
+			return;
+		}
+		if (response.isSucceeded()) {
+			this.registered = true;
+			this.attempts = 0;
+			log.info("etcd: node {} joined the cluster", this.self.node());
+			return;
+		}
+		KeyValue held = response.getGetResponses().isEmpty() || response.getGetResponses().get(0).getKvs().isEmpty()
+				? null : response.getGetResponses().get(0).getKvs().get(0);
+		if (held != null && held.getLease() == lease) {
+			this.registered = true;
+			return;
+		}
+		if (this.attempts++ % 10 == 0) {
+			log.error("etcd: node id {} is held by another live process (lease {}); waiting for it to go",
+					this.self.node(), (held != null) ? Long.toHexString(held.getLease()) : "?");
+		}
+		retry(lease);
+	}
+
+	private void retry(long lease) {
+		this.executor.schedule(() -> register(lease), 500, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void close() {
+		this.nodes.close();
+	}
+
+}
