@@ -21,7 +21,7 @@ PACKAGES=(
   linux-image-rt-amd64 linux-headers-rt-amd64
   linux-image-cloud-amd64 linux-headers-cloud-amd64
   # real services the integration tests talk to
-  influxdb snmpd snmp
+  influxdb snmpd snmp etcd-server
   # lab report
   gnuplot-nox jq curl util-linux
 )

@@ -15,7 +15,7 @@ import io.etcd.jetcd.Client;
  */
 public final class ClusterNode implements AutoCloseable {
 
-	private final Client client;
+	private final EtcdConnection connection;
 
 	private final ScheduledExecutorService executor;
 
@@ -32,23 +32,17 @@ public final class ClusterNode implements AutoCloseable {
 	private ClusterNode(ClusterProperties properties, NodeRecord self) {
 		this.requestTimeout = properties.requestTimeout();
 		this.keys = new ClusterKeys(properties.prefix());
-		this.client = Client.builder()
-			.endpoints(properties.endpoints())
-			.connectTimeout(properties.requestTimeout())
-			.keepaliveTime(Duration.ofSeconds(10))
-			.keepaliveTimeout(properties.requestTimeout())
-			.retryMaxDuration(properties.requestTimeout())
-			.build();
+		this.connection = new EtcdConnection(properties.endpoints(), properties.requestTimeout());
 		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "cluster-" + self.node());
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.session = new EtcdSession(this.client.getLeaseClient(), this.executor, properties.sessionTtl(),
+		this.session = new EtcdSession(this.connection, this.executor, properties.sessionTtl(),
 				this.requestTimeout);
-		this.membership = new Membership(this.client, this.executor, this.keys, self, this.session,
+		this.membership = new Membership(this.connection, this.executor, this.keys, self, this.session,
 				this.requestTimeout);
-		this.election = new LeaderElection(this.client, this.executor, this.keys, self.node(), this.session,
+		this.election = new LeaderElection(this.connection, this.executor, this.keys, self.node(), this.session,
 				this.requestTimeout);
 	}
 
@@ -64,8 +58,9 @@ public final class ClusterNode implements AutoCloseable {
 		return node;
 	}
 
+	/** The current etcd client (replaced after a long outage: take it for each request). */
 	public Client client() {
-		return this.client;
+		return this.connection.client();
 	}
 
 	/** The one thread every cluster part runs on; callers hop onto it before touching their state. */
@@ -99,7 +94,7 @@ public final class ClusterNode implements AutoCloseable {
 
 	/** A watched copy of another prefix, on this node's client and thread. */
 	public <T> PrefixMirror<T> mirror(String prefix, PrefixMirror.Decoder<T> decoder) {
-		return new PrefixMirror<>(this.client, this.executor, prefix, decoder, this.requestTimeout);
+		return new PrefixMirror<>(this.connection, this.executor, prefix, decoder, this.requestTimeout);
 	}
 
 	/** Leaves the cluster: the session lease is revoked, so membership and leadership move on at once. */
@@ -115,13 +110,13 @@ public final class ClusterNode implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		this.client.close();
+		this.connection.close();
 	}
 
 	/** Stops at once without a word to etcd, as a killed process or a dead machine does: its lease runs out. */
 	void crash() {
 		this.executor.shutdownNow();
-		this.client.close();
+		this.connection.close();
 	}
 
 }

@@ -10,9 +10,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
-import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.lease.NoSuchLeaseException;
+import io.etcd.jetcd.options.LeaseOption;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.jspecify.annotations.Nullable;
@@ -36,7 +36,7 @@ public final class EtcdSession implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(EtcdSession.class);
 
-	private final Lease leases;
+	private final EtcdConnection connection;
 
 	private final ScheduledExecutorService executor;
 
@@ -58,8 +58,9 @@ public final class EtcdSession implements AutoCloseable {
 
 	private int grantFailures;
 
-	public EtcdSession(Lease leases, ScheduledExecutorService executor, Duration ttl, Duration requestTimeout) {
-		this.leases = leases;
+	public EtcdSession(EtcdConnection connection, ScheduledExecutorService executor, Duration ttl,
+			Duration requestTimeout) {
+		this.connection = connection;
 		this.executor = executor;
 		this.ttlSeconds = ttl.toSeconds();
 		this.requestTimeout = requestTimeout;
@@ -100,12 +101,12 @@ public final class EtcdSession implements AutoCloseable {
 			return;
 		}
 		long sent = System.nanoTime();
-		this.leases.grant(this.ttlSeconds)
+		this.connection.client().getLeaseClient().grant(this.ttlSeconds)
 			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
 			.whenCompleteAsync((granted, error) -> {
 				if (this.closed) {
 					if (granted != null) {
-						this.leases.revoke(granted.getID());
+						this.connection.client().getLeaseClient().revoke(granted.getID());
 					}
 					return;
 				}
@@ -135,7 +136,7 @@ public final class EtcdSession implements AutoCloseable {
 			return;
 		}
 		long sent = System.nanoTime();
-		this.leases.keepAliveOnce(lease)
+		this.connection.client().getLeaseClient().keepAliveOnce(lease)
 			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
 			.whenCompleteAsync((renewed, error) -> renewed(lease, sent, renewed, error), this.executor);
 	}
@@ -152,13 +153,44 @@ public final class EtcdSession implements AutoCloseable {
 			return;
 		}
 		if (error == null || isLeaseGone(error)) {
-			end("etcd says lease " + Long.toHexString(lease) + " is gone");
-			grant();
+			leaseGone(lease);
 			return;
 		}
 		if (!surelyAliveFor(Duration.ZERO)) {
 			log.debug("etcd: lease {} not renewed ({}); uncertain until etcd answers", Long.toHexString(lease),
 					describe(error));
+			// etcd may be back while this client still backs off: a fresh one renews within the TTL etcd grants a
+			// lease on its return (a renewal that only timed out may be a slow etcd; one TTL of them is not)
+			if (this.connection.reconnect(Duration.ofSeconds(this.ttlSeconds).dividedBy(2))) {
+				renew(); // at once: a returning etcd extends leases by only one TTL (plus its election timeout)
+			}
+			else {
+				askWhetherAlive(lease);
+			}
+		}
+	}
+
+	/** A renewal of an expired lease may just time out: etcd's time-to-live answer says for sure (-1 = gone). */
+	private void askWhetherAlive(long lease) {
+		this.connection.client()
+			.getLeaseClient()
+			.timeToLive(lease, LeaseOption.DEFAULT)
+			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.whenCompleteAsync((answer, error) -> {
+				if ((answer != null && answer.getTTL() <= 0) || (error != null && isLeaseGone(error))) {
+					leaseGone(lease);
+				}
+			}, this.executor);
+	}
+
+	/**
+	 * Ends the session when etcd says its lease no longer exists (a request that used it failed with "lease not
+	 * found"), and opens a new one. Nothing if that lease is not the current one.
+	 */
+	public void leaseGone(long lease) {
+		if (lease != 0 && lease == this.leaseId) {
+			end("etcd says lease " + Long.toHexString(lease) + " is gone");
+			grant();
 		}
 	}
 
@@ -191,7 +223,7 @@ public final class EtcdSession implements AutoCloseable {
 			end("closed");
 			this.closed = true;
 			if (lease != 0) {
-				this.leases.revoke(lease).orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+				this.connection.client().getLeaseClient().revoke(lease).orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
 			}
 		});
 	}

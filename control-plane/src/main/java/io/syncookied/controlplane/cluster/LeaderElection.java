@@ -8,7 +8,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -45,7 +44,7 @@ public final class LeaderElection implements AutoCloseable {
 
 	}
 
-	private final Client client;
+	private final EtcdConnection connection;
 
 	private final ScheduledExecutorService executor;
 
@@ -70,15 +69,15 @@ public final class LeaderElection implements AutoCloseable {
 
 	private boolean campaigning;
 
-	public LeaderElection(Client client, ScheduledExecutorService executor, ClusterKeys keys, NodeId self,
+	public LeaderElection(EtcdConnection connection, ScheduledExecutorService executor, ClusterKeys keys, NodeId self,
 			EtcdSession session, Duration requestTimeout) {
-		this.client = client;
+		this.connection = connection;
 		this.executor = executor;
 		this.keys = keys;
 		this.self = self;
 		this.session = session;
 		this.requestTimeout = requestTimeout;
-		this.leaderKey = new PrefixMirror<>(client, executor, keys.leader(), LeaderRecord::decode, requestTimeout);
+		this.leaderKey = new PrefixMirror<>(connection, executor, keys.leader(), LeaderRecord::decode, requestTimeout);
 		this.leaderKey.listen(this::leaderChanged);
 		session.onStart((lease) -> campaign());
 		session.onEnd((lease) -> depose("session ended"));
@@ -123,7 +122,7 @@ public final class LeaderElection implements AutoCloseable {
 					"node " + this.self + " does not surely lead term " + term + " (it leads " + this.term + ")"));
 		}
 		ByteSequence key = ClusterKeys.bytes(this.keys.leader());
-		return this.client.getKVClient()
+		return this.connection.client().getKVClient()
 			.txn()
 			.If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(term)))
 			.Then(ops)
@@ -145,7 +144,7 @@ public final class LeaderElection implements AutoCloseable {
 		}
 		this.campaigning = true;
 		ByteSequence key = ClusterKeys.bytes(this.keys.leader());
-		this.client.getKVClient()
+		this.connection.client().getKVClient()
 			.txn()
 			.If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
 			.Then(Op.put(key, ByteSequence.from(new LeaderRecord(this.self, lease).encode()),
@@ -159,6 +158,10 @@ public final class LeaderElection implements AutoCloseable {
 	private void campaigned(long lease, @Nullable TxnResponse response, @Nullable Throwable error) {
 		this.campaigning = false;
 		if (lease != this.session.leaseId()) {
+			return;
+		}
+		if (error != null && EtcdSession.isLeaseGone(error)) {
+			this.session.leaseGone(lease);
 			return;
 		}
 		if (error != null || response == null) {
@@ -225,7 +228,7 @@ public final class LeaderElection implements AutoCloseable {
 			return CompletableFuture.completedFuture(null);
 		}
 		ByteSequence key = ClusterKeys.bytes(this.keys.leader());
-		return this.client.getKVClient()
+		return this.connection.client().getKVClient()
 			.txn()
 			.If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(was)))
 			.Then(Op.delete(key, io.etcd.jetcd.options.DeleteOption.DEFAULT))

@@ -6,7 +6,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -30,7 +29,7 @@ public final class Membership implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(Membership.class);
 
-	private final Client client;
+	private final EtcdConnection connection;
 
 	private final ScheduledExecutorService executor;
 
@@ -48,15 +47,15 @@ public final class Membership implements AutoCloseable {
 
 	private int attempts;
 
-	public Membership(Client client, ScheduledExecutorService executor, ClusterKeys keys, NodeRecord self,
+	public Membership(EtcdConnection connection, ScheduledExecutorService executor, ClusterKeys keys, NodeRecord self,
 			EtcdSession session, Duration requestTimeout) {
-		this.client = client;
+		this.connection = connection;
 		this.executor = executor;
 		this.keys = keys;
 		this.self = self;
 		this.session = session;
 		this.requestTimeout = requestTimeout;
-		this.nodes = new PrefixMirror<>(client, executor, keys.nodes(), NodeRecord::decode, requestTimeout);
+		this.nodes = new PrefixMirror<>(connection, executor, keys.nodes(), NodeRecord::decode, requestTimeout);
 		session.onStart(this::register);
 		session.onEnd((lease) -> this.registered = false);
 	}
@@ -101,7 +100,7 @@ public final class Membership implements AutoCloseable {
 			return;
 		}
 		var key = ClusterKeys.bytes(this.keys.node(this.self.node()));
-		this.client.getKVClient()
+		this.connection.client().getKVClient()
 			.txn()
 			.If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
 			.Then(Op.put(key, io.etcd.jetcd.ByteSequence.from(this.self.encode()),
@@ -114,6 +113,10 @@ public final class Membership implements AutoCloseable {
 
 	private void registered(long lease, @Nullable TxnResponse response, @Nullable Throwable error) {
 		if (lease != this.session.leaseId()) {
+			return;
+		}
+		if (error != null && EtcdSession.isLeaseGone(error)) {
+			this.session.leaseGone(lease);
 			return;
 		}
 		if (error != null || response == null) {

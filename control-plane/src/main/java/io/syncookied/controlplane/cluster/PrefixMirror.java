@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
@@ -56,7 +55,7 @@ public final class PrefixMirror<T> implements AutoCloseable {
 
 	}
 
-	private final Client client;
+	private final EtcdConnection connection;
 
 	private final ScheduledExecutorService executor;
 
@@ -82,13 +81,14 @@ public final class PrefixMirror<T> implements AutoCloseable {
 
 	private long corrupt;
 
-	public PrefixMirror(Client client, ScheduledExecutorService executor, String prefix, Decoder<T> decoder,
+	public PrefixMirror(EtcdConnection connection, ScheduledExecutorService executor, String prefix, Decoder<T> decoder,
 			Duration requestTimeout) {
-		this.client = client;
+		this.connection = connection;
 		this.executor = executor;
 		this.prefix = prefix;
 		this.decoder = decoder;
 		this.requestTimeout = requestTimeout;
+		connection.onReconnect(this::reopen);
 	}
 
 	public void listen(Listener<T> listener) {
@@ -123,7 +123,7 @@ public final class PrefixMirror<T> implements AutoCloseable {
 		if (this.closed) {
 			return;
 		}
-		this.client.getKVClient()
+		this.connection.client().getKVClient()
 			.get(ClusterKeys.bytes(this.prefix), GetOption.builder().isPrefix(true).build())
 			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
 			.whenCompleteAsync(this::loaded, this.executor);
@@ -165,7 +165,7 @@ public final class PrefixMirror<T> implements AutoCloseable {
 			.withRevision(start)
 			.withRequireLeader(true)
 			.build();
-		this.watcher = this.client.getWatchClient()
+		this.watcher = this.connection.client().getWatchClient()
 			.watch(ClusterKeys.bytes(this.prefix), option,
 					Watch.listener((response) -> this.executor.execute(() -> events(response)),
 							(error) -> this.executor.execute(() -> lost(error))));
@@ -189,6 +189,14 @@ public final class PrefixMirror<T> implements AutoCloseable {
 			}
 			this.revision = rev;
 		}
+	}
+
+	private void reopen() {
+		if (this.closed || this.watcher == null) {
+			return; // not watching yet: the pending read or retry uses the new client
+		}
+		closeWatcher();
+		load();
 	}
 
 	private void lost(Throwable error) {

@@ -215,7 +215,7 @@ class LeadershipEtcdTest {
 	}
 
 	static ClusterNode awaitLeader(List<ClusterNode> candidates) {
-		return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+		return await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
 			List<ClusterNode> leading = candidates.stream().filter((n) -> on(n, () -> n.election().leading())).toList();
 			return (leading.size() == 1) ? leading.get(0) : null;
 		}, (n) -> n != null);

@@ -1,0 +1,86 @@
+package io.syncookied.controlplane.cluster;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.etcd.jetcd.Client;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's etcd client, replaced by a fresh one when etcd has been unreachable. gRPC backs off reconnecting (up to
+ * two minutes) once every endpoint failed, but a whole etcd cluster that comes back extends each lease by only one TTL:
+ * a client still in back-off would let the lease run out and make the node flap. A new client connects at once.
+ * Callers take {@link #client()} for every request, so they use the current one.
+ * <p>
+ * Runs on the cluster executor.
+ */
+public final class EtcdConnection implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(EtcdConnection.class);
+
+	private final List<URI> endpoints;
+
+	private final Duration requestTimeout;
+
+	private volatile Client client;
+
+	private final List<Runnable> onReconnect = new ArrayList<>();
+
+	private long lastReconnect = System.nanoTime();
+
+	private long reconnects;
+
+	public EtcdConnection(List<URI> endpoints, Duration requestTimeout) {
+		this.endpoints = List.copyOf(endpoints);
+		this.requestTimeout = requestTimeout;
+		this.client = build();
+	}
+
+	/** Called (on the cluster executor) after the client was replaced: watches must be opened again. */
+	public void onReconnect(Runnable listener) {
+		this.onReconnect.add(listener);
+	}
+
+	public Client client() {
+		return this.client;
+	}
+
+	/** Replaces the client, at most once per {@code interval}; returns true when it did. */
+	boolean reconnect(Duration interval) {
+		long now = System.nanoTime();
+		if (now - this.lastReconnect < interval.toNanos()) {
+			return false;
+		}
+		this.lastReconnect = now;
+		Client old = this.client;
+		this.client = build();
+		if (this.reconnects++ % 10 == 0) {
+			log.warn("etcd: unreachable for a while; reconnecting to {} with a fresh client ({} so far)",
+					this.endpoints, this.reconnects);
+		}
+		old.close();
+		for (Runnable listener : this.onReconnect) {
+			listener.run();
+		}
+		return true;
+	}
+
+	private Client build() {
+		return Client.builder()
+			.endpoints(this.endpoints)
+			.connectTimeout(this.requestTimeout)
+			.keepaliveTime(Duration.ofSeconds(10))
+			.keepaliveTimeout(this.requestTimeout)
+			.retryMaxDuration(this.requestTimeout)
+			.build();
+	}
+
+	@Override
+	public void close() {
+		this.client.close();
+	}
+
+}
