@@ -61,7 +61,10 @@ public final class EtcdConnection implements AutoCloseable {
 			log.warn("etcd: unreachable for a while; reconnecting to {} with a fresh client ({} so far)",
 					this.endpoints, this.reconnects);
 		}
-		old.close();
+		// closing stops the old client's Vert.x and gRPC threads and waits for them: never on the cluster thread
+		Thread closer = new Thread(old::close, "etcd-client-close");
+		closer.setDaemon(true);
+		closer.start();
 		for (Runnable listener : this.onReconnect) {
 			listener.run();
 		}
