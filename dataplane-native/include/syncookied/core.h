@@ -107,6 +107,9 @@ struct dp_filter; /* immutable after compile; reference counted (shared between 
  * written to err, or -ENOMEM. */
 int dp_filter_compile(const struct dp_filter_rule *rules, unsigned n, enum dp_filter_action dflt,
 		      struct dp_filter **out, char *err, size_t errlen);
+/* Compiles one expression exactly as dp_filter_compile does and discards it: load-time validation (the control plane
+ * calls it through JNA). 0, or -EINVAL with libpcap's message in err, or -ENOMEM. */
+int dp_filter_check(const char *expr, char *err, size_t errlen);
 struct dp_filter *dp_filter_get(struct dp_filter *f); /* +1 reference */
 void dp_filter_put(struct dp_filter *f);               /* -1 reference; frees at 0; NULL is fine */
 /* Runs the filter over an IP packet (ip[0] = version nibble). Returns DP_FILTER_PASS or DP_FILTER_DROP. */
@@ -162,6 +165,27 @@ struct dp_sysctls {
                                       with it is dropped, rx_drop_md5: we cannot sign a SYN-ACK, and a server
                                       without the key drops such SYNs itself) */
 
+/* SYN-ACK options the operator switched off for a host (hosts.yml timestamps/sack/window_scaling/ecn: false). An
+ * option goes out only when the server's sysctls allow it and it is not switched off here. */
+#define DP_OPT_OFF_TS     0x01 /* no TS: the SYN-ACK carries MSS only (SACK and window scale need TS in cookie mode) */
+#define DP_OPT_OFF_SACK   0x02
+#define DP_OPT_OFF_WSCALE 0x04
+#define DP_OPT_OFF_ECN    0x08
+
+/* What the server's agent reports about the cookie SYN-ACK its kernel would send: the default listener's window
+ * and scale, and those of listeners with their own receive buffer. The host's own window/wscale override all. */
+#define DP_TCP_PROFILE_PORTS 16
+struct dp_tcp_profile {
+	uint16_t window; /* 0 = not reported */
+	uint8_t wscale;  /* 0xff = not reported */
+	uint8_t n_ports;
+	struct {
+		uint16_t port; /* host order */
+		uint16_t window;
+		uint8_t wscale;
+	} ports[DP_TCP_PROFILE_PORTS];
+};
+
 struct dp_host_cfg {
 	struct dp_addr ip;             /* the protected IP (key) */
 	uint8_t mac[6];                /* the server's MAC: forwarded frames go there */
@@ -173,12 +197,14 @@ struct dp_host_cfg {
 	struct dp_clock_basis clock;
 	struct dp_sysctls sysctl;
 	uint16_t mss;                  /* MSS option of our SYN-ACK; 0 = 1460 (IPv4) / 1440 (IPv6) */
-	uint16_t window;               /* SYN-ACK window (unscaled); 0 = 64240 (IPv4) / 64800 (IPv6) */
-	uint8_t wscale;                /* the server's receive window scale; 0xff = default 7 */
+	uint16_t window;               /* SYN-ACK window (unscaled); 0 = from profile, else 64240 (IPv4) / 64800 (IPv6) */
+	uint8_t wscale;                /* the server's receive window scale; 0xff = from profile, else 7 */
+	uint8_t opts_off;              /* DP_OPT_OFF_* */
 	uint32_t syn_refresh_ms;       /* module-free mode: let one real SYN per (host, port) through at least
 	                                  this often (0 = off; a little under the kernel's
 	                                  60 s cookie-stamp window, e.g. 55000) */
 	struct dp_filter *filter;      /* NULL = pass everything; dp_config_set_host takes its own reference */
+	struct dp_tcp_profile profile; /* from the server's agent, with its secrets */
 	uint64_t pickup_until_ns;      /* pickup window: until this local CLOCK_MONOTONIC instant, an unknown-flow
 	                                  ACK / ACK+data / ACK+FIN (no SYN, no RST) that carries no valid cookie is
 	                                  forwarded and its flow recorded (connections established before the

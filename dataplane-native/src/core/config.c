@@ -1,4 +1,5 @@
 /* config.c: immutable configuration snapshots: our MACs and the host table (built, cloned, sealed). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@ void dp_host_cfg_init(struct dp_host_cfg *h)
 	memset(h, 0, sizeof(*h));
 	h->ttl = 64;
 	h->wscale = 0xff;
+	h->profile.wscale = 0xff;
 	h->ts_mode = DP_TS_ZERO;
 	h->cookie_alg = DP_COOKIE_SIPHASH;
 	h->sysctl.syncookies = 1;
@@ -38,6 +40,8 @@ struct dp_config *dp_config_new(const uint8_t (*macs)[6], unsigned n_macs)
 	return cfg;
 }
 
+static int index_hosts(struct dp_config *cfg, unsigned room);
+
 struct dp_config *dp_config_clone(const struct dp_config *src)
 {
 	struct dp_config *cfg;
@@ -62,6 +66,10 @@ struct dp_config *dp_config_clone(const struct dp_config *src)
 		cfg->n_hosts = cfg->cap_hosts = src->n_hosts;
 		for (i = 0; i < cfg->n_hosts; i++)
 			dp_filter_get(cfg->hosts[i].cfg.filter);
+		if (index_hosts(cfg, cfg->n_hosts)) {
+			dp_config_free(cfg);
+			return NULL;
+		}
 	}
 	return cfg;
 }
@@ -82,19 +90,36 @@ void dp_config_free(struct dp_config *cfg)
 	free(cfg);
 }
 
-static bool addr_eq(const struct dp_addr *a, const struct dp_addr *b)
+/* (Re)builds the ip -> host index for room hosts, at most half full (the same table dp_host_lookup() probes once the
+ * config is sealed). Kept up to date while hosts are added, so building a config of n hosts takes O(n). */
+static int index_hosts(struct dp_config *cfg, unsigned room)
 {
-	return a->family == b->family && !memcmp(a->a, b->a, a->family == 4 ? 4 : 16);
+	uint32_t n = 16, *slots;
+
+	while (n < 2 * (uint64_t)room)
+		n <<= 1;
+	slots = calloc(n, sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	free(cfg->slots);
+	cfg->slots = slots;
+	cfg->slot_mask = n - 1;
+	for (uint32_t i = 0; i < cfg->n_hosts; i++) {
+		const struct dp_addr *a = &cfg->hosts[i].cfg.ip;
+		uint32_t s = dp_addr_hash(a->family, a->a) & cfg->slot_mask;
+
+		while (cfg->slots[s])
+			s = (s + 1) & cfg->slot_mask;
+		cfg->slots[s] = i + 1;
+	}
+	return 0;
 }
 
 static int find_host(const struct dp_config *cfg, const struct dp_addr *ip)
 {
-	unsigned i;
+	const struct dp_host *h = cfg->slots ? dp_host_lookup(cfg, ip->family, ip->a) : NULL;
 
-	for (i = 0; i < cfg->n_hosts; i++)
-		if (addr_eq(&cfg->hosts[i].cfg.ip, ip))
-			return (int)i;
-	return -1;
+	return h ? (int)(h - cfg->hosts) : -1;
 }
 
 static void fill_secret(struct dp_cookie_secret *cs, const struct dp_host_cfg *c, const struct dp_secrets *s)
@@ -121,20 +146,31 @@ static void precompute(struct dp_host *h)
 	fill_secret(&h->cs_cur, c, &c->cur);
 	fill_secret(&h->cs_prev, c, &c->prev);
 	memcpy(h->ts_key.key, c->cur.ts, 16);
+	/* An option the operator switched off is treated as if the server's sysctl were off: it is never encoded, and an
+	 * ACK echoing it is refused (none can be genuine, except from a SYN-ACK sent before the switch). */
 	h->sys.tcp_timestamps = c->sysctl.timestamps;
-	h->sys.tcp_sack = c->sysctl.sack;
-	h->sys.tcp_window_scaling = c->sysctl.window_scaling;
-	h->sys.tcp_ecn = c->sysctl.ecn;
+	h->sys.tcp_sack = (c->opts_off & DP_OPT_OFF_SACK) ? 0 : c->sysctl.sack;
+	h->sys.tcp_window_scaling = (c->opts_off & DP_OPT_OFF_WSCALE) ? 0 : c->sysctl.window_scaling;
+	h->sys.tcp_ecn = (c->opts_off & DP_OPT_OFF_ECN) ? 0 : c->sysctl.ecn;
 	h->mss = c->mss ? c->mss : (v4 ? 1460 : 1440);
-	/* tcp_select_initial_window() on a stock kernel with a 1500 MTU: 44 * 1460 and 45 * 1440. */
-	h->window = c->window ? c->window : (v4 ? 64240 : 64800);
-	h->wscale = c->wscale == 0xff ? 7 : c->wscale;
+	/* The host's own value, else what the server's agent computed as its kernel does, else
+	 * tcp_select_initial_window() on a stock kernel with a 1500 MTU: 44 * 1460 and 45 * 1440, scale 7. */
+	h->window = c->window ? c->window : c->profile.window ? c->profile.window : (v4 ? 64240 : 64800);
+	h->wscale = c->wscale != 0xff ? c->wscale : c->profile.wscale != 0xff ? c->profile.wscale : 7;
+	/* listeners with their own receive buffer, as the agent saw them; the host's own values still win */
+	h->n_port_ws = 0;
+	for (unsigned i = 0; i < c->profile.n_ports && i < DP_TCP_PROFILE_PORTS && !(c->window && c->wscale != 0xff); i++) {
+		h->port_ws[h->n_port_ws].port = htons(c->profile.ports[i].port);
+		h->port_ws[h->n_port_ws].window = c->window ? c->window : c->profile.ports[i].window;
+		h->port_ws[h->n_port_ws].wscale = c->wscale != 0xff ? c->wscale : c->profile.ports[i].wscale;
+		h->n_port_ws++;
+	}
 	h->ttl = c->ttl ? c->ttl : 64;
 	h->answerable = (c->flags & DP_HOST_SECRETS_VALID) && k->hz != 0 && c->sysctl.syncookies != 0;
 	/* TS needs the server's ms clock and its tsoff; without them the SYN-ACK carries MSS only (always accepted).
 	 * A server with tcp_timestamps=1 adds a per-connection tsoff: with no offset secret (DP_TS_ZERO) our TSval
 	 * would differ from every later TSval of the server, and clients would drop its data (PAWS). */
-	h->ts_usable = k->hz != 0 && k->tcp_clock_ms != 0 && c->sysctl.timestamps != 0 &&
+	h->ts_usable = !(c->opts_off & DP_OPT_OFF_TS) && k->hz != 0 && k->tcp_clock_ms != 0 && c->sysctl.timestamps != 0 &&
 		       (c->ts_mode != DP_TS_ZERO || c->sysctl.timestamps == 2);
 	if (k->hz) {
 		uint64_t per_min = 60ULL * k->hz;
@@ -161,6 +197,10 @@ const char *dp_host_cfg_check(const struct dp_host_cfg *hc)
 		return "cookie: must be siphash or sha1";
 	if (hc->wscale > 14 && hc->wscale != 0xff)
 		return "wscale: must be 0..14";
+	if (hc->profile.wscale > 14 && hc->profile.wscale != 0xff)
+		return "profile.wscale: must be 0..14";
+	if (hc->profile.n_ports > DP_TCP_PROFILE_PORTS)
+		return "profile.n_ports: too many";
 	if (hc->mss && hc->mss < 88)
 		return "mss: must be at least 88";
 	if (hc->clock.hz > 10000)
@@ -183,6 +223,8 @@ int dp_config_set_host(struct dp_config *cfg, const struct dp_host_cfg *hc)
 		return -EINVAL;
 	i = find_host(cfg, &hc->ip);
 	if (i < 0) {
+		uint32_t s;
+
 		if (cfg->n_hosts == cfg->cap_hosts) {
 			unsigned cap = cfg->cap_hosts ? cfg->cap_hosts * 2 : 16;
 			struct dp_host *nh = realloc(cfg->hosts, cap * sizeof(*nh));
@@ -191,7 +233,12 @@ int dp_config_set_host(struct dp_config *cfg, const struct dp_host_cfg *hc)
 			cfg->hosts = nh;
 			cfg->cap_hosts = cap;
 		}
+		if ((!cfg->slots || 2 * (cfg->n_hosts + 1) > cfg->slot_mask + 1) && index_hosts(cfg, 2 * cfg->n_hosts + 1))
+			return -ENOMEM;
 		i = (int)cfg->n_hosts++;
+		for (s = dp_addr_hash(hc->ip.family, hc->ip.a) & cfg->slot_mask; cfg->slots[s]; s = (s + 1) & cfg->slot_mask)
+			;
+		cfg->slots[s] = (uint32_t)i + 1;
 	} else {
 		dp_filter_put(cfg->hosts[i].cfg.filter);
 	}
@@ -221,7 +268,7 @@ int dp_config_del_host(struct dp_config *cfg, const struct dp_addr *ip)
 	cfg->hosts[i] = cfg->hosts[cfg->n_hosts - 1];
 	explicit_bzero(&cfg->hosts[cfg->n_hosts - 1], sizeof(cfg->hosts[0]));
 	cfg->n_hosts--;
-	return 0;
+	return index_hosts(cfg, cfg->n_hosts); /* open addressing has no cheap delete; removals are rare */
 }
 
 int dp_config_set_forward_mac(struct dp_config *cfg, const uint8_t mac[6])
@@ -249,24 +296,10 @@ unsigned dp_config_host_count(const struct dp_config *cfg)
 
 int dp_config_seal(struct dp_config *cfg)
 {
-	uint32_t n = 16, i;
-
 	if (cfg->sealed)
 		return 0;
-	while (n < cfg->n_hosts * 2)
-		n <<= 1;
-	cfg->slots = calloc(n, sizeof(*cfg->slots));
-	if (!cfg->slots)
+	if (!cfg->slots && index_hosts(cfg, cfg->n_hosts))
 		return -ENOMEM;
-	cfg->slot_mask = n - 1;
-	for (i = 0; i < cfg->n_hosts; i++) {
-		const struct dp_addr *a = &cfg->hosts[i].cfg.ip;
-		uint32_t s = dp_addr_hash(a->family, a->a) & cfg->slot_mask;
-
-		while (cfg->slots[s])
-			s = (s + 1) & cfg->slot_mask;
-		cfg->slots[s] = i + 1;
-	}
 	cfg->sealed = true;
 	return 0;
 }

@@ -28,11 +28,17 @@ struct dp_host {
 	uint8_t answerable;                /* secrets valid, clock known, tcp_syncookies != 0 */
 	uint8_t ts_usable;                 /* the server's ms clock is known: TS may go out */
 	uint8_t wscale, ttl;
+	uint8_t n_port_ws;                 /* entries of port_ws: SYNs to these ports get their own window/scale */
 	uint16_t mss, window;
 	struct dp_clock_sample clk;        /* the server's clocks, see hostclock.h */
 	uint64_t refresh_key;              /* hash seed part for the SYN-refresh table */
 	uint32_t stats_slot;               /* its row in every worker's per-host counters (dp_core_publish) */
 	uint32_t stats_row;                /* stats_slot * DP_C_MAX: where the row starts in the flat counters */
+	struct {
+		uint16_t port;             /* network order, as dp_tcp.dport */
+		uint16_t window;
+		uint8_t wscale;
+	} port_ws[DP_TCP_PROFILE_PORTS];   /* the agent's listeners with their own receive buffer (overrides applied) */
 };
 
 /* One of our MACs, with the source MAC its forwarded frames leave with (itself, or the output interface's): kept
@@ -127,6 +133,19 @@ static inline uint64_t dp_host_err_ms(const struct dp_host *h, uint64_t now_ns)
 static inline uint64_t dp_host_ts_ms(const struct dp_host *h, uint64_t now_ns)
 {
 	return dp_clock_ts_ms(&h->clk, now_ns);
+}
+
+/* The window and scale of the host's SYN-ACK to dport (network order): its listener's, else the host's. */
+static inline void dp_host_synack_ws(const struct dp_host *h, uint16_t dport, uint16_t *window, uint8_t *wscale)
+{
+	*window = h->window;
+	*wscale = h->wscale;
+	for (unsigned i = 0; DP_UNLIKELY(i < h->n_port_ws); i++)
+		if (h->port_ws[i].port == dport) {
+			*window = h->port_ws[i].window;
+			*wscale = h->port_ws[i].wscale;
+			return;
+		}
 }
 
 /* ---- flows ---------------------------------------------------------------------------------------------- */

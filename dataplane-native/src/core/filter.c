@@ -107,6 +107,56 @@ static bool validate(const struct bpf_insn *p, uint32_t len)
 	return BPF_CLASS(p[len - 1].code) == BPF_RET;
 }
 
+/* Compiles one expression into prog (insns malloc'ed). Caller holds compile_lock. 0, -EINVAL or -ENOMEM. */
+static int compile_one(pcap_t *pc, const char *expr, struct dp_bpf_prog *prog, char *err, size_t errlen)
+{
+	struct bpf_program bp;
+
+	if (pcap_compile(pc, &bp, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errlen, "%s", pcap_geterr(pc));
+		return -EINVAL;
+	}
+	if (!validate(bp.bf_insns, bp.bf_len)) {
+		snprintf(err, errlen, "compiled program failed validation");
+		pcap_freecode(&bp);
+		return -EINVAL;
+	}
+	prog->insns = malloc(bp.bf_len * sizeof(*bp.bf_insns));
+	if (!prog->insns) {
+		pcap_freecode(&bp);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	memcpy(prog->insns, bp.bf_insns, bp.bf_len * sizeof(*bp.bf_insns));
+	prog->len = bp.bf_len;
+	pcap_freecode(&bp);
+	return 0;
+}
+
+DP_EXPORT int dp_filter_check(const char *expr, char *err, size_t errlen)
+{
+	struct dp_bpf_prog prog = { 0 };
+	pcap_t *pc;
+	int rc;
+
+	if (!expr || !*expr) {
+		snprintf(err, errlen, "empty expression");
+		return -EINVAL;
+	}
+	pthread_mutex_lock(&compile_lock);
+	pc = pcap_open_dead(DLT_RAW, 65535);
+	if (!pc) {
+		pthread_mutex_unlock(&compile_lock);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = compile_one(pc, expr, &prog, err, errlen);
+	pcap_close(pc);
+	pthread_mutex_unlock(&compile_lock);
+	free(prog.insns);
+	return rc;
+}
+
 int dp_filter_compile(const struct dp_filter_rule *rules, unsigned n, enum dp_filter_action dflt,
 		      struct dp_filter **out, char *err, size_t errlen)
 {
@@ -133,36 +183,20 @@ int dp_filter_compile(const struct dp_filter_rule *rules, unsigned n, enum dp_fi
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		struct bpf_program bp;
+		char why[200];
 
 		if (!rules[i].expr || (rules[i].action != DP_FILTER_PASS && rules[i].action != DP_FILTER_DROP)) {
 			snprintf(err, errlen, "filters: rule %u: missing expression or bad action", i + 1);
 			rc = -EINVAL;
 			break;
 		}
-		if (pcap_compile(pc, &bp, rules[i].expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-			snprintf(err, errlen, "filters: rule %u (%s): %s", i + 1, rules[i].expr, pcap_geterr(pc));
-			rc = -EINVAL;
+		rc = compile_one(pc, rules[i].expr, &f->progs[i], why, sizeof(why));
+		if (rc) {
+			snprintf(err, errlen, "filters: rule %u (%s): %s", i + 1, rules[i].expr, why);
 			break;
 		}
-		if (!validate(bp.bf_insns, bp.bf_len)) {
-			snprintf(err, errlen, "filters: rule %u (%s): compiled program failed validation", i + 1,
-				 rules[i].expr);
-			pcap_freecode(&bp);
-			rc = -EINVAL;
-			break;
-		}
-		f->progs[i].insns = malloc(bp.bf_len * sizeof(*bp.bf_insns));
-		if (!f->progs[i].insns) {
-			pcap_freecode(&bp);
-			rc = -ENOMEM;
-			break;
-		}
-		memcpy(f->progs[i].insns, bp.bf_insns, bp.bf_len * sizeof(*bp.bf_insns));
-		f->progs[i].len = bp.bf_len;
 		f->progs[i].action = rules[i].action;
 		f->n = i + 1;
-		pcap_freecode(&bp);
 	}
 	pcap_close(pc);
 	pthread_mutex_unlock(&compile_lock);

@@ -1,107 +1,22 @@
-/* control.c: serves the versioned line protocol on a Unix stream socket for the control plane's worker client. */
+/* control.c: the requests of the worker protocol (docs/dataplane-worker-protocol.md), dispatched from one table. */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-#include "engine/control.h"
+#include "engine/control_int.h"
+#include "engine/dataplane_int.h"
 
-#define MAX_CLIENTS 8
-#define MAX_REQUEST (4u << 20) /* a full host set with filters fits easily */
-
-struct client {
-	int fd;
-	char *buf;
-	size_t len, cap;
+/* One request: its arguments (after the verb), and its payload when the verb takes one. */
+struct request {
+	const char *args;
+	const char *payload;
+	size_t plen;
 };
 
-struct dp_control {
-	int fd;
-	char path[108];
-	struct client cl[MAX_CLIENTS];
-};
-
-int dp_control_open(const char *path, struct dp_control **out, char *err, size_t errlen)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct dp_control *c;
-	int fd, probe, rc;
-	mode_t old_mask;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		snprintf(err, errlen, "control-socket: path longer than %zu bytes", sizeof(sa.sun_path) - 1);
-		return -ENAMETOOLONG;
-	}
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	/* a live worker already owns this path: never steal its socket */
-	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
-		close(probe);
-		snprintf(err, errlen, "control-socket: %s is in use by a running worker", path);
-		return -EADDRINUSE;
-	}
-	if (probe >= 0)
-		close(probe);
-	unlink(path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	/* the socket carries secrets: it is born 0600 (umask around bind), never world-connectable for a moment */
-	old_mask = umask(0177);
-	rc = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&sa, sizeof(sa));
-	umask(old_mask);
-	if (rc < 0 || chmod(path, 0600) < 0 || listen(fd, MAX_CLIENTS) < 0) {
-		int e = errno;
-
-		snprintf(err, errlen, "control-socket %s: %s", path, strerror(e));
-		if (fd >= 0)
-			close(fd);
-		return -e;
-	}
-	c = calloc(1, sizeof(*c));
-	if (!c) {
-		close(fd);
-		return -ENOMEM;
-	}
-	c->fd = fd;
-	snprintf(c->path, sizeof(c->path), "%s", path);
-	for (int i = 0; i < MAX_CLIENTS; i++)
-		c->cl[i].fd = -1;
-	*out = c;
-	return 0;
-}
-
-static void drop_client(struct client *cl)
-{
-	close(cl->fd);
-	free(cl->buf);
-	memset(cl, 0, sizeof(*cl));
-	cl->fd = -1;
-}
-
-static void send_all(struct client *cl, const char *buf, size_t n)
-{
-	for (size_t off = 0; off < n;) {
-		ssize_t w = send(cl->fd, buf + off, n - off, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EAGAIN) {
-			struct pollfd p = { .fd = cl->fd, .events = POLLOUT };
-
-			if (poll(&p, 1, 1000) <= 0)
-				return;
-			continue;
-		}
-		if (w <= 0)
-			return;
-		off += (size_t)w;
-	}
-}
+enum { CTL_GO_ON = 0, CTL_QUIT = 1 };
 
 static void reply(struct client *cl, const char *fmt, ...)
 {
@@ -121,7 +36,7 @@ static void reply(struct client *cl, const char *fmt, ...)
 		if (buf[i] == '\n' || buf[i] == '\r')
 			buf[i] = ' ';
 	buf[n++] = '\n';
-	send_all(cl, buf, (size_t)n);
+	dp_control_queue(cl, buf, (size_t)n);
 }
 
 static const char *errname(int e)
@@ -136,7 +51,15 @@ static void reply_err(struct client *cl, int err, const char *msg)
 	reply(cl, "ERR %s %s", errname(err < 0 ? -err : err), msg);
 }
 
-/* Value of key=... among the request's arguments, copied into out; false when absent. */
+static void reply_rc(struct client *cl, struct dp_dataplane *dp, int err)
+{
+	if (err)
+		reply_err(cl, err, dp_dataplane_last_error(dp));
+	else
+		reply(cl, "OK");
+}
+
+/* Value of key=... among the request's arguments, copied into out; false when absent or too long. */
 static bool arg(const char *args, const char *key, char *out, size_t cap)
 {
 	size_t kl = strlen(key);
@@ -159,227 +82,268 @@ static bool arg(const char *args, const char *key, char *out, size_t cap)
 	return false;
 }
 
-static void do_stats(struct client *cl, struct dp_dataplane *dp)
+/* The len=N argument of a request line (line_len bytes, ending in its newline); false when absent. */
+static bool arg_len(const char *line, size_t line_len, size_t *n)
+{
+	char tmp[MAX_LINE + 1], val[24], *end;
+
+	if (line_len > MAX_LINE)
+		return false;
+	memcpy(tmp, line, line_len);
+	tmp[line_len - 1] = 0;
+	if (!arg(strchr(tmp, ' ') ? strchr(tmp, ' ') : "", "len", val, sizeof(val)))
+		return false;
+	*n = strtoul(val, &end, 10);
+	if (*end || val[0] == '-')
+		*n = (size_t)-1; /* refused as too large */
+	return true;
+}
+
+static int do_hello(struct client *cl, struct dp_dataplane *dp, const struct request *r)
+{
+	char backends[64] = "";
+	const char *s = dp_dataplane_backends();
+	size_t o = 0;
+
+	(void)dp;
+	if (atoi(r->args) != DP_CONTROL_PROTO) {
+		reply(cl, "ERR EPROTO unsupported protocol version (this worker speaks %d)", DP_CONTROL_PROTO);
+		return CTL_GO_ON;
+	}
+	/* "memory=yes afpacket=yes afxdp=no netmap=yes" -> "memory,afpacket,netmap": one value, no spaces */
+	while (*s && o < sizeof(backends) - 16) {
+		size_t name = strcspn(s, "="), word = strcspn(s, " ");
+
+		if (name < word && !strncmp(s + name, "=yes", 4))
+			o += (size_t)snprintf(backends + o, sizeof(backends) - o, "%s%.*s", o ? "," : "", (int)name, s);
+		s += word + (s[word] == ' ');
+	}
+	reply(cl, "OK proto=%d pid=%d version=%s backends=%s", DP_CONTROL_PROTO, (int)getpid(), DP_VERSION, backends);
+	return CTL_GO_ON;
+}
+
+static int do_host_set(struct client *cl, struct dp_dataplane *dp, const struct request *r)
+{
+	reply_rc(cl, dp, dp_dataplane_set_hosts_wire(dp, r->payload, r->plen, false));
+	return CTL_GO_ON;
+}
+
+static int do_hosts_set(struct client *cl, struct dp_dataplane *dp, const struct request *r)
+{
+	reply_rc(cl, dp, dp_dataplane_set_hosts_wire(dp, r->payload, r->plen, true));
+	return CTL_GO_ON;
+}
+
+static int do_host_del(struct client *cl, struct dp_dataplane *dp, const struct request *r)
+{
+	char ip[64];
+
+	if (!arg(r->args, "ip", ip, sizeof(ip)))
+		reply_err(cl, EINVAL, "ip: missing");
+	else
+		reply_rc(cl, dp, dp_dataplane_remove_host(dp, ip));
+	return CTL_GO_ON;
+}
+
+static int do_host_get(struct client *cl, struct dp_dataplane *dp, const struct request *r)
+{
+	char ip[64], *text;
+	size_t len;
+	int err = dp_dataplane_host_record(dp, arg(r->args, "ip", ip, sizeof(ip)) ? ip : "", &text, &len);
+
+	if (err) {
+		reply_rc(cl, dp, err);
+		return CTL_GO_ON;
+	}
+	reply(cl, "OK len=%zu", len);
+	dp_control_queue(cl, text, len);
+	free(text);
+	return CTL_GO_ON;
+}
+
+static int do_hosts_reset(struct client *cl, struct dp_dataplane *dp, const struct request *r)
+{
+	(void)r;
+	reply_rc(cl, dp, dp_dataplane_remove_all_hosts(dp));
+	return CTL_GO_ON;
+}
+
+static int do_secrets(struct client *cl, struct dp_dataplane *dp, const struct request *r)
+{
+	reply_rc(cl, dp, dp_dataplane_set_secrets_wire(dp, r->payload, r->plen));
+	return CTL_GO_ON;
+}
+
+static int do_stats(struct client *cl, struct dp_dataplane *dp, const struct request *r)
 {
 	struct dp_dataplane_stats st;
 	char buf[3000];
 	size_t off = 0;
 
+	(void)r;
 	dp_dataplane_stats(dp, &st);
 	for (unsigned i = 0; i < st.n && off < sizeof(buf) - 64; i++)
 		off += (size_t)snprintf(buf + off, sizeof(buf) - off, " %s=%llu", dp_dataplane_stat_name(i),
 					(unsigned long long)st.v[i]);
 	buf[off] = 0;
 	reply(cl, "OK%s", buf);
+	return CTL_GO_ON;
 }
 
-static void do_health(struct client *cl, struct dp_dataplane *dp)
+/* HOST_STATS lines are built into one growing buffer, then queued with the reply that announces their length. */
+struct host_lines {
+	char *buf;
+	size_t len, cap;
+	unsigned hosts;
+	bool failed;
+};
+
+static int host_line(void *ctx, const struct dp_addr *ip, const struct dp_stats *st)
+{
+	struct host_lines *t = ctx;
+	char a[48];
+
+	if (t->cap - t->len < 2048) {
+		size_t cap = t->cap ? t->cap * 2 : 65536;
+		char *p = realloc(t->buf, cap);
+
+		if (!p) {
+			t->failed = true;
+			return 1;
+		}
+		t->buf = p;
+		t->cap = cap;
+	}
+	dp_addr_format(ip, a, sizeof(a));
+	t->len += (size_t)snprintf(t->buf + t->len, t->cap - t->len, "ip=%s", a);
+	/* the core's own names of the counters it keeps per host: one table, no second list to drift */
+	for (unsigned c = 0; c < DP_C_MAX; c++)
+		if (dp_counter_per_host((enum dp_counter)c))
+			t->len += (size_t)snprintf(t->buf + t->len, t->cap - t->len, " %s=%llu",
+						   dp_counter_name((enum dp_counter)c), (unsigned long long)st->c[c]);
+	t->buf[t->len++] = '\n';
+	t->hosts++;
+	return 0;
+}
+
+static int do_host_stats(struct client *cl, struct dp_dataplane *dp, const struct request *r)
+{
+	struct host_lines t = { 0 };
+
+	(void)r;
+	dp_dataplane_host_stats_each(dp, host_line, &t);
+	if (t.failed) {
+		reply_err(cl, ENOMEM, "out of memory");
+	} else {
+		reply(cl, "OK hosts=%u len=%zu", t.hosts, t.len);
+		dp_control_queue(cl, t.buf, t.len);
+	}
+	free(t.buf);
+	return CTL_GO_ON;
+}
+
+static int do_health(struct client *cl, struct dp_dataplane *dp, const struct request *r)
 {
 	static const char *const states[] = { "created", "running", "stopped", "failed" };
 	struct dp_dataplane_health h;
 
+	(void)r;
 	dp_dataplane_health(dp, &h);
-	reply(cl, "OK state=%s workers=%u workers_alive=%u hosts=%u hosts_with_secrets=%u generation=%llu "
-		  "uptime_ms=%llu pid=%d error=%s",
+	reply(cl,
+	      "OK state=%s workers=%u workers_alive=%u hosts=%u hosts_with_secrets=%u generation=%llu "
+	      "uptime_ms=%llu pid=%d error=%s",
 	      h.state >= 0 && h.state < 4 ? states[h.state] : "unknown", h.workers, h.workers_alive, h.hosts,
 	      h.hosts_with_secrets, (unsigned long long)h.generation, (unsigned long long)h.uptime_ms, (int)getpid(),
 	      h.last_error);
+	return CTL_GO_ON;
 }
 
-/* Handles one request whose line (and payload, if any) is complete; returns bytes consumed, 0 if incomplete,
- * -1 to drop the client, -2 on QUIT. */
-static long handle(struct client *cl, struct dp_dataplane *dp)
+static int do_start(struct client *cl, struct dp_dataplane *dp, const struct request *r)
 {
-	char *nl = memchr(cl->buf, '\n', cl->len), verb[32], val[64];
-	const char *args, *payload;
-	size_t line_len, plen = 0;
-	int err;
+	(void)r;
+	reply_rc(cl, dp, dp_dataplane_start(dp));
+	return CTL_GO_ON;
+}
+
+static int do_stop(struct client *cl, struct dp_dataplane *dp, const struct request *r)
+{
+	(void)r;
+	dp_dataplane_stop(dp);
+	reply(cl, "OK");
+	return CTL_GO_ON;
+}
+
+static int do_quit(struct client *cl, struct dp_dataplane *dp, const struct request *r)
+{
+	(void)dp;
+	(void)r;
+	reply(cl, "OK");
+	return CTL_QUIT;
+}
+
+static const struct verb {
+	const char *name;
+	bool payload; /* takes len=N and N bytes of records */
+	int (*fn)(struct client *cl, struct dp_dataplane *dp, const struct request *r);
+} verbs[] = {
+	{ "HELLO", false, do_hello },	    { "HOST_SET", true, do_host_set },
+	{ "HOSTS_SET", true, do_hosts_set }, { "HOST_DEL", false, do_host_del },
+	{ "HOST_GET", false, do_host_get },
+	{ "HOSTS_RESET", false, do_hosts_reset }, { "SECRETS", true, do_secrets },
+	{ "STATS", false, do_stats },	    { "HOST_STATS", false, do_host_stats },
+	{ "HEALTH", false, do_health },	    { "START", false, do_start },
+	{ "STOP", false, do_stop },	    { "QUIT", false, do_quit },
+};
+
+static const struct verb *find_verb(const char *name)
+{
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (!strcmp(verbs[i].name, name))
+			return &verbs[i];
+	return NULL;
+}
+
+static void reply_unknown(struct client *cl)
+{
+	char list[256];
+	size_t o = 0;
+
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", i ? " " : "", verbs[i].name);
+	reply(cl, "ERR EINVAL unknown request (%s)", list);
+}
+
+long dp_control_handle(struct client *cl, struct dp_dataplane *dp, char *buf, size_t len)
+{
+	char *nl = memchr(buf, '\n', len), verb[32];
+	struct request r = { 0 };
+	const struct verb *v;
+	size_t line_len;
 
 	if (!nl)
-		return cl->len > 4096 ? -1 : 0;
-	*nl = 0;
-	line_len = (size_t)(nl - cl->buf) + 1;
-	if (line_len > 1 && nl[-1] == '\r')
-		nl[-1] = 0;
-	if (sscanf(cl->buf, "%31s", verb) != 1)
-		return (long)line_len;
-	args = cl->buf + strlen(verb);
-	if (arg(args, "len", val, sizeof(val))) {
-		char *end;
-
-		plen = strtoul(val, &end, 10);
-		if (*end || plen > MAX_REQUEST) {
+		return len > MAX_LINE ? -1 : 0;
+	line_len = (size_t)(nl - buf) + 1;
+	if (arg_len(buf, line_len, &r.plen)) {
+		if (r.plen > MAX_REQUEST) {
 			reply_err(cl, EMSGSIZE, "len: payload too large");
 			return -1;
 		}
-		if (cl->len < line_len + plen) {
-			*nl = '\n'; /* not complete yet: parse again when more arrives */
-			return 0;
-		}
+		if (len < line_len + r.plen)
+			return 0; /* not complete yet: parsed again when more arrives */
+		r.payload = buf + line_len;
 	}
-	payload = cl->buf + line_len;
-	if (!strcmp(verb, "HELLO")) {
-		int v = atoi(args);
-
-		if (v != DP_CONTROL_PROTO)
-			reply_err(cl, EPROTO, "unsupported protocol version (this worker speaks 1)");
-		else
-			reply(cl, "OK proto=%d pid=%d version=%s backends=%s", DP_CONTROL_PROTO, (int)getpid(),
-			      DP_VERSION, dp_dataplane_backends());
-	} else if (!strcmp(verb, "HOST_SET") || !strcmp(verb, "HOSTS_SET")) {
-		err = dp_dataplane_set_hosts_yaml(dp, payload, plen, "request", verb[4] == 'S');
-		if (err)
-			reply_err(cl, err, dp_dataplane_last_error(dp));
-		else
-			reply(cl, "OK");
-	} else if (!strcmp(verb, "HOST_DEL")) {
-		if (!arg(args, "ip", val, sizeof(val)))
-			reply_err(cl, EINVAL, "ip: missing");
-		else if ((err = dp_dataplane_remove_host(dp, val)))
-			reply_err(cl, err, dp_dataplane_last_error(dp));
-		else
-			reply(cl, "OK");
-	} else if (!strcmp(verb, "HOSTS_RESET")) {
-		err = dp_dataplane_remove_all_hosts(dp);
-		if (err)
-			reply_err(cl, err, dp_dataplane_last_error(dp));
-		else
-			reply(cl, "OK");
-	} else if (!strcmp(verb, "SECRETS")) {
-		char age[24] = "0";
-
-		if (!arg(args, "ip", val, sizeof(val)))
-			reply_err(cl, EINVAL, "ip: missing");
-		else if (arg(args, "age_ms", age, sizeof(age)),
-			 (err = dp_dataplane_set_secrets(dp, val, payload, plen, strtoull(age, NULL, 10))))
-			reply_err(cl, err, dp_dataplane_last_error(dp));
-		else
-			reply(cl, "OK");
-	} else if (!strcmp(verb, "STATS")) {
-		do_stats(cl, dp);
-	} else if (!strcmp(verb, "HOST_STATS")) {
-		size_t cap = (size_t)DP_HOST_STATS_SLOTS * 128, len;
-		char *buf = malloc(cap);
-		unsigned n;
-
-		if (!buf) {
-			reply_err(cl, ENOMEM, "out of memory");
-		} else {
-			len = dp_dataplane_host_stats_text(dp, buf, cap, &n);
-			reply(cl, "OK hosts=%u len=%zu", n, len);
-			send_all(cl, buf, len);
-			free(buf);
-		}
-	} else if (!strcmp(verb, "HEALTH")) {
-		do_health(cl, dp);
-	} else if (!strcmp(verb, "START")) {
-		err = dp_dataplane_start(dp);
-		if (err)
-			reply_err(cl, err, dp_dataplane_last_error(dp));
-		else
-			reply(cl, "OK");
-	} else if (!strcmp(verb, "STOP")) {
-		dp_dataplane_stop(dp);
-		reply(cl, "OK");
-	} else if (!strcmp(verb, "QUIT")) {
-		reply(cl, "OK");
+	*nl = 0;
+	if (line_len > 1 && nl[-1] == '\r')
+		nl[-1] = 0;
+	if (sscanf(buf, "%31s", verb) != 1)
+		return (long)(line_len + r.plen);
+	r.args = buf + strlen(verb);
+	v = find_verb(verb);
+	if (!v)
+		reply_unknown(cl);
+	else if (v->payload && !r.payload)
+		reply_err(cl, EINVAL, "len: missing (this request carries records)");
+	else if (v->fn(cl, dp, &r) == CTL_QUIT)
 		return -2;
-	} else {
-		reply_err(cl, EINVAL, "unknown request (HELLO HOST_SET HOSTS_SET HOST_DEL HOSTS_RESET SECRETS STATS "
-				      "HOST_STATS HEALTH START STOP QUIT)");
-	}
-	return (long)(line_len + plen);
-}
-
-static int serve_client(struct client *cl, struct dp_dataplane *dp)
-{
-	long used;
-
-	for (;;) {
-		ssize_t r;
-
-		if (cl->cap - cl->len < 65536) {
-			size_t cap = cl->cap ? cl->cap * 2 : 65536 * 2;
-			char *p;
-
-			if (cap > MAX_REQUEST * 2 + 65536)
-				return -1;
-			p = realloc(cl->buf, cap);
-			if (!p)
-				return -1;
-			cl->buf = p;
-			cl->cap = cap;
-		}
-		r = recv(cl->fd, cl->buf + cl->len, cl->cap - cl->len - 1, MSG_DONTWAIT);
-		if (r == 0)
-			return -1;
-		if (r < 0)
-			break;
-		cl->len += (size_t)r;
-	}
-	if (errno != EAGAIN && errno != EWOULDBLOCK)
-		return -1;
-	while (cl->len && (used = handle(cl, dp)) != 0) {
-		if (used < 0)
-			return (int)used;
-		memmove(cl->buf, cl->buf + used, cl->len - (size_t)used);
-		cl->len -= (size_t)used;
-	}
-	return 0;
-}
-
-int dp_control_poll(struct dp_control *c, struct dp_dataplane *dp, int timeout_ms)
-{
-	struct pollfd pfd[MAX_CLIENTS + 1];
-	int n = 0, map[MAX_CLIENTS + 1], quit = 0;
-
-	pfd[n].fd = c->fd;
-	pfd[n++].events = POLLIN;
-	for (int i = 0; i < MAX_CLIENTS; i++)
-		if (c->cl[i].fd >= 0) {
-			map[n] = i;
-			pfd[n].fd = c->cl[i].fd;
-			pfd[n++].events = POLLIN;
-		}
-	if (poll(pfd, (nfds_t)n, timeout_ms) <= 0)
-		return 0;
-	for (int j = 1; j < n; j++) {
-		int rc;
-
-		if (!pfd[j].revents)
-			continue;
-		rc = serve_client(&c->cl[map[j]], dp);
-		if (rc == -2)
-			quit = 1;
-		if (rc < 0)
-			drop_client(&c->cl[map[j]]);
-	}
-	if (pfd[0].revents & POLLIN) {
-		int fd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-
-		for (int i = 0; fd >= 0 && i < MAX_CLIENTS; i++)
-			if (c->cl[i].fd < 0) {
-				c->cl[i].fd = fd;
-				fd = -1;
-			}
-		if (fd >= 0) {
-			const char *busy = "ERR EBUSY too many control clients\n";
-
-			(void)!send(fd, busy, strlen(busy), MSG_NOSIGNAL);
-			close(fd);
-		}
-	}
-	return quit;
-}
-
-void dp_control_close(struct dp_control *c)
-{
-	if (!c)
-		return;
-	for (int i = 0; i < MAX_CLIENTS; i++)
-		if (c->cl[i].fd >= 0)
-			drop_client(&c->cl[i]);
-	close(c->fd);
-	unlink(c->path);
-	free(c);
+	return (long)(line_len + r.plen);
 }

@@ -6,7 +6,7 @@
 
 #include "syncookied/dataplane.h"
 
-#define DP_CONTROL_PROTO 1
+#define DP_CONTROL_PROTO 2
 
 struct dp_control;
 

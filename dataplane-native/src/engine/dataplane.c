@@ -85,16 +85,20 @@ API int dp_dataplane_create(const struct dp_dataplane_opts *o, struct dp_datapla
 	return 0;
 }
 
-static const struct dp_secrets_file *secrets_for(const struct dp_dataplane *dp, const struct dp_addr *ip)
+static const struct dp_addr *secrets_ip(const void *ctx, unsigned i)
 {
-	for (unsigned i = 0; i < dp->n_secrets; i++)
-		if (!memcmp(&dp->secrets[i].ip, ip, sizeof(*ip)))
-			return &dp->secrets[i].file;
-	return NULL;
+	return &((const struct dp_secrets_slot *)ctx)[i].ip;
+}
+
+const struct dp_secrets_file *dp_dataplane_secrets_for(struct dp_dataplane *dp, const struct dp_addr *ip)
+{
+	int i = dp->secrets_idx.slot ? dp_addr_set_find(&dp->secrets_idx, ip, 0, false, secrets_ip, dp->secrets) : -1;
+
+	return i < 0 ? NULL : &dp->secrets[i].file;
 }
 
 /* Builds a complete configuration from the host list and the secrets and makes it current. */
-static int publish(struct dp_dataplane *dp)
+int dp_dataplane_publish(struct dp_dataplane *dp)
 {
 	struct dp_config *cfg = dp_config_new((const uint8_t(*)[6])dp->macs, dp->n_macs);
 	int err;
@@ -105,7 +109,7 @@ static int publish(struct dp_dataplane *dp)
 		dp_config_set_forward_mac(cfg, dp->fwd_mac);
 	for (unsigned i = 0; i < dp->hosts.n; i++) {
 		struct dp_host_cfg h = dp->hosts.v[i].cfg;
-		const struct dp_secrets_file *s = secrets_for(dp, &h.ip);
+		const struct dp_secrets_file *s = dp_dataplane_secrets_for(dp, &h.ip);
 
 		if (s)
 			dp_secrets_apply(s, &h);
@@ -131,7 +135,7 @@ API int dp_dataplane_start(struct dp_dataplane *dp)
 	pthread_mutex_lock(&dp->lock);
 	if (dp->state == DP_STATE_RUNNING)
 		goto out_unlock;
-	if (!dp_core_config(dp->core) && (err = publish(dp)))
+	if (!dp_core_config(dp->core) && (err = dp_dataplane_publish(dp)))
 		goto out_unlock;
 	err = dp_workers_start(dp);
 	if (err) {
@@ -166,129 +170,12 @@ API void dp_dataplane_destroy(struct dp_dataplane *dp)
 		dp_core_free(dp->core);
 	}
 	dp_hosts_free(&dp->hosts);
+	if (dp->secrets)
+		explicit_bzero(dp->secrets, dp->cap_secrets * sizeof(*dp->secrets));
 	free(dp->secrets);
+	dp_addr_set_free(&dp->secrets_idx);
 	pthread_mutex_destroy(&dp->lock);
 	free(dp);
-}
-
-API int dp_dataplane_set_hosts_yaml(struct dp_dataplane *dp, const char *yaml, size_t len, const char *name,
-				    int replace_all)
-{
-	struct dp_hosts parsed, merged = { 0 }, old;
-	int err;
-
-	err = dp_hosts_parse(yaml, len, name && *name ? name : "hosts", &parsed, dp->err, sizeof(dp->err));
-	if (err)
-		return err;
-	pthread_mutex_lock(&dp->lock);
-	if (replace_all) {
-		merged = parsed;
-	} else {
-		/* existing hosts not named in the text stay; the text's entries replace or add */
-		merged.v = calloc(dp->hosts.n + parsed.n + 1, sizeof(*merged.v));
-		if (!merged.v) {
-			pthread_mutex_unlock(&dp->lock);
-			dp_hosts_free(&parsed);
-			return set_err(dp, -ENOMEM, "out of memory");
-		}
-		for (unsigned i = 0; i < dp->hosts.n; i++) {
-			bool replaced = false;
-
-			for (unsigned j = 0; j < parsed.n && !replaced; j++)
-				replaced = !memcmp(&parsed.v[j].cfg.ip, &dp->hosts.v[i].cfg.ip, sizeof(struct dp_addr));
-			if (!replaced) {
-				merged.v[merged.n] = dp->hosts.v[i];
-				dp_filter_get(merged.v[merged.n].cfg.filter);
-				merged.n++;
-			}
-		}
-		for (unsigned j = 0; j < parsed.n; j++)
-			merged.v[merged.n++] = parsed.v[j];
-		free(parsed.v); /* entries (and their filter references) moved into merged */
-	}
-	old = dp->hosts;
-	dp->hosts = merged;
-	err = publish(dp);
-	if (err) {
-		dp->hosts = old;
-		dp_hosts_free(&merged);
-	} else {
-		dp_hosts_free(&old);
-	}
-	pthread_mutex_unlock(&dp->lock);
-	return err;
-}
-
-API int dp_dataplane_remove_host(struct dp_dataplane *dp, const char *ip)
-{
-	struct dp_addr a;
-	int err = -ENOENT;
-
-	if (dp_addr_parse(ip, &a))
-		return set_err(dp, -EINVAL, "ip: '%s' is not an IPv4 or IPv6 address", ip);
-	pthread_mutex_lock(&dp->lock);
-	for (unsigned i = 0; i < dp->hosts.n; i++) {
-		if (memcmp(&dp->hosts.v[i].cfg.ip, &a, sizeof(a)))
-			continue;
-		dp_filter_put(dp->hosts.v[i].cfg.filter);
-		dp->hosts.v[i] = dp->hosts.v[--dp->hosts.n];
-		err = publish(dp);
-		break;
-	}
-	if (err == -ENOENT)
-		set_err(dp, err, "ip: %s is not a configured host", ip);
-	pthread_mutex_unlock(&dp->lock);
-	return err;
-}
-
-API int dp_dataplane_remove_all_hosts(struct dp_dataplane *dp)
-{
-	int err;
-
-	pthread_mutex_lock(&dp->lock);
-	dp_hosts_free(&dp->hosts);
-	err = publish(dp);
-	pthread_mutex_unlock(&dp->lock);
-	return err;
-}
-
-API int dp_dataplane_set_secrets(struct dp_dataplane *dp, const char *ip, const char *text, size_t len,
-				 uint64_t sample_age_ms)
-{
-	struct dp_secrets_file f;
-	struct dp_addr a;
-	char why[200];
-	unsigned i;
-	int err;
-
-	if (dp_addr_parse(ip, &a))
-		return set_err(dp, -EINVAL, "ip: '%s' is not an IPv4 or IPv6 address", ip);
-	err = dp_secrets_parse(text, len, sample_age_ms * 1000000ull, &f, why, sizeof(why));
-	if (err)
-		return set_err(dp, err, "secrets of %s: %s (previous secrets kept)", ip, why);
-	pthread_mutex_lock(&dp->lock);
-	for (i = 0; i < dp->n_secrets; i++)
-		if (!memcmp(&dp->secrets[i].ip, &a, sizeof(a)))
-			break;
-	if (i == dp->n_secrets) {
-		if (dp->n_secrets == dp->cap_secrets) {
-			unsigned cap = dp->cap_secrets ? dp->cap_secrets * 2 : 16;
-			void *p = realloc(dp->secrets, cap * sizeof(*dp->secrets));
-
-			if (!p) {
-				pthread_mutex_unlock(&dp->lock);
-				return set_err(dp, -ENOMEM, "out of memory");
-			}
-			dp->secrets = p;
-			dp->cap_secrets = cap;
-		}
-		dp->n_secrets++;
-	}
-	dp->secrets[i].ip = a;
-	dp->secrets[i].file = f;
-	err = publish(dp);
-	pthread_mutex_unlock(&dp->lock);
-	return err;
 }
 
 enum {
@@ -377,7 +264,7 @@ API int dp_dataplane_health(struct dp_dataplane *dp, struct dp_dataplane_health 
 	out->state = dp->state;
 	out->hosts = dp->hosts.n;
 	for (unsigned i = 0; i < dp->hosts.n; i++) {
-		const struct dp_secrets_file *s = secrets_for(dp, &dp->hosts.v[i].cfg.ip);
+		const struct dp_secrets_file *s = dp_dataplane_secrets_for(dp, &dp->hosts.v[i].cfg.ip);
 
 		out->hosts_with_secrets += s && !s->all_zero;
 	}

@@ -54,6 +54,7 @@ struct dp_dataplane {
 	struct dp_hosts hosts;
 	struct dp_secrets_slot *secrets;
 	unsigned n_secrets, cap_secrets;
+	struct dp_addr_set secrets_idx;  /* ip -> index into secrets (hostset.c keeps it) */
 	struct dp_wk wk[DP_MAX_WORKERS];
 	unsigned nworkers;
 	struct dp_port_pub retired; /* counters of workers already stopped */
@@ -64,6 +65,14 @@ struct dp_dataplane {
 };
 
 int dp_workers_start(struct dp_dataplane *dp);
+/* Builds a configuration from the hosts and their secrets and makes it current; called with dp->lock held. */
+int dp_dataplane_publish(struct dp_dataplane *dp);
+const struct dp_secrets_file *dp_dataplane_secrets_for(struct dp_dataplane *dp, const struct dp_addr *ip);
+/* The worker protocol's typed records (hostset.c): all or nothing, like their hosts.yml and /proc counterparts. */
+int dp_dataplane_set_hosts_wire(struct dp_dataplane *dp, const char *buf, size_t len, bool replace_all);
+int dp_dataplane_set_secrets_wire(struct dp_dataplane *dp, const char *buf, size_t len);
+/* The host record of ip as the worker holds it (malloc'ed text): 0, -EINVAL, -ENOENT or -ENOMEM. */
+int dp_dataplane_host_record(struct dp_dataplane *dp, const char *ip, char **text, size_t *len);
 void dp_workers_stop(struct dp_dataplane *dp);
 
 #endif

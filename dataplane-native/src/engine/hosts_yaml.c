@@ -1,13 +1,11 @@
-/* hosts_yaml.c: the original syncookied hosts.yml (a YAML list of protected hosts) parsed with libyaml. */
+/* hosts_yaml.c: hosts.yml (the original syncookied's YAML list of hosts, keys of host_schema.h) parsed with libyaml. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
-#include "engine/engine.h"
-
-#define MAX_RULES 256
+#include "engine/schema.h"
 
 struct ctx {
 	yaml_document_t *doc;
@@ -16,10 +14,15 @@ struct ctx {
 	size_t errlen;
 };
 
-static int fail(struct ctx *c, const yaml_node_t *node, const char *field, const char *why)
+static int fail_at(struct ctx *c, int line, const char *field, const char *why)
 {
-	snprintf(c->err, c->errlen, "%s:%zu: %s: %s", c->name, node ? node->start_mark.line + 1 : 0, field, why);
+	snprintf(c->err, c->errlen, "%s:%d: %s: %s", c->name, line, field, why);
 	return -EINVAL;
+}
+
+static int line_of(const yaml_node_t *n)
+{
+	return n ? (int)n->start_mark.line + 1 : 0;
 }
 
 static const char *scalar(const yaml_node_t *n)
@@ -27,189 +30,85 @@ static const char *scalar(const yaml_node_t *n)
 	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
-static int parse_bool(struct ctx *c, const yaml_node_t *v, const char *field, bool *out)
+/* filters: a mapping "expression: drop|pass" in file order; "filters:" with nothing means none. */
+static int parse_filters(struct ctx *c, struct dp_host_draft *d, const yaml_node_t *map)
 {
-	const char *s = scalar(v);
-
-	if (s && (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on") || !strcmp(s, "True")))
-		*out = true;
-	else if (s && (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off") || !strcmp(s, "False")))
-		*out = false;
-	else
-		return fail(c, v, field, "expected true or false");
-	return 0;
-}
-
-static int parse_uint(struct ctx *c, const yaml_node_t *v, const char *field, unsigned long min, unsigned long max,
-		      unsigned long *out)
-{
-	const char *s = scalar(v);
-	char *end;
-
-	if (!s || !*s || *s == '-')
-		return fail(c, v, field, "expected a number");
-	errno = 0;
-	*out = strtoul(s, &end, 10);
-	if (errno || *end || *out < min || *out > max) {
-		char why[80];
-
-		snprintf(why, sizeof(why), "expected a number from %lu to %lu", min, max);
-		return fail(c, v, field, why);
-	}
-	return 0;
-}
-
-static int parse_action(struct ctx *c, const yaml_node_t *v, const char *field, enum dp_filter_action *a)
-{
-	const char *s = scalar(v);
-
-	if (s && !strcmp(s, "drop"))
-		*a = DP_FILTER_DROP;
-	else if (s && (!strcmp(s, "pass") || !strcmp(s, "accept")))
-		*a = DP_FILTER_PASS;
-	else
-		return fail(c, v, field, "expected drop or pass");
-	return 0;
-}
-
-/* filters: a mapping "expression: drop|pass" in file order, "default" sets the fallback. */
-static int parse_filters(struct ctx *c, const yaml_node_t *map, struct dp_host_entry *e)
-{
-	struct dp_filter_rule rules[MAX_RULES];
-	enum dp_filter_action dflt = DP_FILTER_PASS;
-	char perr[256];
-	unsigned n = 0;
-	int rc;
+	char why[256];
 
 	if (map->type != YAML_MAPPING_NODE) {
-		if (map->type == YAML_SCALAR_NODE && !*scalar(map))
-			return 0; /* "filters:" with nothing */
-		return fail(c, map, "filters", "expected a mapping of 'pcap expression: drop|pass'");
+		if (map->type == YAML_SCALAR_NODE && !*scalar(map)) {
+			d->have_filters = true;
+			return 0;
+		}
+		return fail_at(c, line_of(map), "filters", "expected a mapping of 'pcap expression: drop|pass'");
 	}
+	d->have_filters = true;
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
 		const yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
-		const char *expr = scalar(k);
+		const char *expr = scalar(k), *action = scalar(v), *bad;
 
-		if (!expr || !*expr)
-			return fail(c, k, "filters", "a rule's key must be a pcap-filter expression");
-		if (!strcmp(expr, "default")) {
-			rc = parse_action(c, v, "filters.default", &dflt);
-			if (rc)
-				return rc;
-			continue;
-		}
-		if (n == MAX_RULES)
-			return fail(c, k, "filters", "more than 256 rules");
-		rules[n].expr = expr;
-		rc = parse_action(c, v, "filters", &rules[n].action);
-		if (rc)
-			return rc;
-		n++;
+		if (!expr || !action)
+			return fail_at(c, line_of(k), "filters", "each rule is 'pcap expression: drop|pass'");
+		bad = dp_host_draft_rule(d, expr, action, line_of(k), why, sizeof(why));
+		if (bad)
+			return fail_at(c, line_of(k), "filters", bad);
 	}
-	rc = dp_filter_compile(rules, n, dflt, &e->cfg.filter, perr, sizeof(perr));
-	if (rc)
-		return fail(c, map, "filters", perr);
 	return 0;
 }
 
-static int parse_host(struct ctx *c, const yaml_node_t *map, struct dp_host_entry *e)
+static int parse_host(struct ctx *c, const yaml_node_t *map, struct dp_host_entry *e, struct dp_filter_memo *memo)
 {
-	bool have_ip = false, have_mac = false, b;
-	unsigned long v;
+	struct dp_host_draft d;
+	const char *field, *bad;
+	char why[512];
 	int rc;
 
-	dp_host_cfg_init(&e->cfg);
-	e->line = (int)map->start_mark.line + 1;
+	dp_host_draft_init(&d, e, line_of(map), memo);
 	if (map->type != YAML_MAPPING_NODE)
-		return fail(c, map, "host", "each list item must be a mapping with at least ip and mac");
+		return fail_at(c, line_of(map), "host", "each list item must be a mapping with at least ip and mac");
 	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
 		const yaml_node_t *k = yaml_document_get_node(c->doc, p->key);
-		const yaml_node_t *val = yaml_document_get_node(c->doc, p->value);
-		const char *key = scalar(k), *s = scalar(val);
+		const yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
+		const char *key = scalar(k), *val = scalar(v);
+		enum dp_host_key hk;
 
 		if (!key)
-			return fail(c, k, "host", "keys must be plain names");
-		if (!strcmp(key, "ip")) {
-			if (!s || dp_addr_parse(s, &e->cfg.ip))
-				return fail(c, val, "ip", "expected an IPv4 or IPv6 address");
-			snprintf(e->ip_str, sizeof(e->ip_str), "%s", s);
-			have_ip = true;
-		} else if (!strcmp(key, "mac")) {
-			if (!s || dp_mac_parse(s, e->cfg.mac))
-				return fail(c, val, "mac", "expected a MAC address like 0c:c4:7a:6a:fa:bf");
-			have_mac = true;
-		} else if (!strcmp(key, "secrets_addr") || !strcmp(key, "local_addr")) {
-			if (!s)
-				return fail(c, val, key, "expected host:port");
-			/* the agent's address: the control plane fetches secrets; the dataplane reads --secrets-dir */
-		} else if (!strcmp(key, "passthrough")) {
-			if ((rc = parse_bool(c, val, key, &b)))
+			return fail_at(c, line_of(k), "host", "keys must be plain names");
+		hk = dp_host_key_find(key);
+		if (hk == DP_HK_filters) {
+			if (d.seen[hk])
+				return fail_at(c, line_of(k), key, "given twice");
+			d.seen[hk] = true;
+			if ((rc = parse_filters(c, &d, v)))
 				return rc;
-			if (b)
-				e->cfg.flags |= DP_HOST_PASSTHROUGH;
-		} else if (!strcmp(key, "no_secrets")) {
-			enum dp_filter_action a;
-
-			if ((rc = parse_action(c, val, key, &a)))
-				return rc;
-			if (a == DP_FILTER_PASS)
-				e->cfg.flags |= DP_HOST_NOSECRET_PASS;
-		} else if (!strcmp(key, "filters")) {
-			if ((rc = parse_filters(c, val, e)))
-				return rc;
-		} else if (!strcmp(key, "mss")) {
-			if ((rc = parse_uint(c, val, key, 536, 65495, &v)))
-				return rc;
-			e->cfg.mss = (uint16_t)v;
-		} else if (!strcmp(key, "window")) {
-			if ((rc = parse_uint(c, val, key, 1, 65535, &v)))
-				return rc;
-			e->cfg.window = (uint16_t)v;
-		} else if (!strcmp(key, "wscale")) {
-			if ((rc = parse_uint(c, val, key, 0, 14, &v)))
-				return rc;
-			e->cfg.wscale = (uint8_t)v;
-		} else if (!strcmp(key, "ttl")) {
-			if ((rc = parse_uint(c, val, key, 1, 255, &v)))
-				return rc;
-			e->cfg.ttl = (uint8_t)v;
-		} else if (!strcmp(key, "syn_refresh_ms")) {
-			if ((rc = parse_uint(c, val, key, 0, 3600000, &v)))
-				return rc;
-			e->cfg.syn_refresh_ms = (uint32_t)v;
-		} else if (!strcmp(key, "pickup_s")) {
-			/* The window opens when the host is received (loaded or HOST_SET): a re-set restarts it. */
-			if ((rc = parse_uint(c, val, key, 0, 3600, &v)))
-				return rc;
-			e->cfg.pickup_until_ns = v ? dp_now_ns() + (uint64_t)v * 1000000000ull : 0;
-		} else if (!strcmp(key, "cookie")) {
-			if (s && !strcmp(s, "siphash"))
-				e->cfg.cookie_alg = 0;
-			else if (s && !strcmp(s, "sha1"))
-				e->cfg.cookie_alg = 1;
-			else
-				return fail(c, val, key, "expected siphash or sha1");
-		} else {
-			return fail(c, k, key,
-				    "unknown key (known: ip, mac, secrets_addr, local_addr, passthrough, filters, mss, "
-				    "window, wscale, ttl, cookie, no_secrets, syn_refresh_ms, pickup_s)");
+			continue;
 		}
+		/* a control-plane key may hold a mapping (detection, diversion): its value is not the dataplane's */
+		if (!val && (hk == DP_HK_MAX || dp_host_keys[hk].scope == DP_SCOPE_DP))
+			return fail_at(c, line_of(v), key, "expected a single value");
+		bad = dp_host_draft_set(&d, key, val ? val : "", &field, why, sizeof(why));
+		if (bad)
+			return fail_at(c, line_of(hk == DP_HK_MAX || !strcmp(bad, "given twice") ? k : v), field, bad);
 	}
-	if (!have_ip)
-		return fail(c, map, "ip", "missing (every host needs its protected ip)");
-	if (!have_mac)
-		return fail(c, map, "mac", "missing (every host needs the server's mac)");
+	bad = dp_host_draft_finish(&d, &field, why, sizeof(why));
+	if (bad)
+		return fail_at(c, d.bad_line ? d.bad_line : line_of(map), field, bad);
 	return 0;
 }
 
 void dp_hosts_free(struct dp_hosts *h)
 {
 	for (unsigned i = 0; i < h->n; i++)
-		dp_filter_put(h->v[i].cfg.filter);
+		dp_host_entry_release(&h->v[i]);
 	free(h->v);
 	h->v = NULL;
 	h->n = 0;
+}
+
+static const struct dp_addr *entry_ip(const void *ctx, unsigned i)
+{
+	return &((const struct dp_host_entry *)ctx)[i].cfg.ip;
 }
 
 int dp_hosts_parse(const char *buf, size_t len, const char *name, struct dp_hosts *out, char *err, size_t errlen)
@@ -217,7 +116,10 @@ int dp_hosts_parse(const char *buf, size_t len, const char *name, struct dp_host
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	struct ctx c = { &doc, name, err, errlen };
+	struct dp_addr_set seen = { 0 };
+	struct dp_filter_memo memo = { 0 };
 	yaml_node_t *root;
+	size_t n;
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -234,31 +136,34 @@ int dp_hosts_parse(const char *buf, size_t len, const char *name, struct dp_host
 	if (!root) /* empty file: no hosts */
 		goto out_delete_doc;
 	if (root->type != YAML_SEQUENCE_NODE) {
-		rc = fail(&c, root, "hosts", "the file must be a YAML list of hosts ('- ip: ...')");
+		rc = fail_at(&c, line_of(root), "hosts", "the file must be a YAML list of hosts ('- ip: ...')");
 		goto out_delete_doc;
 	}
-	out->v = calloc((size_t)(root->data.sequence.items.top - root->data.sequence.items.start) + 1,
-			sizeof(*out->v));
-	if (!out->v) {
+	n = (size_t)(root->data.sequence.items.top - root->data.sequence.items.start);
+	out->v = calloc(n + 1, sizeof(*out->v));
+	if (!out->v || dp_addr_set_init(&seen, (unsigned)n) || dp_filter_memo_init(&memo)) {
 		rc = -ENOMEM;
-		goto out_delete_doc;
+		goto out_free_hosts;
 	}
 	for (yaml_node_item_t *it = root->data.sequence.items.start; it < root->data.sequence.items.top; it++) {
+		const yaml_node_t *node = yaml_document_get_node(&doc, *it);
 		struct dp_host_entry *e = &out->v[out->n];
 
-		rc = parse_host(&c, yaml_document_get_node(&doc, *it), e);
+		rc = parse_host(&c, node, e, &memo);
 		out->n++; /* counted even on failure so that dp_hosts_free releases its filter */
 		if (rc)
 			goto out_free_hosts;
-		for (unsigned j = 0; j + 1 < out->n; j++)
-			if (!memcmp(&out->v[j].cfg.ip, &e->cfg.ip, sizeof(e->cfg.ip))) {
-				rc = fail(&c, yaml_document_get_node(&doc, *it), "ip", "duplicate protected ip");
-				goto out_free_hosts;
-			}
+		if (dp_addr_set_find(&seen, &e->cfg.ip, (int)out->n - 1, true, entry_ip, out->v) >= 0) {
+			rc = fail_at(&c, line_of(node), "ip", "duplicate protected ip");
+			goto out_free_hosts;
+		}
 	}
-	goto out_delete_doc;
+	goto out_free_set;
 out_free_hosts:
 	dp_hosts_free(out);
+out_free_set:
+	dp_addr_set_free(&seen);
+	dp_filter_memo_free(&memo);
 out_delete_doc:
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);

@@ -150,6 +150,7 @@ int dp_secrets_parse(const char *text, size_t len, uint64_t sample_age_ns, struc
 
 	memset(s, 0, sizeof(*s));
 	s->sysctl = (struct dp_sysctls){ .syncookies = 1, .timestamps = 1, .sack = 1, .window_scaling = 1, .ecn = 2 };
+	s->profile.wscale = 0xff; /* the /proc text has no SYN-ACK window report: the hosts.yml or the defaults apply */
 	if (!next_line(&c, buf, sizeof(buf)))
 		return bad(err, errlen, 1, "header", "empty secrets text");
 	if (sscanf(buf, "%" SCNu64 " %" SCNu64 " %" SCNu64 "%n", &jiffies, &count, &hz, &n) != 3 || buf[n])
@@ -216,6 +217,7 @@ void dp_secrets_apply(const struct dp_secrets_file *s, struct dp_host_cfg *h)
 	h->sysctl = s->sysctl;
 	h->ts_mode = s->ts_mode;
 	h->cookie_alg = s->cookie_alg;
+	h->profile = s->profile;
 	if (s->all_zero)
 		h->flags &= (uint8_t)~DP_HOST_SECRETS_VALID; /* lazy kernel init: these keys answer nothing */
 	else

@@ -58,6 +58,12 @@ public record KernelSecrets(Instant sampledAt, int format, long jiffies, long co
 		if ((secret6x0 == null) != (secret6x1 == null)) {
 			throw new IllegalArgumentException("secret6: both IPv6 secrets or neither");
 		}
+		if (tsOffsetSecret != null && tsOffsetRule == TsOffsetRule.UNKNOWN) {
+			throw new IllegalArgumentException("tsOffsetRule: unknown, but a timestamp-offset secret is given");
+		}
+		if (cookieCount < 0 || cookieCount > 0xffffffffL) {
+			throw new IllegalArgumentException("cookieCount: " + cookieCount + " is outside 0..2^32-1");
+		}
 	}
 
 	/** The kernel initialises its secrets lazily, on its first cookie: all zero means "not yet". */

@@ -16,6 +16,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.syncookied.controlplane.hosts.HostsFileParser;
+import io.syncookied.controlplane.support.Validations;
 import io.syncookied.router.api.TargetConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +49,8 @@ class DefaultConfigurationStartsTest {
 
 	@Test
 	void exampleHostsFileParses() throws Exception {
-		assertThat(HostsFileParser.parse(Path.of("../deploy/config/controlplane.example.hosts.yml"))).hasSize(2);
+		assertThat(HostsFileParser.parse(Path.of("../deploy/config/controlplane.example.hosts.yml"),
+				Validations.targets("border1"))).hasSize(2);
 	}
 
 	@Test

@@ -4,12 +4,14 @@ import java.net.InetAddress;
 import java.util.Collection;
 import java.util.Map;
 
+import io.syncookied.common.KernelSecrets;
+
 /**
  * The control plane's handle on a running dataplane: hosts, secrets, counters and health.
  *
- * <p>Every call is a short blocking request to the dataplane (worker process over its Unix socket): call it off event
- * loops ({@code Schedulers.boundedElastic()}). Failures throw {@link DataplaneException} naming the bad field; a
- * rejected request changes nothing in the dataplane.
+ * <p>Every call is a short blocking request to the worker process over its Unix socket: call it off event loops
+ * ({@code Schedulers.boundedElastic()}). Failures throw {@link DataplaneException} naming the bad field; a rejected
+ * request changes nothing in the dataplane.
  */
 public interface Dataplane extends AutoCloseable {
 
@@ -19,16 +21,16 @@ public interface Dataplane extends AutoCloseable {
 	/** Removes a protected host; throws {@link DataplaneException} with errno {@code ENOENT} if it is not configured. */
 	void removeHost(InetAddress ip);
 
-	/** Installs the secrets of one protected IP (kept across host changes). */
-	void setSecrets(InetAddress ip, DpSecrets secrets);
+	/** Installs the secrets of one protected IP (kept across host changes); the worker gets their age. */
+	void setSecrets(InetAddress ip, KernelSecrets secrets);
 
 	/**
-	 * Makes the dataplane's state exactly {@code hosts} and {@code secrets} in one step each (after a control-plane
+	 * Makes the dataplane's state exactly {@code hosts} and {@code secrets} in one request each (after a control-plane
 	 * restart): hosts not listed are removed, listed ones replaced, and their flows kept.
 	 */
-	void resync(Collection<DpHost> hosts, Map<InetAddress, DpSecrets> secrets);
+	void resync(Collection<DpHost> hosts, Map<InetAddress, KernelSecrets> secrets);
 
-	/** Counters summed over every worker since the dataplane started. */
+	/** Counters summed over every worker since the dataplane started, totals and per protected IP. */
 	DpStats stats();
 
 	/** Worker and configuration health. */
@@ -37,4 +39,5 @@ public interface Dataplane extends AutoCloseable {
 	/** Releases this handle. A worker process keeps forwarding with its last configuration. */
 	@Override
 	void close();
+
 }

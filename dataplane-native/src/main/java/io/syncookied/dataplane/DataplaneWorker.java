@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,13 +69,14 @@ public final class DataplaneWorker implements AutoCloseable {
 	 * Adopts the worker already listening on the config's socket, or starts a new one and waits until it serves its
 	 * socket.
 	 *
+	 * @param clock the clock of the secrets' sampling instants (their age is sent to the worker)
 	 * @param onDeath called once, from another thread, if the worker dies while not being stopped
 	 * @throws DataplaneException naming why the worker cannot run (binary missing, bad interface, no permission...)
 	 */
-	public static DataplaneWorker start(WorkerConfig config, Consumer<WorkerDeath> onDeath) {
+	public static DataplaneWorker start(WorkerConfig config, Clock clock, Consumer<WorkerDeath> onDeath) {
 		if (Files.exists(config.socket())) {
 			try {
-				SocketDataplane dp = SocketDataplane.connect(config.socket(), config.requestTimeout());
+				SocketDataplane dp = SocketDataplane.connect(config.socket(), config.requestTimeout(), clock);
 				ProcessHandle h = ProcessHandle.of(dp.pid())
 					.orElseThrow(() -> new DataplaneException("ESRCH", "worker pid " + dp.pid() + " vanished"));
 				return new DataplaneWorker(config, h, null, true, dp, onDeath);
@@ -84,14 +86,8 @@ public final class DataplaneWorker implements AutoCloseable {
 			}
 		}
 		Path binary = resolveBinary(config.binary());
-		List<String> cmd = new ArrayList<>(List.of(binary.toString(), "run", "--backend", config.backend(), "--iface",
-				config.iface(), "--control-socket", config.socket().toString(), "--stats-interval", "60"));
-		if (config.txIface() != null && !config.txIface().isEmpty()) {
-			cmd.addAll(List.of("--tx-iface", config.txIface()));
-		}
-		if (config.cpus() != null && !config.cpus().isEmpty()) {
-			cmd.addAll(List.of("--cpus", config.cpus()));
-		}
+		List<String> cmd = new ArrayList<>(List.of(binary.toString()));
+		cmd.addAll(config.arguments());
 		Process p;
 		try {
 			Files.createDirectories(config.logFile().toAbsolutePath().getParent());
@@ -114,7 +110,7 @@ public final class DataplaneWorker implements AutoCloseable {
 			}
 			if (Files.exists(config.socket())) {
 				try {
-					SocketDataplane dp = SocketDataplane.connect(config.socket(), config.requestTimeout());
+					SocketDataplane dp = SocketDataplane.connect(config.socket(), config.requestTimeout(), clock);
 					if (dp.pid() == p.pid()) {
 						return new DataplaneWorker(config, p.toHandle(), p, false, dp, onDeath);
 					}
@@ -156,7 +152,7 @@ public final class DataplaneWorker implements AutoCloseable {
 	}
 
 	/** How the worker ended, once it has. */
-	public Optional<WorkerDeath> death() {
+	Optional<WorkerDeath> death() {
 		return Optional.ofNullable(this.death.get());
 	}
 
@@ -202,7 +198,7 @@ public final class DataplaneWorker implements AutoCloseable {
 	 *
 	 * @throws DataplaneException {@code ENOENT} listing every place looked at
 	 */
-	public static Path resolveBinary(Path configured) {
+	static Path resolveBinary(Path configured) {
 		List<String> tried = new ArrayList<>();
 		List<Path> candidates = new ArrayList<>();
 		if (configured != null) {

@@ -8,8 +8,14 @@ import java.util.Objects;
  */
 public record DpFilter(String expression, Action action) {
 
+	/** What happens to a packet (the hosts.yml words {@code pass} and {@code drop}). */
 	public enum Action {
-		PASS, DROP
+		PASS, DROP;
+
+		/** The hosts.yml and worker-protocol word. */
+		public String word() {
+			return this == PASS ? "pass" : "drop";
+		}
 	}
 
 	public DpFilter {
@@ -21,13 +27,8 @@ public record DpFilter(String expression, Action action) {
 		if (expression.equals("default")) {
 			throw new IllegalArgumentException("filter expression: 'default' is the host's defaultAction, not a rule");
 		}
-	}
-
-	public static DpFilter drop(String expression) {
-		return new DpFilter(expression, Action.DROP);
-	}
-
-	public static DpFilter pass(String expression) {
-		return new DpFilter(expression, Action.PASS);
+		if (expression.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+			throw new IllegalArgumentException("filter expression: control characters are not allowed");
+		}
 	}
 }

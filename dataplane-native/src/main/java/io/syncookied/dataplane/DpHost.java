@@ -9,58 +9,87 @@ import java.util.regex.Pattern;
 import io.syncookied.common.IpText;
 
 /**
- * A protected host as the dataplane sees it (one entry of the original hosts.yml).
+ * A protected host as the dataplane sees it: every dataplane key of the hosts schema ({@link HostKey}), typed. Built
+ * from a hosts file by {@link DpHostBuilder}, sent to the worker as one host record.
  *
  * @param ip the protected IPv4 or IPv6 address (destination of the diverted traffic)
  * @param mac the server's MAC address: validated packets are forwarded there ({@code 0c:c4:7a:6a:fa:bf})
  * @param passthrough forward everything that passes the filters, with no cookie logic
  * @param filters pcap-filter rules, in evaluation order
  * @param defaultAction what happens to packets no rule matched
- * @param mss the MSS our SYN-ACK advertises for the server (0 = default from a 1500 MTU)
- * @param pickupSeconds the pickup window (hosts.yml {@code pickup_s}, 0..3600, 0 = none): for this many seconds
- *        after the worker receives the host, segments of connections it has no flow for (established before the
- *        diversion) are forwarded and recorded instead of dropped for lack of a cookie; each push restarts it
+ * @param noSecrets what happens to SYNs and ACKs while the host has no usable secrets
+ * @param synAck what the cookie SYN-ACK may carry
+ * @param md5 what happens to SYNs carrying the TCP-MD5 option ({@code DROP}: dropped and counted)
+ * @param ttl TTL / hop limit of the SYN-ACK
+ * @param synRefreshMs module-free mode: one real SYN per port to the server at least this often (0 = off)
+ * @param pickupSeconds the pickup window (0..3600, 0 = none): for this many seconds after the worker receives the
+ *        host, segments of connections it has no flow for (established before the diversion) are forwarded and
+ *        recorded instead of dropped for lack of a cookie; each push restarts it
+ * @param cookie the server kernel's cookie hash
  */
 public record DpHost(InetAddress ip, String mac, boolean passthrough, List<DpFilter> filters,
-		DpFilter.Action defaultAction, int mss, int pickupSeconds) {
+		DpFilter.Action defaultAction, DpFilter.Action noSecrets, SynAckOptions synAck, DpFilter.Action md5, int ttl,
+		int synRefreshMs, int pickupSeconds, CookieHash cookie) {
 
 	/** The longest pickup window the worker accepts (seconds). */
-	public static final int MAX_PICKUP_SECONDS = 3600;
+	public static final int MAX_PICKUP_SECONDS = (int) HostKey.PICKUP_S.max();
+
+	/** The TTL of a SYN-ACK when the host does not say. */
+	public static final int DEFAULT_TTL = 64;
 
 	private static final Pattern MAC = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
+
+	/** The hash of the server kernel's cookies. */
+	public enum CookieHash {
+
+		/** SipHash (kernels 4.11 and later). */
+		SIPHASH,
+		/** SHA-1 (kernels up to 4.10). */
+		SHA1;
+
+		public String word() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+	}
 
 	public DpHost {
 		Objects.requireNonNull(ip, "ip");
 		Objects.requireNonNull(mac, "mac");
 		Objects.requireNonNull(defaultAction, "defaultAction");
+		Objects.requireNonNull(noSecrets, "noSecrets");
+		Objects.requireNonNull(synAck, "synAck");
+		Objects.requireNonNull(md5, "md5");
+		Objects.requireNonNull(cookie, "cookie");
 		mac = mac.toLowerCase(Locale.ROOT);
 		if (!MAC.matcher(mac).matches()) {
 			throw new IllegalArgumentException("mac: '" + mac + "' is not a MAC address like 0c:c4:7a:6a:fa:bf");
 		}
-		if (mss != 0 && (mss < 536 || mss > 65495)) {
-			throw new IllegalArgumentException("mss: " + mss + " is outside 536..65495");
-		}
-		if (pickupSeconds < 0 || pickupSeconds > MAX_PICKUP_SECONDS) {
-			throw new IllegalArgumentException(
-					"pickupSeconds: " + pickupSeconds + " is outside 0.." + MAX_PICKUP_SECONDS);
-		}
+		range(HostKey.TTL, ttl);
+		range(HostKey.SYN_REFRESH_MS, synRefreshMs);
+		range(HostKey.PICKUP_S, pickupSeconds);
 		filters = List.copyOf(filters);
+		if (filters.size() > HostKey.FILTERS.max()) {
+			throw new IllegalArgumentException("filters: more than " + HostKey.FILTERS.max() + " rules");
+		}
 	}
 
-	/** A host without a pickup window. */
-	public DpHost(InetAddress ip, String mac, boolean passthrough, List<DpFilter> filters,
-			DpFilter.Action defaultAction, int mss) {
-		this(ip, mac, passthrough, filters, defaultAction, mss, 0);
+	private static void range(HostKey key, int value) {
+		if (value < key.min() || value > key.max()) {
+			throw new IllegalArgumentException(key.key() + ": " + value + " is outside " + key.min() + ".." + key.max());
+		}
+	}
+
+	/** A host with no filters (everything passes) and every default. */
+	public static DpHost of(InetAddress ip, String mac) {
+		return new DpHost(ip, mac, false, List.of(), DpFilter.Action.PASS, DpFilter.Action.DROP, SynAckOptions.DEFAULTS,
+				DpFilter.Action.DROP, DEFAULT_TTL, 0, 0, CookieHash.SIPHASH);
 	}
 
 	/** This host with a pickup window of {@code seconds} (0 = none), opened when the worker receives it. */
 	public DpHost withPickupSeconds(int seconds) {
-		return new DpHost(this.ip, this.mac, this.passthrough, this.filters, this.defaultAction, this.mss, seconds);
-	}
-
-	/** A host with no filters (everything passes) and the default MSS. */
-	public static DpHost of(InetAddress ip, String mac) {
-		return new DpHost(ip, mac, false, List.of(), DpFilter.Action.PASS, 0);
+		return new DpHost(this.ip, this.mac, this.passthrough, this.filters, this.defaultAction, this.noSecrets,
+				this.synAck, this.md5, this.ttl, this.synRefreshMs, seconds, this.cookie);
 	}
 
 	/** The address as the dataplane writes it (no scope, RFC 5952 IPv6). */
@@ -68,50 +97,4 @@ public record DpHost(InetAddress ip, String mac, boolean passthrough, List<DpFil
 		return IpText.of(this.ip);
 	}
 
-	/** This host as one hosts.yml list entry (the worker's HOST_SET payload). */
-	public String toYaml() {
-		StringBuilder y = new StringBuilder();
-		y.append("- ip: ").append(quote(ipText())).append('\n');
-		y.append("  mac: ").append(quote(this.mac)).append('\n');
-		y.append("  passthrough: ").append(this.passthrough).append('\n');
-		if (this.mss != 0) {
-			y.append("  mss: ").append(this.mss).append('\n');
-		}
-		if (this.pickupSeconds != 0) {
-			y.append("  pickup_s: ").append(this.pickupSeconds).append('\n');
-		}
-		y.append("  filters:\n");
-		for (DpFilter f : this.filters) {
-			y.append("    ").append(quote(f.expression())).append(": ").append(action(f.action())).append('\n');
-		}
-		y.append("    default: ").append(action(this.defaultAction)).append('\n');
-		return y.toString();
-	}
-
-	private static String action(DpFilter.Action a) {
-		return a == DpFilter.Action.DROP ? "drop" : "pass";
-	}
-
-	/** A YAML double-quoted scalar: only backslash, quote and control characters need escaping. */
-	static String quote(String s) {
-		StringBuilder q = new StringBuilder(s.length() + 2).append('"');
-		for (int i = 0; i < s.length(); i++) {
-			char c = s.charAt(i);
-			switch (c) {
-				case '"' -> q.append("\\\"");
-				case '\\' -> q.append("\\\\");
-				case '\n' -> q.append("\\n");
-				case '\t' -> q.append("\\t");
-				default -> {
-					if (c < 0x20) {
-						q.append(String.format("\\x%02x", (int) c));
-					}
-					else {
-						q.append(c);
-					}
-				}
-			}
-		}
-		return q.append('"').toString();
-	}
 }

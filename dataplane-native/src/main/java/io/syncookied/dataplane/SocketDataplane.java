@@ -1,6 +1,5 @@
 package io.syncookied.dataplane;
 
-import io.syncookied.common.IpText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,41 +11,53 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import io.syncookied.common.IpText;
+import io.syncookied.common.KernelSecrets;
+
 /**
- * {@link Dataplane} over the worker process's Unix domain socket (protocol version 1,
- * docs/dataplane-worker-protocol.md). One request at a time; each waits at most the timeout.
+ * {@link Dataplane} over the worker process's Unix domain socket (protocol version 2,
+ * docs/dataplane-worker-protocol.md): hosts and secrets travel as typed records ({@link WorkerRecords}). One request at
+ * a time; each waits at most the timeout.
  */
 public final class SocketDataplane implements Dataplane {
 
 	/** The protocol version this client speaks. */
-	public static final int PROTOCOL = 1;
+	public static final int PROTOCOL = 2;
 
 	private final Path socket;
 
 	private final Duration timeout;
 
+	private final Clock clock;
+
 	private final SocketChannel channel;
 
 	private final Selector selector;
+
+	private final SelectionKey key;
 
 	private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
 	private final Map<String, String> hello;
 
-	private SocketDataplane(Path socket, Duration timeout) throws IOException {
+	private SocketDataplane(Path socket, Duration timeout, Clock clock) throws IOException {
 		this.socket = socket;
 		this.timeout = timeout;
+		this.clock = clock;
 		this.channel = SocketChannel.open(StandardProtocolFamily.UNIX);
 		try {
 			this.channel.connect(UnixDomainSocketAddress.of(socket));
 			this.channel.configureBlocking(false);
 			this.selector = Selector.open();
-			this.channel.register(this.selector, SelectionKey.OP_READ);
+			this.key = this.channel.register(this.selector, SelectionKey.OP_READ);
 		}
 		catch (IOException e) {
 			this.channel.close();
@@ -58,12 +69,13 @@ public final class SocketDataplane implements Dataplane {
 	/**
 	 * Connects to a running worker and checks its protocol version.
 	 *
+	 * @param clock the clock of the {@link KernelSecrets#sampledAt()} instants, to tell the worker their age
 	 * @throws DataplaneException {@code ECONNREFUSED}/{@code ENOENT} when no worker listens there, {@code EPROTO} on a
 	 * version mismatch
 	 */
-	public static SocketDataplane connect(Path socket, Duration timeout) {
+	public static SocketDataplane connect(Path socket, Duration timeout, Clock clock) {
 		try {
-			return new SocketDataplane(socket, timeout);
+			return new SocketDataplane(socket, timeout, clock);
 		}
 		catch (IOException e) {
 			String errno = e.getMessage() != null && e.getMessage().contains("No such file") ? "ENOENT" : "ECONNREFUSED";
@@ -76,14 +88,15 @@ public final class SocketDataplane implements Dataplane {
 		return Long.parseLong(this.hello.getOrDefault("pid", "-1"));
 	}
 
-	/** Which backends the worker's build has ({@code memory=yes afpacket=yes afxdp=yes netmap=yes}). */
-	public String backends() {
-		return this.hello.getOrDefault("backends", "");
+	/** The backends the worker's build has ({@code memory}, {@code afpacket}, {@code afxdp}, {@code netmap}). */
+	List<String> backends() {
+		String b = this.hello.getOrDefault("backends", "");
+		return b.isEmpty() ? List.of() : List.of(b.split(","));
 	}
 
 	@Override
 	public void setHost(DpHost host) {
-		request("HOST_SET", host.toYaml());
+		request("HOST_SET", WorkerRecords.host(new StringBuilder(128), host).toString());
 	}
 
 	@Override
@@ -92,63 +105,41 @@ public final class SocketDataplane implements Dataplane {
 	}
 
 	@Override
-	public void setSecrets(InetAddress ip, DpSecrets secrets) {
-		request("SECRETS ip=" + IpText.of(ip) + " age_ms=" + secrets.sampleAgeMillis(), secrets.text());
+	public void setSecrets(InetAddress ip, KernelSecrets secrets) {
+		request("SECRETS", WorkerRecords.secrets(new StringBuilder(640), ip, secrets, this.clock.instant()).toString());
 	}
 
 	@Override
-	public void resync(Collection<DpHost> hosts, Map<InetAddress, DpSecrets> secrets) {
-		StringBuilder yaml = new StringBuilder();
-		for (DpHost h : hosts) {
-			yaml.append(h.toYaml());
+	public void resync(Collection<DpHost> hosts, Map<InetAddress, KernelSecrets> secrets) {
+		StringBuilder h = new StringBuilder(64 * hosts.size() + 16);
+		hosts.forEach(host -> WorkerRecords.host(h, host));
+		request("HOSTS_SET", h.toString());
+		if (!secrets.isEmpty()) {
+			StringBuilder s = new StringBuilder(640 * secrets.size());
+			secrets.forEach((ip, k) -> WorkerRecords.secrets(s, ip, k, this.clock.instant()));
+			request("SECRETS", s.toString());
 		}
-		request("HOSTS_SET", yaml.length() == 0 ? "[]\n" : yaml.toString());
-		secrets.forEach(this::setSecrets);
 	}
 
 	@Override
 	public DpStats stats() {
-		Map<String, Long> counters = new LinkedHashMap<>();
-		fields(request("STATS", null)).forEach((k, v) -> counters.put(k, Long.parseUnsignedLong(v)));
-		// per protected IP: "ip rx syn fwd drop" lines, keyed like the totals with "@ip"
-		String table = requestWithPayload("HOST_STATS");
-		for (String line : table.split("\n")) {
-			String[] f = line.strip().split(" ");
-			if (f.length == 5) {
-				counters.put("rx_pps@" + f[0], Long.parseUnsignedLong(f[1]));
-				counters.put("rx_syn@" + f[0], Long.parseUnsignedLong(f[2]));
-				counters.put("rx_forwarded@" + f[0], Long.parseUnsignedLong(f[3]));
-				counters.put("rx_drop@" + f[0], Long.parseUnsignedLong(f[4]));
+		Map<String, Long> totals = new LinkedHashMap<>();
+		fields(request("STATS", null)).forEach((k, v) -> totals.put(k, Long.parseUnsignedLong(v)));
+		Map<InetAddress, DpHostCounters> hosts = new HashMap<>();
+		for (String line : requestWithPayload("HOST_STATS").split("\n")) {
+			if (line.isEmpty()) {
+				continue;
 			}
-		}
-		return new DpStats(counters);
-	}
-
-	/** A request whose OK reply announces {@code len=N} bytes of payload after the line; returns the payload. */
-	synchronized String requestWithPayload(String line) {
-		Map<String, String> f = fields(request(line, null));
-		int len = Integer.parseInt(f.getOrDefault("len", "0"));
-		try {
-			long deadline = System.nanoTime() + this.timeout.toNanos();
-			ByteBuffer in = ByteBuffer.allocate(8192);
-			while (this.pending.size() < len) {
-				waitUntil(deadline, line);
-				in.clear();
-				int n = this.channel.read(in);
-				if (n < 0) {
-					throw new IOException("the worker closed the connection");
-				}
-				this.pending.write(in.array(), 0, n);
+			Map<String, String> f = fields(line);
+			String ip = f.remove("ip");
+			if (ip == null) {
+				throw new DataplaneException("EPROTO", "HOST_STATS: a line without ip=: " + line);
 			}
-			byte[] buf = this.pending.toByteArray();
-			this.pending.reset();
-			this.pending.write(buf, len, buf.length - len);
-			return new String(buf, 0, len, StandardCharsets.UTF_8);
+			Map<String, Long> c = new LinkedHashMap<>();
+			f.forEach((k, v) -> c.put(k, Long.parseUnsignedLong(v)));
+			hosts.put(DpHostBuilder.literal(ip), new DpHostCounters(c));
 		}
-		catch (IOException e) {
-			throw new DataplaneException("EIO", "dataplane worker on " + this.socket + " unreachable during " + line
-					+ ": " + e.getMessage(), e);
-		}
+		return new DpStats(totals, hosts);
 	}
 
 	@Override
@@ -157,16 +148,6 @@ public final class SocketDataplane implements Dataplane {
 		return new DpHealth(f.getOrDefault("state", "unknown"), intOf(f, "workers"), intOf(f, "workers_alive"),
 				intOf(f, "hosts"), intOf(f, "hosts_with_secrets"), longOf(f, "generation"), longOf(f, "uptime_ms"),
 				longOf(f, "pid"), f.getOrDefault("error", ""));
-	}
-
-	/** Starts the workers (a worker process starts them itself; this is for after {@link #stopWorkers()}). */
-	public void startWorkers() {
-		request("START", null);
-	}
-
-	/** Stops the packet workers; the process keeps its configuration and socket. */
-	public void stopWorkers() {
-		request("STOP", null);
 	}
 
 	/** Asks the worker process to exit cleanly. */
@@ -185,18 +166,37 @@ public final class SocketDataplane implements Dataplane {
 		}
 	}
 
-	/** Sends one request and returns the text after "OK", or throws the worker's ERR as a DataplaneException. */
-	synchronized String request(String line, String payload) {
+	/** A request whose OK reply announces {@code len=N} bytes of payload after the line; returns the payload. */
+	synchronized String requestWithPayload(String line) {
+		Map<String, String> f = fields(request(line, null));
+		int len = Integer.parseInt(f.getOrDefault("len", "0"));
 		try {
-			byte[] body = payload == null ? new byte[0] : payload.getBytes(StandardCharsets.UTF_8);
-			String head = payload == null ? line : line + " len=" + body.length;
-			ByteBuffer out = ByteBuffer.allocate(head.length() * 3 + 1 + body.length);
-			out.put((head + "\n").getBytes(StandardCharsets.UTF_8)).put(body).flip();
+			long deadline = System.nanoTime() + this.timeout.toNanos();
+			while (this.pending.size() < len) {
+				readSome(deadline, line);
+			}
+			byte[] buf = this.pending.toByteArray();
+			this.pending.reset();
+			this.pending.write(buf, len, buf.length - len);
+			return new String(buf, 0, len, StandardCharsets.UTF_8);
+		}
+		catch (IOException e) {
+			throw new DataplaneException("EIO", "dataplane worker on " + this.socket + " unreachable during " + line
+					+ ": " + e.getMessage(), e);
+		}
+	}
+
+	/** Sends one request (with its records, if any) and returns the text after "OK", or throws the worker's ERR. */
+	synchronized String request(String line, String records) {
+		try {
+			byte[] body = records == null ? new byte[0] : records.getBytes(StandardCharsets.UTF_8);
+			byte[] head = ((records == null ? line : line + " len=" + body.length) + "\n")
+				.getBytes(StandardCharsets.UTF_8);
+			ByteBuffer out = ByteBuffer.allocate(head.length + body.length).put(head).put(body).flip();
 			long deadline = System.nanoTime() + this.timeout.toNanos();
 			while (out.hasRemaining()) {
 				if (this.channel.write(out) == 0) {
-					waitUntil(deadline, "sending " + line);
-					Thread.onSpinWait();
+					await(SelectionKey.OP_WRITE, deadline, "sending " + verb(line));
 				}
 			}
 			String reply = readLine(deadline, line);
@@ -210,7 +210,7 @@ public final class SocketDataplane implements Dataplane {
 				String msg = sp < 0 ? "" : rest.substring(sp + 1);
 				throw new DataplaneException(errno, msg);
 			}
-			throw new DataplaneException("EPROTO", "unexpected reply to " + line + ": " + reply);
+			throw new DataplaneException("EPROTO", "unexpected reply to " + verb(line) + ": " + reply);
 		}
 		catch (IOException e) {
 			throw new DataplaneException("EIO",
@@ -219,31 +219,39 @@ public final class SocketDataplane implements Dataplane {
 	}
 
 	private String readLine(long deadline, String line) throws IOException {
-		ByteBuffer in = ByteBuffer.allocate(8192);
+		int scanned = 0;
 		for (;;) {
 			byte[] buf = this.pending.toByteArray();
-			for (int i = 0; i < buf.length; i++) {
+			for (int i = scanned; i < buf.length; i++) {
 				if (buf[i] == '\n') {
 					this.pending.reset();
 					this.pending.write(buf, i + 1, buf.length - i - 1);
 					return new String(buf, 0, i, StandardCharsets.UTF_8);
 				}
 			}
-			waitUntil(deadline, verb(line));
-			in.clear();
-			int n = this.channel.read(in);
-			if (n < 0) {
-				throw new IOException("the worker closed the connection");
-			}
-			this.pending.write(in.array(), 0, n);
+			scanned = buf.length;
+			readSome(deadline, verb(line));
 		}
 	}
 
-	private void waitUntil(long deadline, String what) throws IOException {
+	private void readSome(long deadline, String what) throws IOException {
+		ByteBuffer in = ByteBuffer.allocate(65536);
+		int n;
+		while ((n = this.channel.read(in)) == 0) {
+			await(SelectionKey.OP_READ, deadline, what);
+		}
+		if (n < 0) {
+			throw new IOException("the worker closed the connection");
+		}
+		this.pending.write(in.array(), 0, n);
+	}
+
+	private void await(int ops, long deadline, String what) throws IOException {
 		long left = deadline - System.nanoTime();
 		if (left <= 0) {
 			throw new IOException("no reply within " + this.timeout.toMillis() + " ms (" + what + ")");
 		}
+		this.key.interestOps(ops);
 		this.selector.select(Math.max(1, left / 1_000_000));
 		this.selector.selectedKeys().clear();
 	}
@@ -282,4 +290,5 @@ public final class SocketDataplane implements Dataplane {
 		String v = f.get(k);
 		return v == null ? -1 : Long.parseLong(v);
 	}
+
 }

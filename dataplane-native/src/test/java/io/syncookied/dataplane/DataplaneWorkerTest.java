@@ -11,9 +11,11 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -29,15 +31,6 @@ class DataplaneWorkerTest {
 
 	static final Path BINARY = Path.of("target/native/syncookied-dp").toAbsolutePath();
 
-	static final String SECRETS = """
-			4300000000 286666 250
-			0123456789abcdef.fedcba9876543210.
-			0f1e2d3c4b5a6978.8796a5b4c3d2e1f0.
-			format 2
-			tcp_clock_ms 17200000000
-			tcp_syncookies 2
-			tcp_timestamps 2
-			""";
 
 	@TempDir
 	Path dir;
@@ -64,7 +57,7 @@ class DataplaneWorkerTest {
 	}
 
 	DataplaneWorker start() {
-		return DataplaneWorker.start(config(), this.died::complete);
+		return DataplaneWorker.start(config(), Clock.systemUTC(), this.died::complete);
 	}
 
 	@Test
@@ -72,11 +65,14 @@ class DataplaneWorkerTest {
 		this.worker = start();
 		Dataplane dp = this.worker.dataplane();
 		InetAddress ip = InetAddress.getByName("10.0.2.10");
-		dp.setHost(new DpHost(ip, "02:00:00:00:00:0A", false,
-				List.of(DpFilter.drop("udp and dst port 53"), DpFilter.pass("tcp and dst port \"22\"".replace("\"", ""))),
-				DpFilter.Action.PASS, 1460));
+		dp.setHost(new DpHostBuilder().set(HostKey.IP, "10.0.2.10")
+			.set(HostKey.MAC, "02:00:00:00:00:0A")
+			.rule("udp and dst port 53", "drop")
+			.rule("tcp and dst port 22", "pass")
+			.set(HostKey.MSS, "1460")
+			.build());
 		dp.setHost(DpHost.of(InetAddress.getByName("fd00:2::10"), "02:00:00:00:00:0b"));
-		dp.setSecrets(ip, DpSecrets.parse(SECRETS));
+		dp.setSecrets(ip, ProcSecrets.sample());
 		DpHealth h = dp.health();
 		assertEquals("running", h.state());
 		assertTrue(h.healthy(), h.toString());
@@ -84,18 +80,13 @@ class DataplaneWorkerTest {
 		assertEquals(1, h.hostsWithSecrets());
 		assertEquals(this.worker.pid(), h.pid());
 		DpStats s = dp.stats();
-		assertTrue(s.counters().containsKey("rx_pps"), s.toString());
-		assertTrue(s.counters().containsKey("rx_drop_bad_cookie"), s.toString());
-		assertTrue(s.counters().containsKey("tx_failed"), s.toString());
-		assertEquals(new DpStats.DpHostCounters(0, 0, 0, 0), s.host(ip), "per-IP counters start at zero");
-		assertTrue(s.counters().containsKey("rx_pps@10.0.2.10"), s.toString());
-		assertTrue(s.counters().containsKey("rx_pps@fd00:2::10"), s.toString());
-		assertEquals(new DpStats.DpHostCounters(0, 0, 0, 0), s.host(InetAddress.getByName("fd00:2:0:0:0:0:0:10")));
-		assertEquals("fd00:2::10", IpText.of(InetAddress.getByName("fd00:2:0:0:0:0:0:10")));
-		assertEquals("::1", IpText.of(InetAddress.getByName("::1")));
-		assertEquals("2001:db8::1:0:0:1", IpText.of(InetAddress.getByName("2001:db8:0:0:1:0:0:1")));
-		assertEquals("2001:db8:0:1:1:1:1:1", IpText.of(InetAddress.getByName("2001:db8:0:1:1:1:1:1")));
-		assertEquals("::", IpText.of(InetAddress.getByName("::")));
+		assertTrue(s.totals().containsKey("rx_pps"), s.toString());
+		assertTrue(s.totals().containsKey("rx_drop_bad_cookie"), s.toString());
+		assertTrue(s.totals().containsKey("tx_failed"), s.toString());
+		assertEquals(Set.of(ip, InetAddress.getByName("fd00:2::10")), s.hosts().keySet(), "typed per-IP counters");
+		assertEquals(0, s.host(ip).get("rx_pps"), "per-IP counters start at zero");
+		assertEquals(0, s.host(InetAddress.getByName("fd00:2:0:0:0:0:0:10")).get("rx_syn"));
+		assertTrue(s.host(ip).counters().containsKey("rx_forwarded"), s.toString());
 		dp.removeHost(InetAddress.getByName("fd00:2::10"));
 		assertEquals(1, dp.health().hosts());
 	}
@@ -115,22 +106,21 @@ class DataplaneWorkerTest {
 		dp.setHost(DpHost.of(ip, "02:00:00:00:00:0a"));
 		long generation = dp.health().generation();
 
-		DataplaneException badFilter = assertThrows(DataplaneException.class,
-				() -> dp.setHost(new DpHost(ip, "02:00:00:00:00:0a", false, List.of(DpFilter.drop("tcp and port 99999")),
-						DpFilter.Action.PASS, 0)));
+		DataplaneException badFilter = assertThrows(DataplaneException.class, () -> dp.setHost(
+				new DpHostBuilder().set(HostKey.IP, "10.0.2.10").set(HostKey.MAC, "02:00:00:00:00:0a")
+					.rule("tcp and port 99999", "drop").build()));
 		assertEquals("EINVAL", badFilter.errno());
-		assertTrue(badFilter.getMessage().contains("filters"), badFilter.getMessage());
+		assertTrue(badFilter.getMessage().startsWith("request:3: filters: "), badFilter.getMessage());
 
-		DataplaneException badSecrets = assertThrows(DataplaneException.class, () -> dp.setSecrets(ip,
-				new DpSecrets(SECRETS.replace("tcp_clock_ms 17200000000", "tcp_clock_ms soon"), 0)));
+		DataplaneException badSecrets = assertThrows(DataplaneException.class,
+				() -> ((SocketDataplane) dp).request("SECRETS", "ip=10.0.2.10\nage_ms=0\njiffies=1\nhz=250\n"));
 		assertEquals("EINVAL", badSecrets.errno());
-		assertTrue(badSecrets.getMessage().contains("line 5: tcp_clock_ms"), badSecrets.getMessage());
+		assertTrue(badSecrets.getMessage().contains("cookie_count: missing"), badSecrets.getMessage());
 
 		DataplaneException unknown = assertThrows(DataplaneException.class,
 				() -> dp.removeHost(InetAddress.getByName("192.0.2.1")));
 		assertEquals("ENOENT", unknown.errno());
 
-		assertThrows(DataplaneException.class, () -> DpSecrets.parse("garbage\n"));
 		assertEquals(generation, dp.health().generation(), "rejected requests must not publish a config");
 		assertEquals(1, dp.health().hosts());
 	}
@@ -165,7 +155,7 @@ class DataplaneWorkerTest {
 
 		InetAddress other = InetAddress.getByName("10.0.2.11");
 		this.worker.dataplane().resync(List.of(DpHost.of(other, "02:00:00:00:00:0b")),
-				Map.of(other, DpSecrets.parse(SECRETS)));
+				Map.of(other, ProcSecrets.sample()));
 		DpHealth h = this.worker.dataplane().health();
 		assertEquals(1, h.hosts());
 		assertEquals(1, h.hostsWithSecrets());
@@ -179,14 +169,15 @@ class DataplaneWorkerTest {
 	void aWorkerThatCannotStartSaysWhy() {
 		WorkerConfig bad = WorkerConfig.of(this.dir.resolve("b.sock"), "afpacket", "nonexistent0",
 				this.dir.resolve("bad.log")).withBinary(BINARY);
-		DataplaneException e = assertThrows(DataplaneException.class, () -> DataplaneWorker.start(bad, d -> {
-		}));
+		DataplaneException e = assertThrows(DataplaneException.class,
+				() -> DataplaneWorker.start(bad, Clock.systemUTC(), d -> {
+				}));
 		assertTrue(e.getMessage().contains("nonexistent0"), e.getMessage());
 		assertTrue(e.getMessage().contains("exited with status"), e.getMessage());
 
 		DataplaneException noBackend = assertThrows(DataplaneException.class, () -> DataplaneWorker
 			.start(WorkerConfig.of(this.dir.resolve("c.sock"), "dpdk", "lo", this.dir.resolve("c.log"))
-				.withBinary(BINARY), d -> {
+				.withBinary(BINARY), Clock.systemUTC(), d -> {
 				}));
 		assertTrue(noBackend.getMessage().contains("dpdk"), noBackend.getMessage());
 	}
@@ -195,33 +186,47 @@ class DataplaneWorkerTest {
 	void pickupWindowIsSentAsPickupSAndTheWorkerAcceptsIt() throws Exception {
 		InetAddress ip = InetAddress.getByName("10.0.2.10");
 		DpHost plain = DpHost.of(ip, "02:00:00:00:00:0a");
-		assertFalse(plain.toYaml().contains("pickup_s"), "no window by default: " + plain.toYaml());
 		DpHost h = plain.withPickupSeconds(30);
 		assertEquals(30, h.pickupSeconds());
-		assertTrue(h.toYaml().contains("\n  pickup_s: 30\n"), h.toYaml());
 		IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> plain.withPickupSeconds(3601));
-		assertTrue(bad.getMessage().startsWith("pickupSeconds: 3601"), bad.getMessage());
+		assertTrue(bad.getMessage().startsWith("pickup_s: 3601"), bad.getMessage());
 		assertThrows(IllegalArgumentException.class, () -> plain.withPickupSeconds(-1));
 
 		this.worker = start();
-		Dataplane dp = this.worker.dataplane();
-		dp.setHost(h); // the real worker parses pickup_s (it rejects unknown keys)
-		dp.setHost(h); // a re-set restarts the window
+		SocketDataplane dp = (SocketDataplane) this.worker.dataplane();
+		dp.setHost(plain);
+		assertFalse(hostGet(dp, ip).contains("pickup_s"), "no window by default");
+		dp.setHost(h);
+		assertTrue(hostGet(dp, ip).matches("(?s).*\npickup_s=(29|30)\n.*"), hostGet(dp, ip));
 		assertEquals(1, dp.health().hosts());
-		assertTrue(dp.stats().counters().containsKey("flows_picked_up"), dp.stats().toString());
+		assertTrue(dp.stats().totals().containsKey("flows_picked_up"), dp.stats().toString());
 		dp.resync(List.of(h), Map.of());
 		assertEquals(1, dp.health().hosts());
 	}
 
 	@Test
-	void hostYamlQuotesFilterExpressions() throws Exception {
-		DpHost h = new DpHost(InetAddress.getByName("10.0.0.1"), "02:00:00:00:00:01", true,
-				List.of(DpFilter.drop("tcp and dst port 53 and ip[8] = 64 # \"x\"")), DpFilter.Action.DROP, 0);
-		String y = h.toYaml();
-		assertTrue(y.contains("\"tcp and dst port 53 and ip[8] = 64 # \\\"x\\\"\": drop"), y);
-		assertTrue(y.contains("default: drop"), y);
+	void workerOptionsBecomeItsCommandLine() {
+		WorkerConfig c = config().withOptions(new WorkerOptions(1 << 16, WorkerOptions.XdpMode.SKB, 10));
+		assertTrue(String.join(" ", c.arguments()).endsWith("--flow-slots 65536 --xdp-mode skb --rt-priority 10"),
+				c.arguments().toString());
+		assertEquals(-1, String.join(" ", config().arguments()).indexOf("--flow-slots"), "defaults add nothing");
+		assertThrows(IllegalArgumentException.class, () -> new WorkerOptions(100, WorkerOptions.XdpMode.AUTO, 0));
+		assertThrows(IllegalArgumentException.class, () -> new WorkerOptions(null, WorkerOptions.XdpMode.AUTO, 100));
+	}
+
+	@Test
+	void helloNamesTheBackendsAsOneValue() {
+		this.worker = start();
+		List<String> b = ((SocketDataplane) this.worker.dataplane()).backends();
+		assertTrue(b.containsAll(List.of("memory", "afpacket", "netmap")), b.toString());
 		assertNotNull(SocketDataplane.fields("state=running error=2 of 3 workers stalled").get("error"));
 		assertEquals("2 of 3 workers stalled",
 				SocketDataplane.fields("state=running error=2 of 3 workers stalled").get("error"));
 	}
+
+	/** The worker's HOST_GET: the host record as it holds it. */
+	static String hostGet(SocketDataplane dp, InetAddress ip) {
+		return dp.requestWithPayload("HOST_GET ip=" + IpText.of(ip));
+	}
+
 }

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The in-process JNA binding of dataplane.h, on the memory backend (no root, no interface). */
 class JnaDataplaneTest {
+
+	/** A /proc/tcp_secrets text as the kernel module prints it (docs/tcp_secrets-format.md). */
+	static final String PROC_SECRETS = "4300000000 286666 250\n0123456789abcdef.fedcba9876543210.\n"
+			+ "0f1e2d3c4b5a6978.8796a5b4c3d2e1f0.\nformat 2\ntcp_clock_ms 17200000123\ntcp_timestamps 2\n";
 
 	@Test
 	void drivesTheEngineInProcess() throws Exception {
@@ -20,9 +22,8 @@ class JnaDataplaneTest {
 		InetAddress ip = InetAddress.getByName("10.0.2.10");
 		try (JnaDataplane dp = JnaDataplane.create("memory", "mem0", null, null)) {
 			assertTrue(dp.backends().contains("afpacket=yes"), dp.backends());
-			dp.setHost(new DpHost(ip, "02:00:00:00:00:0a", false, List.of(DpFilter.drop("udp and dst port 53")),
-					DpFilter.Action.PASS, 0));
-			dp.setSecrets(ip, DpSecrets.parse(DataplaneWorkerTest.SECRETS));
+			dp.setHostsYaml("- ip: 10.0.2.10\n  mac: 02:00:00:00:00:0a\n  filters:\n    udp and dst port 53: drop\n", false);
+			dp.setSecretsText(ip, PROC_SECRETS, 0);
 			dp.start();
 			DpHealth h = dp.health();
 			assertEquals("running", h.state());
@@ -30,19 +31,19 @@ class JnaDataplaneTest {
 			assertEquals(1, h.hostsWithSecrets());
 			assertTrue(h.healthy(), h.toString());
 			DpStats s = dp.stats();
-			assertEquals(0, s.rxPackets());
-			assertEquals(new DpStats.DpHostCounters(0, 0, 0, 0), s.host(ip));
+			assertEquals(0, s.get("rx_pps"));
+			assertEquals(0, s.host(ip).get("rx_pps"));
+			assertEquals(0, s.host(ip).get("rx_syn"));
 
-			DataplaneException bad = assertThrows(DataplaneException.class,
-					() -> dp.setHost(new DpHost(ip, "02:00:00:00:00:0a", false,
-							List.of(DpFilter.drop("udp and dst port 99999")), DpFilter.Action.PASS, 0)));
+			DataplaneException bad = assertThrows(DataplaneException.class, () -> dp.setHostsYaml(
+					"- ip: 10.0.2.10\n  mac: 02:00:00:00:00:0a\n  filters:\n    udp and dst port 99999: drop\n", false));
 			assertEquals("EINVAL", bad.errno());
 			assertTrue(bad.getMessage().contains("filters"), bad.getMessage());
 			DataplaneException gone = assertThrows(DataplaneException.class,
 					() -> dp.removeHost(InetAddress.getByName("192.0.2.1")));
 			assertEquals("ENOENT", gone.errno());
 
-			dp.resync(List.of(), Map.of());
+			dp.setHostsYaml("[]\n", true);
 			assertEquals(0, dp.health().hosts());
 			dp.stop();
 			assertEquals("stopped", dp.health().state());

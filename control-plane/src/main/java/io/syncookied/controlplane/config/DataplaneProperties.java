@@ -2,8 +2,9 @@ package io.syncookied.controlplane.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
@@ -12,6 +13,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
+
+import io.syncookied.dataplane.WorkerOptions;
 
 /**
  * The dataplane worker the control plane drives.
@@ -29,6 +32,11 @@ import org.springframework.validation.annotation.Validated;
  * @param heartbeatTimeout no healthy answer for this long = the worker is unhealthy (fail-open/closed applies)
  * @param restartBackoff wait before restarting a dead worker
  * @param statsInterval how often counters are read (detection while protected, metrics)
+ * @param flowSlots the worker's flow-table slots per packet worker ({@code --flow-slots}, at least 1024), or empty
+ * for its default (1 << 20, 48 MiB)
+ * @param xdpMode how the AF_XDP backend attaches ({@code auto}, {@code skb}, {@code drv}; {@code --xdp-mode})
+ * @param rtPriority 0 for normal threads, 1..99 for SCHED_FIFO packet workers ({@code --rt-priority}, needs
+ * CAP_SYS_NICE)
  */
 @Validated
 @ConfigurationProperties("syncookied.dataplane")
@@ -41,7 +49,14 @@ public record DataplaneProperties(@DefaultValue("false") boolean enabled, @Defau
 		@Nullable @Pattern(regexp = "[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}", message = "must be a MAC address aa:bb:cc:dd:ee:ff") String mac,
 		@DefaultValue("500ms") @NotNull Duration heartbeatInterval,
 		@DefaultValue("3s") @NotNull Duration heartbeatTimeout, @DefaultValue("2s") @NotNull Duration restartBackoff,
-		@DefaultValue("500ms") @NotNull Duration statsInterval, @DefaultValue List<String> extraArgs) {
+		@DefaultValue("500ms") @NotNull Duration statsInterval, @Nullable @Min(1024) Integer flowSlots,
+		@DefaultValue("auto") @NotNull WorkerOptions.XdpMode xdpMode,
+		@DefaultValue("0") @Min(0) @Max(99) int rtPriority) {
+
+	/** The packet workers' tuning as the worker takes it. */
+	public WorkerOptions workerOptions() {
+		return new WorkerOptions(this.flowSlots, this.xdpMode, this.rtPriority);
+	}
 
 	public DataplaneProperties {
 		if (enabled && (iface == null || iface.isBlank()) && manageWorker) {

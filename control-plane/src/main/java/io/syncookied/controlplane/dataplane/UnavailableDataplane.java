@@ -8,6 +8,7 @@ import java.util.Map;
 
 import reactor.core.publisher.Mono;
 
+import io.syncookied.common.KernelSecrets;
 import io.syncookied.controlplane.hosts.HostConfig;
 
 /**
@@ -26,12 +27,12 @@ public final class UnavailableDataplane implements DataplanePort {
 	}
 
 	@Override
-	public Mono<Void> setHost(HostConfig host, String procTcpSecrets, Duration pickupWindow) {
+	public Mono<Void> setHost(HostConfig host, KernelSecrets secrets, Duration pickupWindow) {
 		return Mono.error(new IllegalStateException("dataplane unavailable: " + this.cause));
 	}
 
 	@Override
-	public Mono<Void> setSecrets(InetAddress ip, String procTcpSecrets) {
+	public Mono<Void> setSecrets(InetAddress ip, KernelSecrets secrets) {
 		return Mono.error(new IllegalStateException("dataplane unavailable: " + this.cause));
 	}
 
@@ -41,7 +42,7 @@ public final class UnavailableDataplane implements DataplanePort {
 	}
 
 	@Override
-	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> procTcpSecrets,
+	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, KernelSecrets> secrets,
 			Duration pickupWindow) {
 		return hosts.isEmpty() ? Mono.empty()
 				: Mono.error(new IllegalStateException("dataplane unavailable: " + this.cause));

@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,17 +15,15 @@ import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import io.syncookied.common.KernelSecrets;
 import io.syncookied.controlplane.config.DataplaneProperties;
-import io.syncookied.controlplane.hosts.FilterRule;
 import io.syncookied.controlplane.hosts.HostConfig;
 import io.syncookied.controlplane.supervision.WorkerLauncher;
 import io.syncookied.dataplane.Dataplane;
 import io.syncookied.dataplane.DataplaneException;
 import io.syncookied.dataplane.DataplaneWorker;
-import io.syncookied.dataplane.DpFilter;
 import io.syncookied.dataplane.DpHealth;
 import io.syncookied.dataplane.DpHost;
-import io.syncookied.dataplane.DpSecrets;
 import io.syncookied.dataplane.DpStats;
 import io.syncookied.dataplane.SocketDataplane;
 import io.syncookied.dataplane.WorkerConfig;
@@ -70,8 +67,8 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 		WorkerConfig config = new WorkerConfig(this.properties.binary(), this.properties.controlSocket(),
 				this.properties.backend(), this.properties.iface(), this.properties.txIface(), this.properties.cpus(),
 				this.properties.controlSocket().resolveSibling("dataplane-worker.log"), Duration.ofSeconds(5),
-				Duration.ofSeconds(10));
-		DataplaneWorker started = DataplaneWorker.start(config, death -> {
+				Duration.ofSeconds(10), this.properties.workerOptions());
+		DataplaneWorker started = DataplaneWorker.start(config, this.clock, death -> {
 			this.lastDeath = death.description();
 			log.error("Dataplane worker {} died: {} {}", death.pid(), death.description(), death.logTail());
 		});
@@ -110,7 +107,7 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 	private SocketDataplane attach() {
 		SocketDataplane socket = this.attached;
 		if (socket == null) {
-			socket = SocketDataplane.connect(this.properties.controlSocket(), Duration.ofSeconds(5));
+			socket = SocketDataplane.connect(this.properties.controlSocket(), Duration.ofSeconds(5), this.clock);
 			this.attached = socket;
 		}
 		return socket;
@@ -137,20 +134,20 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 	// ---------------------------------------------------------------- DataplanePort (non-blocking)
 
 	@Override
-	public Mono<Void> setHost(HostConfig host, String procTcpSecrets, Duration pickupWindow) {
+	public Mono<Void> setHost(HostConfig host, KernelSecrets secrets, Duration pickupWindow) {
 		int pickupSeconds = pickupSeconds(pickupWindow);
 		return call(() -> {
 			Dataplane dp = dataplane();
-			dp.setSecrets(host.ip(), DpSecrets.parse(procTcpSecrets));
-			dp.setHost(toDpHost(host).withPickupSeconds(pickupSeconds));
+			dp.setSecrets(host.ip(), secrets);
+			dp.setHost(host.dataplane().withPickupSeconds(pickupSeconds));
 			return null;
 		});
 	}
 
 	@Override
-	public Mono<Void> setSecrets(InetAddress ip, String procTcpSecrets) {
+	public Mono<Void> setSecrets(InetAddress ip, KernelSecrets secrets) {
 		return call(() -> {
-			dataplane().setSecrets(ip, DpSecrets.parse(procTcpSecrets));
+			dataplane().setSecrets(ip, secrets);
 			return null;
 		});
 	}
@@ -171,16 +168,15 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 	}
 
 	@Override
-	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> secrets, Duration pickupWindow) {
+	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, KernelSecrets> secrets,
+			Duration pickupWindow) {
 		return call(() -> {
 			// an adopted worker kept its flows; a new one (or one we only attach to: unknown) gets the window
 			DataplaneWorker current = this.worker;
 			int pickup = (current != null && current.adopted()) ? 0 : pickupSeconds(pickupWindow);
 			List<DpHost> dpHosts = new ArrayList<>();
-			hosts.forEach(h -> dpHosts.add(toDpHost(h).withPickupSeconds(pickup)));
-			Map<InetAddress, DpSecrets> dpSecrets = new HashMap<>();
-			secrets.forEach((ip, text) -> dpSecrets.put(ip, DpSecrets.parse(text)));
-			dataplane().resync(dpHosts, dpSecrets);
+			hosts.forEach(h -> dpHosts.add(h.dataplane().withPickupSeconds(pickup)));
+			dataplane().resync(dpHosts, secrets);
 			return null;
 		});
 	}
@@ -193,21 +189,11 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 			DpStats stats = dp.stats();
 			return new DataplaneStatus(true, health.healthy(), health.lastError().isEmpty() ? null : health.lastError(),
 					health.state(), health.workers(), health.hosts(), health.generation(), health.uptimeMillis(),
-					stats.counters(), this.clock.instant());
+					stats.totals(), stats.hosts(), this.clock.instant());
 		})
 			.subscribeOn(Schedulers.boundedElastic())
 			.onErrorResume(DataplaneException.class,
 					ex -> Mono.just(DataplaneStatus.unavailable(ex.getMessage(), this.clock.instant())));
-	}
-
-	static DpHost toDpHost(HostConfig host) {
-		List<DpFilter> filters = host.filters()
-			.stream()
-			.map(f -> new DpFilter(f.expression(), action(f.action())))
-			.toList();
-		Integer mss = host.cookies().mss();
-		return new DpHost(host.ip(), host.mac(), host.passthrough(), filters, action(host.defaultAction()),
-				(mss != null) ? mss : 0);
 	}
 
 	/** The window in whole seconds for the worker (rounded up: a window never ends early), capped at its maximum. */
@@ -217,10 +203,6 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 		}
 		long s = window.getSeconds() + ((window.getNano() > 0) ? 1 : 0);
 		return (int) Math.min(s, DpHost.MAX_PICKUP_SECONDS);
-	}
-
-	private static DpFilter.Action action(FilterRule.FilterAction a) {
-		return (a == FilterRule.FilterAction.DROP) ? DpFilter.Action.DROP : DpFilter.Action.PASS;
 	}
 
 	private static Mono<Void> call(Callable<@Nullable Void> body) {

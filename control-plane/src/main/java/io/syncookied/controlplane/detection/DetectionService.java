@@ -21,7 +21,6 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
-import io.syncookied.common.IpText;
 import io.syncookied.controlplane.config.DataplaneProperties;
 import io.syncookied.controlplane.config.DetectionProperties;
 import io.syncookied.controlplane.config.ProtectionProperties;
@@ -36,6 +35,7 @@ import io.syncookied.controlplane.protection.ProtectionService;
 import io.syncookied.controlplane.telemetry.SecretsStore;
 import io.syncookied.controlplane.telemetry.TelemetrySample;
 import io.syncookied.controlplane.telemetry.TelemetrySource;
+import io.syncookied.dataplane.DpHostCounters;
 
 /**
  * Runs a {@link FloodDetector} per host. Before diversion it reads the server's kernel counters (agent telemetry);
@@ -148,7 +148,8 @@ public class DetectionService implements DisposableBean {
 			Optional<HostConfig> host = this.registry.find(ip);
 			// Per-IP counter when the worker reports one; otherwise the firewall-wide count, which is never below
 			// this host's own: the attack then ends only when every diverted host is calm (errs on protecting).
-			Long perIp = status.counters().get(DATAPLANE_SYN_COUNTER + "@" + IpText.of(ip));
+			DpHostCounters own = status.hostCounters().get(ip);
+			Long perIp = (own != null) ? own.get(DATAPLANE_SYN_COUNTER) : null;
 			Long syns = (perIp != null) ? perIp : status.counters().get(DATAPLANE_SYN_COUNTER);
 			if (host.isEmpty() || syns == null) {
 				continue;

@@ -53,6 +53,8 @@ public final class HostRegistry implements DisposableBean {
 
 	private final Clock clock;
 
+	private final HostsValidation validation;
+
 	private final Sinks.Many<Snapshot> changes = Sinks.many().replay().latest();
 
 	private final Disposable watcher;
@@ -63,10 +65,11 @@ public final class HostRegistry implements DisposableBean {
 
 	private long lastSeenSize = -1;
 
-	public HostRegistry(HostsProperties properties, EventBus events, Clock clock) {
+	public HostRegistry(HostsProperties properties, EventBus events, Clock clock, HostsValidation validation) {
 		this.file = properties.file().toAbsolutePath();
 		this.events = events;
 		this.clock = clock;
+		this.validation = validation;
 		this.current = initialLoad();
 		this.changes.tryEmitNext(this.current);
 		this.watcher = properties.watch() ? Flux.interval(properties.watchInterval(), Schedulers.boundedElastic())
@@ -82,7 +85,7 @@ public final class HostRegistry implements DisposableBean {
 			return new Snapshot(this.file, List.of(), Map.of(), this.clock.instant(), 1);
 		}
 		try {
-			List<HostConfig> hosts = HostsFileParser.parse(this.file);
+			List<HostConfig> hosts = HostsFileParser.parse(this.file, this.validation);
 			log.info("Loaded {} host(s) from {}", hosts.size(), this.file);
 			return snapshot(hosts, 1);
 		}
@@ -109,7 +112,7 @@ public final class HostRegistry implements DisposableBean {
 		rememberFileStamp();
 		Snapshot old = this.current;
 		try {
-			List<HostConfig> hosts = Files.exists(this.file) ? HostsFileParser.parse(this.file) : List.of();
+			List<HostConfig> hosts = Files.exists(this.file) ? HostsFileParser.parse(this.file, this.validation) : List.of();
 			if (!Files.exists(this.file)) {
 				log.warn("Hosts file {} is gone ({}): treating it as empty", this.file, trigger);
 			}

@@ -8,10 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -26,31 +27,29 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import io.syncookied.dataplane.DpHostBuilder;
+import io.syncookied.dataplane.HostKey;
+
 /**
- * Parses a hosts file compatible with the original syncookied {@code hosts.yml} (a YAML list, one entry per protected
- * IP) plus the optional control-plane fields. Works on the YAML node tree so every error names the file, the line and
- * the field ({@code hosts[2].mac}). Pure: no state, safe to call from any thread.
+ * Parses the hosts file: the original syncookied {@code hosts.yml} (a YAML list, one entry per protected IP) with the
+ * keys of the one hosts schema ({@link HostKey}, the dataplane's own table). The dataplane keys go through
+ * {@link DpHostBuilder}, so this file accepts exactly what the dataplane accepts; the control plane's keys are read
+ * here. Works on the YAML node tree so every error names the file, the line and the field ({@code hosts[2].mac}).
+ * Besides syntax, a file is checked against {@link HostsValidation}: filters must compile, diversion targets exist.
  */
 public final class HostsFileParser {
 
-	private static final Pattern MAC = Pattern.compile("[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}");
-
 	private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+\\]|[^:\\s]+):(\\d{1,5})");
-
-	private static final Set<String> HOST_KEYS = Set.of("ip", "secrets_addr", "local_addr", "mac", "passthrough",
-			"filters", "agent_key_id", "mode", "detection", "diversion", "cookies", "mss", "cookie");
 
 	private static final Set<String> DETECTION_KEYS = Set.of("start_syn_rate", "end_syn_rate", "start_rx_pps",
 			"consecutive_samples");
 
 	private static final Set<String> DIVERSION_KEYS = Set.of("target", "interface");
 
-	private static final Set<String> COOKIE_KEYS = Set.of("mss", "timestamps", "sack", "window_scaling", "ecn");
-
 	private HostsFileParser() {
 	}
 
-	public static List<HostConfig> parse(Path file) throws HostsFileException {
+	public static List<HostConfig> parse(Path file, HostsValidation validation) throws HostsFileException {
 		String text;
 		try {
 			text = Files.readString(file, StandardCharsets.UTF_8);
@@ -61,10 +60,10 @@ public final class HostsFileParser {
 		catch (IOException ex) {
 			throw new HostsFileException(file, 0, "file", "cannot be read: " + ex.getMessage());
 		}
-		return parse(file, text);
+		return parse(file, text, validation);
 	}
 
-	public static List<HostConfig> parse(Path file, String text) throws HostsFileException {
+	public static List<HostConfig> parse(Path file, String text, HostsValidation validation) throws HostsFileException {
 		Node root;
 		try {
 			LoaderOptions options = new LoaderOptions();
@@ -88,7 +87,7 @@ public final class HostsFileParser {
 		List<HostConfig> hosts = new ArrayList<>();
 		Map<InetAddress, Integer> seen = new HashMap<>();
 		for (int i = 0; i < list.getValue().size(); i++) {
-			HostConfig host = new EntryParser(file, "hosts[" + i + "]").host(list.getValue().get(i));
+			HostConfig host = new EntryParser(file, "hosts[" + i + "]", validation).host(list.getValue().get(i));
 			Integer previous = seen.putIfAbsent(host.ip(), host.line());
 			if (previous != null) {
 				throw new HostsFileException(file, host.line(), "hosts[" + i + "].ip",
@@ -108,43 +107,84 @@ public final class HostsFileParser {
 	}
 
 	/** Parses one entry; keeps the path prefix for messages. */
-	private record EntryParser(Path file, String path) {
+	private record EntryParser(Path file, String path, HostsValidation validation) {
 
 		HostConfig host(Node node) throws HostsFileException {
-			Map<String, Node> fields = mapping(node, this.path, HOST_KEYS);
-			InetAddress ip = ip(required(fields, node, "ip"));
-			String mac = mac(required(fields, node, "mac"), "mac");
-			String secretsAddr = hostPort(fields.containsKey("secrets_addr") ? fields.get("secrets_addr")
-					: fields.get("local_addr"), fields.containsKey("secrets_addr") ? "secrets_addr" : "local_addr");
-			boolean passthrough = bool(fields.get("passthrough"), "passthrough", false);
-			List<FilterRule> filters = new ArrayList<>();
-			FilterRule.FilterAction defaultAction = FilterRule.FilterAction.PASS;
-			Node filterNode = fields.get("filters");
-			if (filterNode != null && !isNull(filterNode)) {
-				if (!(filterNode instanceof MappingNode map)) {
-					throw error(filterNode, "filters", "must be a mapping of pcap expression to drop|pass");
+			if (!(node instanceof MappingNode map)) {
+				throw new HostsFileException(this.file, line(node), this.path, "must be a mapping");
+			}
+			Map<HostKey, NodeTuple> fields = new EnumMap<>(HostKey.class);
+			DpHostBuilder dataplane = new DpHostBuilder();
+			for (NodeTuple tuple : map.getValue()) {
+				if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+					throw new HostsFileException(this.file, line(tuple.getKeyNode()), this.path, "keys must be plain text");
 				}
-				for (NodeTuple tuple : map.getValue()) {
-					String expression = scalar(tuple.getKeyNode(), "filters");
-					FilterRule.FilterAction action = action(tuple.getValueNode(), "filters[" + expression + "]");
-					if (expression.equals("default")) {
-						defaultAction = action;
-					}
-					else if (expression.isBlank()) {
-						throw error(tuple.getKeyNode(), "filters", "empty pcap expression");
-					}
-					else {
-						filters.add(new FilterRule(expression, action));
+				Optional<HostKey> k = HostKey.byKey(key.getValue());
+				if (k.isEmpty()) {
+					throw new HostsFileException(this.file, line(key), this.path + "." + key.getValue(),
+							"unknown key (known: " + HostKey.known() + ")");
+				}
+				fields.put(k.get(), tuple);
+				if (k.get().scope() == HostKey.Scope.DATAPLANE) {
+					dataplane(dataplane, k.get(), tuple.getValueNode());
+				}
+			}
+			try {
+				dataplane.build();
+			}
+			catch (IllegalArgumentException ex) { // "ip: missing ..." names its field
+				String msg = ex.getMessage();
+				int colon = msg.indexOf(": ");
+				throw error(node, msg.substring(0, colon), msg.substring(colon + 2));
+			}
+			String secretsAddr = hostPort(fields.get(HostKey.SECRETS_ADDR));
+			if (secretsAddr == null) {
+				secretsAddr = hostPort(fields.get(HostKey.LOCAL_ADDR));
+			}
+			return new HostConfig(dataplane.build(), secretsAddr, text(fields.get(HostKey.AGENT_KEY_ID)),
+					mode(fields.get(HostKey.MODE)), detection(fields.get(HostKey.DETECTION)),
+					diversion(fields.get(HostKey.DIVERSION)), line(node));
+		}
+
+		/** A dataplane key: the dataplane's own rules decide, this names where. */
+		private void dataplane(DpHostBuilder b, HostKey key, Node value) throws HostsFileException {
+			if (key == HostKey.FILTERS) {
+				filters(b, value);
+				return;
+			}
+			String text = scalar(value, key.key());
+			try {
+				b.set(key, isNull(value) ? "" : text);
+			}
+			catch (IllegalArgumentException ex) {
+				throw error(value, key.key(), ex.getMessage());
+			}
+		}
+
+		/** filters: a mapping of pcap expression to drop|pass in file order, "default" for the rest. */
+		private void filters(DpHostBuilder b, Node node) throws HostsFileException {
+			if (isNull(node)) {
+				return;
+			}
+			if (!(node instanceof MappingNode map)) {
+				throw error(node, "filters", "must be a mapping of pcap expression to drop|pass");
+			}
+			for (NodeTuple tuple : map.getValue()) {
+				String expression = scalar(tuple.getKeyNode(), "filters");
+				String field = "filters[" + expression + "]";
+				try {
+					b.rule(expression, scalar(tuple.getValueNode(), field));
+				}
+				catch (IllegalArgumentException ex) {
+					throw error(tuple.getKeyNode(), field, ex.getMessage());
+				}
+				if (!expression.equals("default")) {
+					Optional<String> problem = this.validation.filterProblem(expression);
+					if (problem.isPresent()) {
+						throw error(tuple.getKeyNode(), field, "libpcap cannot compile it: " + problem.get());
 					}
 				}
 			}
-			String keyId = text(fields.get("agent_key_id"), "agent_key_id");
-			ProtectionMode mode = mode(fields.get("mode"));
-			DetectionOverrides detection = detection(fields.get("detection"));
-			DiversionTarget diversion = diversion(fields.get("diversion"));
-			CookieOptions cookies = cookies(fields.get("cookies"), fields.get("mss"));
-			return new HostConfig(ip, mac, secretsAddr, passthrough, filters, defaultAction, keyId, mode, detection,
-					diversion, cookies, line(node));
 		}
 
 		private Map<String, Node> mapping(Node node, String where, Set<String> allowed) throws HostsFileException {
@@ -165,70 +205,27 @@ public final class HostsFileParser {
 			return fields;
 		}
 
-		private Node required(Map<String, Node> fields, Node entry, String key) throws HostsFileException {
-			Node value = fields.get(key);
-			if (value == null || isNull(value)) {
-				throw error(entry, key, "is required");
-			}
-			return value;
-		}
-
-		private InetAddress ip(Node node) throws HostsFileException {
-			String text = scalar(node, "ip");
-			if (!text.matches("[0-9.]+|[0-9a-fA-F:.]+") || !text.contains(".") && !text.contains(":")) {
-				throw error(node, "ip", "'" + text + "' is not an IPv4 or IPv6 address");
-			}
-			try {
-				return InetAddress.getByName(text); // literal only, checked above: never a DNS lookup
-			}
-			catch (IOException ex) {
-				throw error(node, "ip", "'" + text + "' is not an IPv4 or IPv6 address");
-			}
-		}
-
-		private String mac(Node node, String field) throws HostsFileException {
-			String text = scalar(node, field);
-			if (!MAC.matcher(text).matches()) {
-				throw error(node, field, "'" + text + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
-			}
-			return text.toLowerCase(Locale.ROOT);
-		}
-
-		private @Nullable String hostPort(@Nullable Node node, String field) throws HostsFileException {
-			if (node == null || isNull(node)) {
+		private @Nullable String hostPort(@Nullable NodeTuple tuple) throws HostsFileException {
+			if (tuple == null || isNull(tuple.getValueNode())) {
 				return null;
 			}
-			String text = scalar(node, field);
+			String field = ((ScalarNode) tuple.getKeyNode()).getValue();
+			String text = scalar(tuple.getValueNode(), field);
 			var m = HOST_PORT.matcher(text.replaceFirst("^(udp|tcp)://", ""));
 			if (!m.matches() || Integer.parseInt(m.group(2)) > 65535) {
-				throw error(node, field, "'" + text + "' is not host:port");
+				throw error(tuple.getValueNode(), field, "'" + text + "' is not host:port");
 			}
 			return text;
 		}
 
-		private boolean bool(@Nullable Node node, String field, boolean fallback) throws HostsFileException {
-			if (node == null || isNull(node)) {
-				return fallback;
-			}
-			String text = scalar(node, field).toLowerCase(Locale.ROOT);
-			return switch (text) {
-				case "true", "yes", "on" -> true;
-				case "false", "no", "off" -> false;
-				default -> throw error(node, field, "'" + text + "' is not true or false");
-			};
-		}
-
-		private @Nullable Boolean optionalBool(@Nullable Node node, String field) throws HostsFileException {
-			return (node == null || isNull(node)) ? null : bool(node, field, false);
-		}
-
-		private @Nullable String text(@Nullable Node node, String field) throws HostsFileException {
-			if (node == null || isNull(node)) {
+		private @Nullable String text(@Nullable NodeTuple tuple) throws HostsFileException {
+			if (tuple == null || isNull(tuple.getValueNode())) {
 				return null;
 			}
-			String text = scalar(node, field);
+			String field = ((ScalarNode) tuple.getKeyNode()).getValue();
+			String text = scalar(tuple.getValueNode(), field);
 			if (text.isBlank()) {
-				throw error(node, field, "must not be empty");
+				throw error(tuple.getValueNode(), field, "must not be empty");
 			}
 			return text;
 		}
@@ -250,33 +247,24 @@ public final class HostsFileParser {
 			}
 		}
 
-		private FilterRule.FilterAction action(Node node, String field) throws HostsFileException {
-			String text = scalar(node, field).toLowerCase(Locale.ROOT);
-			return switch (text) {
-				case "pass" -> FilterRule.FilterAction.PASS;
-				case "drop" -> FilterRule.FilterAction.DROP;
-				default -> throw error(node, field, "'" + text + "' is not drop or pass");
-			};
-		}
-
-		private ProtectionMode mode(@Nullable Node node) throws HostsFileException {
-			if (node == null || isNull(node)) {
+		private ProtectionMode mode(@Nullable NodeTuple tuple) throws HostsFileException {
+			if (tuple == null || isNull(tuple.getValueNode())) {
 				return ProtectionMode.MANUAL;
 			}
-			String text = scalar(node, "mode");
-			return switch (text.toLowerCase(Locale.ROOT)) {
+			String text = scalar(tuple.getValueNode(), "mode");
+			return switch (text) {
 				case "auto" -> ProtectionMode.AUTO;
 				case "manual" -> ProtectionMode.MANUAL;
 				case "off" -> ProtectionMode.OFF;
-				default -> throw error(node, "mode", "'" + text + "' is not auto, manual or off");
+				default -> throw error(tuple.getValueNode(), "mode", "'" + text + "' is not auto, manual or off");
 			};
 		}
 
-		private DetectionOverrides detection(@Nullable Node node) throws HostsFileException {
-			if (node == null || isNull(node)) {
+		private DetectionOverrides detection(@Nullable NodeTuple tuple) throws HostsFileException {
+			if (tuple == null || isNull(tuple.getValueNode())) {
 				return DetectionOverrides.NONE;
 			}
-			Map<String, Node> f = mapping(node, this.path + ".detection", DETECTION_KEYS);
+			Map<String, Node> f = mapping(tuple.getValueNode(), this.path + ".detection", DETECTION_KEYS);
 			Long start = positiveLong(f.get("start_syn_rate"), "detection.start_syn_rate");
 			Long end = positiveLong(f.get("end_syn_rate"), "detection.end_syn_rate");
 			if (start != null && end != null && end >= start) {
@@ -291,41 +279,30 @@ public final class HostsFileParser {
 					(samples != null) ? samples.intValue() : null);
 		}
 
-		private @Nullable DiversionTarget diversion(@Nullable Node node) throws HostsFileException {
-			if (node == null || isNull(node)) {
+		private @Nullable DiversionTarget diversion(@Nullable NodeTuple tuple) throws HostsFileException {
+			if (tuple == null || isNull(tuple.getValueNode())) {
 				return null;
 			}
+			Node node = tuple.getValueNode();
 			Map<String, Node> f = mapping(node, this.path + ".diversion", DIVERSION_KEYS);
-			String target = text(f.get("target"), "diversion.target");
-			if (target == null) {
+			Node targetNode = f.get("target");
+			if (targetNode == null || isNull(targetNode) || scalar(targetNode, "diversion.target").isBlank()) {
 				throw error(node, "diversion.target", "is required when diversion is given");
 			}
-			return new DiversionTarget(target, text(f.get("interface"), "diversion.interface"));
-		}
-
-		private CookieOptions cookies(@Nullable Node node, @Nullable Node legacyMss) throws HostsFileException {
-			Long mss = positiveLong(legacyMss, "mss");
-			if (node == null || isNull(node)) {
-				return (mss == null) ? CookieOptions.DEFAULTS
-						: new CookieOptions(checkMss(legacyMss, mss, "mss"), null, null, null, null);
+			String target = scalar(targetNode, "diversion.target");
+			Set<String> known = this.validation.diversionTargets();
+			if (!known.contains(target)) {
+				throw error(targetNode, "diversion.target", "'" + target + "' is not a configured router target ("
+						+ (known.isEmpty() ? "none is configured: syncookied.routers.targets" : "known: "
+								+ String.join(", ", known.stream().sorted().toList()))
+						+ ")");
 			}
-			Map<String, Node> f = mapping(node, this.path + ".cookies", COOKIE_KEYS);
-			Long cookieMss = positiveLong(f.get("mss"), "cookies.mss");
-			if (cookieMss != null) {
-				mss = cookieMss;
-				legacyMss = f.get("mss");
+			Node iface = f.get("interface");
+			String ifaceText = (iface == null || isNull(iface)) ? null : scalar(iface, "diversion.interface");
+			if (ifaceText != null && ifaceText.isBlank()) {
+				throw error(iface, "diversion.interface", "must not be empty");
 			}
-			return new CookieOptions((mss != null) ? checkMss(legacyMss, mss, "cookies.mss") : null,
-					optionalBool(f.get("timestamps"), "cookies.timestamps"), optionalBool(f.get("sack"), "cookies.sack"),
-					optionalBool(f.get("window_scaling"), "cookies.window_scaling"),
-					optionalBool(f.get("ecn"), "cookies.ecn"));
-		}
-
-		private Integer checkMss(@Nullable Node node, long mss, String field) throws HostsFileException {
-			if (mss < 536 || mss > 9000) {
-				throw error(node, field, "must be 536..9000, got " + mss);
-			}
-			return (int) mss;
+			return new DiversionTarget(target, ifaceText);
 		}
 
 		private String scalar(Node node, String field) throws HostsFileException {

@@ -20,6 +20,7 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
+import io.syncookied.common.IpText;
 import io.syncookied.controlplane.config.DataplaneProperties;
 import io.syncookied.controlplane.dataplane.DataplaneStatus;
 import io.syncookied.controlplane.supervision.WorkerSupervisor;
@@ -27,8 +28,8 @@ import io.syncookied.controlplane.supervision.WorkerSupervisor;
 /**
  * Dataplane counters under the original syncookied measurement names: one gauge per counter ({@code rx_syn},
  * {@code rx_forwarded}, {@code rx_drop_bad_cookie}, ...) whose value is the per-second rate, tagged {@code host} and
- * {@code iface} as the original's points were, so its Grafana panels keep working. Per protected IP counters
- * ({@code name@ip}) become {@code name_ip} with tag {@code dest_ip} (the original's {@code rx_pps_ip}). Plus
+ * {@code iface} as the original's points were, so its Grafana panels keep working. Each protected IP's counters
+ * ({@code HOST_STATS}) become {@code name_ip} with tag {@code dest_ip} (the original's {@code rx_pps_ip}). Plus
  * {@code syncookied.dataplane.up} and the cumulative {@code syncookied.dataplane.counter} (tag {@code counter}).
  */
 @Component
@@ -38,7 +39,7 @@ public final class DataplaneMetrics implements MeterBinder, DisposableBean {
 
 	private final DataplaneProperties properties;
 
-	private final Map<String, AtomicLong> rates = new ConcurrentHashMap<>();
+	private final Map<RateKey, AtomicLong> rates = new ConcurrentHashMap<>();
 
 	private final Map<String, AtomicLong> totals = new ConcurrentHashMap<>();
 
@@ -77,30 +78,38 @@ public final class DataplaneMetrics implements MeterBinder, DisposableBean {
 			return;
 		}
 		double seconds = Duration.between(before.at(), status.at()).toNanos() / 1e9;
-		status.counters().forEach((name, value) -> {
-			Long old = before.counters().get(name);
-			long delta = (old != null && value >= old) ? value - old : 0;
-			rate(name).set(Math.round(delta / seconds));
-		});
+		status.counters().forEach((name, value) -> rate(new RateKey(name, null))
+			.set(perSecond(value, before.counters().get(name), seconds)));
+		status.hostCounters().forEach((ip, counters) -> counters.counters()
+			.forEach((name, value) -> rate(new RateKey(name, IpText.of(ip)))
+				.set(perSecond(value, before.hostCounters().containsKey(ip) ? before.host(ip).get(name) : null, seconds))));
 	}
 
-	private AtomicLong rate(String counter) {
-		return this.rates.computeIfAbsent(counter, name -> {
+	private static long perSecond(long value, @Nullable Long old, double seconds) {
+		long delta = (old != null && value >= old) ? value - old : 0;
+		return Math.round(delta / seconds);
+	}
+
+	/** A rate gauge: a worker total, or one protected IP's counter ({@code ip} set). */
+	private record RateKey(String counter, @Nullable String ip) {
+	}
+
+	private AtomicLong rate(RateKey key) {
+		return this.rates.computeIfAbsent(key, k -> {
 			AtomicLong holder = new AtomicLong();
 			MeterRegistry registry = this.meters;
 			if (registry != null) {
-				int at = name.indexOf('@');
 				String iface = (this.properties.iface() != null) ? this.properties.iface() : "";
-				if (at < 0) {
-					Gauge.builder(name, holder, AtomicLong::get)
+				if (k.ip() == null) {
+					Gauge.builder(k.counter(), holder, AtomicLong::get)
 						.tags(Tags.of("host", this.hostname, "iface", iface))
-						.description("Dataplane " + name + " per second (original syncookied measurement)")
+						.description("Dataplane " + k.counter() + " per second (original syncookied measurement)")
 						.register(registry);
 				}
 				else {
-					Gauge.builder(name.substring(0, at) + "_ip", holder, AtomicLong::get)
-						.tags(Tags.of("host", this.hostname, "iface", iface, "dest_ip", name.substring(at + 1)))
-						.description("Dataplane " + name.substring(0, at) + " per second for one protected IP")
+					Gauge.builder(k.counter() + "_ip", holder, AtomicLong::get)
+						.tags(Tags.of("host", this.hostname, "iface", iface, "dest_ip", k.ip()))
+						.description("Dataplane " + k.counter() + " per second for one protected IP")
 						.register(registry);
 				}
 			}

@@ -34,6 +34,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
+import io.syncookied.common.KernelSecrets;
 import io.syncookied.controlplane.config.ProtectionProperties;
 import io.syncookied.controlplane.dataplane.DataplanePort;
 import io.syncookied.controlplane.events.ControlEvent;
@@ -289,7 +290,7 @@ public class ProtectionService implements DisposableBean {
 	public Mono<Void> workerRestarted() {
 		return onControl(() -> {
 			List<HostConfig> hosts = new ArrayList<>();
-			Map<InetAddress, String> texts = new HashMap<>();
+			Map<InetAddress, KernelSecrets> secrets = new HashMap<>();
 			for (Entry e : this.entries.values()) {
 				if (!e.state.mayBeDiverted()) {
 					continue;
@@ -297,7 +298,7 @@ public class ProtectionService implements DisposableBean {
 				Optional<SecretsUpdate> fresh = this.secrets.fresh(e.host.ip());
 				if (fresh.isPresent()) {
 					hosts.add(e.host);
-					texts.put(e.host.ip(), fresh.get().procTcpSecrets());
+					secrets.put(e.host.ip(), fresh.get().secrets());
 					e.pickupUntil = now().plus(this.properties.pickupWindow());
 				}
 				else if (!e.busy) {
@@ -306,7 +307,7 @@ public class ProtectionService implements DisposableBean {
 					startRestore(e, "no fresh secrets after worker restart");
 				}
 			}
-			return Map.entry(hosts, texts);
+			return Map.entry(hosts, secrets);
 		}).flatMap(job -> step("dataplane resync",
 				this.dataplane.resync(job.getKey(), job.getValue(), this.properties.pickupWindow()))
 			.onErrorResume(ex -> {
@@ -331,7 +332,7 @@ public class ProtectionService implements DisposableBean {
 		return onControl(() -> {
 			Entry e = this.entries.get(update.ip());
 			return (e != null && e.state.mayBeDiverted() && !(e.state instanceof Diverting)) ? e : null;
-		}).flatMap(e -> this.dataplane.setSecrets(update.ip(), update.procTcpSecrets())
+		}).flatMap(e -> this.dataplane.setSecrets(update.ip(), update.secrets())
 			.onErrorResume(ex -> {
 				alert("secrets-push", update.ip().getHostAddress(), "cannot push fresh secrets to the dataplane: "
 						+ ex.getMessage());
@@ -422,7 +423,7 @@ public class ProtectionService implements DisposableBean {
 		// established on the direct path keep passing while their first diverted segments create their flows
 		Duration pickup = this.properties.pickupWindow();
 		e.pickupUntil = now().plus(pickup);
-		step("dataplane push", this.dataplane.setHost(host, fresh.get().procTcpSecrets(), pickup))
+		step("dataplane push", this.dataplane.setHost(host, fresh.get().secrets(), pickup))
 			.then(Mono.defer(() -> step("router divert", this.router.divert(host, mid))))
 			.publishOn(this.control)
 			.subscribe(null, ex -> divertFailed(e, host, mid, reason, ex), () -> {
@@ -489,7 +490,7 @@ public class ProtectionService implements DisposableBean {
 					+ this.secrets.staleness(e.host.ip()));
 			return;
 		}
-		step("dataplane push", this.dataplane.setHost(e.host, fresh.get().procTcpSecrets(), pickupLeft(e))).subscribe(null,
+		step("dataplane push", this.dataplane.setHost(e.host, fresh.get().secrets(), pickupLeft(e))).subscribe(null,
 				ex -> alert("dataplane-push-failed", e.host.ipText(), describe(ex)));
 	}
 
@@ -742,11 +743,7 @@ public class ProtectionService implements DisposableBean {
 	}
 
 	private HostConfig orphan(InetAddress ip, @Nullable String target) {
-		return new HostConfig(ip, "00:00:00:00:00:00", null, false, List.of(),
-				io.syncookied.controlplane.hosts.FilterRule.FilterAction.PASS, null, ProtectionMode.OFF,
-				io.syncookied.controlplane.hosts.DetectionOverrides.NONE,
-				(target != null) ? new DiversionTarget(target, null) : null,
-				io.syncookied.controlplane.hosts.CookieOptions.DEFAULTS, 0);
+		return HostConfig.unconfigured(ip, (target != null) ? new DiversionTarget(target, null) : null);
 	}
 
 	/**

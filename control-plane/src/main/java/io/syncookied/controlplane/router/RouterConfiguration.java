@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.syncookied.controlplane.config.DataplaneProperties;
 import io.syncookied.controlplane.config.RoutersProperties;
+import io.syncookied.controlplane.hosts.HostsValidation;
 import io.syncookied.router.DiversionAdapters;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.RouterTarget;
@@ -83,6 +84,12 @@ public class RouterConfiguration {
 			}
 		}
 		return byName;
+	}
+
+	/** A hosts file's diversion targets must be configured ones, and its filters must compile, when it is loaded. */
+	@Bean
+	HostsValidation hostsValidation(DiversionPort diversion) {
+		return HostsValidation.of(diversion::targets);
 	}
 
 	/** The MAC the router diverts to: configured, or read from the dataplane interface. */

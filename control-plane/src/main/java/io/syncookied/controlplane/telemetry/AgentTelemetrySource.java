@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 
+import io.syncookied.common.TcpProfile;
 import io.syncookied.controlplane.config.TelemetryProperties;
 import io.syncookied.controlplane.hosts.HostConfig;
 import io.syncookied.controlplane.hosts.HostRegistry;
@@ -30,15 +31,14 @@ import io.syncookied.telemetry.ReceiverStats;
 import io.syncookied.telemetry.Sysctls;
 import io.syncookied.telemetry.TcpCounters;
 import io.syncookied.telemetry.TcpSecrets;
-import io.syncookied.telemetry.TcpSecretsText;
 import io.syncookied.telemetry.TelemetryEvent;
 import io.syncookied.telemetry.TelemetryReceiver;
 
 /**
  * {@link TelemetrySource} over the agents' authenticated UDP receiver ({@code io.syncookied.telemetry}). Maps each
  * event to a configured host (by {@code agent_key_id}, else by source address), turns counters into
- * {@link TelemetrySample}s, and combines the last secrets with the newest clock sample into fresh
- * {@code /proc/tcp_secrets} text.
+ * {@link TelemetrySample}s, and combines the last secrets with the newest clock sample into a fresh typed
+ * {@link io.syncookied.common.KernelSecrets} (its sampling instant on this process's clock).
  */
 public final class AgentTelemetrySource implements TelemetrySource, AutoCloseable {
 
@@ -132,7 +132,7 @@ public final class AgentTelemetrySource implements TelemetrySource, AutoCloseabl
 				z(c.passiveOpens()), rx));
 	}
 
-	/** New keys, or a newer clock sample for known keys: both make fresh secrets text. */
+	/** New keys, or a newer clock sample for known keys: both make fresh secrets. */
 	Optional<SecretsUpdate> secretsUpdate(TelemetryEvent e) {
 		Optional<HostConfig> host = hostOf(e.host(), e.keyId(), e.source());
 		if (host.isEmpty()) {
@@ -158,7 +158,8 @@ public final class AgentTelemetrySource implements TelemetrySource, AutoCloseabl
 		if (known == null || clock == null) {
 			return Optional.empty();
 		}
-		return Optional.of(new SecretsUpdate(ip, e.receivedAt(), TcpSecretsText.render(known, clock, this.sysctls.get(ip))));
+		return Optional.of(new SecretsUpdate(ip, e.receivedAt(), known.toKernelSecrets(clock, this.sysctls.get(ip),
+				clock.sampledAt(e.sentAt(), e.receivedAt()), TcpProfile.UNKNOWN)));
 	}
 
 	private Optional<HostConfig> hostOf(String label, int keyId, @Nullable InetSocketAddress source) {

@@ -101,7 +101,7 @@ public abstract class ApiTestBase {
 		this.web = this.web.mutate().responseTimeout(java.time.Duration.ofSeconds(30)).build();
 		Files.writeString(DIR.resolve("hosts.yml"), HOSTS);
 		for (String ip : List.of("10.0.2.10", "10.0.2.11")) {
-			this.secrets.put(new SecretsUpdate(InetAddress.getByName(ip), this.clock.instant(), Secrets.TEXT));
+			this.secrets.put(new SecretsUpdate(InetAddress.getByName(ip), this.clock.instant(), Secrets.SAMPLE));
 		}
 	}
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.syncookied.controlplane.config.HostsProperties;
 import io.syncookied.controlplane.events.ControlEvent;
 import io.syncookied.controlplane.events.EventBus;
+import io.syncookied.controlplane.support.Validations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,7 +36,7 @@ class HostRegistryTest {
 		EventBus bus = new EventBus();
 		bus.events().subscribe(events::add);
 		HostRegistry registry = new HostRegistry(new HostsProperties(file, true, Duration.ofMillis(100)), bus,
-				Clock.systemUTC());
+				Clock.systemUTC(), Validations.targets());
 		try {
 			Files.writeString(file, TWO);
 			await().until(() -> registry.current().hosts().size() == 2);
@@ -59,7 +60,7 @@ class HostRegistryTest {
 		Path file = this.dir.resolve("hosts.yml");
 		Files.writeString(file, ONE);
 		HostRegistry registry = new HostRegistry(new HostsProperties(file, false, Duration.ofSeconds(1)),
-				new EventBus(), Clock.systemUTC());
+				new EventBus(), Clock.systemUTC(), Validations.targets());
 		try {
 			Files.writeString(file, TWO);
 			// the registry installed the JVM's SIGHUP handler (without it SIGHUP would end the JVM)
@@ -76,7 +77,7 @@ class HostRegistryTest {
 		Path file = this.dir.resolve("hosts.yml");
 		Files.writeString(file, "- ip: nonsense\n  mac: 02:00:00:00:02:0a\n");
 		assertThatThrownBy(() -> new HostRegistry(new HostsProperties(file, false, Duration.ofSeconds(1)),
-				new EventBus(), Clock.systemUTC()))
+				new EventBus(), Clock.systemUTC(), Validations.targets()))
 			.hasMessageContaining("syncookied.hosts.file")
 			.hasMessageContaining("hosts.yml:1: hosts[0].ip");
 	}
@@ -85,7 +86,7 @@ class HostRegistryTest {
 	void aMissingFileMeansNoHosts() {
 		HostRegistry registry = new HostRegistry(
 				new HostsProperties(this.dir.resolve("absent.yml"), false, Duration.ofSeconds(1)), new EventBus(),
-				Clock.systemUTC());
+				Clock.systemUTC(), Validations.targets());
 		assertThat(registry.current().hosts()).isEmpty();
 		registry.destroy();
 	}

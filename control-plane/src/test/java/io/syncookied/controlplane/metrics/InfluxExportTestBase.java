@@ -41,6 +41,8 @@ import static org.awaitility.Awaitility.await;
 		"syncookied.protection.reconcile-delay=1s" })
 abstract class InfluxExportTestBase extends ApiTestBase {
 
+	static final java.net.InetAddress IP = new java.net.InetSocketAddress("10.0.2.11", 0).getAddress();
+
 	static final Path DASHBOARD = Path.of("../deploy/grafana/dashboards/syncookied-attack.json");
 
 	@Autowired
@@ -66,7 +68,8 @@ abstract class InfluxExportTestBase extends ApiTestBase {
 			this.dataplane.counters.merge("rx_drop", 55L, Long::sum);
 			this.dataplane.counters.merge("rx_drop_bad_cookie", 50L, Long::sum);
 			this.dataplane.counters.merge("rx_drop_filtered", 5L, Long::sum);
-			this.dataplane.counters.merge("rx_syn@10.0.2.11", 1_000L, Long::sum);
+			this.dataplane.hostCounters.computeIfAbsent(IP, ip -> new java.util.concurrent.ConcurrentHashMap<>())
+				.merge("rx_syn", 1_000L, Long::sum);
 		}, 0, 100, TimeUnit.MILLISECONDS);
 		admin().post().uri("/api/v1/hosts/10.0.2.11/protection").contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"reason\":\"influx test\",\"ttl\":\"PT5M\"}").exchange().expectStatus().isAccepted();

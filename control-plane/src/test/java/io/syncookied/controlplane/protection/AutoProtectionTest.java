@@ -72,7 +72,8 @@ class AutoProtectionTest {
 				Duration.ofSeconds(5), Duration.ofSeconds(10));
 		DataplaneProperties dataplane = new DataplaneProperties(true, false, Path.of("syncookied-dp"),
 				this.dir.resolve("w.sock"), "memory", "mem0", null, null, null, Duration.ofMillis(100),
-				Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMillis(100), List.of());
+				Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMillis(100), null,
+				io.syncookied.dataplane.WorkerOptions.XdpMode.AUTO, 0);
 		this.detection = new DetectionService(thresholds, this.h.properties, dataplane, this.h.registry, this.h.service,
 				this.h.secrets, telemetry, this.h.dataplane, this.h.events, this.h.clock);
 
@@ -93,7 +94,7 @@ class AutoProtectionTest {
 
 		// diverted: the firewall answers the SYNs; then the flood stops (its per-IP counter stays flat)
 		this.h.clock.advance(Duration.ofSeconds(10));
-		this.h.dataplane.counters.put("rx_syn@" + A, 0L);
+		this.h.dataplane.hostCounters.put(ip(A), new java.util.concurrent.ConcurrentHashMap<>(java.util.Map.of("rx_syn", 0L)));
 		this.time.scheduleAtFixedRate(() -> this.h.clock.advance(Duration.ofSeconds(1)), 0, 100, TimeUnit.MILLISECONDS);
 		await().atMost(Duration.ofSeconds(30)).until(() -> this.h.state(A).equals("UNPROTECTED"));
 		HostView restored = this.h.service.host(ip(A)).orElseThrow();

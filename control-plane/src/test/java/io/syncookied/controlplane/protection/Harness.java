@@ -18,6 +18,7 @@ import io.syncookied.controlplane.support.MutableClock;
 import io.syncookied.controlplane.support.RecordingDataplane;
 import io.syncookied.controlplane.support.RecordingRouter;
 import io.syncookied.controlplane.support.Secrets;
+import io.syncookied.controlplane.support.Validations;
 import io.syncookied.controlplane.telemetry.SecretsStore;
 import io.syncookied.controlplane.telemetry.SecretsUpdate;
 
@@ -74,7 +75,7 @@ final class Harness implements AutoCloseable {
 		this.events.events().subscribe(this.seen::add);
 		this.secrets = new SecretsStore(this.clock, this.properties);
 		this.registry = new HostRegistry(new HostsProperties(dir.resolve("hosts.yml"), false, Duration.ofSeconds(1)),
-				this.events, this.clock);
+				this.events, this.clock, Validations.targets(this.router.targets().toArray(String[]::new)));
 		this.service = newService();
 	}
 
@@ -84,7 +85,7 @@ final class Harness implements AutoCloseable {
 	}
 
 	void freshSecrets(String ip) throws IOException {
-		this.secrets.put(new SecretsUpdate(InetAddress.getByName(ip), this.clock.instant(), Secrets.TEXT));
+		this.secrets.put(new SecretsUpdate(InetAddress.getByName(ip), this.clock.instant(), Secrets.SAMPLE));
 	}
 
 	static InetAddress ip(String text) {

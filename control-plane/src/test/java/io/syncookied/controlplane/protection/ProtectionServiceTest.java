@@ -373,7 +373,7 @@ class ProtectionServiceTest {
 		this.h.log.clear();
 		this.h.clock.advance(Duration.ofSeconds(2));
 		this.h.service.secretsArrived(new io.syncookied.controlplane.telemetry.SecretsUpdate(ip(M),
-				this.h.clock.instant(), io.syncookied.controlplane.support.Secrets.TEXT)).block();
+				this.h.clock.instant(), io.syncookied.controlplane.support.Secrets.SAMPLE)).block();
 		assertThat(this.h.log).containsExactly("dataplane setSecrets " + M);
 	}
 

@@ -55,7 +55,8 @@ class WorkerSupervisorTest {
 	void anUnhealthyWorkerFailsOpenIsRestartedAndHostsComeBack() throws Exception {
 		DataplaneProperties properties = new DataplaneProperties(true, true, Path.of("syncookied-dp"),
 				this.dir.resolve("w.sock"), "memory", "mem0", null, null, null, Duration.ofMillis(100),
-				Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(100), List.of());
+				Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(100), null,
+				io.syncookied.dataplane.WorkerOptions.XdpMode.AUTO, 0);
 		WorkerLauncher launcher = new WorkerLauncher() {
 			@Override
 			public void start() {

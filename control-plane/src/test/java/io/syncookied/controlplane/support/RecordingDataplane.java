@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,9 +14,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import io.syncookied.common.KernelSecrets;
 import io.syncookied.controlplane.dataplane.DataplanePort;
 import io.syncookied.controlplane.dataplane.DataplaneStatus;
 import io.syncookied.controlplane.hosts.HostConfig;
+import io.syncookied.dataplane.DpHostCounters;
 
 /**
  * Test double of the dataplane: records every call in a shared log and blocks briefly on {@code boundedElastic}
@@ -30,6 +33,9 @@ public final class RecordingDataplane implements DataplanePort {
 	public final Set<InetAddress> hosts = ConcurrentHashMap.newKeySet();
 
 	public final Map<String, Long> counters = new ConcurrentHashMap<>();
+
+	/** Per protected IP, counter name to value (the worker's HOST_STATS). */
+	public final Map<InetAddress, Map<String, Long>> hostCounters = new ConcurrentHashMap<>();
 
 	/** The pickup window of each host's last setHost. */
 	public final Map<InetAddress, Duration> pickups = new ConcurrentHashMap<>();
@@ -67,7 +73,7 @@ public final class RecordingDataplane implements DataplanePort {
 	}
 
 	@Override
-	public Mono<Void> setHost(HostConfig host, String procTcpSecrets, Duration pickupWindow) {
+	public Mono<Void> setHost(HostConfig host, KernelSecrets secrets, Duration pickupWindow) {
 		return op("setHost " + host.ipText(), () -> {
 			this.hosts.add(host.ip());
 			this.pickups.put(host.ip(), pickupWindow);
@@ -75,7 +81,7 @@ public final class RecordingDataplane implements DataplanePort {
 	}
 
 	@Override
-	public Mono<Void> setSecrets(InetAddress ip, String procTcpSecrets) {
+	public Mono<Void> setSecrets(InetAddress ip, KernelSecrets secrets) {
 		return op("setSecrets " + ip.getHostAddress(), () -> {
 		});
 	}
@@ -86,7 +92,7 @@ public final class RecordingDataplane implements DataplanePort {
 	}
 
 	@Override
-	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, String> procTcpSecrets,
+	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, KernelSecrets> secrets,
 			Duration pickupWindow) {
 		return op("resync " + hosts.size(), () -> {
 			this.hosts.clear();
@@ -104,8 +110,10 @@ public final class RecordingDataplane implements DataplanePort {
 			if (!this.alive) {
 				return DataplaneStatus.unavailable("worker dead (test)", this.clock.instant());
 			}
+			Map<InetAddress, DpHostCounters> perHost = new HashMap<>();
+			this.hostCounters.forEach((ip, c) -> perHost.put(ip, new DpHostCounters(c)));
 			return new DataplaneStatus(true, true, null, "running", 1, this.hosts.size(), 1, 1000, Map.copyOf(this.counters),
-					this.clock.instant());
+					perHost, this.clock.instant());
 		}).subscribeOn(Schedulers.boundedElastic());
 	}
 

@@ -1,25 +1,28 @@
 package io.syncookied.controlplane.support;
 
-/** A /proc/tcp_secrets sample (format 2) for tests; made-up keys. */
+import java.time.Instant;
+
+import io.syncookied.common.CookieSysctls;
+import io.syncookied.common.KernelSecrets;
+import io.syncookied.common.OverflowHook;
+import io.syncookied.common.SipKey;
+import io.syncookied.common.TcpProfile;
+import io.syncookied.common.TsOffsetRule;
+
+/** A kernel secrets sample (format 2) for tests; made-up keys. */
 public final class Secrets {
 
-	public static final String TEXT = """
-			4295123456 17 250
-			0123456789abcdef.fedcba9876543210.
-			1111111111111111.2222222222222222.
-			format 2
-			tcp_clock_ms 123456789
-			ts_offset_rule net_secret
-			net_secret 3333333333333333.4444444444444444.
-			tcp_syncookies 1
-			tcp_timestamps 1
-			tcp_sack 1
-			tcp_window_scaling 1
-			tcp_ecn 2
-			overflow_hook active
-			""";
+	/** Sampled at the epoch: a test that cares about the age makes its own with {@link #sampledAt}. */
+	public static final KernelSecrets SAMPLE = sampledAt(Instant.EPOCH);
 
 	private Secrets() {
+	}
+
+	public static KernelSecrets sampledAt(Instant at) {
+		return new KernelSecrets(at, 2, 4295123456L, 17, 250, 123456789, new SipKey(0x0123456789abcdefL, 0xfedcba9876543210L),
+				new SipKey(0x1111111111111111L, 0x2222222222222222L), null, null, TsOffsetRule.NET_SECRET,
+				new SipKey(0x3333333333333333L, 0x4444444444444444L), new CookieSysctls(1, 1, 1, 1, 2), OverflowHook.ACTIVE,
+				TcpProfile.UNKNOWN);
 	}
 
 }

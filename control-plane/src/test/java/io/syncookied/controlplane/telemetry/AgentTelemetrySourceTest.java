@@ -14,11 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.test.StepVerifier;
 
+import io.syncookied.common.CookieSysctls;
+import io.syncookied.common.KernelSecrets;
+import io.syncookied.common.OverflowHook;
+import io.syncookied.common.SipKey;
+import io.syncookied.common.TsOffsetRule;
 import io.syncookied.controlplane.config.HostsProperties;
 import io.syncookied.controlplane.config.TelemetryProperties;
 import io.syncookied.controlplane.events.EventBus;
 import io.syncookied.controlplane.hosts.HostRegistry;
-import io.syncookied.dataplane.DpSecrets;
+import io.syncookied.controlplane.support.Validations;
 import io.syncookied.telemetry.AeadAlgorithm;
 import io.syncookied.telemetry.AgentReport;
 import io.syncookied.telemetry.ClockSample;
@@ -29,11 +34,9 @@ import io.syncookied.telemetry.PresharedKey;
 import io.syncookied.telemetry.ReportCodec;
 import io.syncookied.telemetry.ReportTrigger;
 import io.syncookied.telemetry.SequenceSource;
-import io.syncookied.common.SipKey;
 import io.syncookied.telemetry.Sysctls;
 import io.syncookied.telemetry.TcpCounters;
 import io.syncookied.telemetry.TcpSecrets;
-import io.syncookied.common.TsOffsetRule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,7 +62,7 @@ class AgentTelemetrySourceTest {
 				  agent_key_id: web1
 				""");
 		HostRegistry registry = new HostRegistry(new HostsProperties(this.dir.resolve("hosts.yml"), false,
-				Duration.ofSeconds(1)), new EventBus(), Clock.systemUTC());
+				Duration.ofSeconds(1)), new EventBus(), Clock.systemUTC(), Validations.targets());
 		TelemetryProperties properties = new TelemetryProperties(true, "127.0.0.1", 0,
 				List.of(new TelemetryProperties.Key(7, "web1", "chacha20-poly1305", keyFile)), Duration.ofSeconds(30),
 				Duration.ofSeconds(1));
@@ -92,8 +95,17 @@ class AgentTelemetrySourceTest {
 				.then(() -> send(out, sealer.seal(key, MessageType.REPORT, plain.array(), 0, plain.position()), source))
 				.assertNext(u -> {
 					assertThat(u.ip().getHostAddress()).isEqualTo("10.0.2.10");
-					assertThat(u.procTcpSecrets()).startsWith("4300000000 286666 250\n0123456789abcdef.fedcba9876543210.\n");
-					assertThat(DpSecrets.parse(u.procTcpSecrets())).isNotNull();
+					KernelSecrets k = u.secrets();
+					assertThat(k.jiffies()).isEqualTo(4300000000L);
+					assertThat(k.cookieCount()).isEqualTo(286666);
+					assertThat(k.hz()).isEqualTo(250);
+					assertThat(k.tcpClockMs()).isEqualTo(17200000000L);
+					assertThat(k.secret0()).isEqualTo(new SipKey(0x0123456789abcdefL, 0xfedcba9876543210L));
+					assertThat(k.sysctls()).isEqualTo(new CookieSysctls(1, 1, 1, 1, 2));
+					assertThat(k.overflowHook()).isEqualTo(OverflowHook.ACTIVE);
+					// sampled on this side's clock: just before the report arrived, never after it
+					assertThat(k.sampledAt()).isBeforeOrEqualTo(u.receivedAt())
+						.isAfter(u.receivedAt().minusSeconds(5));
 					assertThat(u.toString()).doesNotContain("0123456789abcdef");
 				})
 				.verifyComplete();

@@ -16,8 +16,8 @@ import java.util.Optional;
  * get a readable {@link #unavailabilityCause()} when it is not. {@code -Dsyncookied.dataplane.noNative=true}
  * switches the native library off on purpose (then nothing is loaded at all).
  *
- * <p>Other bindings to the same library (the dataplane control API) reuse this loader:
- * {@code MyLibrary lib = NativeDataplane.load(MyLibrary.class);}
+ * <p>The control plane binds the filter compiler ({@link io.syncookied.dataplane.FilterCompiler}); tests bind the
+ * cookie functions and the engine's control API the same way: {@code MyLibrary lib = NativeDataplane.load(MyLibrary.class);}
  */
 public final class NativeDataplane {
 
@@ -38,16 +38,6 @@ public final class NativeDataplane {
 	/** Why the library is not available, or empty when it is. */
 	public static Optional<String> unavailabilityCause() {
 		return Optional.ofNullable(Holder.STATE.cause);
-	}
-
-	/**
-	 * The cookie functions of the library.
-	 *
-	 * @throws IllegalStateException naming the cause when the library is not available
-	 */
-	public static CookieLibrary cookies() {
-		requireAvailable();
-		return CookieHolder.COOKIES;
 	}
 
 	private static void requireAvailable() {
@@ -82,7 +72,7 @@ public final class NativeDataplane {
 		}
 		try {
 			NativeLibrary lib = NativeLibrary.getInstance(LIBRARY_NAME);
-			lib.getFunction("dp_cookie4_make"); // fails here, not later, if it is a foreign/stale library
+			lib.getFunction("dp_filter_check"); // fails here, not later, if it is a foreign/stale library
 			return new State(lib, null);
 		} catch (Throwable e) { // UnsatisfiedLinkError, NoClassDefFoundError of JNA itself, ...
 			return new State(null, "cannot load lib" + LIBRARY_NAME + ".so for " + Platform.RESOURCE_PREFIX
@@ -102,9 +92,5 @@ public final class NativeDataplane {
 				return new State(null, "native dataplane loader failed: " + e);
 			}
 		}
-	}
-
-	private static final class CookieHolder {
-		static final CookieLibrary COOKIES = load(CookieLibrary.class);
 	}
 }

@@ -66,6 +66,6 @@ class NativeDataplaneTest {
 		// JNA resolves lazily: a missing symbol fails at the call, naming it
 		UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class, m::dp_no_such_function_anywhere);
 		assertTrue(e.getMessage().contains("dp_no_such_function_anywhere"), e.getMessage());
-		assertEquals(NativeDataplane.cookies().dp_ts_tsval(3838, 0, 14, 1, 1), 3838);
+		assertEquals(NativeDataplane.load(CookieLibrary.class).dp_ts_tsval(3838, 0, 14, 1, 1), 3838);
 	}
 }

@@ -1,7 +1,6 @@
 package io.syncookied.dataplane.jna;
 
-import io.syncookied.dataplane.cookie.SynCookies;
-import java.util.OptionalInt;
+import io.syncookied.dataplane.FilterCompiler;
 
 /** Run in a child JVM by {@link NativeDataplaneTest}: prints what a caller sees with the native library off. */
 public final class NoNativeMain {
@@ -14,7 +13,7 @@ public final class NoNativeMain {
 		System.out.println("cause=" + NativeDataplane.unavailabilityCause().orElse(""));
 		for (int i = 0; i < 2; i++) { // the second call must fail the same way (no poisoned class)
 			try {
-				SynCookies.tsval(1, 0, OptionalInt.empty(), false, false);
+				FilterCompiler.problem("tcp");
 				System.out.println("call=ok");
 			} catch (IllegalStateException e) {
 				System.out.println("call=" + e.getClass().getSimpleName() + ": " + e.getMessage());

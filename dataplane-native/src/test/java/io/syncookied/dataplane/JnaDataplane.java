@@ -1,24 +1,23 @@
 package io.syncookied.dataplane;
 
-import io.syncookied.common.IpText;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
+import io.syncookied.common.IpText;
 import io.syncookied.dataplane.jna.NativeDataplane;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@link Dataplane} in this JVM through JNA (include/syncookied/dataplane.h). For tools and tests: a crash of the
- * engine takes this process with it, so the control plane uses {@link DataplaneWorker} instead. Loading problems are
- * reported by {@link #isAvailable()} / {@link #unavailabilityCause()} (never thrown at class load).
+ * The engine's C control API (include/syncookied/dataplane.h) in this JVM through JNA, for tests of that API: the
+ * control plane never runs the engine in its own process (a crash would take it down) and uses {@link DataplaneWorker}.
  */
-public final class JnaDataplane implements Dataplane {
+final class JnaDataplane implements AutoCloseable {
 
 	private static final String[] STATES = { "created", "running", "stopped", "failed" };
 
@@ -32,12 +31,12 @@ public final class JnaDataplane implements Dataplane {
 	}
 
 	/** True when libsyncookied_dp can be used in this JVM. */
-	public static boolean isAvailable() {
+	static boolean isAvailable() {
 		return NativeDataplane.isAvailable();
 	}
 
 	/** Why the native library cannot be used, or empty. */
-	public static Optional<String> unavailabilityCause() {
+	static Optional<String> unavailabilityCause() {
 		return NativeDataplane.unavailabilityCause();
 	}
 
@@ -47,7 +46,7 @@ public final class JnaDataplane implements Dataplane {
 	 * @throws DataplaneException naming the bad option (unknown backend, missing interface, bad CPU list...)
 	 * @throws IllegalStateException when the native library cannot be loaded (with the cause)
 	 */
-	public static JnaDataplane create(String backend, String iface, String txIface, String cpus) {
+	static JnaDataplane create(String backend, String iface, String txIface, String cpus) {
 		DataplaneLibrary lib = NativeDataplane.load(DataplaneLibrary.class);
 		DataplaneLibrary.Opts o = new DataplaneLibrary.Opts();
 		o.backend = backend;
@@ -68,53 +67,39 @@ public final class JnaDataplane implements Dataplane {
 	}
 
 	/** Which backends the library has ({@code memory=yes afpacket=yes afxdp=yes netmap=yes}). */
-	public String backends() {
+	String backends() {
 		return this.lib.dp_dataplane_backends();
 	}
 
-	public synchronized void start() {
+	synchronized void start() {
 		check(this.lib.dp_dataplane_start(handle()));
 	}
 
-	public synchronized void stop() {
+	synchronized void stop() {
 		check(this.lib.dp_dataplane_stop(handle()));
 	}
 
-	@Override
-	public synchronized void setHost(DpHost host) {
-		setHostsYaml(host.toYaml(), false);
-	}
-
-	@Override
-	public synchronized void removeHost(InetAddress ip) {
-		check(this.lib.dp_dataplane_remove_host(handle(), IpText.of(ip)));
-	}
-
-	@Override
-	public synchronized void setSecrets(InetAddress ip, DpSecrets secrets) {
-		byte[] t = secrets.text().getBytes(StandardCharsets.US_ASCII);
-		check(this.lib.dp_dataplane_set_secrets(handle(), IpText.of(ip), t, new NativeLong(t.length),
-				secrets.sampleAgeMillis()));
-	}
-
-	@Override
-	public synchronized void resync(Collection<DpHost> hosts, Map<InetAddress, DpSecrets> secrets) {
-		StringBuilder y = new StringBuilder();
-		hosts.forEach(h -> y.append(h.toYaml()));
-		setHostsYaml(y.length() == 0 ? "[]\n" : y.toString(), true);
-		secrets.forEach(this::setSecrets);
-	}
-
-	private void setHostsYaml(String yaml, boolean replaceAll) {
+	/** Adds or replaces the hosts of a hosts.yml text (replaceAll: the text is the whole host set). */
+	synchronized void setHostsYaml(String yaml, boolean replaceAll) {
 		byte[] b = yaml.getBytes(StandardCharsets.UTF_8);
 		check(this.lib.dp_dataplane_set_hosts_yaml(handle(), b, new NativeLong(b.length), "request", replaceAll ? 1 : 0));
 	}
 
-	@Override
-	public synchronized DpStats stats() {
+	synchronized void removeHost(InetAddress ip) {
+		check(this.lib.dp_dataplane_remove_host(handle(), IpText.of(ip)));
+	}
+
+	/** Secrets of one host as /proc/tcp_secrets text, sampled ageMillis ago. */
+	synchronized void setSecretsText(InetAddress ip, String text, long ageMillis) {
+		byte[] t = text.getBytes(StandardCharsets.US_ASCII);
+		check(this.lib.dp_dataplane_set_secrets(handle(), IpText.of(ip), t, new NativeLong(t.length), ageMillis));
+	}
+
+	synchronized DpStats stats() {
 		DataplaneLibrary.Stats st = new DataplaneLibrary.Stats();
 		check(this.lib.dp_dataplane_stats(handle(), st));
 		Map<String, Long> counters = new LinkedHashMap<>();
+		Map<InetAddress, DpHostCounters> hosts = new HashMap<>();
 		for (int i = 0; i < st.n; i++) {
 			counters.put(this.lib.dp_dataplane_stat_name(i), st.v[i]);
 		}
@@ -124,17 +109,16 @@ public final class JnaDataplane implements Dataplane {
 		for (String line : new String(buf, 0, (int) len, StandardCharsets.US_ASCII).split("\n")) {
 			String[] f = line.split(" ");
 			if (f.length == 5) {
-				counters.put("rx_pps@" + f[0], Long.parseUnsignedLong(f[1]));
-				counters.put("rx_syn@" + f[0], Long.parseUnsignedLong(f[2]));
-				counters.put("rx_forwarded@" + f[0], Long.parseUnsignedLong(f[3]));
-				counters.put("rx_drop@" + f[0], Long.parseUnsignedLong(f[4]));
+				hosts.put(DpHostBuilder.literal(f[0]),
+						new DpHostCounters(Map.of("rx_pps", Long.parseUnsignedLong(f[1]), "rx_syn",
+								Long.parseUnsignedLong(f[2]), "rx_forwarded", Long.parseUnsignedLong(f[3]), "rx_drop",
+								Long.parseUnsignedLong(f[4]))));
 			}
 		}
-		return new DpStats(counters);
+		return new DpStats(counters, hosts);
 	}
 
-	@Override
-	public synchronized DpHealth health() {
+	synchronized DpHealth health() {
 		DataplaneLibrary.Health h = new DataplaneLibrary.Health();
 		check(this.lib.dp_dataplane_health(handle(), h));
 		int end = 0;

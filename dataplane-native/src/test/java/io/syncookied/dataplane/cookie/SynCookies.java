@@ -23,7 +23,7 @@ public final class SynCookies {
 	}
 
 	private static CookieLibrary lib() {
-		return NativeDataplane.cookies();
+		return CookieHolder.COOKIES;
 	}
 
 	/** The cookie the server's kernel puts in its SYN-ACK; {@code mss} is the SYN's MSS option (536 if none). */
@@ -139,5 +139,9 @@ public final class SynCookies {
 		if (mss < 0 || mss > 0xffff) {
 			throw new IllegalArgumentException("mss " + mss + ": expected 0..65535");
 		}
+	}
+
+	private static final class CookieHolder {
+		static final CookieLibrary COOKIES = NativeDataplane.load(CookieLibrary.class);
 	}
 }

@@ -1,0 +1,63 @@
+package io.syncookied.dataplane;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The packet workers' tuning ({@code syncookied-dp run} options).
+ *
+ * @param flowSlots flow-table slots per worker ({@code --flow-slots}, at least 1024), or null for the dataplane's
+ *        default (1 << 20)
+ * @param xdpMode how AF_XDP attaches its program ({@code --xdp-mode})
+ * @param rtPriority 0 for normal threads, 1..99 for SCHED_FIFO workers ({@code --rt-priority}, needs CAP_SYS_NICE)
+ */
+public record WorkerOptions(@Nullable Integer flowSlots, XdpMode xdpMode, int rtPriority) {
+
+	/** The dataplane's defaults. */
+	public static final WorkerOptions DEFAULTS = new WorkerOptions(null, XdpMode.AUTO, 0);
+
+	/** How the AF_XDP backend attaches its XDP program. */
+	public enum XdpMode {
+
+		/** Let the kernel choose (native when the driver supports it). */
+		AUTO,
+		/** Generic (skb) mode: works everywhere, slower. */
+		SKB,
+		/** Native (driver) mode: fails when the driver lacks it. */
+		DRV;
+
+		String word() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+	}
+
+	public WorkerOptions {
+		Objects.requireNonNull(xdpMode, "xdpMode");
+		if (flowSlots != null && flowSlots < 1024) {
+			throw new IllegalArgumentException("flowSlots: " + flowSlots + " is below 1024");
+		}
+		if (rtPriority < 0 || rtPriority > 99) {
+			throw new IllegalArgumentException("rtPriority: " + rtPriority + " is outside 0..99");
+		}
+	}
+
+	List<String> arguments() {
+		List<String> a = new ArrayList<>();
+		if (this.flowSlots != null) {
+			a.addAll(List.of("--flow-slots", this.flowSlots.toString()));
+		}
+		if (this.xdpMode != XdpMode.AUTO) {
+			a.addAll(List.of("--xdp-mode", this.xdpMode.word()));
+		}
+		if (this.rtPriority != 0) {
+			a.addAll(List.of("--rt-priority", Integer.toString(this.rtPriority)));
+		}
+		return a;
+	}
+
+}
