@@ -16,7 +16,10 @@ struct request {
 	size_t plen;
 };
 
-enum { CTL_GO_ON = 0, CTL_QUIT = 1 };
+enum {
+	CTL_GO_ON = 0,
+	CTL_QUIT = 1
+};
 
 static void reply(struct client *cl, const char *fmt, ...)
 {
@@ -286,13 +289,19 @@ static const struct verb {
 	bool payload; /* takes len=N and N bytes of records */
 	int (*fn)(struct client *cl, struct dp_dataplane *dp, const struct request *r);
 } verbs[] = {
-	{ "HELLO", false, do_hello },	    { "HOST_SET", true, do_host_set },
-	{ "HOSTS_SET", true, do_hosts_set }, { "HOST_DEL", false, do_host_del },
+	{ "HELLO", false, do_hello },
+	{ "HOST_SET", true, do_host_set },
+	{ "HOSTS_SET", true, do_hosts_set },
+	{ "HOST_DEL", false, do_host_del },
 	{ "HOST_GET", false, do_host_get },
-	{ "HOSTS_RESET", false, do_hosts_reset }, { "SECRETS", true, do_secrets },
-	{ "STATS", false, do_stats },	    { "HOST_STATS", false, do_host_stats },
-	{ "HEALTH", false, do_health },	    { "START", false, do_start },
-	{ "STOP", false, do_stop },	    { "QUIT", false, do_quit },
+	{ "HOSTS_RESET", false, do_hosts_reset },
+	{ "SECRETS", true, do_secrets },
+	{ "STATS", false, do_stats },
+	{ "HOST_STATS", false, do_host_stats },
+	{ "HEALTH", false, do_health },
+	{ "START", false, do_start },
+	{ "STOP", false, do_stop },
+	{ "QUIT", false, do_quit },
 };
 
 static const struct verb *find_verb(const char *name)

@@ -20,5 +20,4 @@ void dp_control_close(struct dp_control *c);
 /* Internal helpers shared with the CLI. */
 unsigned dp_dataplane_host_ips(struct dp_dataplane *dp, char (*ips)[48], unsigned max);
 
-
 #endif

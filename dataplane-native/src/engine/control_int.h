@@ -9,10 +9,10 @@
 #include "engine/control.h"
 
 #define MAX_CLIENTS 8
-#define MAX_LINE 4096                 /* a request line (its payload follows, len=N) */
-#define MAX_REQUEST (64u << 20)       /* a payload: 100,000 hosts with filters fit */
-#define OUT_SOFT (256u << 10)         /* unread replies above this: stop reading the client's requests */
-#define OUT_MAX (32u << 20)           /* unread replies above this: cut the client off */
+#define MAX_LINE 4096		      /* a request line (its payload follows, len=N) */
+#define MAX_REQUEST (64u << 20)	      /* a payload: 100,000 hosts with filters fit */
+#define OUT_SOFT (256u << 10)	      /* unread replies above this: stop reading the client's requests */
+#define OUT_MAX (32u << 20)	      /* unread replies above this: cut the client off */
 #define STALL_NS (10ull * 1000000000) /* replies pending this long without progress: cut the client off */
 
 struct client {
@@ -22,7 +22,7 @@ struct client {
 	char *out;
 	size_t out_off, out_len, out_cap;
 	uint64_t stalled_since; /* dp_now_ns() when replies stopped draining; 0 = draining or none pending */
-	bool cut;               /* drop after this round (output overflow) */
+	bool cut;		/* drop after this round (output overflow) */
 };
 
 /* Queues n bytes of reply for the client (control_conn.c); past OUT_MAX the client is cut off instead. */

@@ -21,13 +21,13 @@ struct dp_wk {
 	struct dp_dataplane *dp;
 	pthread_t thread;
 	unsigned idx;
-	int cpu;                 /* -1 = not pinned */
-	struct dp_port rx;       /* RX queue + reply TX on the input interface */
-	struct dp_port tx;       /* forward TX on the output interface (when it differs) */
+	int cpu;	   /* -1 = not pinned */
+	struct dp_port rx; /* RX queue + reply TX on the input interface */
+	struct dp_port tx; /* forward TX on the output interface (when it differs) */
 	bool has_tx;
 	struct dp_worker *w;
-	uint64_t last_loop_ns;   /* heartbeat, written by the worker */
-	bool running;            /* set by the worker until it leaves its loop */
+	uint64_t last_loop_ns; /* heartbeat, written by the worker */
+	bool running;	       /* set by the worker until it leaves its loop */
 	struct dp_port_pub pub __attribute__((aligned(64)));
 };
 
@@ -41,20 +41,20 @@ struct dp_dataplane {
 	char backend[16];
 	char iface[IF_NAMESIZE], tx_iface[IF_NAMESIZE];
 	int cpus[DP_MAX_WORKERS];
-	unsigned ncpus;          /* 0 = one unpinned worker */
+	unsigned ncpus; /* 0 = one unpinned worker */
 	uint32_t flow_slots;
 	uint32_t xdp_mode;
 	uint32_t rt_priority;
 	const struct dp_backend_ops *ops;
 	uint8_t macs[2][6];
 	unsigned n_macs;
-	uint8_t fwd_mac[6];      /* the output interface's MAC, when it differs from the input interface */
+	uint8_t fwd_mac[6]; /* the output interface's MAC, when it differs from the input interface */
 	bool has_fwd_mac;
 	struct dp_core *core;
 	struct dp_hosts hosts;
 	struct dp_secrets_slot *secrets;
 	unsigned n_secrets, cap_secrets;
-	struct dp_addr_set secrets_idx;  /* ip -> index into secrets (hostset.c keeps it) */
+	struct dp_addr_set secrets_idx; /* ip -> index into secrets (hostset.c keeps it) */
 	struct dp_wk wk[DP_MAX_WORKERS];
 	unsigned nworkers;
 	struct dp_port_pub retired; /* counters of workers already stopped */

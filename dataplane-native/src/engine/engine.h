@@ -14,9 +14,9 @@ struct dp_secrets_file {
 	struct dp_clock_basis clock;
 	struct dp_sysctls sysctl;
 	enum dp_ts_mode ts_mode;
-	uint8_t cookie_alg;  /* 0 SipHash, 1 SHA-1 (17-word lines) */
-	bool has_v6;         /* format 2 syncookie6 lines present */
-	bool all_zero;       /* the kernel has not made its first cookie yet: keys are all zero */
+	uint8_t cookie_alg; /* 0 SipHash, 1 SHA-1 (17-word lines) */
+	bool has_v6;	    /* format 2 syncookie6 lines present */
+	bool all_zero;	    /* the kernel has not made its first cookie yet: keys are all zero */
 	char overflow_hook[16];
 	struct dp_tcp_profile profile; /* the agent's SYN-ACK window report (worker protocol only) */
 };
@@ -31,10 +31,10 @@ void dp_secrets_apply(const struct dp_secrets_file *s, struct dp_host_cfg *h);
 
 /* One host as hosts.yml (or a HOST_SET) describes it. */
 struct dp_host_entry {
-	struct dp_host_cfg cfg;  /* ip, mac, flags (passthrough, nosecret), mss, ...; cfg.filter owned (1 ref) */
+	struct dp_host_cfg cfg; /* ip, mac, flags (passthrough, nosecret), mss, ...; cfg.filter owned (1 ref) */
 	char ip_str[48];
 	int line;
-	char *filters_text;      /* the rules as written, "filters=<action> <expr>\n" lines (owned), for HOST_GET */
+	char *filters_text; /* the rules as written, "filters=<action> <expr>\n" lines (owned), for HOST_GET */
 };
 
 struct dp_hosts {
@@ -52,7 +52,7 @@ struct dp_filter_memo {
 	struct dp_memo_slot {
 		const char *text; /* an entry's filters_text */
 		struct dp_filter *f;
-	} *slot;
+	} * slot;
 	uint32_t mask, n;
 };
 int dp_filter_memo_init(struct dp_filter_memo *m);
@@ -60,14 +60,14 @@ void dp_filter_memo_free(struct dp_filter_memo *m);
 
 struct dp_host_draft {
 	struct dp_host_entry *e;
-	bool seen[32];                        /* by enum dp_host_key (checked against DP_HK_MAX in host_record.c) */
+	bool seen[32]; /* by enum dp_host_key (checked against DP_HK_MAX in host_record.c) */
 	struct dp_filter_rule rules[DP_MAX_RULES];
 	unsigned n_rules;
-	int rule_line[DP_MAX_RULES];         /* where each rule was written, for errors */
+	int rule_line[DP_MAX_RULES]; /* where each rule was written, for errors */
 	enum dp_filter_action dflt;
 	bool have_filters;
-	int bad_line;                        /* after a failed finish: the line of the rule at fault, else 0 */
-	struct dp_filter_memo *memo;         /* NULL: compile every host's filters */
+	int bad_line;		     /* after a failed finish: the line of the rule at fault, else 0 */
+	struct dp_filter_memo *memo; /* NULL: compile every host's filters */
 };
 
 void dp_host_draft_init(struct dp_host_draft *d, struct dp_host_entry *e, int line, struct dp_filter_memo *memo);
@@ -94,8 +94,7 @@ int dp_addr_set_find(struct dp_addr_set *s, const struct dp_addr *ip, int idx, b
 
 /* Parses the worker protocol's host records (docs/dataplane-worker-protocol.md): "key=value" lines, each record
  * starting with its ip= line. Errors name "<name>:<line>: <field>: <reason>". 0, -EINVAL or -ENOMEM. */
-int dp_hosts_parse_wire(const char *buf, size_t len, const char *name, struct dp_hosts *out, char *err,
-			size_t errlen);
+int dp_hosts_parse_wire(const char *buf, size_t len, const char *name, struct dp_hosts *out, char *err, size_t errlen);
 /* One protected IP's secrets. */
 struct dp_secrets_rec {
 	struct dp_addr ip;

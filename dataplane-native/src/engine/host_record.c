@@ -229,8 +229,8 @@ static int keep_rules(struct dp_host_draft *d)
 	if (!t)
 		return -ENOMEM;
 	for (unsigned i = 0; i < d->n_rules; i++)
-		o += (size_t)snprintf(t + o, len - o, "filters=%s %s\n", d->rules[i].action == DP_FILTER_DROP ? "drop" : "pass",
-				      d->rules[i].expr);
+		o += (size_t)snprintf(t + o, len - o, "filters=%s %s\n",
+				      d->rules[i].action == DP_FILTER_DROP ? "drop" : "pass", d->rules[i].expr);
 	if (d->dflt == DP_FILTER_DROP)
 		snprintf(t + o, len - o, "filters=drop default\n");
 	d->e->filters_text = t;

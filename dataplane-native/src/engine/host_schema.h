@@ -46,13 +46,25 @@ enum dp_host_key {
 #define DP_HOST_KEY_ENUM(name, scope, type, min, max, choices, dflt, doc) DP_HK_##name,
 	DP_HOST_KEYS(DP_HOST_KEY_ENUM)
 #undef DP_HOST_KEY_ENUM
-		DP_HK_MAX
+	DP_HK_MAX
 };
 
-enum dp_key_scope { DP_SCOPE_DP, DP_SCOPE_CP };
+enum dp_key_scope {
+	DP_SCOPE_DP,
+	DP_SCOPE_CP
+};
 
-enum dp_key_type { DP_KT_ADDR, DP_KT_MAC, DP_KT_BOOL, DP_KT_UINT, DP_KT_CHOICE, DP_KT_FILTERS, DP_KT_TEXT,
-		   DP_KT_HOSTPORT, DP_KT_MAP };
+enum dp_key_type {
+	DP_KT_ADDR,
+	DP_KT_MAC,
+	DP_KT_BOOL,
+	DP_KT_UINT,
+	DP_KT_CHOICE,
+	DP_KT_FILTERS,
+	DP_KT_TEXT,
+	DP_KT_HOSTPORT,
+	DP_KT_MAP
+};
 
 struct dp_host_key_info {
 	const char *name;

@@ -193,7 +193,7 @@ static int apply_secrets(struct dp_dataplane *dp, const struct dp_secrets_rec *r
 	struct undo {
 		unsigned i;
 		struct dp_secrets_file file;
-	} *undo;
+	} * undo;
 	unsigned old_n, n_undo = 0;
 	int err;
 

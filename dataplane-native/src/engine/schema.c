@@ -8,14 +8,14 @@
 #include "engine/schema.h"
 
 const struct dp_host_key_info dp_host_keys[DP_HK_MAX] = {
-#define DP_HOST_KEY_INFO(name, scope, type, min, max, choices, dflt, doc)                                             \
+#define DP_HOST_KEY_INFO(name, scope, type, min, max, choices, dflt, doc) \
 	[DP_HK_##name] = { #name, DP_SCOPE_##scope, DP_KT_##type, min, max, choices, dflt, doc },
 	DP_HOST_KEYS(DP_HOST_KEY_INFO)
 #undef DP_HOST_KEY_INFO
 };
 
 const struct dp_secrets_key_info dp_secrets_keys[DP_SK_MAX] = {
-#define DP_SECRETS_KEY_INFO(name, type, min, max, choices, required, doc)                                             \
+#define DP_SECRETS_KEY_INFO(name, type, min, max, choices, required, doc) \
 	[DP_SK_##name] = { #name, DP_SKT_##type, min, max, choices, required, doc },
 	DP_SECRETS_KEYS(DP_SECRETS_KEY_INFO)
 #undef DP_SECRETS_KEY_INFO
@@ -122,7 +122,8 @@ const char *dp_value_sipkey(const char *s, uint64_t key[2])
 
 	for (int w = 0; w < 2; w++) {
 		for (int i = 0; i < 16; i++)
-			if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') || (s[i] >= 'A' && s[i] <= 'F')))
+			if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+			      (s[i] >= 'A' && s[i] <= 'F')))
 				return "expected <16 hex digits>.<16 hex digits>.";
 		if (s[16] != '.')
 			return "expected <16 hex digits>.<16 hex digits>.";

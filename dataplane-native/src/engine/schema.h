@@ -15,7 +15,7 @@ const char *dp_value_u64(const char *s, unsigned long long min, unsigned long lo
 			 char *why, size_t whylen);
 const char *dp_value_bool(const char *s, bool *out);
 const char *dp_value_unicast_mac(const char *s, uint8_t mac[6]); /* refuses zero, broadcast and multicast MACs */
-const char *dp_value_sipkey(const char *s, uint64_t key[2]);      /* "<16 hex>.<16 hex>." */
+const char *dp_value_sipkey(const char *s, uint64_t key[2]);	 /* "<16 hex>.<16 hex>." */
 /* An address one server holds and a router can divert: not unspecified, multicast, broadcast, IPv6 link-local or
  * v4-mapped. */
 const char *dp_value_host_addr(const char *s, struct dp_addr *a);

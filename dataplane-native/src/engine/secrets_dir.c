@@ -91,7 +91,7 @@ static int load(struct dp_secrets_dir *d, struct dp_dataplane *dp, const char *f
 
 int dp_secrets_dir_scan(struct dp_secrets_dir *d, struct dp_dataplane *dp, bool force, FILE *log)
 {
-	char (*ips)[48] = malloc(sizeof(*ips) * MAX_TRACKED);
+	char(*ips)[48] = malloc(sizeof(*ips) * MAX_TRACKED);
 	unsigned n;
 	int loaded = 0;
 

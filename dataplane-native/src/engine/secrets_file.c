@@ -175,8 +175,9 @@ int dp_secrets_parse(const char *text, size_t len, uint64_t sample_age_ns, struc
 		}
 		n = dotted_words(buf, w, SHA1_WORDS, 8);
 		if (n != SHA1_WORDS)
-			return bad(err, errlen, c.line, field,
-				   "expected two 16-hex-digit words (SipHash) or 17 8-hex-digit words (SHA-1), each followed by '.'");
+			return bad(
+				err, errlen, c.line, field,
+				"expected two 16-hex-digit words (SipHash) or 17 8-hex-digit words (SHA-1), each followed by '.'");
 		s->cookie_alg = 1;
 		for (int k = 0; k < SHA1_WORDS; k++) {
 			s->secrets.sha1[i][k] = (uint32_t)w[k];

@@ -39,10 +39,16 @@ enum dp_secrets_key {
 #define DP_SECRETS_KEY_ENUM(name, type, min, max, choices, required, doc) DP_SK_##name,
 	DP_SECRETS_KEYS(DP_SECRETS_KEY_ENUM)
 #undef DP_SECRETS_KEY_ENUM
-		DP_SK_MAX
+	DP_SK_MAX
 };
 
-enum dp_secrets_key_type { DP_SKT_ADDR, DP_SKT_U64, DP_SKT_KEY, DP_SKT_CHOICE, DP_SKT_PORTWS };
+enum dp_secrets_key_type {
+	DP_SKT_ADDR,
+	DP_SKT_U64,
+	DP_SKT_KEY,
+	DP_SKT_CHOICE,
+	DP_SKT_PORTWS
+};
 
 struct dp_secrets_key_info {
 	const char *name;

@@ -56,8 +56,7 @@ static int close_record(struct dp_host_draft *d, struct dp_hosts *out, struct dp
 	return 0;
 }
 
-int dp_hosts_parse_wire(const char *buf, size_t len, const char *name, struct dp_hosts *out, char *err,
-			size_t errlen)
+int dp_hosts_parse_wire(const char *buf, size_t len, const char *name, struct dp_hosts *out, char *err, size_t errlen)
 {
 	struct dp_host_draft d = { 0 };
 	struct dp_addr_set seen = { 0 };
@@ -102,7 +101,8 @@ int dp_hosts_parse_wire(const char *buf, size_t len, const char *name, struct dp
 			goto out_free;
 		}
 		if (k != DP_HK_MAX && dp_host_keys[k].scope == DP_SCOPE_CP) {
-			rc = bad(err, errlen, name, ln, line, "a control-plane key: the worker protocol never carries it");
+			rc = bad(err, errlen, name, ln, line,
+				 "a control-plane key: the worker protocol never carries it");
 			goto out_free;
 		}
 		if (k == DP_HK_filters) {
@@ -132,8 +132,8 @@ out_free:
 	return rc;
 }
 
-static const char *set_secret(struct dp_secrets_file *s, enum dp_secrets_key k, const char *v, int *rule,
-			      char *why, size_t whylen)
+static const char *set_secret(struct dp_secrets_file *s, enum dp_secrets_key k, const char *v, int *rule, char *why,
+			      size_t whylen)
 {
 	const struct dp_secrets_key_info *ki = &dp_secrets_keys[k];
 	unsigned long long n = 0;
@@ -394,8 +394,9 @@ char *dp_host_render_wire(const struct dp_host_entry *e, uint64_t now_ns, size_t
 	if (c->syn_refresh_ms)
 		o += (size_t)snprintf(t + o, cap - o, "syn_refresh_ms=%u\n", c->syn_refresh_ms);
 	if (c->pickup_until_ns > now_ns) /* what is left of the window, rounded up */
-		o += (size_t)snprintf(t + o, cap - o, "pickup_s=%llu\n",
-				      (unsigned long long)((c->pickup_until_ns - now_ns + 999999999ull) / 1000000000ull));
+		o += (size_t)snprintf(
+			t + o, cap - o, "pickup_s=%llu\n",
+			(unsigned long long)((c->pickup_until_ns - now_ns + 999999999ull) / 1000000000ull));
 	if (c->cookie_alg == 1)
 		o += (size_t)snprintf(t + o, cap - o, "cookie=sha1\n");
 	*len = o;

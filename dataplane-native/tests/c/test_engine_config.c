@@ -45,8 +45,8 @@ static void test_hosts_original_format(void)
 				"  passthrough: yes\n"
 				"  mss: 1400\n"
 				"  cookie: sha1\n";
-	uint8_t ip[64] = { 0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 1, 2, 3, 4, 185, 50, 25, 4,
-			   0x30, 0x39, 0, 53, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff };
+	uint8_t ip[64] = { 0x45, 0, 0,	  40,	0, 0,  0x40, 0, 64, 6, 0, 0, 1, 2, 3,	 4,    185,  50,
+			   25,	 4, 0x30, 0x39, 0, 53, 0,    0, 0,  0, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff };
 	struct dp_hosts h;
 	int rc = parse_hosts(y, &h);
 
@@ -162,7 +162,8 @@ static void test_secrets(void)
 	CC_CHECK(!s.all_zero && !strcmp(s.overflow_hook, "active"), "hook");
 
 	rc = dp_secrets_parse("4300000000 286666 250\n0123456789abcdef.fedcba9876543210.\n"
-			      "0f1e2d3c4b5a6978.8796a5b4c3d2e1f0.\n", 100, 0, &s, err, sizeof(err));
+			      "0f1e2d3c4b5a6978.8796a5b4c3d2e1f0.\n",
+			      100, 0, &s, err, sizeof(err));
 	CC_CHECK(rc == 0 && s.ts_mode == DP_TS_ZERO && s.clock.tcp_clock_ms == 0, "3-line: %s", err);
 
 	rc = dp_secrets_parse("1 0 250\n0000000000000000.0000000000000000.\n0000000000000000.0000000000000000.\n", 78,
@@ -208,8 +209,13 @@ static void test_cpulist(void)
 /* A TCP frame whose checksum holds only the pseudo-header sum (as veth TX offload leaves it) is completed. */
 static void test_csum_partial(void)
 {
-	struct tframe t = { .dst_mac = T_OUR_MAC, .sport = 40000, .dport = 80, .seq = 1, .ack = 2,
-			    .flags = 0x18, .payload = 33 };
+	struct tframe t = { .dst_mac = T_OUR_MAC,
+			    .sport = 40000,
+			    .dport = 80,
+			    .seq = 1,
+			    .ack = 2,
+			    .flags = 0x18,
+			    .payload = 33 };
 	uint8_t f[256];
 	unsigned len, l4 = 14 + 20;
 	uint16_t good;

@@ -45,7 +45,8 @@ static void expect_yaml_error(const char *text, const char *needle)
 static void test_schema_table(void)
 {
 	for (unsigned i = 0; i < DP_HK_MAX; i++) {
-		CC_CHECK(dp_host_key_find(dp_host_keys[i].name) == (enum dp_host_key)i, "find %s", dp_host_keys[i].name);
+		CC_CHECK(dp_host_key_find(dp_host_keys[i].name) == (enum dp_host_key)i, "find %s",
+			 dp_host_keys[i].name);
 		CC_CHECK(dp_host_keys[i].doc[0] != 0, "%s has a doc line", dp_host_keys[i].name);
 		CC_CHECK(dp_host_keys[i].type != DP_KT_CHOICE || strchr(dp_host_keys[i].choices, '|'), "%s choices",
 			 dp_host_keys[i].name);
@@ -169,7 +170,8 @@ static void test_wire_records(void)
 			  "request:3: cookie: expected siphash or sha1");
 	expect_wire_error("ip=10.0.0.1\nmac=02:00:00:00:00:01\nfilters=reject tcp\n",
 			  "request:3: filters: expected drop or pass");
-	expect_wire_error("ip=10.0.0.1\nmac=02:00:00:00:00:01\nfilters=drop\n", "request:3: filters: a rule's expression");
+	expect_wire_error("ip=10.0.0.1\nmac=02:00:00:00:00:01\nfilters=drop\n",
+			  "request:3: filters: a rule's expression");
 	expect_wire_error("ip=10.0.0.1\nmac=02:00:00:00:00:01\nfilters=pass tcp\nfilters=drop tcp and port 99999\n",
 			  "request:4: filters:");
 	expect_wire_error("ip=10.0.0.1\nmac=02:00:00:00:00:01\nip=10.0.0.1\nmac=02:00:00:00:00:01\n",
@@ -222,11 +224,16 @@ static void test_address_refusals(void)
 	static const struct {
 		const char *ip, *why;
 	} bad[] = {
-		{ "0.0.0.0", "an unspecified, multicast or broadcast" },   { "224.0.0.1", "an unspecified, multicast or broadcast" },
-		{ "255.255.255.255", "an unspecified, multicast or broadcast" }, { "::", "an unspecified, multicast or broadcast" },
-		{ "ff02::1", "an unspecified, multicast or broadcast" },     { "fe80::1", "a link-local address" },
-		{ "::ffff:10.0.0.1", "a v4-mapped address" },           { "10.0.0.0/24", "expected an IPv4 or IPv6 address" },
-		{ "fe80::1%eth0", "expected an IPv4 or IPv6 address" },  { "010.0.0.1", "expected an IPv4 or IPv6 address" },
+		{ "0.0.0.0", "an unspecified, multicast or broadcast" },
+		{ "224.0.0.1", "an unspecified, multicast or broadcast" },
+		{ "255.255.255.255", "an unspecified, multicast or broadcast" },
+		{ "::", "an unspecified, multicast or broadcast" },
+		{ "ff02::1", "an unspecified, multicast or broadcast" },
+		{ "fe80::1", "a link-local address" },
+		{ "::ffff:10.0.0.1", "a v4-mapped address" },
+		{ "10.0.0.0/24", "expected an IPv4 or IPv6 address" },
+		{ "fe80::1%eth0", "expected an IPv4 or IPv6 address" },
+		{ "010.0.0.1", "expected an IPv4 or IPv6 address" },
 	};
 	char text[128], want[128];
 
@@ -251,9 +258,12 @@ static void test_yaml_control_plane_keys(void)
 		 "control-plane keys: %s", err);
 	if (!err[0])
 		dp_hosts_free(&h);
-	expect_yaml_error("- ip: 10.0.0.1\n  mac: 02:00:00:00:00:01\n  agent_key: 7\n", "hosts.yml:3: agent_key: unknown key");
-	expect_yaml_error("- ip: 10.0.0.1\n  mac: 02:00:00:00:00:01\n  mss:\n    a: 1\n", "hosts.yml:4: mss: expected a single value");
-	expect_yaml_error("- ip: 10.0.0.1\n  mac: 02:00:00:00:00:01\n  ttl: 0\n", "hosts.yml:3: ttl: expected a number from 1 to 255");
+	expect_yaml_error("- ip: 10.0.0.1\n  mac: 02:00:00:00:00:01\n  agent_key: 7\n",
+			  "hosts.yml:3: agent_key: unknown key");
+	expect_yaml_error("- ip: 10.0.0.1\n  mac: 02:00:00:00:00:01\n  mss:\n    a: 1\n",
+			  "hosts.yml:4: mss: expected a single value");
+	expect_yaml_error("- ip: 10.0.0.1\n  mac: 02:00:00:00:00:01\n  ttl: 0\n",
+			  "hosts.yml:3: ttl: expected a number from 1 to 255");
 	/* a filter libpcap cannot compile is refused with the line of that rule */
 	expect_yaml_error("- ip: 10.0.0.1\n  mac: 02:00:00:00:00:01\n  filters:\n    tcp: drop\n"
 			  "    tcp and port 99999: drop\n",
@@ -319,7 +329,8 @@ static void test_secrets_records(void)
 			 s->clock.tcp_clock_ms == 17200000123ull,
 		 "clock");
 	/* sampled 2.5 s ago: the basis sits 2.5 s in the local past, so the server's clock is never estimated ahead */
-	CC_CHECK(s->clock.local_ns + 2500000000ull >= before && s->clock.local_ns + 2500000000ull <= after, "age placed");
+	CC_CHECK(s->clock.local_ns + 2500000000ull >= before && s->clock.local_ns + 2500000000ull <= after,
+		 "age placed");
 	CC_CHECK(s->secrets.v4[0][0] == 0x0123456789abcdefull && s->secrets.v4[1][1] == 0x8796a5b4c3d2e1f0ull, "v4");
 	CC_CHECK(s->has_v6 && s->secrets.v6[1][1] == 0x4444444444444444ull, "v6");
 	CC_CHECK(s->ts_mode == DP_TS_2026 && s->secrets.ts[1] == 0x6666666666666666ull, "ts");
@@ -332,7 +343,8 @@ static void test_secrets_records(void)
 	free(r);
 
 	/* two records in one request (a re-sync of many hosts publishes once) */
-	snprintf(two, sizeof(two), "%sip=10.0.2.11\nage_ms=0\njiffies=1\ncookie_count=0\nhz=250\n"
+	snprintf(two, sizeof(two),
+		 "%sip=10.0.2.11\nage_ms=0\njiffies=1\ncookie_count=0\nhz=250\n"
 		 "secret0=0000000000000000.0000000000000000.\nsecret1=0000000000000000.0000000000000000.\n",
 		 secrets_rec);
 	rc = secrets(two, &r, &n);
@@ -344,8 +356,9 @@ static void test_secrets_records(void)
 
 	expect_secrets_error("age_ms=1\n", "line 1: ip: every secrets record starts with its ip= line");
 	expect_secrets_error("", "ip: no secrets record");
-	expect_secrets_error("ip=10.0.0.1\nage_ms=1\njiffies=1\ncookie_count=1\nhz=250\nsecret0=0000000000000001.0000000000000001.\n",
-			     "secret1: missing");
+	expect_secrets_error(
+		"ip=10.0.0.1\nage_ms=1\njiffies=1\ncookie_count=1\nhz=250\nsecret0=0000000000000001.0000000000000001.\n",
+		"secret1: missing");
 	snprintf(bad, sizeof(bad), "%s", secrets_rec);
 	memcpy(strstr(bad, "hz=250"), "hz=000", 6);
 	expect_secrets_error(bad, "line 5: hz: expected a number from 1 to 100000");
@@ -361,15 +374,18 @@ static void test_secrets_records(void)
 	snprintf(bad, sizeof(bad), "%s", secrets_rec);
 	memcpy(strstr(bad, "ts_offset_rule=net_secret"), "xx_offset_rule=net_secret", 25);
 	expect_secrets_error(bad, "unknown key");
-	snprintf(bad, sizeof(bad), "ip=10.0.0.1\nage_ms=1\njiffies=1\ncookie_count=1\nhz=250\n"
+	snprintf(bad, sizeof(bad),
+		 "ip=10.0.0.1\nage_ms=1\njiffies=1\ncookie_count=1\nhz=250\n"
 		 "secret0=0000000000000001.0000000000000001.\nsecret1=0000000000000001.0000000000000001.\n"
 		 "ts_offset_secret=0000000000000001.0000000000000001.\n");
 	expect_secrets_error(bad, "ts_offset_rule: missing");
-	snprintf(bad, sizeof(bad), "ip=10.0.0.1\nage_ms=1\njiffies=1\ncookie_count=1\nhz=250\n"
+	snprintf(bad, sizeof(bad),
+		 "ip=10.0.0.1\nage_ms=1\njiffies=1\ncookie_count=1\nhz=250\n"
 		 "secret0=0000000000000001.0000000000000001.\nsecret1=0000000000000001.0000000000000001.\n"
 		 "secret6_0=0000000000000001.0000000000000001.\n");
 	expect_secrets_error(bad, "secret6_1: missing: the IPv6 secrets come as a pair");
-	snprintf(bad, sizeof(bad), "ip=10.0.0.1\nage_ms=1\njiffies=1\ncookie_count=1\nhz=250\n"
+	snprintf(bad, sizeof(bad),
+		 "ip=10.0.0.1\nage_ms=1\njiffies=1\ncookie_count=1\nhz=250\n"
 		 "secret0=000000000000001.00000000000000001.\nsecret1=0000000000000001.0000000000000001.\n");
 	expect_secrets_error(bad, "line 6: secret0: expected <16 hex digits>");
 }

@@ -34,8 +34,13 @@ static struct synack answer(const char *host_extra, const char *secrets_extra, u
 	struct dp_core *core = dp_core_new(1);
 	struct dp_worker *w = dp_worker_new(core, &(struct dp_worker_params){ .flow_slots = 1024 });
 	struct dp_config *cfg = dp_config_new(&T_OUR_MAC, 1);
-	struct tframe t = { .dst_mac = T_OUR_MAC, .sport = 40000, .dport = dport, .seq = 1000, .flags = 0x02 | 0x40 | 0x80,
-			    .opts = opts, .optlen = sizeof(opts) };
+	struct tframe t = { .dst_mac = T_OUR_MAC,
+			    .sport = 40000,
+			    .dport = dport,
+			    .seq = 1000,
+			    .flags = 0x02 | 0x40 | 0x80,
+			    .opts = opts,
+			    .optlen = sizeof(opts) };
 	struct dp_pkt p = { 0 }, *pp = &p;
 	struct synack r = { 0 };
 	uint8_t f[256], act;
@@ -87,8 +92,8 @@ static void test_every_option_by_default(void)
 {
 	struct synack r = answer("", "", 80);
 
-	CC_CHECK(r.ts && r.sack && r.wscale == 7 && r.ece && r.window == 64240, "defaults: ts %d sack %d ws %d ece %d win %u",
-		 r.ts, r.sack, r.wscale, r.ece, r.window);
+	CC_CHECK(r.ts && r.sack && r.wscale == 7 && r.ece && r.window == 64240,
+		 "defaults: ts %d sack %d ws %d ece %d win %u", r.ts, r.sack, r.wscale, r.ece, r.window);
 }
 
 static void test_switched_off_options_are_never_encoded(void)
@@ -122,10 +127,58 @@ static void test_window_from_the_agent_unless_overridden(void)
 		 r.wscale);
 }
 
+/* md5 from the host record to the verdict: a SYN signed with TCP-MD5 is dropped by default, forwarded with md5=pass. */
+static enum dp_counter md5_syn(const char *host_extra)
+{
+	static const uint8_t opts[24] = { 2, 4, 0x05, 0xb4, 19, 18 }; /* MSS, MD5 signature (zero digest), EOL */
+	char host[256];
+	struct dp_hosts h;
+	struct dp_secrets_rec *s;
+	struct dp_core *core = dp_core_new(1);
+	struct dp_worker *w = dp_worker_new(core, &(struct dp_worker_params){ .flow_slots = 1024 });
+	struct dp_config *cfg = dp_config_new(&T_OUR_MAC, 1);
+	struct tframe t = { .dst_mac = T_OUR_MAC,
+			    .sport = 40001,
+			    .dport = 179,
+			    .seq = 7,
+			    .flags = 0x02,
+			    .opts = opts,
+			    .optlen = sizeof(opts) };
+	struct dp_pkt p = { 0 }, *pp = &p;
+	uint8_t f[256], act;
+	enum dp_counter why;
+	unsigned n;
+
+	snprintf(host, sizeof(host), "ip=10.0.2.10\nmac=0c:c4:7a:6a:fa:bf\n%s", host_extra);
+	CC_CHECK(dp_hosts_parse_wire(host, strlen(host), "request", &h, err, sizeof(err)) == 0, "host: %s", err);
+	CC_CHECK(dp_secrets_parse_wire(secrets_head, strlen(secrets_head), &s, &n, err, sizeof(err)) == 0, "%s", err);
+	dp_secrets_apply(&s[0].file, &h.v[0].cfg);
+	CC_CHECK(dp_config_set_host(cfg, &h.v[0].cfg) == 0 && dp_core_publish(core, cfg) == 0, "publish");
+	t_addr4(t.saddr, "10.0.1.2");
+	t_addr4(t.daddr, "10.0.2.10");
+	p.data = f;
+	p.len = t_build(f, &t);
+	p.cap = sizeof(f);
+	dp_worker_burst(w, &pp, &act, 1, dp_now_ns());
+	why = dp_worker_last_reason(w);
+	free(s);
+	dp_hosts_free(&h);
+	dp_worker_free(w);
+	dp_core_free(core);
+	return why;
+}
+
+static void test_md5_from_the_record(void)
+{
+	CC_CHECK(md5_syn("") == DP_C_DROP_MD5, "default md5=drop: %d", md5_syn(""));
+	CC_CHECK(md5_syn("md5=pass\n") == DP_C_FORWARDED, "md5=pass forwards: %d", md5_syn("md5=pass\n"));
+}
+
 int main(void)
 {
 	test_every_option_by_default();
 	test_switched_off_options_are_never_encoded();
 	test_window_from_the_agent_unless_overridden();
+	test_md5_from_the_record();
 	return cc_summary();
 }
