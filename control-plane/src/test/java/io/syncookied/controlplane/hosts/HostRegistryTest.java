@@ -55,6 +55,34 @@ class HostRegistryTest {
 		}
 	}
 
+	/** What would otherwise fail only at the first protect is refused by the reload, and the old hosts stay. */
+	@Test
+	void aReloadWithAnUncompilableFilterAnUnknownTargetOrABroadcastMacKeepsTheOldHosts() throws Exception {
+		Path file = this.dir.resolve("hosts.yml");
+		Files.writeString(file, ONE);
+		HostRegistry registry = new HostRegistry(new HostsProperties(file, false, Duration.ofSeconds(1)),
+				new EventBus(), Clock.systemUTC(), Validations.targets("rt1"));
+		try {
+			for (String[] bad : new String[][] {
+					{ "  filters:\n    tcp and port 99999: drop\n", "hosts[1].filters[tcp and port 99999]" },
+					{ "  diversion:\n    target: rt2\n", "hosts[1].diversion.target" },
+					{ "  mode: auto\n- ip: 10.0.2.12\n  mac: ff:ff:ff:ff:ff:ff\n", "hosts[2].mac" } }) {
+				Files.writeString(file, TWO + bad[0]);
+				HostRegistry.ReloadResult r = registry.reload("test");
+				assertThat(r.accepted()).as(bad[1]).isFalse();
+				assertThat(r.field()).isEqualTo(bad[1]);
+				assertThat(r.line()).isPositive();
+				assertThat(registry.current().hosts()).hasSize(1);
+			}
+			Files.writeString(file, TWO + "  diversion:\n    target: rt1\n");
+			assertThat(registry.reload("test").accepted()).isTrue();
+			assertThat(registry.current().hosts()).hasSize(2);
+		}
+		finally {
+			registry.destroy();
+		}
+	}
+
 	@Test
 	void reloadsOnSighup() throws Exception {
 		Path file = this.dir.resolve("hosts.yml");
