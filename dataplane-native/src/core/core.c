@@ -149,6 +149,7 @@ static void slot_raw(const struct dp_core *core, unsigned slot, uint64_t out[DP_
 static void assign_slots(struct dp_core *core, struct dp_config *cfg)
 {
 	const struct dp_config *cur = atomic_load(&core->cfg);
+	bool full = false; /* no slot frees up during one publish: after one fruitless search, none is made again */
 
 	for (unsigned i = 0; i < cfg->n_hosts; i++) {
 		struct dp_host *h = &cfg->hosts[i];
@@ -157,7 +158,8 @@ static void assign_slots(struct dp_core *core, struct dp_config *cfg)
 
 		if (old && old->stats_slot != DP_HOST_SLOT_SPILL) {
 			slot = old->stats_slot;
-		} else {
+		} else if (!full) {
+			full = true;
 			for (unsigned n = 0; n < DP_HOST_STATS_SLOTS; n++) {
 				uint32_t s = (core->slot_cursor + n) % DP_HOST_STATS_SLOTS;
 
@@ -166,6 +168,7 @@ static void assign_slots(struct dp_core *core, struct dp_config *cfg)
 					core->slot_cursor = (s + 1) % DP_HOST_STATS_SLOTS;
 					slot_raw(core, s, core->hc_base[s]);
 					core->slot_ip[s] = h->cfg.ip;
+					full = false;
 					break;
 				}
 			}
