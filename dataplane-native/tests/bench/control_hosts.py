@@ -82,6 +82,11 @@ def main():
             for name, verb, payload in cases:
                 secs = timed(s, verb, payload)
                 print("%-34s %8d %10d %8.3f %8.2f" % (name, n, len(payload), secs, secs * 1e6 / n))
+            # one host changed while n are configured (a protect): the whole configuration is rebuilt
+            one = ('- ip: "10.255.0.1"\n  mac: "02:00:00:00:00:02"\n' if proto1
+                   else "ip=10.255.0.1\nmac=02:00:00:00:00:02\n")
+            secs = timed(s, "HOST_SET", one)
+            print("%-34s %8d %10d %8.3f %8s" % ("HOST_SET of 1 host among them", n, len(one), secs, "-"))
             request(s, "HOSTS_SET", "[]\n" if proto1 else "")
     finally:
         w.terminate()
