@@ -12,7 +12,7 @@ PACKAGES=(
   # network namespaces, traffic generators, captures
   iproute2 ethtool iputils-ping tcpdump netsniff-ng hping3 nftables procps
   # a real protected server: Debian kernels under QEMU/TCG, module build
-  qemu-system-x86 busybox-static cpio kmod gzip xz-utils
+  qemu-system-x86 busybox-static cpio kmod gzip xz-utils zstd lz4
   # the kernel matrix the QEMU harness boots, image and headers each (tcpsecrets-kmod/test/kernels.conf; its
   # self-test checks that this list has them all)
   linux-image-amd64 linux-headers-amd64

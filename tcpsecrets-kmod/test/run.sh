@@ -138,7 +138,7 @@ timed() {
 
 # prepare_kernel: module and initramfs of $KVER in $OUT (the tools are built once per run)
 prepare_kernel() {
-	build_module && build_initramfs && echo ok >"$OUT/prepared"
+	build_module && build_initramfs && build_vmlinux && echo "${VMLINUX:-}" >"$OUT/prepared"
 }
 
 # run_kernel ROLE IMAGE HEADERS RAM REQUIRE DESCRIBE: boots $KVER and runs every proof; runs in a subshell of
@@ -151,11 +151,13 @@ run_kernel() {
 	trap 'exit 130' INT TERM
 	echo "$KVER ($role): FAILED (the run stopped: see above)" >"$OUT/summary"
 	echo "=== tcpsecrets on $KVER ($role: $describe; QEMU/TCG, ${ram} RAM) ==="
-	if [ -s "$OUT/prepared" ]; then
+	if [ -e "$OUT/prepared" ]; then
 		KO=$OUT/build/tcpsecrets.ko
+		VMLINUX=$(cat "$OUT/prepared")
 	else
 		timed build prepare_kernel
 	fi
+	echo "boot: $([ -n "${VMLINUX:-}" ] && echo "PVH entry of the uncompressed kernel" || echo "BIOS and the compressed image")"
 	net_up
 	VM_PORTS=7001,8082
 	VM_MEM=$ram
@@ -187,7 +189,7 @@ run_kernel() {
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$KVER" "$(package_version "$KVER")" "$describe" "$(sec ts_offset_rule)" \
 			"$(config_text)" "$ram" "$(IFS=,; echo "${verified[*]}" | sed 's/,/, /g')" >"$OUT/row"
 		echo "$KVER ($role): VERIFIED in $((SECONDS - t0)) s" >"$OUT/summary"
-		[ "${TSK_KEEP:-0}" = 1 ] || rm -rf "$OUT/initramfs" "$OUT/build"
+		[ "${TSK_KEEP:-0}" = 1 ] || rm -rf "$OUT/initramfs" "$OUT/build" "$OUT/vmlinux"
 	else
 		echo "$KVER ($role): FAILED ($FAIL failed, $XFAIL XFAIL) in $((SECONDS - t0)) s" >"$OUT/summary"
 	fi
@@ -200,7 +202,8 @@ for ((k = 0; k < ${#PLAN[@]}; k++)); do
 	KVER=${PLAN[k]%%$'\t'*}
 	OUT=$SRC/target/qemu-$KVER
 	read -r role image headers ram require describe <<<"${PLAN[k]#*$'\t'}"
-	[ -s "$OUT/prepared" ] || { rm -rf "$OUT" && mkdir -p "$OUT"; }
+	# kernel 0 starts clean; the others were prepared in the background during the previous kernel (or start clean)
+	((k > 0)) && [ -e "$OUT/prepared" ] || { rm -rf "$OUT" && mkdir -p "$OUT"; }
 	# the next kernel's module and initramfs are built while this one runs its proofs (the guest is one
 	# single-threaded TCG CPU; the machine has two)
 	if ((k + 1 < ${#PLAN[@]})); then
