@@ -1,0 +1,152 @@
+package io.syncookied.controlplane.cluster;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.PutOption;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's answer to a node that died: its IPs are assigned to live nodes ({@link AssignmentPlan}) and every one
+ * that is diverted is re-pointed at its new node's MAC through the router, fenced ({@link FencedDiversion}). The new
+ * node validates the moved IP's cookies with the same server secrets (the agents report to every node) and adopts its
+ * established connections within the pickup window, so they survive the move.
+ * <p>
+ * The assignment is written before the router is re-pointed, so the new node's worker takes the host before traffic
+ * arrives. A move is measured from the moment this leader saw the node's membership key go (its lease expired) to
+ * the device's confirmation. Runs on the cluster executor; acts only while this node leads.
+ */
+public final class Failover implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(Failover.class);
+
+	private static final Duration RETRY = Duration.ofSeconds(1);
+
+	/** One finished move of a diverted IP: who lost it, who has it, and how long it took. */
+	public record Moved(InetAddress ip, @Nullable NodeId from, NodeId to, Duration took) {
+	}
+
+	private final ClusterNode node;
+
+	private final FencedDiversion router;
+
+	private final PrefixMirror<Assignment> assignments;
+
+	private final PrefixMirror<RouterChange> changes;
+
+	private final Consumer<Moved> onMoved;
+
+	private final Set<InetAddress> moving = new HashSet<>();
+
+	private final Map<NodeId, Long> goneAt = new HashMap<>();
+
+	public Failover(ClusterNode node, FencedDiversion router, Consumer<Moved> onMoved) {
+		this.node = node;
+		this.router = router;
+		this.onMoved = onMoved;
+		this.assignments = node.mirror(node.keys().assignments(), Assignment::decode);
+		this.changes = node.mirror(node.keys().routerChanges(), RouterChange::decode);
+		node.membership().listen((key, before, after, revision) -> {
+			if (after == null && before != null) {
+				this.goneAt.put(before.node(), System.nanoTime());
+			}
+			reconcile();
+		});
+		this.assignments.listen((key, before, after, revision) -> reconcile());
+		node.election().listen(new LeaderElection.Listener() {
+			@Override
+			public void elected(long term) {
+				reconcile();
+			}
+
+			@Override
+			public void deposed(long term, String why) {
+				// moves in flight fail on their own (fenced); the next leader plans again from etcd
+			}
+		});
+	}
+
+	public void start() {
+		this.assignments.start();
+		this.changes.start();
+	}
+
+	/** Plans and starts the moves this leader owes; a no-op on followers or before the copies are read. */
+	private void reconcile() {
+		if (!this.node.election().leading() || !this.node.membership().synced() || !this.assignments.synced()
+				|| !this.changes.synced()) {
+			return;
+		}
+		Map<InetAddress, NodeId> assigned = new HashMap<>();
+		for (Assignment a : this.assignments.values().values()) {
+			assigned.put(a.ip(), a.node());
+		}
+		Set<InetAddress> ips = new LinkedHashSet<>(assigned.keySet());
+		Map<NodeId, NodeRecord> live = this.node.membership().live();
+		for (AssignmentPlan.Move move : AssignmentPlan.moves(ips, assigned, live.keySet())) {
+			if (this.moving.add(move.ip())) {
+				move(move, live.get(move.to()));
+			}
+		}
+	}
+
+	private void move(AssignmentPlan.Move move, NodeRecord to) {
+		long term = this.node.election().term();
+		long started = (move.from() != null) ? this.goneAt.getOrDefault(move.from(), System.nanoTime())
+				: System.nanoTime();
+		RouterChange last = this.changes.values().get(this.node.keys().routerChange(move.ip()));
+		boolean diverted = last != null && last.action() == RouterChange.Action.DIVERT;
+		ByteSequence key = ClusterKeys.bytes(this.node.keys().assignment(move.ip()));
+		Assignment next = new Assignment(move.ip(), move.to(), term);
+		CompletableFuture<?> done = this.node.election()
+			.fenced(term, Op.put(key, ByteSequence.from(next.encode()), PutOption.DEFAULT))
+			.thenComposeAsync((ignored) -> diverted
+					? this.router.change(move.ip(), RouterChange.Action.DIVERT, to, last.mitigationId())
+					: CompletableFuture.completedFuture(null), this.node.executor());
+		done.whenCompleteAsync((ignored, error) -> {
+			this.moving.remove(move.ip());
+			if (error != null) {
+				log.warn("failover: moving {} from {} to {} failed: {}; planning again in {} ms", IpKeys.text(move.ip()),
+						move.from(), move.to(), EtcdSession.describe(error), RETRY.toMillis());
+				this.node.executor().schedule(this::reconcile, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+				return;
+			}
+			Duration took = Duration.ofNanos(System.nanoTime() - started);
+			log.info("failover: {} moved from {} to {}{} in {} ms", IpKeys.text(move.ip()), move.from(), move.to(),
+					diverted ? " (router re-pointed)" : "", took.toMillis());
+			if (diverted) {
+				this.onMoved.accept(new Moved(move.ip(), move.from(), move.to(), took));
+			}
+		}, this.node.executor());
+	}
+
+	/** The assignments as this node last saw them (for reads and tests). */
+	public Map<String, Assignment> assignments() {
+		return this.assignments.values();
+	}
+
+	List<InetAddress> moving() {
+		return new ArrayList<>(this.moving);
+	}
+
+	@Override
+	public void close() {
+		this.assignments.close();
+		this.changes.close();
+	}
+
+}
