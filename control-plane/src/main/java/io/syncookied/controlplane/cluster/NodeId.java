@@ -22,7 +22,7 @@ public record NodeId(String value) implements Comparable<NodeId> {
 			return new NodeId(value);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(field + ": " + ex.getMessage(), ex);
+			throw new IllegalArgumentException(field + ": " + ex.getMessage()); // the whole story, one line
 		}
 	}
 
