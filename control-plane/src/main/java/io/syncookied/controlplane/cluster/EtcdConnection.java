@@ -1,19 +1,24 @@
 package io.syncookied.controlplane.cluster;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.etcd.jetcd.Client;
+import io.grpc.ManagedChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's etcd client, replaced by a fresh one when etcd has been unreachable. gRPC backs off reconnecting (up to
- * two minutes) once every endpoint failed, but a whole etcd cluster that comes back extends each lease by only one TTL:
- * a client still in back-off would let the lease run out and make the node flap. A new client connects at once.
- * Callers take {@link #client()} for every request, so they use the current one.
+ * The node's etcd client, told to reconnect now when etcd has been unreachable. gRPC backs off reconnecting (up to two
+ * minutes) once every endpoint failed, but a whole etcd cluster that comes back extends each lease by only one TTL
+ * plus its election timeout: a client still in back-off would let the lease run out and make the node flap. So the
+ * channel's back-off is reset (jetcd does not expose its channel: reached by reflection into the pinned jetcd 0.8.5);
+ * should that ever fail, the client is replaced by a fresh one, which connects at once. Callers take
+ * {@link #client()} for every request, so they use the current one.
  * <p>
  * Runs on the cluster executor.
  */
@@ -48,13 +53,16 @@ public final class EtcdConnection implements AutoCloseable {
 		return this.client;
 	}
 
-	/** Replaces the client, at most once per {@code interval}; returns true when it did. */
+	/** Makes the client try to connect now, at most once per {@code interval}; returns true when it did. */
 	boolean reconnect(Duration interval) {
 		long now = System.nanoTime();
 		if (now - this.lastReconnect < interval.toNanos()) {
 			return false;
 		}
 		this.lastReconnect = now;
+		if (resetBackoff(this.client)) {
+			return true;
+		}
 		Client old = this.client;
 		this.client = build();
 		if (this.reconnects++ % 10 == 0) {
@@ -69,6 +77,22 @@ public final class EtcdConnection implements AutoCloseable {
 			listener.run();
 		}
 		return true;
+	}
+
+	private static boolean resetBackoff(Client client) {
+		try {
+			Field field = client.getClass().getDeclaredField("connectionManager");
+			field.setAccessible(true);
+			Object manager = field.get(client);
+			Method channel = manager.getClass().getDeclaredMethod("getChannel");
+			channel.setAccessible(true);
+			((ManagedChannel) channel.invoke(manager)).resetConnectBackoff();
+			return true;
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			log.debug("etcd: cannot reset the client's reconnect back-off ({}); replacing the client", ex.toString());
+			return false;
+		}
 	}
 
 	private Client build() {

@@ -161,7 +161,7 @@ public final class EtcdSession implements AutoCloseable {
 					describe(error));
 			// etcd may be back while this client still backs off: a fresh one renews within the TTL etcd grants a
 			// lease on its return (a renewal that only timed out may be a slow etcd; one TTL of them is not)
-			if (this.connection.reconnect(Duration.ofSeconds(this.ttlSeconds).dividedBy(2))) {
+			if (this.connection.reconnect(Duration.ofSeconds(this.ttlSeconds).dividedBy(8))) {
 				renew(); // at once: a returning etcd extends leases by only one TTL (plus its election timeout)
 			}
 			else {
