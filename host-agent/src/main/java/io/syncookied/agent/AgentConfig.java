@@ -11,8 +11,10 @@ import org.jspecify.annotations.Nullable;
  * The agent's settings, from a properties file overridden by flags (see {@link AgentConfigLoader}).
  * {@code previousKeyId}/{@code previousKeyFile} are accepted for incoming resend requests during a key rollover.
  * {@code sysRoot} stands for /sys (the MTU of the interfaces towards the clients), as {@code procRoot} for /proc.
+ * {@code controlPlanes} are every control plane that gets the reports: one, or each node of a cluster (every node
+ * needs the secrets itself, since secrets never go into the cluster's shared store).
  */
-public record AgentConfig(Path procRoot, Path sysRoot, HostPort controlPlane, HostPort bind, long keyId, Path keyFile,
+public record AgentConfig(Path procRoot, Path sysRoot, List<HostPort> controlPlanes, HostPort bind, long keyId, Path keyFile,
 		AeadAlgorithm algorithm, @Nullable Long previousKeyId, @Nullable Path previousKeyFile, Duration interval,
 		Duration secretsPoll, boolean setSyncookies, List<String> interfaces, @Nullable String hostname,
 		Duration maxClockSkew) {
@@ -21,8 +23,19 @@ public record AgentConfig(Path procRoot, Path sysRoot, HostPort controlPlane, Ho
 
 	public static final Duration MAX_INTERVAL = Duration.ofMinutes(10);
 
+	/** More destinations than any cluster has: each report is sent to every one. */
+	public static final int MAX_CONTROL_PLANES = 16;
+
 	public AgentConfig {
 		interfaces = List.copyOf(interfaces);
+		controlPlanes = List.copyOf(controlPlanes);
+		if (controlPlanes.isEmpty() || controlPlanes.size() > MAX_CONTROL_PLANES) {
+			throw new IllegalArgumentException("control-plane: between 1 and " + MAX_CONTROL_PLANES
+					+ " HOST:PORT destinations, got " + controlPlanes.size());
+		}
+		if (new java.util.HashSet<>(controlPlanes).size() != controlPlanes.size()) {
+			throw new IllegalArgumentException("control-plane: a destination is listed twice in " + controlPlanes);
+		}
 		if (interval.compareTo(MIN_INTERVAL) < 0 || interval.compareTo(MAX_INTERVAL) > 0) {
 			throw new IllegalArgumentException("interval: " + interval.toMillis() + " ms is outside 100ms..10m");
 		}

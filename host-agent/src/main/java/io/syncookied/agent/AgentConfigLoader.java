@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class AgentConfigLoader {
 			"hostname", "max-clock-skew");
 
 	public static final String USAGE = """
-			usage: syncookied-agent [--config FILE] [--proc-root DIR] [--sys-root DIR] --control-plane HOST:PORT --key-id ID --key-file FILE
+			usage: syncookied-agent [--config FILE] [--proc-root DIR] [--sys-root DIR] --control-plane HOST:PORT[,HOST:PORT...] --key-id ID --key-file FILE
 			                        [--interval 1s] [--set-syncookies true|false] [--interfaces eth0,eth1]
 			                        [--algorithm chacha20-poly1305|aes-256-gcm] [--bind ADDR:PORT] [--hostname NAME]
 			                        [--previous-key-id ID --previous-key-file FILE] [--secrets-poll 100ms]
@@ -87,9 +88,17 @@ public final class AgentConfigLoader {
 	static AgentConfig fromMap(Map<String, String> m) {
 		Path procRoot = Path.of(m.getOrDefault("proc-root", "/proc"));
 		Path sysRoot = Path.of(m.getOrDefault("sys-root", "/sys"));
-		AgentConfig.HostPort cp = AgentConfig.HostPort.parse("control-plane", required(m, "control-plane"));
-		if (cp.port() == 0) {
-			throw new IllegalArgumentException("control-plane: port 0 is not a destination");
+		List<AgentConfig.HostPort> cp = new ArrayList<>();
+		for (String destination : required(m, "control-plane").split(",", -1)) {
+			if (destination.isBlank()) {
+				throw new IllegalArgumentException("control-plane: empty entry in '" + m.get("control-plane")
+						+ "' (HOST:PORT, comma-separated)");
+			}
+			AgentConfig.HostPort hp = AgentConfig.HostPort.parse("control-plane", destination);
+			if (hp.port() == 0) {
+				throw new IllegalArgumentException("control-plane: port 0 is not a destination");
+			}
+			cp.add(hp);
 		}
 		AgentConfig.HostPort bind = AgentConfig.HostPort.parse("bind", m.getOrDefault("bind", "0.0.0.0:0"));
 		long keyId = keyId("key-id", required(m, "key-id"));

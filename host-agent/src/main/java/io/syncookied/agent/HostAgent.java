@@ -4,6 +4,8 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -95,9 +97,10 @@ public final class HostAgent implements AutoCloseable {
 
 	private volatile @Nullable Channel channel;
 
-	private volatile @Nullable InetSocketAddress destination;
+	/** The resolved address of each control plane, by index in the config (null until resolved). */
+	private final @Nullable InetSocketAddress[] destinations;
 
-	private long lastResolveNanos;
+	private long lastResolveNanos = System.nanoTime() - TimeUnit.MINUTES.toNanos(2);
 
 	private volatile long lastResendNanos = System.nanoTime() - MIN_RESEND_GAP_NANOS;
 
@@ -117,6 +120,7 @@ public final class HostAgent implements AutoCloseable {
 
 	public HostAgent(AgentConfig config, PresharedKey sendKey, @Nullable PresharedKey previousKey, String hostname) {
 		this.config = config;
+		this.destinations = new InetSocketAddress[config.controlPlanes().size()];
 		this.sendKey = sendKey;
 		this.hostname = hostname;
 		this.reader = new ProcReader(config.procRoot(), config.sysRoot(), config.interfaces(), System::currentTimeMillis);
@@ -142,7 +146,7 @@ public final class HostAgent implements AutoCloseable {
 		this.channel = ch;
 		InetSocketAddress local = (InetSocketAddress) ch.localAddress();
 		LOG.log(Level.INFO, "syncookied-agent: reporting " + this.config.procRoot() + " to "
-				+ this.config.controlPlane() + " every " + this.config.interval().toMillis() + " ms from " + local
+				+ this.config.controlPlanes() + " every " + this.config.interval().toMillis() + " ms from " + local
 				+ " with key " + this.sendKey);
 		long interval = this.config.interval().toMillis();
 		this.collector.execute(() -> safely(ReportTrigger.STARTUP));
@@ -257,10 +261,11 @@ public final class HostAgent implements AutoCloseable {
 		return this.digestedValue;
 	}
 
+	/** Seals the report once and sends the same datagram to every control plane; false when none could be sent. */
 	private boolean send(AgentReport report) {
 		Channel ch = this.channel;
-		InetSocketAddress dest = resolveDestination();
-		if (ch == null || dest == null) {
+		List<InetSocketAddress> destinations = resolveDestinations();
+		if (ch == null || destinations.isEmpty()) {
 			return false;
 		}
 		if (!ch.isWritable()) {
@@ -276,36 +281,50 @@ public final class HostAgent implements AutoCloseable {
 			this.log.log(Level.ERROR, "encode", "syncookied-agent: cannot encode a report: " + ex.getMessage());
 			return false;
 		}
+		// one sequence number for all: each control plane keeps its own replay window and accepts it once
 		byte[] datagram = this.sealer.seal(this.sendKey, MessageType.REPORT, plain.array(), 0, plain.position());
-		ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), dest)).addListener(future -> {
-			if (future.isSuccess()) {
-				this.reportsSent.incrementAndGet();
-			}
-			else {
-				this.log.log(Level.WARNING, "send", "syncookied-agent: sending to " + dest + " failed: "
-						+ future.cause() + " (control plane down or unreachable; will keep trying)");
-			}
-		});
+		for (InetSocketAddress dest : destinations) {
+			ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), dest)).addListener(future -> {
+				if (future.isSuccess()) {
+					this.reportsSent.incrementAndGet();
+				}
+				else {
+					this.log.log(Level.WARNING, "send:" + dest, "syncookied-agent: sending to " + dest + " failed: "
+							+ future.cause() + " (control plane down or unreachable; will keep trying)");
+				}
+			});
+		}
 		return true;
 	}
 
-	/** Resolves the control plane's name on the collector thread, again every minute (DNS may move it). */
-	private @Nullable InetSocketAddress resolveDestination() {
+	/**
+	 * Resolves the control planes' names on the collector thread, again every minute (DNS may move them); a name that
+	 * does not resolve keeps its last address, and one never resolved is skipped until it does.
+	 */
+	private List<InetSocketAddress> resolveDestinations() {
 		long now = System.nanoTime();
-		InetSocketAddress current = this.destination;
-		if (current != null && now - this.lastResolveNanos < TimeUnit.MINUTES.toNanos(1)) {
-			return current;
+		if (now - this.lastResolveNanos >= TimeUnit.MINUTES.toNanos(1)) {
+			this.lastResolveNanos = now;
+			List<AgentConfig.HostPort> configured = this.config.controlPlanes();
+			for (int i = 0; i < configured.size(); i++) {
+				AgentConfig.HostPort cp = configured.get(i);
+				InetSocketAddress fresh = new InetSocketAddress(cp.host(), cp.port());
+				if (fresh.isUnresolved()) {
+					this.log.log(Level.WARNING, "resolve:" + cp, "syncookied-agent: cannot resolve control plane " + cp
+							+ "; keeping " + this.destinations[i]);
+				}
+				else {
+					this.destinations[i] = fresh;
+				}
+			}
 		}
-		this.lastResolveNanos = now;
-		InetSocketAddress fresh = new InetSocketAddress(this.config.controlPlane().host(),
-				this.config.controlPlane().port());
-		if (fresh.isUnresolved()) {
-			this.log.log(Level.WARNING, "resolve", "syncookied-agent: cannot resolve control plane "
-					+ this.config.controlPlane() + "; keeping " + current);
-			return current;
+		List<InetSocketAddress> resolved = new ArrayList<>(this.destinations.length);
+		for (InetSocketAddress d : this.destinations) {
+			if (d != null) {
+				resolved.add(d);
+			}
 		}
-		this.destination = fresh;
-		return fresh;
+		return resolved;
 	}
 
 	/** Runs on the event loop: opens RESEND_REQUESTs and hands the work to the collector thread. */

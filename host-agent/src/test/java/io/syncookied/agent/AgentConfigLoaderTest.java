@@ -28,7 +28,7 @@ class AgentConfigLoaderTest {
 				interfaces = eth0, eth1
 				""");
 		AgentConfig c = AgentConfigLoader.load("--config", file.toString(), "--interval", "100ms", "--proc-root=/tmp/p");
-		assertThat(c.controlPlane()).isEqualTo(new AgentConfig.HostPort("192.0.2.1", 1488));
+		assertThat(c.controlPlanes()).containsExactly(new AgentConfig.HostPort("192.0.2.1", 1488));
 		assertThat(c.keyId()).isEqualTo(7);
 		assertThat(c.interval()).isEqualTo(Duration.ofMillis(100));
 		assertThat(c.procRoot()).isEqualTo(Path.of("/tmp/p"));
@@ -38,10 +38,31 @@ class AgentConfigLoaderTest {
 	}
 
 	@Test
+	void everyNodeOfAClusterIsADestination() throws Exception {
+		AgentConfig c = AgentConfigLoader.load("--control-plane", "10.0.0.1:1488, [2001:db8::2]:1488,fw-3.example:1489",
+				"--key-id", "7", "--key-file", "k");
+		assertThat(c.controlPlanes()).containsExactly(new AgentConfig.HostPort("10.0.0.1", 1488),
+				new AgentConfig.HostPort("2001:db8::2", 1488), new AgentConfig.HostPort("fw-3.example", 1489));
+	}
+
+	@Test
+	void aBadDestinationListIsNamed() {
+		assertThatThrownBy(() -> AgentConfigLoader.load("--control-plane", "10.0.0.1:1488,,10.0.0.2:1488", "--key-id",
+				"7", "--key-file", "k"))
+			.hasMessageStartingWith("control-plane: empty entry");
+		assertThatThrownBy(() -> AgentConfigLoader.load("--control-plane", "10.0.0.1:1488,10.0.0.1:1488", "--key-id",
+				"7", "--key-file", "k"))
+			.hasMessageStartingWith("control-plane: a destination is listed twice");
+		assertThatThrownBy(() -> AgentConfigLoader.load("--control-plane", "10.0.0.1:1488,10.0.0.2:0", "--key-id", "7",
+				"--key-file", "k"))
+			.hasMessage("control-plane: port 0 is not a destination");
+	}
+
+	@Test
 	void defaultsAndIpv6() throws Exception {
 		AgentConfig c = AgentConfigLoader.load("--control-plane", "[2001:db8::1]:1488", "--key-id", "4294967295",
 				"--key-file", "k");
-		assertThat(c.controlPlane().host()).isEqualTo("2001:db8::1");
+		assertThat(c.controlPlanes().get(0).host()).isEqualTo("2001:db8::1");
 		assertThat(c.procRoot()).isEqualTo(Path.of("/proc"));
 		assertThat(c.interval()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(c.keyId()).isEqualTo(0xffffffffL);

@@ -166,6 +166,48 @@ class AgentToReceiverEndToEndTest {
 	}
 
 	@Test
+	void everyControlPlaneOfAClusterGetsEveryReportAndAnyOfThemMayAskForTheSecrets() throws Exception {
+		int first = startReceiver(0).getPort();
+		TelemetryReceiver second = new TelemetryReceiver(ReceiverConfig.defaults(new InetSocketAddress("127.0.0.1", 0),
+				KeyRing.of(new PresharedKey(7, "web1", AeadAlgorithm.CHACHA20_POLY1305, KEY))));
+		BlockingQueue<TelemetryEvent> secondEvents = new LinkedBlockingQueue<>();
+		Disposable secondSubscription = second.events().subscribe(secondEvents::add);
+		try {
+			int secondPort = second.start().getPort();
+			this.agent = AgentMain.create(AgentConfigLoader.load("--proc-root", this.proc.root.toString(), "--sys-root",
+					this.proc.sysRoot.toString(), "--control-plane", "127.0.0.1:" + first + ",127.0.0.1:" + secondPort,
+					"--key-id", "7", "--key-file", this.keyFile.toString(), "--interval", "10s", "--bind", "127.0.0.1:0"));
+			this.agent.start();
+
+			HostSecrets atFirst = next(HostSecrets.class, e -> true);
+			HostSecrets atSecond = nextFrom(secondEvents, HostSecrets.class);
+			assertThat(atSecond.secrets()).isEqualTo(atFirst.secrets());
+
+			assertThat(second.requestResend("web1")).isTrue();
+			assertThat(nextFrom(secondEvents, HostSecrets.class).secrets()).isEqualTo(atFirst.secrets());
+			assertThat(next(HostSecrets.class, e -> true).secrets()).isEqualTo(atFirst.secrets());
+			assertThat(second.stats().rejectedTotal()).isZero();
+			assertThat(this.receiver.stats().rejectedTotal()).isZero();
+		}
+		finally {
+			secondSubscription.dispose();
+			second.close();
+		}
+	}
+
+	private static <T extends TelemetryEvent> T nextFrom(BlockingQueue<TelemetryEvent> events, Class<T> type)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+		while (System.nanoTime() < deadline) {
+			TelemetryEvent e = events.poll(100, TimeUnit.MILLISECONDS);
+			if (type.isInstance(e)) {
+				return type.cast(e);
+			}
+		}
+		throw new AssertionError("no " + type.getSimpleName() + " within " + TIMEOUT_S + " s");
+	}
+
+	@Test
 	void sendsSecretsAtOnceWhenTheyChangeAndAgainOnRequest() throws Exception {
 		startAgent(startReceiver(0).getPort(), "--interval", "10s");
 		next(HostSecrets.class, e -> true);
