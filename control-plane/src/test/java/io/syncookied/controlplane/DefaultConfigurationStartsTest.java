@@ -17,7 +17,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.syncookied.controlplane.hosts.HostsFileParser;
 import io.syncookied.controlplane.support.Validations;
-import io.syncookied.router.api.TargetConfig;
+import io.syncookied.router.DiversionVendors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,7 +61,7 @@ class DefaultConfigurationStartsTest {
 		List<Map<String, Object>> targets = (List<Map<String, Object>>) routers.get("targets");
 		assertThat(targets).isNotEmpty();
 		for (int i = 0; i < targets.size(); i++) {
-			assertThat(TargetConfig.parse("targets[" + i + "]", targets.get(i)).name()).isEqualTo(routers.get("default-target"));
+			assertThat(DiversionVendors.load().parse("targets[" + i + "]", targets.get(i)).name()).isEqualTo(routers.get("default-target"));
 		}
 	}
 

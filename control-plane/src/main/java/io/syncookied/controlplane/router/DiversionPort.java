@@ -9,8 +9,9 @@ import reactor.core.publisher.Mono;
 import io.syncookied.controlplane.hosts.HostConfig;
 
 /**
- * What the control plane needs from the router adapters: push, withdraw and read back the ARP override of a host.
- * Each call verifies on the device (read-back) before it completes.
+ * What the control plane needs from the router adapters: push, withdraw and read back the diversion of a host
+ * (IPv4 or IPv6; an ARP/NDP entry or a host route, as its target does it). Each call verifies on the device
+ * (read-back) before it completes.
  */
 public interface DiversionPort {
 
@@ -24,7 +25,7 @@ public interface DiversionPort {
 
 	Mono<Void> restore(HostConfig host, String mitigationId);
 
-	/** The overrides that point at our firewall MAC on one target: IP to MAC. */
+	/** The diversions that point at this scrubber on one target: IP to where (the MAC, or {@code via <next hop>}). */
 	Mono<Map<InetAddress, String>> overrides(String target);
 
 }

@@ -20,30 +20,35 @@ import org.springframework.context.annotation.Configuration;
 import io.syncookied.controlplane.config.DataplaneProperties;
 import io.syncookied.controlplane.config.RoutersProperties;
 import io.syncookied.controlplane.hosts.HostsValidation;
-import io.syncookied.router.DiversionAdapters;
+import io.syncookied.router.DiversionVendors;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.RouterTarget;
-import io.syncookied.router.api.TargetConfig;
 import io.syncookied.router.resilience.ResilientDiversionAdapter;
 
 /**
  * Builds the {@link DiversionPort}: the real router adapters when targets are configured, otherwise
- * {@link NoDiversion} (which refuses to divert and says which setting is missing).
+ * {@link NoDiversion} (which refuses to divert and says which setting is missing). The vendors come from the router
+ * adapters' registry, so a new vendor needs no change here.
  */
 @Configuration(proxyBeanMethods = false)
 public class RouterConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(RouterConfiguration.class);
 
+	@Bean
+	DiversionVendors diversionVendors() {
+		return DiversionVendors.load();
+	}
+
 	@Bean(destroyMethod = "close")
-	ResilientDiversionAdapter resilientDiversionAdapter(MeterRegistry meters) {
-		return DiversionAdapters.resilient(meters);
+	ResilientDiversionAdapter resilientDiversionAdapter(DiversionVendors vendors, MeterRegistry meters) {
+		return vendors.resilient(meters);
 	}
 
 	@Bean
-	DiversionPort diversionPort(RoutersProperties routers, DataplaneProperties dataplane,
+	DiversionPort diversionPort(DiversionVendors vendors, RoutersProperties routers, DataplaneProperties dataplane,
 			ResilientDiversionAdapter adapter) {
-		Map<String, RouterTarget> targets = targets(routers);
+		Map<String, RouterTarget> targets = targets(vendors, routers);
 		if (targets.isEmpty()) {
 			log.info("No router target configured (syncookied.routers.targets / targets-file): diversion disabled");
 			return new NoDiversion();
@@ -58,19 +63,20 @@ public class RouterConfiguration {
 			log.warn("Several router targets and no syncookied.routers.default-target: hosts without "
 					+ "diversion.target use '{}'", defaultTarget);
 		}
-		MacAddress mac = firewallMac(dataplane);
-		log.info("Router targets {} (default {}), diverting to firewall MAC {}", targets.keySet(), defaultTarget, mac);
+		MacAddress mac = targets.values().stream().anyMatch(RouterTarget::divertsToMac) ? firewallMac(dataplane) : null;
+		log.info("Router targets {} (default {}), diverting to firewall MAC {}", targets.keySet(), defaultTarget,
+				(mac != null) ? mac : "(none needed: every target routes to a next hop)");
 		return new RouterDiversion(adapter, targets, defaultTarget, mac);
 	}
 
-	static Map<String, RouterTarget> targets(RoutersProperties routers) {
+	static Map<String, RouterTarget> targets(DiversionVendors vendors, RoutersProperties routers) {
 		List<RouterTarget> all = new ArrayList<>();
 		for (int i = 0; i < routers.targets().size(); i++) {
-			all.add(TargetConfig.parse("syncookied.routers.targets[" + i + "]", routers.targets().get(i)));
+			all.add(vendors.parse("syncookied.routers.targets[" + i + "]", routers.targets().get(i)));
 		}
 		if (routers.targetsFile() != null) {
 			try {
-				all.addAll(TargetConfig.parseFile(routers.targetsFile()));
+				all.addAll(vendors.parseFile(routers.targetsFile()));
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("syncookied.routers.targets-file: cannot read " + routers.targetsFile(),

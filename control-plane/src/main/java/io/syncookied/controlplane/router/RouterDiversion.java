@@ -1,29 +1,28 @@
 package io.syncookied.controlplane.router;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import io.syncookied.controlplane.hosts.DiversionTarget;
 import io.syncookied.controlplane.hosts.HostConfig;
-import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.api.Diversion;
 import io.syncookied.router.api.DiversionAdapter;
-import io.syncookied.router.api.JunosTarget;
-import io.syncookied.router.api.LinuxTarget;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.OverrideTag;
 import io.syncookied.router.api.ReactiveDiversion;
 import io.syncookied.router.api.RouterTarget;
-import io.syncookied.router.api.SnmpTarget;
+import io.syncookied.router.api.Via;
 
 /**
  * {@link DiversionPort} over the router adapters ({@code io.syncookied.router}): the resilient adapter (retry,
- * breaker, bulkhead, time limit per target) wrapped so every blocking call runs on {@code boundedElastic}. Every
- * override carries the mitigation id as its tag, and only overrides pointing at our firewall MAC count as ours.
+ * breaker, bulkhead, time limit per target) wrapped so every blocking call runs on {@code boundedElastic}. IPv4 and
+ * IPv6 hosts take the same path; the target decides how (ARP or NDP entry, or a /32 or /128 route). Every diversion
+ * carries the mitigation id as its tag, and only diversions that point at this scrubber count as ours.
  */
 public final class RouterDiversion implements DiversionPort {
 
@@ -35,10 +34,11 @@ public final class RouterDiversion implements DiversionPort {
 
 	private final String defaultTarget;
 
-	private final MacAddress firewallMac;
+	private final @Nullable MacAddress firewallMac;
 
+	/** @param firewallMac the MAC that ARP/NDP targets divert to; {@code null} when every target routes instead */
 	public RouterDiversion(DiversionAdapter adapter, Map<String, RouterTarget> targets, String defaultTarget,
-			MacAddress firewallMac) {
+			@Nullable MacAddress firewallMac) {
 		this.adapter = new ReactiveDiversion(adapter);
 		this.targets = Map.copyOf(new LinkedHashMap<>(targets));
 		this.defaultTarget = defaultTarget;
@@ -63,17 +63,14 @@ public final class RouterDiversion implements DiversionPort {
 
 	@Override
 	public Mono<Void> divert(HostConfig host, String mitigationId) {
-		return Mono.defer(() -> this.adapter.divert(ipv4(host.ip()), this.firewallMac, target(host),
+		return Mono.defer(() -> this.adapter.divert(host.ip(), this.firewallMac, target(host),
 				new OverrideTag(OWNER, "protection", mitigationId)))
 			.then();
 	}
 
 	@Override
 	public Mono<Void> restore(HostConfig host, String mitigationId) {
-		if (!(host.ip() instanceof Inet4Address)) {
-			return Mono.empty(); // never diverted: the adapters only divert IPv4
-		}
-		return Mono.defer(() -> this.adapter.restore((Inet4Address) host.ip(), target(host))).then();
+		return Mono.defer(() -> this.adapter.restore(host.ip(), target(host))).then();
 	}
 
 	@Override
@@ -82,52 +79,41 @@ public final class RouterDiversion implements DiversionPort {
 		if (t == null) {
 			return Mono.error(new IllegalArgumentException("unknown router target " + target));
 		}
-		return this.adapter.listOverrides(t).map(list -> {
+		return this.adapter.listDiversions(t).map(list -> {
 			Map<InetAddress, String> ours = new LinkedHashMap<>();
-			for (ArpOverride o : list) {
-				if (o.mac().equals(this.firewallMac)) {
-					ours.put(o.ip(), o.mac().toString());
+			for (Diversion d : list) {
+				if (pointsHere(d)) {
+					ours.put(d.ip(), d.via().toString());
 				}
 			}
 			return ours;
 		});
 	}
 
+	/**
+	 * A neighbour entry is ours when it names our MAC (the router may hold other static entries); a host route is ours
+	 * when our own speaker announces it, which is what the route adapters list with an owner.
+	 */
+	private boolean pointsHere(Diversion d) {
+		if (d.via() instanceof Via.Mac m) {
+			return m.mac().equals(this.firewallMac);
+		}
+		return d.owner() != null;
+	}
+
 	private RouterTarget target(HostConfig host) {
 		RouterTarget target = this.targets.get(targetOf(host));
 		DiversionTarget d = host.diversion();
-		return (d != null && d.iface() != null) ? withInterface(target, d.iface(), host) : target;
-	}
-
-	/** The same target (same name, so the same breaker) on another interface, for a host's {@code interface}. */
-	static RouterTarget withInterface(RouterTarget t, String iface, HostConfig host) {
-		if (t instanceof LinuxTarget l) {
-			return new LinuxTarget(l.name(), iface, l.netns(), l.ssh(), l.protocol(), l.resilience());
+		if (d == null || d.iface() == null) {
+			return target;
 		}
-		if (t instanceof JunosTarget j) {
-			return new JunosTarget(j.name(), j.ssh(), iface, j.subnet(), j.confirmTimeout(), j.resilience());
+		try {
+			return target.onInterface(d.iface());
 		}
-		if (t instanceof SnmpTarget s) {
-			int ifIndex;
-			try {
-				ifIndex = Integer.parseInt(iface);
-			}
-			catch (NumberFormatException ex) {
-				throw new IllegalStateException("host " + host.ipText() + " (hosts file line " + host.line()
-						+ "): diversion.interface must be an ifIndex number for SNMP target " + s.name());
-			}
-			return new SnmpTarget(s.name(), s.host(), s.port(), s.version(), s.community(), s.usm(), s.mode(), ifIndex,
-					s.requestTimeout(), s.requestRetries(), s.resilience());
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("host " + host.ipText() + " (hosts file line " + host.line()
+					+ "): diversion.interface: " + ex.getMessage());
 		}
-		return t;
-	}
-
-	private static Inet4Address ipv4(InetAddress ip) {
-		if (ip instanceof Inet4Address v4) {
-			return v4;
-		}
-		throw new IllegalArgumentException(
-				ip.getHostAddress() + ": the router adapters divert IPv4 only (static ARP); IPv6 needs NDP overrides");
 	}
 
 }

@@ -3,6 +3,8 @@ package io.syncookied.router.api;
 import java.util.HexFormat;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 /** A 48-bit MAC address, printed lower-case with colons (the form {@code ip neigh} and Junos use). */
 public record MacAddress(long value) {
 
@@ -30,6 +32,15 @@ public record MacAddress(long value) {
 			v = v << 8 | (x & 0xff);
 		}
 		return new MacAddress(v);
+	}
+
+	/** The firewall MAC a divert onto {@code target} needs, or the error that says it is missing. */
+	public static MacAddress required(@Nullable MacAddress mac, RouterTarget target) {
+		if (mac == null) {
+			throw new IllegalArgumentException(target.name() + ": " + target.adapter()
+					+ " targets divert to the firewall's MAC, and none was given");
+		}
+		return mac;
 	}
 
 	public byte[] toBytes() {

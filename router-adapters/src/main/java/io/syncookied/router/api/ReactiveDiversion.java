@@ -1,15 +1,16 @@
 package io.syncookied.router.api;
 
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * The SPI for reactive callers: each call is deferred to {@code Schedulers.boundedElastic()} (or the
- * given scheduler), so no SSH, NETCONF, SNMP or process I/O runs on an event loop.
+ * given scheduler), so no SSH, NETCONF, SNMP, gRPC or process I/O runs on an event loop.
  */
 public final class ReactiveDiversion {
 
@@ -26,16 +27,16 @@ public final class ReactiveDiversion {
 		this.scheduler = scheduler;
 	}
 
-	public Mono<ArpOverride> divert(Inet4Address ip, MacAddress mac, RouterTarget target, OverrideTag tag) {
+	public Mono<Diversion> divert(InetAddress ip, @Nullable MacAddress mac, RouterTarget target, OverrideTag tag) {
 		return Mono.fromCallable(() -> this.adapter.divert(ip, mac, target, tag)).subscribeOn(this.scheduler);
 	}
 
-	public Mono<Boolean> restore(Inet4Address ip, RouterTarget target) {
+	public Mono<Boolean> restore(InetAddress ip, RouterTarget target) {
 		return Mono.fromCallable(() -> this.adapter.restore(ip, target)).subscribeOn(this.scheduler);
 	}
 
-	public Mono<List<ArpOverride>> listOverrides(RouterTarget target) {
-		return Mono.fromCallable(() -> this.adapter.listOverrides(target)).subscribeOn(this.scheduler);
+	public Mono<List<Diversion>> listDiversions(RouterTarget target) {
+		return Mono.fromCallable(() -> this.adapter.listDiversions(target)).subscribeOn(this.scheduler);
 	}
 
 	public Mono<TargetHealth> health(RouterTarget target) {

@@ -8,31 +8,33 @@ import java.util.Map;
 import java.util.Set;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.syncookied.router.DiversionAdapters;
-import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.DiversionVendors;
+import io.syncookied.router.api.Diversion;
 import io.syncookied.router.api.DiversionAdapter;
 import io.syncookied.router.api.DiversionException;
 import io.syncookied.router.api.IpAddresses;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.OverrideTag;
 import io.syncookied.router.api.RouterTarget;
-import io.syncookied.router.api.TargetConfig;
 import io.syncookied.router.api.TargetHealth;
+import io.syncookied.router.api.TargetKeys;
 import io.syncookied.router.resilience.ResilientDiversionAdapter;
 
 /**
  * {@code syncookied-router check|list|divert|restore}: the operator's tool for when the control plane
  * is down or a router needs checking. The target comes from flags (the same keys as the YAML target
- * config) or from {@code --config file.yml --target name}.
+ * config) or from {@code --config file.yml --target name}; the vendors are the registry's.
  *
  * <p>Exit codes: 0 ok; 1 the device failed (unreachable, rejected, timeout...); 2 usage or config
  * error. Failures print exactly one line to stderr.
  */
 public final class RouterCli {
 
-	static final String USAGE = "usage: syncookied-router check|list|divert|restore "
-			+ "(--config FILE --target NAME | --adapter linux|junos|snmp [target flags]) [--ip IP] [--mac MAC] "
-			+ "[--owner O --reason R --mitigation ID] [--verbose]";
+	static String usage(DiversionVendors vendors) {
+		return "usage: syncookied-router check|list|divert|restore (--config FILE --target NAME | --adapter "
+				+ String.join("|", vendors.names()) + " [target flags]) [--ip IP] [--mac MAC] "
+				+ "[--owner O --reason R --mitigation ID] [--verbose]";
+	}
 
 	/** Flags that are about the operation, not the target. */
 	private static final Set<String> OP_FLAGS = Set.of("config", "target", "ip", "mac", "owner", "reason",
@@ -45,27 +47,34 @@ public final class RouterCli {
 		boolean verbose = List.of(args).contains("--verbose");
 		System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "off");
 		System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-		System.exit(run(args, System.out, System.err, new DiversionAdapters()));
+		DiversionVendors vendors = DiversionVendors.load();
+		System.exit(run(args, System.out, System.err, vendors, vendors));
 	}
 
+	/**
+	 * @param vendors parses the target
+	 * @param devices drives it: the registry itself, or a recording adapter in tests
+	 */
 	// VisibleForTesting
-	static int run(String[] args, PrintStream out, PrintStream err, DiversionAdapter devices) {
+	static int run(String[] args, PrintStream out, PrintStream err, DiversionVendors vendors,
+			DiversionAdapter devices) {
+		String usage = usage(vendors);
 		String command;
 		RouterTarget target;
 		Map<String, String> op = new LinkedHashMap<>();
 		try {
 			if (args.length == 0 || args[0].startsWith("-")) {
-				throw new IllegalArgumentException(USAGE);
+				throw new IllegalArgumentException(usage);
 			}
 			command = args[0];
 			if (!Set.of("check", "list", "divert", "restore").contains(command)) {
-				throw new IllegalArgumentException("unknown command '" + command + "'; " + USAGE);
+				throw new IllegalArgumentException("unknown command '" + command + "'; " + usage);
 			}
 			Map<String, String> targetFlags = new LinkedHashMap<>();
 			for (int i = 1; i < args.length; i++) {
 				String a = args[i];
 				if (!a.startsWith("--") || a.length() < 3) {
-					throw new IllegalArgumentException("unexpected argument '" + a + "'; " + USAGE);
+					throw new IllegalArgumentException("unexpected argument '" + a + "'; " + usage);
 				}
 				String key = a.substring(2);
 				String value;
@@ -85,7 +94,7 @@ public final class RouterCli {
 				}
 				(OP_FLAGS.contains(key) ? op : targetFlags).put(key, value);
 			}
-			target = target(op, targetFlags);
+			target = target(vendors, op, targetFlags);
 		}
 		catch (IllegalArgumentException ex) {
 			err.println("syncookied-router: " + ex.getMessage());
@@ -106,22 +115,23 @@ public final class RouterCli {
 					out.println("ok " + target.name() + ": " + h.detail() + " in " + h.latency().toMillis() + " ms");
 				}
 				case "list" -> {
-					for (ArpOverride o : adapter.listOverrides(target)) {
+					for (Diversion o : adapter.listDiversions(target)) {
 						out.println(o.toLine());
 					}
 				}
 				case "divert" -> {
 					var ip = IpAddresses.parse("--ip", need(op, "ip"));
-					var mac = MacAddress.parse("--mac", need(op, "mac"));
+					MacAddress mac = target.divertsToMac() || op.containsKey("mac")
+							? MacAddress.parse("--mac", need(op, "mac")) : null;
 					OverrideTag tag = new OverrideTag(op.getOrDefault("owner", "operator"),
 							op.getOrDefault("reason", "manual"), op.getOrDefault("mitigation", "-"));
-					ArpOverride o = adapter.divert(ip, mac, target, tag);
+					Diversion o = adapter.divert(ip, mac, target, tag);
 					out.println("diverted " + o.toLine());
 				}
 				default -> {
 					var ip = IpAddresses.parse("--ip", need(op, "ip"));
 					boolean removed = adapter.restore(ip, target);
-					out.println((removed ? "restored " : "no override for ") + ip.getHostAddress());
+					out.println((removed ? "restored " : "no diversion of ") + IpAddresses.text(ip));
 				}
 			}
 			return 0;
@@ -136,21 +146,22 @@ public final class RouterCli {
 		}
 	}
 
-	private static RouterTarget target(Map<String, String> op, Map<String, String> flags) throws java.io.IOException {
+	private static RouterTarget target(DiversionVendors vendors, Map<String, String> op, Map<String, String> flags)
+			throws java.io.IOException {
 		if (op.containsKey("config")) {
 			if (!flags.isEmpty()) {
 				throw new IllegalArgumentException("--config and target flags (--" + flags.keySet().iterator().next()
 						+ ") are exclusive");
 			}
 			String name = need(op, "target");
-			return TargetConfig.parseFile(Path.of(op.get("config")))
+			return vendors.parseFile(Path.of(op.get("config")))
 				.stream()
 				.filter(t -> t.name().equals(name))
 				.findFirst()
 				.orElseThrow(() -> new IllegalArgumentException("--target: no target named '" + name + "' in "
 						+ op.get("config")));
 		}
-		return TargetConfig.parse(TargetConfig.CLI_FLAGS, flags);
+		return vendors.parse(TargetKeys.CLI_FLAGS, flags);
 	}
 
 	private static String need(Map<String, String> op, String key) {

@@ -1,16 +1,18 @@
 package io.syncookied.router.junos;
 
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 
-import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.api.Diversion;
 import io.syncookied.router.api.DiversionAdapter;
 import io.syncookied.router.api.DiversionException;
-import io.syncookied.router.api.JunosTarget;
+import io.syncookied.router.api.IpAddresses;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.OverrideTag;
 import io.syncookied.router.api.RouterTarget;
+import io.syncookied.router.api.Via;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,64 +21,75 @@ import org.slf4j.LoggerFactory;
  * read back the committed configuration → confirming commit → unlock. If anything fails after the
  * load, the candidate is discarded; if the read-back disagrees after the confirmed commit, the
  * adapter does not confirm, so Junos rolls back by itself when the confirm timeout expires.
- * The owner tag goes into the commit comment ({@code show system commit}).
+ * The owner tag goes into the commit comment ({@code show system commit}). IPv4 addresses get static ARP entries
+ * under the interface's {@code family inet} address, IPv6 ones static NDP entries under its {@code family inet6}
+ * address.
  */
 public final class JunosNetconfAdapter implements DiversionAdapter {
 
 	private static final Logger log = LoggerFactory.getLogger(JunosNetconfAdapter.class);
 
 	@Override
-	public ArpOverride divert(Inet4Address ip, MacAddress mac, RouterTarget target, OverrideTag tag) {
+	public Diversion divert(InetAddress ip, @Nullable MacAddress firewallMac, RouterTarget target, OverrideTag tag) {
 		JunosTarget t = cast(target);
+		MacAddress mac = MacAddress.required(firewallMac, t);
+		String command = JunosRpcs.setNeighbour(t, ip, mac); // checks the family is configured before connecting
 		try (NetconfClient nc = NetconfClient.open(t.name(), t.ssh(), t.resilience().timeout())) {
 			JunosRpcs.AddressConfig before = read(nc, t);
-			if (!before.addressPresent()) {
-				throw new DiversionException.Rejected(t.name(), "address " + t.subnet() + " is not configured on "
+			if (!before.holds(ip)) {
+				throw new DiversionException.Rejected(t.name(), "address " + t.addressFor(ip) + " is not configured on "
 						+ t.interfaceName() + "; refusing to create it (check interface and subnet)", false);
 			}
-			Optional<ArpOverride> now = find(before, ip);
-			if (now.isPresent() && now.get().mac().equals(mac)) {
-				return now.get();
+			Optional<MacAddress> now = find(before, ip);
+			if (now.isPresent() && now.get().equals(mac)) {
+				return Diversion.neighbour(ip, mac, null);
 			}
-			change(nc, t, JunosRpcs.setArp(t, ip, mac), tag.render(), after -> {
-				Optional<ArpOverride> o = find(after, ip);
-				if (o.isEmpty() || !o.get().mac().equals(mac)) {
-					return "asked arp " + ip.getHostAddress() + " mac " + mac + ", committed configuration has "
-							+ o.map(x -> "mac " + x.mac()).orElse("no arp entry");
+			change(nc, t, command, tag.render(), after -> {
+				Optional<MacAddress> o = find(after, ip);
+				if (o.isEmpty() || !o.get().equals(mac)) {
+					return "asked " + entry(ip) + " " + IpAddresses.text(ip) + " mac " + mac
+							+ ", committed configuration has " + o.map(x -> "mac " + x).orElse("no " + entry(ip) + " entry");
 				}
 				return null;
 			});
-			return new ArpOverride(ip, mac, null);
+			return Diversion.neighbour(ip, mac, null);
 		}
 	}
 
 	@Override
-	public boolean restore(Inet4Address ip, RouterTarget target) {
+	public boolean restore(InetAddress ip, RouterTarget target) {
 		JunosTarget t = cast(target);
+		String command = JunosRpcs.deleteNeighbour(t, ip);
 		try (NetconfClient nc = NetconfClient.open(t.name(), t.ssh(), t.resilience().timeout())) {
 			if (find(read(nc, t), ip).isEmpty()) {
 				return false;
 			}
-			change(nc, t, JunosRpcs.deleteArp(t, ip), "syncookied restore " + ip.getHostAddress(), after -> {
-				Optional<ArpOverride> o = find(after, ip);
-				return o.map(x -> "arp " + ip.getHostAddress() + " mac " + x.mac() + " still committed after delete")
-					.orElse(null);
-			});
+			change(nc, t, command, "syncookied restore " + IpAddresses.text(ip), after -> find(after, ip)
+				.map(x -> entry(ip) + " " + IpAddresses.text(ip) + " mac " + x + " still committed after delete")
+				.orElse(null));
 			return true;
 		}
 	}
 
 	@Override
-	public List<ArpOverride> listOverrides(RouterTarget target) {
+	public List<Diversion> listDiversions(RouterTarget target) {
 		JunosTarget t = cast(target);
 		try (NetconfClient nc = NetconfClient.open(t.name(), t.ssh(), t.resilience().timeout())) {
 			JunosRpcs.AddressConfig cfg = read(nc, t);
-			if (!cfg.addressPresent()) {
+			if (t.subnet() != null && !cfg.inet()) {
 				throw new DiversionException.Rejected(t.name(),
 						"address " + t.subnet() + " is not configured on " + t.interfaceName(), false);
 			}
-			return cfg.arp();
+			if (t.subnet6() != null && !cfg.inet6()) {
+				throw new DiversionException.Rejected(t.name(),
+						"address " + t.subnet6() + " is not configured on " + t.interfaceName(), false);
+			}
+			return cfg.entries();
 		}
+	}
+
+	private static String entry(InetAddress ip) {
+		return ip.getAddress().length == 16 ? "ndp" : "arp";
 	}
 
 	interface Check {
@@ -138,8 +151,12 @@ public final class JunosNetconfAdapter implements DiversionAdapter {
 		}
 	}
 
-	private static Optional<ArpOverride> find(JunosRpcs.AddressConfig cfg, Inet4Address ip) {
-		return cfg.arp().stream().filter(o -> o.ip().equals(ip)).findFirst();
+	private static Optional<MacAddress> find(JunosRpcs.AddressConfig cfg, InetAddress ip) {
+		return cfg.entries()
+			.stream()
+			.filter(o -> o.ip().equals(ip) && o.via() instanceof Via.Mac)
+			.map(o -> ((Via.Mac) o.via()).mac())
+			.findFirst();
 	}
 
 	private static JunosTarget cast(RouterTarget target) {

@@ -1,19 +1,19 @@
 package io.syncookied.router.junos;
 
 import java.io.ByteArrayInputStream;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 
-import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.api.Diversion;
 import io.syncookied.router.api.IpAddresses;
-import io.syncookied.router.api.JunosTarget;
+import io.syncookied.router.api.IpPrefix;
 import io.syncookied.router.api.MacAddress;
+import org.jspecify.annotations.Nullable;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -49,15 +49,22 @@ public final class JunosRpcs {
 		return "<discard-changes/>";
 	}
 
-	/** {@code set interfaces <ifl> family inet address <subnet> arp <ip> mac <mac>}, as the issue fixes it. */
-	public static String setArp(JunosTarget t, Inet4Address ip, MacAddress mac) {
-		return "set interfaces " + t.interfaceName() + " family inet address " + t.subnet() + " arp "
-				+ ip.getHostAddress() + " mac " + mac;
+	/**
+	 * {@code set interfaces <ifl> family inet address <subnet> arp <ip> mac <mac>} for IPv4, and for IPv6
+	 * {@code set interfaces <ifl> family inet6 address <subnet6> ndp <ip> mac <mac>} (Junos' static NDP entry).
+	 */
+	public static String setNeighbour(JunosTarget t, InetAddress ip, MacAddress mac) {
+		return "set " + entryPath(t, ip) + " mac " + mac;
 	}
 
-	public static String deleteArp(JunosTarget t, Inet4Address ip) {
-		return "delete interfaces " + t.interfaceName() + " family inet address " + t.subnet() + " arp "
-				+ ip.getHostAddress();
+	public static String deleteNeighbour(JunosTarget t, InetAddress ip) {
+		return "delete " + entryPath(t, ip);
+	}
+
+	private static String entryPath(JunosTarget t, InetAddress ip) {
+		IpPrefix address = t.addressFor(ip);
+		return "interfaces " + t.interfaceName() + " family " + (address.isIpv6() ? "inet6" : "inet") + " address "
+				+ address + (address.isIpv6() ? " ndp " : " arp ") + IpAddresses.text(ip);
 	}
 
 	public static String loadSet(String commands) {
@@ -74,12 +81,19 @@ public final class JunosRpcs {
 		return "<commit-configuration><log>" + escape(log) + "</log></commit-configuration>";
 	}
 
-	/** get-configuration of the committed database, filtered to the target's address. */
+	/** get-configuration of the committed database, filtered to the target's address statements. */
 	public static String getAddressConfig(JunosTarget t) {
 		String[] ifl = splitIfl(t.interfaceName());
+		StringBuilder families = new StringBuilder();
+		if (t.subnet() != null) {
+			families.append("<inet><address><name>").append(t.subnet()).append("</name></address></inet>");
+		}
+		if (t.subnet6() != null) {
+			families.append("<inet6><address><name>").append(t.subnet6()).append("</name></address></inet6>");
+		}
 		return "<get-configuration database=\"committed\"><configuration><interfaces><interface><name>" + ifl[0]
-				+ "</name><unit><name>" + ifl[1] + "</name><family><inet><address><name>" + t.subnet()
-				+ "</name></address></inet></family></unit></interface></interfaces></configuration></get-configuration>";
+				+ "</name><unit><name>" + ifl[1] + "</name><family>" + families
+				+ "</family></unit></interface></interfaces></configuration></get-configuration>";
 	}
 
 	/** {@code irb.0} → {@code [irb, 0]}; {@code ge-0/0/1.100} → {@code [ge-0/0/1, 100]}. */
@@ -88,13 +102,27 @@ public final class JunosRpcs {
 		return new String[] { ifl.substring(0, dot), ifl.substring(dot + 1) };
 	}
 
-	/** What a get-configuration reply says about the target's address. */
-	public record AddressConfig(boolean addressPresent, List<ArpOverride> arp) {
+	/**
+	 * What a get-configuration reply says about the target's address statements.
+	 * @param inet whether the {@code family inet} address ({@code subnet}) exists
+	 * @param inet6 whether the {@code family inet6} address ({@code subnet6}) exists
+	 * @param entries the static ARP and NDP entries under them, sorted by IP
+	 */
+	public record AddressConfig(boolean inet, boolean inet6, List<Diversion> entries) {
+
+		/** Whether the address statement that would hold {@code ip}'s entry exists. */
+		public boolean holds(InetAddress ip) {
+			return ip.getAddress().length == 16 ? this.inet6 : this.inet;
+		}
+
 	}
 
 	public static AddressConfig parseAddressConfig(JunosTarget t, String replyXml) {
 		Document doc = parse(replyXml);
 		String[] ifl = splitIfl(t.interfaceName());
+		List<Diversion> entries = new ArrayList<>();
+		boolean inet = false;
+		boolean inet6 = false;
 		for (Element itf : children(doc.getDocumentElement(), "configuration", "interfaces", "interface")) {
 			if (!ifl[0].equals(text(itf, "name"))) {
 				continue;
@@ -103,26 +131,49 @@ public final class JunosRpcs {
 				if (!ifl[1].equals(text(unit, "name"))) {
 					continue;
 				}
-				for (Element addr : children(unit, "family", "inet", "address")) {
-					if (!t.subnet().equals(text(addr, "name"))) {
-						continue;
-					}
-					List<ArpOverride> list = new ArrayList<>();
-					for (Element arp : children(addr, "arp")) {
-						String ip = text(arp, "name");
-						String mac = text(arp, "mac");
-						if (ip == null || mac == null) {
-							continue;
-						}
-						list.add(new ArpOverride(IpAddresses.parse("get-configuration arp name", ip),
-								MacAddress.parse("get-configuration arp mac", mac), null));
-					}
-					list.sort(ArpOverride.BY_IP);
-					return new AddressConfig(true, list);
-				}
+				inet |= entries(unit, "inet", "arp", t.subnet(), entries);
+				inet6 |= entries(unit, "inet6", "ndp", t.subnet6(), entries);
 			}
 		}
-		return new AddressConfig(false, List.of());
+		entries.sort(Diversion.BY_IP);
+		return new AddressConfig(inet, inet6, List.copyOf(entries));
+	}
+
+	/** Adds the {@code arp} or {@code ndp} entries under one family's address; whether that address exists. */
+	private static boolean entries(Element unit, String family, String entry, @Nullable IpPrefix address,
+			List<Diversion> out) {
+		if (address == null) {
+			return false;
+		}
+		for (Element addr : children(unit, "family", family, "address")) {
+			if (!address.equals(prefixOf(text(addr, "name")))) {
+				continue;
+			}
+			for (Element e : children(addr, entry)) {
+				String ip = text(e, "name");
+				String mac = text(e, "mac");
+				if (ip == null || mac == null) {
+					continue; // multicast-mac or publish-only entries do not divert
+				}
+				out.add(Diversion.neighbour(IpAddresses.parse("get-configuration " + entry + " name", ip),
+						MacAddress.parse("get-configuration " + entry + " mac", mac), null));
+			}
+			return true;
+		}
+		return false;
+	}
+
+	/** Junos prints addresses in its own canonical form, so statements are matched by value, not by text. */
+	private static @Nullable IpPrefix prefixOf(@Nullable String name) {
+		if (name == null) {
+			return null;
+		}
+		try {
+			return IpPrefix.parse("address name", name);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
 	}
 
 	/** One {@code rpc-error} of severity error. */

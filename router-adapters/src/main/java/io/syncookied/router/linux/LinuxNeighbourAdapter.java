@@ -1,48 +1,59 @@
 package io.syncookied.router.linux;
 
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
-import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.api.Diversion;
 import io.syncookied.router.api.DiversionAdapter;
 import io.syncookied.router.api.DiversionException;
-import io.syncookied.router.api.LinuxTarget;
+import io.syncookied.router.api.IpAddresses;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.OverrideTag;
 import io.syncookied.router.api.RouterTarget;
+import io.syncookied.router.process.CommandRunner;
+import io.syncookied.router.process.LocalCommandRunner;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A Linux router: permanent neighbour entries via {@code ip neigh}, locally, in a netns, or over SSH.
- * Our entries carry {@code protocol <n>} (default 197), so {@code ip neigh show proto 197} lists
- * exactly what Syncookied installed; the mitigation id itself is not stored on the box.
+ * A Linux router: permanent neighbour entries via {@code ip neigh}, locally, in a netns, or over SSH; ARP entries
+ * for IPv4 addresses and NDP entries for IPv6 ones, with the same commands. Our entries carry {@code protocol <n>}
+ * (default 197), so {@code ip neigh show proto 197} lists exactly what Syncookied installed; the mitigation id itself
+ * is not stored on the box.
  */
 public final class LinuxNeighbourAdapter implements DiversionAdapter {
 
 	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LinuxNeighbourAdapter.class);
 
-	private final java.util.function.Function<LinuxTarget, CommandRunner> runners;
+	private final Function<LinuxTarget, CommandRunner> runners;
 
 	public LinuxNeighbourAdapter() {
 		this(LinuxNeighbourAdapter::runner);
 	}
 
 	// VisibleForTesting
-	LinuxNeighbourAdapter(java.util.function.Function<LinuxTarget, CommandRunner> runners) {
+	LinuxNeighbourAdapter(Function<LinuxTarget, CommandRunner> runners) {
 		this.runners = runners;
 	}
 
 	@Override
-	public ArpOverride divert(Inet4Address ip, MacAddress mac, RouterTarget target, OverrideTag tag) {
+	public Diversion divert(InetAddress ip, @Nullable MacAddress firewallMac, RouterTarget target, OverrideTag tag) {
 		LinuxTarget t = cast(target);
-		CommandRunner run = this.runners.apply(t);
-		ArpOverride now = read(run, t, ip);
-		if (now != null && now.mac().equals(mac) && now.owner() != null) {
-			return now;
+		MacAddress mac = MacAddress.required(firewallMac, t);
+		try (CommandRunner run = this.runners.apply(t)) {
+			return divert(run, t, ip, mac);
 		}
-		List<String> replace = ip("neigh", "replace", ip.getHostAddress(), "lladdr", mac.toString(), "nud", "permanent",
-				"dev", t.dev());
+	}
+
+	private Diversion divert(CommandRunner run, LinuxTarget t, InetAddress ip, MacAddress mac) {
+		Entry now = read(run, t, ip);
+		if (now != null && now.mac().equals(mac) && now.ours()) {
+			return now.diversion();
+		}
+		List<String> replace = ip("neigh", "replace", IpAddresses.text(ip), "lladdr", mac.toString(), "nud",
+				"permanent", "dev", t.dev());
 		List<String> tagged = new ArrayList<>(replace);
 		tagged.add("protocol");
 		tagged.add(Integer.toString(t.protocol()));
@@ -55,58 +66,80 @@ public final class LinuxNeighbourAdapter implements DiversionAdapter {
 		if (r.exitCode() != 0) {
 			throw classify(t, r);
 		}
-		ArpOverride after = read(run, t, ip);
+		Entry after = read(run, t, ip);
 		if (after == null || !after.mac().equals(mac)) {
-			throw new DiversionException.VerificationFailed(t.name(), "asked " + ip.getHostAddress() + " -> " + mac
+			throw new DiversionException.VerificationFailed(t.name(), "asked " + IpAddresses.text(ip) + " -> " + mac
 					+ " PERMANENT on " + t.dev() + ", device holds " + (after == null ? "no permanent entry" : after.mac()));
 		}
-		return after;
+		return after.diversion();
 	}
 
 	@Override
-	public boolean restore(Inet4Address ip, RouterTarget target) {
+	public boolean restore(InetAddress ip, RouterTarget target) {
 		LinuxTarget t = cast(target);
-		CommandRunner run = this.runners.apply(t);
+		try (CommandRunner run = this.runners.apply(t)) {
+			return restore(run, t, ip);
+		}
+	}
+
+	private boolean restore(CommandRunner run, LinuxTarget t, InetAddress ip) {
 		if (read(run, t, ip) == null) {
 			return false;
 		}
-		CommandRunner.Result r = run.run(t.netnsArgs(ip("neigh", "del", ip.getHostAddress(), "dev", t.dev())));
+		CommandRunner.Result r = run.run(t.netnsArgs(ip("neigh", "del", IpAddresses.text(ip), "dev", t.dev())));
 		if (r.exitCode() != 0 && !r.stderr().contains("No such file or directory")) {
 			throw classify(t, r);
 		}
-		ArpOverride after = read(run, t, ip);
+		Entry after = read(run, t, ip);
 		if (after != null) {
 			throw new DiversionException.VerificationFailed(t.name(),
-					ip.getHostAddress() + " still PERMANENT -> " + after.mac() + " on " + t.dev() + " after delete");
+					IpAddresses.text(ip) + " still PERMANENT -> " + after.mac() + " on " + t.dev() + " after delete");
 		}
 		return true;
 	}
 
 	@Override
-	public List<ArpOverride> listOverrides(RouterTarget target) {
+	public List<Diversion> listDiversions(RouterTarget target) {
 		LinuxTarget t = cast(target);
-		String out = exec(this.runners.apply(t), t, ip("neigh", "show", "dev", t.dev(), "nud", "permanent"), t);
-		List<ArpOverride> list = parse(out, t.protocol());
-		list.sort(ArpOverride.BY_IP);
+		String out;
+		try (CommandRunner run = this.runners.apply(t)) {
+			out = exec(run, t, ip("neigh", "show", "dev", t.dev(), "nud", "permanent"), t);
+		}
+		List<Diversion> list = new ArrayList<>(parse(out, t.protocol()).stream().map(Entry::diversion).toList());
+		list.sort(Diversion.BY_IP);
 		return list;
 	}
 
-	private ArpOverride read(CommandRunner run, LinuxTarget t, Inet4Address ip) {
-		String out = exec(run, t, ip("neigh", "show", "to", ip.getHostAddress(), "dev", t.dev(), "nud", "permanent"),
+	private Entry read(CommandRunner run, LinuxTarget t, InetAddress ip) {
+		String out = exec(run, t, ip("neigh", "show", "to", IpAddresses.text(ip), "dev", t.dev(), "nud", "permanent"),
 				t);
 		return parse(out, t.protocol()).stream().filter(o -> o.ip().equals(ip)).findFirst().orElse(null);
 	}
 
+	/** One permanent neighbour entry; {@code ours} when it carries our protocol number. */
+	record Entry(InetAddress ip, MacAddress mac, boolean ours) {
+
+		Diversion diversion() {
+			return Diversion.neighbour(this.ip, this.mac, this.ours ? "syncookied" : null);
+		}
+
+	}
+
 	/**
-	 * Parses {@code ip neigh show dev X} lines: {@code 10.0.2.10 lladdr 02:00:00:00:02:03 PERMANENT proto 197}.
-	 * Lines without lladdr (e.g. FAILED) and non-IPv4 lines are skipped.
+	 * Parses {@code ip neigh show dev X} lines of both families: {@code 10.0.2.10 lladdr 02:00:00:00:02:03 PERMANENT
+	 * proto 197}, {@code fd00:2::10 lladdr 02:00:00:00:02:03 router PERMANENT}. Lines without lladdr (e.g. FAILED)
+	 * are skipped.
 	 */
-	static List<ArpOverride> parse(String out, int protocol) {
-		List<ArpOverride> list = new ArrayList<>();
+	static List<Entry> parse(String out, int protocol) {
+		List<Entry> list = new ArrayList<>();
 		for (String line : out.split("\n")) {
 			String[] f = line.trim().split("\\s+");
-			if (f.length < 3 || !f[0].matches("\\d+\\.\\d+\\.\\d+\\.\\d+")) {
-				continue;
+			InetAddress ip;
+			try {
+				ip = IpAddresses.parse("ip neigh", f[0]);
+			}
+			catch (IllegalArgumentException ex) {
+				continue; // not an address line
 			}
 			String mac = null;
 			String proto = null;
@@ -127,8 +160,7 @@ public final class LinuxNeighbourAdapter implements DiversionAdapter {
 			}
 			boolean ours = proto != null && (proto.equals(Integer.toString(protocol))
 					|| proto.toLowerCase(Locale.ROOT).equals("syncookied"));
-			list.add(new ArpOverride(io.syncookied.router.api.IpAddresses.parse("ip neigh", f[0]),
-					MacAddress.parse("ip neigh lladdr", mac), ours ? "syncookied" : null));
+			list.add(new Entry(ip, MacAddress.parse("ip neigh lladdr", mac), ours));
 		}
 		return list;
 	}
@@ -168,7 +200,7 @@ public final class LinuxNeighbourAdapter implements DiversionAdapter {
 		if (t.ssh() != null) {
 			return new SshCommandRunner(t.name(), t.ssh(), t.resilience().timeout());
 		}
-		return new LocalCommandRunner(t.name());
+		return new LocalCommandRunner(t.name(), t.resilience().timeout());
 	}
 
 }

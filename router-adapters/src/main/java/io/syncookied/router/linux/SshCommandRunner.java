@@ -9,11 +9,17 @@ import java.util.stream.Collectors;
 
 import io.syncookied.router.api.DiversionException;
 import io.syncookied.router.api.SshEndpoint;
+import io.syncookied.router.process.CommandRunner;
 import io.syncookied.router.ssh.SshSessions;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.jspecify.annotations.Nullable;
 
-/** Runs {@code ip} on a remote Linux router over SSH (public-key auth). One session per command. */
+/**
+ * Runs {@code ip} on a remote Linux router over SSH (public-key auth): one connection for all the commands of one
+ * adapter call (opened at the first, closed with the runner), one exec channel per command. A divert is three
+ * commands, and the key exchange and login are what takes the time, so they happen once.
+ */
 final class SshCommandRunner implements CommandRunner {
 
 	private final String target;
@@ -21,6 +27,8 @@ final class SshCommandRunner implements CommandRunner {
 	private final SshEndpoint endpoint;
 
 	private final Duration timeout;
+
+	private SshSessions.@Nullable Connection connection;
 
 	SshCommandRunner(String target, SshEndpoint endpoint, Duration timeout) {
 		this.target = target;
@@ -31,8 +39,10 @@ final class SshCommandRunner implements CommandRunner {
 	@Override
 	public Result run(List<String> argv) {
 		String command = argv.stream().map(SshCommandRunner::quote).collect(Collectors.joining(" "));
-		try (SshSessions.Connection conn = SshSessions.open(this.target, this.endpoint, this.timeout);
-				ChannelExec ch = conn.session().createExecChannel(command)) {
+		if (this.connection == null) {
+			this.connection = SshSessions.open(this.target, this.endpoint, this.timeout);
+		}
+		try (ChannelExec ch = this.connection.session().createExecChannel(command)) {
 			ByteArrayOutputStream out = new ByteArrayOutputStream();
 			ByteArrayOutputStream err = new ByteArrayOutputStream();
 			ch.setOut(out);
@@ -51,6 +61,14 @@ final class SshCommandRunner implements CommandRunner {
 		}
 		catch (Exception ex) {
 			throw SshSessions.classify(this.target, this.endpoint, ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.connection != null) {
+			this.connection.close();
+			this.connection = null;
 		}
 	}
 

@@ -1,6 +1,6 @@
 package io.syncookied.router.resilience;
 
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,22 +26,24 @@ import io.github.resilience4j.micrometer.tagged.TaggedBulkheadMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
 import io.github.resilience4j.micrometer.tagged.TaggedTimeLimiterMetrics;
-import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
-import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.api.Diversion;
 import io.syncookied.router.api.DiversionAdapter;
 import io.syncookied.router.api.DiversionException;
+import io.syncookied.router.api.IpAddresses;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.OverrideTag;
 import io.syncookied.router.api.ResilienceSettings;
 import io.syncookied.router.api.RouterTarget;
 import io.syncookied.router.api.TargetHealth;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,20 +94,20 @@ public final class ResilientDiversionAdapter implements DiversionAdapter, AutoCl
 	}
 
 	@Override
-	public ArpOverride divert(Inet4Address ip, MacAddress firewallMac, RouterTarget target, OverrideTag tag) {
-		log.info("{}: divert {} -> {} ({})", target.name(), ip.getHostAddress(), firewallMac, tag.render());
+	public Diversion divert(InetAddress ip, @Nullable MacAddress firewallMac, RouterTarget target, OverrideTag tag) {
+		log.info("{}: divert {} ({})", target.name(), IpAddresses.text(ip), tag.render());
 		return call(target, "divert", () -> this.delegate.divert(ip, firewallMac, target, tag));
 	}
 
 	@Override
-	public boolean restore(Inet4Address ip, RouterTarget target) {
-		log.info("{}: restore {}", target.name(), ip.getHostAddress());
+	public boolean restore(InetAddress ip, RouterTarget target) {
+		log.info("{}: restore {}", target.name(), IpAddresses.text(ip));
 		return call(target, "restore", () -> this.delegate.restore(ip, target));
 	}
 
 	@Override
-	public List<ArpOverride> listOverrides(RouterTarget target) {
-		return call(target, "list", () -> this.delegate.listOverrides(target));
+	public List<Diversion> listDiversions(RouterTarget target) {
+		return call(target, "list", () -> this.delegate.listDiversions(target));
 	}
 
 	/** Health is not retried and does not feed the breaker; the breaker state is part of the answer. */

@@ -1,9 +1,8 @@
 package io.syncookied.router.snmp;
 
-import java.net.Inet4Address;
+import java.net.InetAddress;
 
 import io.syncookied.router.api.IpAddresses;
-import io.syncookied.router.api.SnmpTarget;
 import org.jspecify.annotations.Nullable;
 import org.snmp4j.smi.OID;
 
@@ -12,9 +11,11 @@ import org.snmp4j.smi.OID;
  * <ul>
  * <li>IP-MIB ipNetToMediaTable {@code 1.3.6.1.2.1.4.22.1}: index {@code ifIndex.a.b.c.d}; columns
  * PhysAddress(2), Type(4: other 1, invalid 2, dynamic 3, static 4).</li>
- * <li>IP-MIB ipNetToPhysicalTable {@code 1.3.6.1.2.1.4.35.1}: index
- * {@code ifIndex.1(ipv4).4.a.b.c.d}; columns PhysAddress(4), Type(6: same values), RowStatus(8).</li>
+ * <li>IP-MIB ipNetToPhysicalTable {@code 1.3.6.1.2.1.4.35.1}: index {@code ifIndex.1(ipv4).4.a.b.c.d} or
+ * {@code ifIndex.2(ipv6).16.<16 bytes>} (InetAddressType and a length-prefixed InetAddress); columns PhysAddress(4),
+ * Type(6: same values), RowStatus(8).</li>
  * </ul>
+ * ipNetToMediaTable has no IPv6 rows; link-local IPv6 neighbours (type ipv6z) are never diverted.
  */
 public final class ArpTableOids {
 
@@ -33,6 +34,11 @@ public final class ArpTableOids {
 	public static final int ROW_CREATE_AND_GO = 4;
 
 	public static final int ROW_DESTROY = 6;
+
+	/** InetAddressType (INET-ADDRESS-MIB) ipv4(1) and ipv6(2). */
+	public static final int ADDRESS_IPV4 = 1;
+
+	public static final int ADDRESS_IPV6 = 2;
 
 	private ArpTableOids() {
 	}
@@ -55,11 +61,16 @@ public final class ArpTableOids {
 		return o;
 	}
 
-	public static OID index(SnmpTarget.Mode mode, int ifIndex, Inet4Address ip) {
+	/** The row index of {@code ip}; an IPv6 address needs the physical table. */
+	public static OID index(SnmpTarget.Mode mode, int ifIndex, InetAddress ip) {
 		byte[] b = ip.getAddress();
 		OID o = new OID(new int[] { ifIndex });
 		if (mode == SnmpTarget.Mode.PHYSICAL) {
-			o.append(1).append(4);
+			o.append(b.length == 16 ? ADDRESS_IPV6 : ADDRESS_IPV4).append(b.length);
+		}
+		else if (b.length != 4) {
+			throw new IllegalArgumentException("ipNetToMediaTable has IPv4 rows only; divert "
+					+ IpAddresses.text(ip) + " with mode physical (ipNetToPhysicalTable)");
 		}
 		for (byte x : b) {
 			o.append(x & 0xff);
@@ -67,14 +78,14 @@ public final class ArpTableOids {
 		return o;
 	}
 
-	public static OID instance(OID column, SnmpTarget.Mode mode, int ifIndex, Inet4Address ip) {
+	public static OID instance(OID column, SnmpTarget.Mode mode, int ifIndex, InetAddress ip) {
 		OID o = new OID(column);
 		o.append(index(mode, ifIndex, ip));
 		return o;
 	}
 
-	/** The IPv4 address of a row under {@code column.ifIndex}, or null if the index is not IPv4. */
-	public static @Nullable Inet4Address ipOf(OID instance, OID column, SnmpTarget.Mode mode, int ifIndex) {
+	/** The address of a row under {@code column.ifIndex}, or null if the index is not an IPv4 or IPv6 one. */
+	public static @Nullable InetAddress ipOf(OID instance, OID column, SnmpTarget.Mode mode, int ifIndex) {
 		if (!instance.startsWith(column) || instance.size() <= column.size()) {
 			return null;
 		}
@@ -82,15 +93,23 @@ public final class ArpTableOids {
 		for (int i = 0; i < idx.length; i++) {
 			idx[i] = instance.get(column.size() + i);
 		}
-		int off = mode == SnmpTarget.Mode.MEDIA ? 1 : 3;
-		if (idx.length != off + 4 || idx[0] != ifIndex) {
+		if (idx[0] != ifIndex) {
 			return null;
 		}
-		if (mode == SnmpTarget.Mode.PHYSICAL && (idx[1] != 1 || idx[2] != 4)) {
+		int off = 1;
+		int length = 4;
+		if (mode == SnmpTarget.Mode.PHYSICAL) {
+			if (idx.length < 3 || !(idx[1] == ADDRESS_IPV4 && idx[2] == 4 || idx[1] == ADDRESS_IPV6 && idx[2] == 16)) {
+				return null;
+			}
+			off = 3;
+			length = idx[2];
+		}
+		if (idx.length != off + length) {
 			return null;
 		}
-		byte[] b = new byte[4];
-		for (int i = 0; i < 4; i++) {
+		byte[] b = new byte[length];
+		for (int i = 0; i < length; i++) {
 			if (idx[off + i] < 0 || idx[off + i] > 255) {
 				return null;
 			}

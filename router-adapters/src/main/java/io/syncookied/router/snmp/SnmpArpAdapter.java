@@ -1,18 +1,18 @@
 package io.syncookied.router.snmp;
 
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.api.Diversion;
 import io.syncookied.router.api.DiversionAdapter;
 import io.syncookied.router.api.DiversionException;
+import io.syncookied.router.api.IpAddresses;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.OverrideTag;
 import io.syncookied.router.api.RouterTarget;
-import io.syncookied.router.api.SnmpTarget;
 import org.jspecify.annotations.Nullable;
 import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.OID;
@@ -28,7 +28,8 @@ import org.snmp4j.smi.VariableBinding;
  * <li>{@code physical}: ipNetToPhysicalTable, RowStatus createAndGo(4) with PhysAddress and
  * Type=static to create, a plain PhysAddress + Type SET if the row exists, destroy(6) to restore.</li>
  * </ul>
- * Read-back is a GET of the same columns. SNMP has no place for an owner tag.
+ * Read-back is a GET of the same columns. SNMP has no place for an owner tag. IPv6 addresses are rows of
+ * ipNetToPhysicalTable (index type ipv6), so they need mode {@code physical}.
  */
 public final class SnmpArpAdapter implements DiversionAdapter {
 
@@ -51,12 +52,14 @@ public final class SnmpArpAdapter implements DiversionAdapter {
 	}
 
 	@Override
-	public ArpOverride divert(Inet4Address ip, MacAddress mac, RouterTarget target, OverrideTag tag) {
+	public Diversion divert(InetAddress ip, @Nullable MacAddress firewallMac, RouterTarget target, OverrideTag tag) {
 		SnmpTarget t = cast(target);
+		MacAddress mac = MacAddress.required(firewallMac, t);
+		ArpTableOids.index(t.mode(), t.ifIndex(), ip); // an IPv6 address on a media target fails before any I/O
 		try (SnmpSession s = new SnmpSession(t)) {
 			Row now = read(s, t, ip);
 			if (now.isOverride(mac)) {
-				return new ArpOverride(ip, mac, null);
+				return Diversion.neighbour(ip, mac, null);
 			}
 			SnmpTarget.Mode m = t.mode();
 			VariableBinding phys = new VariableBinding(ArpTableOids.instance(ArpTableOids.physAddress(m), m, t.ifIndex(), ip),
@@ -72,16 +75,17 @@ public final class SnmpArpAdapter implements DiversionAdapter {
 			}
 			Row after = read(s, t, ip);
 			if (!after.isOverride(mac)) {
-				throw new DiversionException.VerificationFailed(t.name(), "asked " + ip.getHostAddress() + " -> " + mac
+				throw new DiversionException.VerificationFailed(t.name(), "asked " + IpAddresses.text(ip) + " -> " + mac
 						+ " static on ifIndex " + t.ifIndex() + ", GET reads " + describe(after));
 			}
-			return new ArpOverride(ip, mac, null);
+			return Diversion.neighbour(ip, mac, null);
 		}
 	}
 
 	@Override
-	public boolean restore(Inet4Address ip, RouterTarget target) {
+	public boolean restore(InetAddress ip, RouterTarget target) {
 		SnmpTarget t = cast(target);
+		ArpTableOids.index(t.mode(), t.ifIndex(), ip);
 		try (SnmpSession s = new SnmpSession(t)) {
 			Row now = read(s, t, ip);
 			if (!now.isStatic()) {
@@ -98,7 +102,7 @@ public final class SnmpArpAdapter implements DiversionAdapter {
 			}
 			Row after = read(s, t, ip);
 			if (after.isStatic()) {
-				throw new DiversionException.VerificationFailed(t.name(), ip.getHostAddress()
+				throw new DiversionException.VerificationFailed(t.name(), IpAddresses.text(ip)
 						+ " still static after delete, GET reads " + describe(after));
 			}
 			return true;
@@ -106,28 +110,28 @@ public final class SnmpArpAdapter implements DiversionAdapter {
 	}
 
 	@Override
-	public List<ArpOverride> listOverrides(RouterTarget target) {
+	public List<Diversion> listDiversions(RouterTarget target) {
 		SnmpTarget t = cast(target);
 		SnmpTarget.Mode m = t.mode();
 		try (SnmpSession s = new SnmpSession(t)) {
 			OID typeCol = prefix(ArpTableOids.type(m), t.ifIndex());
 			OID physCol = prefix(ArpTableOids.physAddress(m), t.ifIndex());
-			Map<Inet4Address, MacAddress> macs = new HashMap<>();
+			Map<InetAddress, MacAddress> macs = new HashMap<>();
 			for (VariableBinding vb : s.walk(physCol)) {
-				Inet4Address ip = ArpTableOids.ipOf(vb.getOid(), ArpTableOids.physAddress(m), m, t.ifIndex());
+				InetAddress ip = ArpTableOids.ipOf(vb.getOid(), ArpTableOids.physAddress(m), m, t.ifIndex());
 				MacAddress mac = mac(vb.getVariable());
 				if (ip != null && mac != null) {
 					macs.put(ip, mac);
 				}
 			}
-			List<ArpOverride> out = new ArrayList<>();
+			List<Diversion> out = new ArrayList<>();
 			for (VariableBinding vb : s.walk(typeCol)) {
-				Inet4Address ip = ArpTableOids.ipOf(vb.getOid(), ArpTableOids.type(m), m, t.ifIndex());
+				InetAddress ip = ArpTableOids.ipOf(vb.getOid(), ArpTableOids.type(m), m, t.ifIndex());
 				if (ip != null && vb.getVariable().toInt() == ArpTableOids.TYPE_STATIC && macs.containsKey(ip)) {
-					out.add(new ArpOverride(ip, macs.get(ip), null));
+					out.add(Diversion.neighbour(ip, macs.get(ip), null));
 				}
 			}
-			out.sort(ArpOverride.BY_IP);
+			out.sort(Diversion.BY_IP);
 			return out;
 		}
 	}
@@ -138,7 +142,7 @@ public final class SnmpArpAdapter implements DiversionAdapter {
 		return o;
 	}
 
-	static Row read(SnmpSession s, SnmpTarget t, Inet4Address ip) {
+	static Row read(SnmpSession s, SnmpTarget t, InetAddress ip) {
 		SnmpTarget.Mode m = t.mode();
 		OID phys = ArpTableOids.instance(ArpTableOids.physAddress(m), m, t.ifIndex(), ip);
 		OID type = ArpTableOids.instance(ArpTableOids.type(m), m, t.ifIndex(), ip);

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 
 import io.syncookied.router.api.DiversionException;
-import io.syncookied.router.api.SnmpTarget;
 import org.snmp4j.CommunityTarget;
 import org.snmp4j.MessageDispatcherImpl;
 import org.snmp4j.PDU;

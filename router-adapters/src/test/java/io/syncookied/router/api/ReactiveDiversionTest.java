@@ -1,11 +1,12 @@
 package io.syncookied.router.api;
 
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.syncookied.router.DiversionVendors;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,19 +19,19 @@ class ReactiveDiversionTest {
 		AtomicReference<String> thread = new AtomicReference<>();
 		DiversionAdapter blocking = new DiversionAdapter() {
 			@Override
-			public ArpOverride divert(Inet4Address ip, MacAddress mac, RouterTarget target, OverrideTag tag) {
+			public Diversion divert(InetAddress ip, MacAddress mac, RouterTarget target, OverrideTag tag) {
 				thread.set(Thread.currentThread().getName());
-				return new ArpOverride(ip, mac, null);
+				return Diversion.neighbour(ip, mac, null);
 			}
 
 			@Override
-			public boolean restore(Inet4Address ip, RouterTarget target) {
+			public boolean restore(InetAddress ip, RouterTarget target) {
 				thread.set(Thread.currentThread().getName());
 				return true;
 			}
 
 			@Override
-			public List<ArpOverride> listOverrides(RouterTarget target) {
+			public List<Diversion> listDiversions(RouterTarget target) {
 				thread.set(Thread.currentThread().getName());
 				return List.of();
 			}
@@ -41,16 +42,16 @@ class ReactiveDiversionTest {
 				return new TargetHealth(target.name(), true, "ok", java.time.Duration.ZERO);
 			}
 		};
-		RouterTarget t = TargetConfig.parse("t", Map.of("adapter", "linux", "dev", "r1"));
+		RouterTarget t = DiversionVendors.load().parse("t", Map.of("adapter", "linux", "dev", "r1"));
 		ReactiveDiversion r = new ReactiveDiversion(blocking);
-		Inet4Address ip = IpAddresses.parse("ip", "10.0.2.10");
+		InetAddress ip = IpAddresses.parse("ip", "10.0.2.10");
 		r.divert(ip, MacAddress.parse("m", "02:00:00:00:02:03"), t, OverrideTag.operator()).block();
 		assertThat(thread.get()).startsWith("boundedElastic-");
 		thread.set(null);
 		r.restore(ip, t).block();
 		assertThat(thread.get()).startsWith("boundedElastic-");
 		thread.set(null);
-		r.listOverrides(t).block();
+		r.listDiversions(t).block();
 		assertThat(thread.get()).startsWith("boundedElastic-");
 		thread.set(null);
 		r.health(t).block();

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.syncookied.router.api.SnmpTarget;
 import io.syncookied.router.junos.FakeJunosAccess;
 import io.syncookied.router.snmp.SimulatedArpDeviceAccess;
+import io.syncookied.router.snmp.SnmpTarget;
 import io.syncookied.router.testing.RouterLab;
 import io.syncookied.router.testing.Shell;
 import io.syncookied.router.testing.SshKeys;
@@ -53,7 +53,7 @@ class RouterCliIT {
 
 			Run c = cli(concat(new String[] { "check" }, target));
 			assertThat(c.rc()).isZero();
-			assertThat(c.out()).startsWith("ok linux:" + lab.router + ":r1: 1 overrides in ");
+			assertThat(c.out()).startsWith("ok linux:" + lab.router + ":r1: 1 diversions in ");
 
 			Run r = cli(concat(new String[] { "restore" }, target, "--ip", "10.0.2.10"));
 			assertThat(r.rc()).isZero();

@@ -2,7 +2,7 @@ package io.syncookied.router.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,15 +10,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.DiversionVendors;
+import io.syncookied.router.api.Diversion;
 import io.syncookied.router.api.DiversionAdapter;
 import io.syncookied.router.api.DiversionException;
 import io.syncookied.router.api.IpAddresses;
-import io.syncookied.router.api.LinuxTarget;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.OverrideTag;
 import io.syncookied.router.api.RouterTarget;
 import io.syncookied.router.api.TargetHealth;
+import io.syncookied.router.linux.LinuxTarget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,21 +32,22 @@ class RouterCliTest {
 
 	final DiversionAdapter recording = new DiversionAdapter() {
 		@Override
-		public ArpOverride divert(Inet4Address ip, MacAddress mac, RouterTarget t, OverrideTag tag) {
+		public Diversion divert(InetAddress ip, MacAddress mac, RouterTarget t, OverrideTag tag) {
 			RouterCliTest.this.calls.add("divert " + t.name() + " " + ip.getHostAddress() + " " + mac + " " + tag.render());
-			return new ArpOverride(ip, mac, null);
+			return Diversion.neighbour(ip, mac, null);
 		}
 
 		@Override
-		public boolean restore(Inet4Address ip, RouterTarget t) {
+		public boolean restore(InetAddress ip, RouterTarget t) {
 			RouterCliTest.this.calls.add("restore " + t.name());
 			throw new DiversionException.Rejected(t.name(), "Cannot find device \"x\"\nsecond line", false);
 		}
 
 		@Override
-		public List<ArpOverride> listOverrides(RouterTarget t) {
+		public List<Diversion> listDiversions(RouterTarget t) {
 			RouterCliTest.this.calls.add("list " + t.name() + " " + ((LinuxTarget) t).dev());
-			return List.of(new ArpOverride(IpAddresses.parse("ip", "10.0.2.10"), MacAddress.parse("m", "02:00:00:00:02:03"), null));
+			return List.of(Diversion.neighbour(IpAddresses.parse("ip", "10.0.2.10"), MacAddress.parse("m", "02:00:00:00:02:03"),
+					null));
 		}
 
 		@Override
@@ -61,7 +63,7 @@ class RouterCliTest {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
 		int rc = RouterCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-				new PrintStream(err, true, StandardCharsets.UTF_8), this.recording);
+				new PrintStream(err, true, StandardCharsets.UTF_8), DiversionVendors.load(), this.recording);
 		return new Result(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
 	}
 

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.syncookied.router.api.IpAddresses;
+import io.syncookied.router.api.IpPrefix;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.server.Environment;
@@ -42,20 +44,28 @@ final class FakeJunos implements AutoCloseable {
 
 	static final String ADDRESS = "10.0.2.1/24";
 
+	/** As Junos prints it: RFC 5952, whatever form the set command used. */
+	static final String ADDRESS6 = "2001:db8:2::1/64";
+
 	private static final Pattern RPC = Pattern.compile("(?s)^\\s*<rpc\\s+message-id=\"(\\d+)\"[^>]*>(.*)</rpc>\\s*$");
 
 	private static final Pattern SET = Pattern.compile(
-			"set interfaces (\\S+) family inet address (\\S+) arp (\\S+) mac (\\S+)");
+			"set interfaces (\\S+) family (inet6?) address (\\S+) (arp|ndp) (\\S+) mac (\\S+)");
 
-	private static final Pattern DELETE = Pattern.compile("delete interfaces (\\S+) family inet address (\\S+) arp (\\S+)");
+	private static final Pattern DELETE = Pattern.compile(
+			"delete interfaces (\\S+) family (inet6?) address (\\S+) (arp|ndp) (\\S+)");
 
 	private final SshServer server;
 
 	final List<String> rpcs = Collections.synchronizedList(new ArrayList<>());
 
-	/** Whether the interface address exists at all. */
+	/** Whether the interface's inet address exists at all. */
 	volatile boolean addressConfigured = true;
 
+	/** Whether the interface's inet6 address exists. */
+	volatile boolean address6Configured = true;
+
+	/** Committed entries: ARP by IPv4 text, NDP by {@code ndp <IPv6 in RFC 5952 form>}. */
 	final Map<String, String> committed = Collections.synchronizedMap(new TreeMap<>());
 
 	private final Map<String, String> candidate = Collections.synchronizedMap(new TreeMap<>());
@@ -138,23 +148,45 @@ final class FakeJunos implements AutoCloseable {
 	}
 
 	private String interfacesXml() {
-		if (!this.addressConfigured) {
-			return "";
+		StringBuilder inet = new StringBuilder();
+		StringBuilder inet6 = new StringBuilder();
+		synchronized (this.committed) {
+			this.committed.forEach((key, mac) -> {
+				boolean ndp = key.startsWith("ndp ");
+				(ndp ? inet6 : inet).append("                            <" + (ndp ? "ndp" : "arp") + ">\n"
+						+ "                                <name>" + (ndp ? key.substring(4) : key) + "</name>\n"
+						+ "                                <mac>" + mac + "</mac>\n"
+						+ "                            </" + (ndp ? "ndp" : "arp") + ">\n");
+			});
 		}
 		StringBuilder b = new StringBuilder("    <interfaces>\n        <interface>\n            <name>" + IFL_NAME
-				+ "</name>\n            <unit>\n                <name>" + IFL_UNIT + "</name>\n                <family>\n"
-				+ "                    <inet>\n                        <address>\n                            <name>" + ADDRESS
-				+ "</name>\n");
-		synchronized (this.committed) {
-			this.committed.forEach((ip, mac) -> b.append("                            <arp>\n                                <name>")
-				.append(ip)
-				.append("</name>\n                                <mac>")
-				.append(mac)
-				.append("</mac>\n                            </arp>\n"));
+				+ "</name>\n            <unit>\n                <name>" + IFL_UNIT + "</name>\n                <family>\n");
+		if (this.addressConfigured) {
+			b.append("                    <inet>\n                        <address>\n                            <name>")
+				.append(ADDRESS)
+				.append("</name>\n")
+				.append(inet)
+				.append("                        </address>\n                    </inet>\n");
 		}
-		b.append("                        </address>\n                    </inet>\n                </family>\n"
-				+ "            </unit>\n        </interface>\n    </interfaces>\n");
+		if (this.address6Configured) {
+			b.append("                    <inet6>\n                        <address>\n                            <name>")
+				.append(ADDRESS6)
+				.append("</name>\n")
+				.append(inet6)
+				.append("                        </address>\n                    </inet6>\n");
+		}
+		b.append("                </family>\n            </unit>\n        </interface>\n    </interfaces>\n");
 		return b.toString();
+	}
+
+	/** Junos canonicalises addresses in set commands; the fake compares them by value the same way. */
+	private static boolean sameAddress(String family, String address) {
+		String want = family.equals("inet6") ? ADDRESS6 : ADDRESS;
+		return IpPrefix.parse("address", address).equals(IpPrefix.parse("address", want));
+	}
+
+	private static String entryKey(String family, String ip) {
+		return family.equals("inet6") ? "ndp " + IpAddresses.text(IpAddresses.parse("ndp", ip)) : ip;
 	}
 
 	private final class Netconf implements Command, Runnable {
@@ -276,12 +308,14 @@ final class FakeJunos implements AutoCloseable {
 					for (String line : text.split("\n")) {
 						Matcher s = SET.matcher(line.strip());
 						Matcher d = DELETE.matcher(line.strip());
-						if (s.matches() && s.group(1).equals(IFL_NAME + "." + IFL_UNIT) && s.group(2).equals(ADDRESS)) {
-							candidate.put(s.group(3), s.group(4));
+						if (s.matches() && s.group(1).equals(IFL_NAME + "." + IFL_UNIT) && sameAddress(s.group(2), s.group(3))
+								&& s.group(4).equals(s.group(2).equals("inet6") ? "ndp" : "arp")) {
+							candidate.put(entryKey(s.group(2), s.group(5)), s.group(6));
 						}
 						else if (d.matches() && d.group(1).equals(IFL_NAME + "." + IFL_UNIT)
-								&& d.group(2).equals(ADDRESS)) {
-							candidate.remove(d.group(3));
+								&& sameAddress(d.group(2), d.group(3))
+								&& d.group(4).equals(d.group(2).equals("inet6") ? "ndp" : "arp")) {
+							candidate.remove(entryKey(d.group(2), d.group(5)));
 						}
 						else {
 							return reply("load-configuration_response_error", Map.of("id", id, "bad", line));

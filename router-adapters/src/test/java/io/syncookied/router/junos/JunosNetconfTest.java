@@ -1,6 +1,6 @@
 package io.syncookied.router.junos;
 
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,18 +9,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.syncookied.router.DiversionAdapters;
-import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.DiversionVendors;
+import io.syncookied.router.api.Diversion;
 import io.syncookied.router.api.DiversionException;
 import io.syncookied.router.api.IpAddresses;
+import io.syncookied.router.api.IpPrefix;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.OverrideTag;
 import io.syncookied.router.api.RouterTarget;
-import io.syncookied.router.api.TargetConfig;
 import io.syncookied.router.resilience.ResilientDiversionAdapter;
 import io.syncookied.router.testing.SshKeys;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Junos over NETCONF against a Junos-shaped sshd-core NETCONF server that records every RPC. */
 class JunosNetconfTest {
 
-	static final Inet4Address IP = IpAddresses.parse("ip", "10.0.2.10");
+	static final InetAddress IP = IpAddresses.parse("ip", "10.0.2.10");
 
 	static final MacAddress FW = MacAddress.parse("mac", "02:00:00:00:02:03");
 
@@ -62,7 +62,7 @@ class JunosNetconfTest {
 		this.key = SshKeys.generate();
 		this.keyFile = SshKeys.write(this.key, this.dir, "id_ecdsa");
 		this.device = new FakeJunos(this.key.getPublic());
-		this.adapter = DiversionAdapters.resilient(new SimpleMeterRegistry());
+		this.adapter = DiversionVendors.load().resilient(new SimpleMeterRegistry());
 	}
 
 	@AfterEach
@@ -79,12 +79,12 @@ class JunosNetconfTest {
 		for (int i = 0; i < extra.length; i += 2) {
 			m.put(extra[i], extra[i + 1]);
 		}
-		return TargetConfig.parse("test", m);
+		return DiversionVendors.load().parse("test", m);
 	}
 
 	@Test
 	void divertSendsTheExactSequenceAndConfigurationText() throws Exception {
-		ArpOverride o = this.adapter.divert(IP, FW, target(), TAG);
+		Diversion o = this.adapter.divert(IP, FW, target(), TAG);
 
 		assertThat(o.toLine()).isEqualTo("10.0.2.10 02:00:00:00:02:03");
 		assertThat(this.device.rpcs).containsExactly(GET, "<lock><target><candidate/></target></lock>", SET,
@@ -98,7 +98,7 @@ class JunosNetconfTest {
 		assertThat(this.device.committed).containsExactly(Map.entry("10.0.2.10", "02:00:00:00:02:03"));
 		assertThat(this.device.confirmPending).isFalse();
 		assertThat(this.device.lastSessionChunked).isTrue();
-		assertThat(this.adapter.listOverrides(target())).containsExactly(o);
+		assertThat(this.adapter.listDiversions(target())).containsExactly(o);
 	}
 
 	@Test
@@ -116,8 +116,46 @@ class JunosNetconfTest {
 		assertThat(this.device.rpcNames()).containsExactly("get-configuration", "lock", "load-configuration",
 				"commit-configuration", "get-configuration", "commit-configuration", "unlock", "close-session");
 		assertThat(this.device.committed).isEmpty();
-		assertThat(this.adapter.listOverrides(target())).isEmpty();
+		assertThat(this.adapter.listDiversions(target())).isEmpty();
 		assertThat(this.adapter.restore(IP, target())).isFalse();
+	}
+
+	@Test
+	void ipv6GetsAStaticNdpEntryUnderTheInet6Address() throws Exception {
+		InetAddress v6 = IpAddresses.parse("ip", "2001:db8:2::10");
+		RouterTarget t = target("subnet6", "2001:0db8:0002::1/64");
+		String address6 = "2001:db8:2::1/64";
+		Diversion o = this.adapter.divert(v6, FW, t, TAG);
+		assertThat(o).isEqualTo(Diversion.neighbour(v6, FW, null));
+		String get = "<get-configuration database=\"committed\"><configuration><interfaces><interface><name>irb</name>"
+				+ "<unit><name>0</name><family><inet><address><name>10.0.2.1/24</name></address></inet><inet6><address>"
+				+ "<name>" + IpPrefix.parse("s", address6) + "</name></address></inet6></family></unit></interface>"
+				+ "</interfaces></configuration></get-configuration>";
+		assertThat(this.device.rpcs).startsWith(get, "<lock><target><candidate/></target></lock>",
+				"<load-configuration action=\"set\" format=\"text\"><configuration-set>set interfaces irb.0 family inet6 "
+						+ "address " + IpPrefix.parse("s", address6) + " ndp " + IpAddresses.text(v6)
+						+ " mac 02:00:00:00:02:03</configuration-set></load-configuration>");
+		assertThat(this.device.committed).containsExactly(Map.entry("ndp " + IpAddresses.text(v6), "02:00:00:00:02:03"));
+
+		this.adapter.divert(IP, FW, t, TAG);
+		assertThat(this.adapter.listDiversions(t)).containsExactly(Diversion.neighbour(IP, FW, null), o);
+		assertThat(this.adapter.restore(v6, t)).isTrue();
+		assertThat(this.device.committed).containsOnlyKeys("10.0.2.10");
+		assertThat(this.adapter.restore(v6, t)).isFalse();
+	}
+
+	@Test
+	void ipv6WithoutAnInet6AddressIsRefusedBeforeConnecting() throws Exception {
+		InetAddress v6 = IpAddresses.parse("ip", "2001:db8:2::10");
+		assertThatThrownBy(() -> this.adapter.divert(v6, FW, target(), TAG))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("subnet6 is not configured");
+		assertThat(this.device.rpcs).isEmpty();
+		this.device.address6Configured = false;
+		assertThatThrownBy(() -> this.adapter.divert(v6, FW, target("subnet6", "2001:db8:2::1/64"), TAG))
+			.isInstanceOf(DiversionException.Rejected.class)
+			.hasMessageContaining("is not configured on irb.0; refusing to create it");
+		assertThat(this.device.committed).isEmpty();
 	}
 
 	@Test
@@ -139,7 +177,7 @@ class JunosNetconfTest {
 		assertThat(this.device.rpcNames()).containsExactly("get-configuration", "lock", "close-session",
 				"get-configuration", "lock", "close-session");
 		assertThat(this.device.committed).isEmpty();
-		assertThat(this.adapter.listOverrides(target())).isEmpty();
+		assertThat(this.adapter.listDiversions(target())).isEmpty();
 	}
 
 	@Test
@@ -152,7 +190,7 @@ class JunosNetconfTest {
 		assertThat(this.device.rpcNames()).containsExactly("get-configuration", "lock", "load-configuration",
 				"commit-configuration", "discard-changes", "unlock", "close-session");
 		assertThat(this.device.committed).isEmpty();
-		assertThat(this.adapter.listOverrides(target())).isEmpty();
+		assertThat(this.adapter.listDiversions(target())).isEmpty();
 	}
 
 	@Test
@@ -175,7 +213,7 @@ class JunosNetconfTest {
 		assertThat(this.device.rpcNames()).containsExactly("get-configuration", "lock", "load-configuration",
 				"commit-configuration", "get-configuration", "unlock", "close-session");
 		assertThat(this.device.confirmPending).isTrue();
-		assertThat(this.adapter.listOverrides(target())).isEmpty();
+		assertThat(this.adapter.listDiversions(target())).isEmpty();
 	}
 
 	@Test
@@ -190,7 +228,7 @@ class JunosNetconfTest {
 	@Test
 	void wrongKeyIsAnAuthFailure() throws Exception {
 		Path other = SshKeys.write(SshKeys.generate(), this.dir, "other");
-		assertThatThrownBy(() -> this.adapter.listOverrides(target("key", other.toString())))
+		assertThatThrownBy(() -> this.adapter.listDiversions(target("key", other.toString())))
 			.isInstanceOf(DiversionException.AuthFailed.class);
 		assertThat(this.adapter.health(target("key", other.toString())).healthy()).isFalse();
 	}
@@ -201,9 +239,9 @@ class JunosNetconfTest {
 		Map<String, String> m = new HashMap<>(Map.of("adapter", "junos", "host", "127.0.0.1:" + this.device.port(),
 				"user", "syncookied", "key", this.keyFile.toString(), "known-hosts", knownHosts.toString(), "interface",
 				"irb.0", "subnet", "10.0.2.1/24"));
-		assertThatThrownBy(() -> this.adapter.listOverrides(TargetConfig.parse("t", m)))
+		assertThatThrownBy(() -> this.adapter.listDiversions(DiversionVendors.load().parse("t", m)))
 			.isInstanceOf(DiversionException.AuthFailed.class);
-		assertThatThrownBy(() -> this.adapter.listOverrides(target("host-key-sha256", "SHA256:AAAA")))
+		assertThatThrownBy(() -> this.adapter.listDiversions(target("host-key-sha256", "SHA256:AAAA")))
 			.isInstanceOf(DiversionException.AuthFailed.class);
 	}
 
@@ -213,7 +251,7 @@ class JunosNetconfTest {
 		try (ServerSocket s = new ServerSocket(0)) {
 			port = s.getLocalPort();
 		}
-		assertThatThrownBy(() -> this.adapter.listOverrides(target("host", "127.0.0.1:" + port, "attempts", "2")))
+		assertThatThrownBy(() -> this.adapter.listDiversions(target("host", "127.0.0.1:" + port, "attempts", "2")))
 			.isInstanceOf(DiversionException.Unreachable.class)
 			.hasMessageContaining("127.0.0.1:" + port);
 	}
@@ -224,7 +262,7 @@ class JunosNetconfTest {
 				"open-wait", "1s");
 		this.device.hang = true;
 		for (int i = 0; i < 2; i++) {
-			assertThatThrownBy(() -> this.adapter.listOverrides(t)).isInstanceOf(DiversionException.TimedOut.class)
+			assertThatThrownBy(() -> this.adapter.listDiversions(t)).isInstanceOf(DiversionException.TimedOut.class)
 				.hasMessageContaining("no answer within PT3S");
 		}
 		assertThat(this.adapter.breakerState(t)).isEqualTo(CircuitBreaker.State.OPEN);
@@ -235,16 +273,16 @@ class JunosNetconfTest {
 
 		this.device.hang = false;
 		Thread.sleep(1100);
-		ArpOverride o = this.adapter.divert(IP, FW, t, TAG);
+		Diversion o = this.adapter.divert(IP, FW, t, TAG);
 		assertThat(this.adapter.breakerState(t)).isEqualTo(CircuitBreaker.State.CLOSED);
-		assertThat(this.adapter.listOverrides(t)).containsExactly(o);
+		assertThat(this.adapter.listDiversions(t)).containsExactly(o);
 		assertThat(this.device.committed).containsExactly(Map.entry("10.0.2.10", "02:00:00:00:02:03"));
 	}
 
 	@Test
-	void healthReportsOverrideCount() throws Exception {
+	void healthReportsDiversionCount() throws Exception {
 		this.adapter.divert(IP, FW, target(), TAG);
-		assertThat(this.adapter.health(target()).detail()).isEqualTo("1 overrides");
+		assertThat(this.adapter.health(target()).detail()).isEqualTo("1 diversions");
 		assertThat(List.of(this.adapter.health(target()).healthy())).containsExactly(true);
 	}
 

@@ -3,12 +3,14 @@ package io.syncookied.router.junos;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import io.syncookied.router.api.ArpOverride;
-import io.syncookied.router.api.JunosTarget;
-import io.syncookied.router.api.TargetConfig;
+import io.syncookied.router.DiversionVendors;
+import io.syncookied.router.api.Diversion;
+import io.syncookied.router.api.IpAddresses;
+import io.syncookied.router.api.MacAddress;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Pure parsers and framing, driven by the recorded Junos replies. */
 class JunosRpcsTest {
 
-	static final JunosTarget T = (JunosTarget) TargetConfig.parse("t", Map.of("adapter", "junos", "host", "h",
+	static final JunosTarget T = (JunosTarget) DiversionVendors.load().parse("t", Map.of("adapter", "junos", "host", "h",
 			"user", "u", "key", "k", "interface", "irb.0", "subnet", "10.0.2.1/24"));
 
 	@Test
@@ -25,17 +27,60 @@ class JunosRpcsTest {
 		String reply = FakeJunos.reply("get-configuration_response_warning", Map.of());
 		assertThat(JunosRpcs.errors(reply)).isEmpty();
 		JunosRpcs.AddressConfig cfg = JunosRpcs.parseAddressConfig(T, reply);
-		assertThat(cfg.addressPresent()).isTrue();
-		assertThat(cfg.arp()).extracting(ArpOverride::toLine)
+		assertThat(cfg.inet()).isTrue();
+		assertThat(cfg.entries()).extracting(Diversion::toLine)
 			.containsExactly("10.0.2.10 02:00:00:00:02:03", "10.0.2.20 02:00:00:00:02:03");
+	}
+
+	static final JunosTarget DUAL = (JunosTarget) DiversionVendors.load().parse("t", Map.of("adapter", "junos", "host",
+			"h", "user", "u", "key", "k", "interface", "ae0.100", "subnet", "10.0.2.1/24", "subnet6",
+			"2001:DB8:2:0::1/64"));
+
+	@Test
+	void parsesStaticNdpEntriesUnderTheInet6AddressMatchedByValue() {
+		String reply = FakeJunos.reply("get-configuration_response_inet6", Map.of());
+		JunosRpcs.AddressConfig cfg = JunosRpcs.parseAddressConfig(DUAL, reply);
+		assertThat(cfg.inet()).isTrue();
+		assertThat(cfg.inet6()).isTrue();
+		MacAddress fw = MacAddress.parse("m", "02:00:00:00:02:03");
+		// multicast-mac entries and other address statements do not divert
+		assertThat(cfg.entries()).containsExactly(Diversion.neighbour(ip("10.0.2.10"), fw, null),
+				Diversion.neighbour(ip("2001:db8:2::10"), fw, null), Diversion.neighbour(ip("2001:db8:2::20"), fw, null));
+		JunosTarget v4only = (JunosTarget) DiversionVendors.load().parse("t", Map.of("adapter", "junos", "host", "h",
+				"user", "u", "key", "k", "interface", "ae0.100", "subnet", "10.0.2.1/24"));
+		assertThat(JunosRpcs.parseAddressConfig(v4only, reply).entries()).extracting(Diversion::ip)
+			.containsExactly(ip("10.0.2.10"));
+	}
+
+	@Test
+	void ndpStatementsGoUnderFamilyInet6() {
+		InetAddress v6 = ip("2001:db8:2::10");
+		MacAddress fw = MacAddress.parse("m", "02:00:00:00:02:03");
+		String address = DUAL.subnet6().toString();
+		assertThat(JunosRpcs.setNeighbour(DUAL, v6, fw)).isEqualTo("set interfaces ae0.100 family inet6 address "
+				+ address + " ndp " + IpAddresses.text(v6) + " mac 02:00:00:00:02:03");
+		assertThat(JunosRpcs.deleteNeighbour(DUAL, v6))
+			.isEqualTo("delete interfaces ae0.100 family inet6 address " + address + " ndp " + IpAddresses.text(v6));
+		assertThat(JunosRpcs.setNeighbour(DUAL, ip("10.0.2.10"), fw))
+			.isEqualTo("set interfaces ae0.100 family inet address 10.0.2.1/24 arp 10.0.2.10 mac 02:00:00:00:02:03");
+		assertThat(JunosRpcs.getAddressConfig(DUAL)).contains("<family><inet><address><name>10.0.2.1/24</name>"
+				+ "</address></inet><inet6><address><name>" + address + "</name></address></inet6></family>");
+		assertThatThrownBy(() -> JunosRpcs.setNeighbour(T, v6, fw))
+			.hasMessage("junos:h: subnet6 is not configured, so this target cannot divert IPv6 addresses");
+		assertThatThrownBy(() -> JunosRpcs.setNeighbour(DUAL, ip("2001:db8:3::10"), fw))
+			.hasMessage("junos:h: " + IpAddresses.text(ip("2001:db8:3::10")) + " is outside " + address + " on ae0.100");
+	}
+
+	static InetAddress ip(String s) {
+		return IpAddresses.parse("ip", s);
 	}
 
 	@Test
 	void otherInterfaceOrAddressIsNotOurs() {
 		String reply = FakeJunos.reply("get-configuration_response_warning", Map.of());
-		JunosTarget other = (JunosTarget) TargetConfig.parse("t", Map.of("adapter", "junos", "host", "h", "user", "u",
+		JunosTarget other = (JunosTarget) DiversionVendors.load().parse("t", Map.of("adapter", "junos", "host", "h", "user", "u",
 				"key", "k", "interface", "irb.1", "subnet", "10.0.2.1/24"));
-		assertThat(JunosRpcs.parseAddressConfig(other, reply).addressPresent()).isFalse();
+		assertThat(JunosRpcs.parseAddressConfig(other, reply).inet()).isFalse();
 	}
 
 	@Test

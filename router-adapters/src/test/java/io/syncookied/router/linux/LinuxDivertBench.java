@@ -2,8 +2,8 @@ package io.syncookied.router.linux;
 
 import java.util.Map;
 
+import io.syncookied.router.DiversionVendors;
 import io.syncookied.router.api.RouterTarget;
-import io.syncookied.router.api.TargetConfig;
 import io.syncookied.router.testing.DivertTimer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +24,7 @@ class LinuxDivertBench {
 
 	@Test
 	void divertToReadBack() {
-		RouterTarget t = TargetConfig.parse("bench",
+		RouterTarget t = DiversionVendors.load().parse("bench",
 				Map.of("adapter", "linux", "netns", LinuxNetnsTest.lab.router, "dev", "r1"));
 		DivertTimer.run("linux", 5, 50, new DivertTimer.Round() {
 			@Override

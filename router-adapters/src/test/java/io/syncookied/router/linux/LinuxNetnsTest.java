@@ -1,34 +1,31 @@
 package io.syncookied.router.linux;
 
-import java.net.Inet4Address;
-import java.util.Map;
-
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.Map;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.syncookied.router.DiversionVendors;
+import io.syncookied.router.api.Diversion;
+import io.syncookied.router.api.DiversionException;
+import io.syncookied.router.api.IpAddresses;
+import io.syncookied.router.api.MacAddress;
+import io.syncookied.router.api.OverrideTag;
+import io.syncookied.router.api.RouterTarget;
+import io.syncookied.router.resilience.ResilientDiversionAdapter;
+import io.syncookied.router.testing.RouterLab;
+import io.syncookied.router.testing.Shell;
 import io.syncookied.router.testing.SshKeys;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.digest.BuiltinDigests;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.shell.ProcessShellCommandFactory;
-import org.junit.jupiter.api.io.TempDir;
-import io.syncookied.router.DiversionAdapters;
-import io.syncookied.router.api.ArpOverride;
-import io.syncookied.router.api.DiversionException;
-import io.syncookied.router.api.IpAddresses;
-import io.syncookied.router.api.LinuxTarget;
-import io.syncookied.router.api.MacAddress;
-import io.syncookied.router.api.OverrideTag;
-import io.syncookied.router.api.RouterTarget;
-import io.syncookied.router.api.TargetConfig;
-import io.syncookied.router.resilience.ResilientDiversionAdapter;
-import io.syncookied.router.testing.RouterLab;
-import io.syncookied.router.testing.Shell;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** A real Linux router in a netns: the neighbour table changes, and traffic really moves. */
 class LinuxNetnsTest {
 
-	static final Inet4Address SERVER = IpAddresses.parse("ip", RouterLab.SERVER_IP);
+	static final InetAddress SERVER = IpAddresses.parse("ip", RouterLab.SERVER_IP);
 
 	static final MacAddress FIREWALL = MacAddress.parse("mac", "02:00:00:00:02:03");
 
@@ -49,7 +46,7 @@ class LinuxNetnsTest {
 		Shell.requireRoot("Linux router netns tests");
 		Shell.requireCommand("Linux router netns tests", "busybox");
 		lab = RouterLab.create();
-		adapter = DiversionAdapters.resilient(new SimpleMeterRegistry());
+		adapter = DiversionVendors.load().resilient(new SimpleMeterRegistry());
 	}
 
 	@AfterAll
@@ -63,20 +60,20 @@ class LinuxNetnsTest {
 	}
 
 	RouterTarget target() {
-		return TargetConfig.parse("test", Map.of("adapter", "linux", "netns", lab.router, "dev", "r1"));
+		return DiversionVendors.load().parse("test", Map.of("adapter", "linux", "netns", lab.router, "dev", "r1"));
 	}
 
 	@Test
 	void divertMovesTrafficToTheFirewallAndRestoreMovesItBack() {
 		RouterTarget t = target();
 		assertThat(lab.whoAnswers()).isEqualTo("server");
-		assertThat(adapter.listOverrides(t)).isEmpty();
+		assertThat(adapter.listDiversions(t)).isEmpty();
 
-		ArpOverride o = adapter.divert(SERVER, FIREWALL, t, new OverrideTag("control-plane", "syn flood", "m-1"));
+		Diversion o = adapter.divert(SERVER, FIREWALL, t, new OverrideTag("control-plane", "syn flood", "m-1"));
 		assertThat(o.toLine()).isEqualTo("10.0.2.10 02:00:00:00:02:03");
 		assertThat(o.owner()).isEqualTo("syncookied");
 		assertThat(lab.neigh()).contains("10.0.2.10 lladdr 02:00:00:00:02:03 PERMANENT proto 197");
-		assertThat(adapter.listOverrides(t)).containsExactly(o);
+		assertThat(adapter.listDiversions(t)).containsExactly(o);
 
 		// Traffic moves: TCP reaches the firewall's listener, and pings land in the firewall netns.
 		assertThat(lab.whoAnswers()).isEqualTo("firewall");
@@ -91,7 +88,7 @@ class LinuxNetnsTest {
 
 		assertThat(adapter.restore(SERVER, t)).isTrue();
 		assertThat(lab.neigh()).doesNotContain("PERMANENT");
-		assertThat(adapter.listOverrides(t)).isEmpty();
+		assertThat(adapter.listDiversions(t)).isEmpty();
 		assertThat(lab.whoAnswers()).isEqualTo("server");
 		srvEchos = lab.inEchos(lab.srv);
 		assertThat(lab.pingFromClient()).isTrue();
@@ -101,13 +98,33 @@ class LinuxNetnsTest {
 	}
 
 	@Test
+	void ipv6GetsAPermanentNdpEntryAndTrafficMoves() {
+		RouterTarget t = target();
+		InetAddress server6 = IpAddresses.parse("ip", RouterLab.SERVER_IP6);
+		assertThat(lab.whoAnswers(RouterLab.SERVER_IP6)).isEqualTo("server");
+
+		Diversion o = adapter.divert(server6, FIREWALL, t, new OverrideTag("control-plane", "syn flood", "m-6"));
+		assertThat(o).isEqualTo(Diversion.neighbour(server6, FIREWALL, "syncookied"));
+		assertThat(lab.neigh()).contains("fd00:2::10 lladdr 02:00:00:00:02:03 PERMANENT proto 197");
+		assertThat(adapter.listDiversions(t)).containsExactly(o);
+		assertThat(lab.whoAnswers(RouterLab.SERVER_IP6)).isEqualTo("firewall");
+		assertThat(lab.whoAnswers()).as("the IPv4 address is not diverted").isEqualTo("server");
+		assertThat(adapter.divert(server6, FIREWALL, t)).isEqualTo(o);
+
+		assertThat(adapter.restore(server6, t)).isTrue();
+		assertThat(lab.neigh()).doesNotContain("PERMANENT");
+		assertThat(lab.whoAnswers(RouterLab.SERVER_IP6)).isEqualTo("server");
+		assertThat(adapter.restore(server6, t)).isFalse();
+	}
+
+	@Test
 	void divertOverAnotherOwnersStaticEntryReplacesItAndMarksItOurs() {
 		RouterTarget t = target();
 		Shell.ok("ip -n " + lab.router + " neigh replace 10.0.2.77 lladdr 02:00:00:00:00:77 nud permanent dev r1");
 		try {
-			assertThat(adapter.listOverrides(t)).extracting(ArpOverride::owner).containsExactly((String) null);
-			Inet4Address ip = IpAddresses.parse("ip", "10.0.2.77");
-			ArpOverride o = adapter.divert(ip, FIREWALL, t);
+			assertThat(adapter.listDiversions(t)).extracting(Diversion::owner).containsExactly((String) null);
+			InetAddress ip = IpAddresses.parse("ip", "10.0.2.77");
+			Diversion o = adapter.divert(ip, FIREWALL, t);
 			assertThat(o.owner()).isEqualTo("syncookied");
 			assertThat(lab.neigh()).contains("10.0.2.77 lladdr 02:00:00:00:02:03 PERMANENT proto 197");
 			assertThat(adapter.restore(ip, t)).isTrue();
@@ -119,7 +136,7 @@ class LinuxNetnsTest {
 
 	@Test
 	void aMissingDeviceIsRejectedWithTheKernelsMessage() {
-		RouterTarget t = TargetConfig.parse("test", Map.of("adapter", "linux", "netns", lab.router, "dev", "nosuch0",
+		RouterTarget t = DiversionVendors.load().parse("test", Map.of("adapter", "linux", "netns", lab.router, "dev", "nosuch0",
 				"attempts", "1"));
 		assertThatThrownBy(() -> adapter.divert(SERVER, FIREWALL, t))
 			.isInstanceOf(DiversionException.Rejected.class)
@@ -141,19 +158,19 @@ class LinuxNetnsTest {
 		try {
 			String fp = KeyUtils.getFingerPrint(BuiltinDigests.sha256,
 					sshd.getKeyPairProvider().loadKeys(null).iterator().next().getPublic());
-			RouterTarget t = TargetConfig.parse("test", Map.of("name", "ssh-rt", "adapter", "linux", "netns", lab.router,
+			RouterTarget t = DiversionVendors.load().parse("test", Map.of("name", "ssh-rt", "adapter", "linux", "netns", lab.router,
 					"dev", "r1", "host", "127.0.0.1:" + sshd.getPort(), "user", "netops", "key", key.toString(),
 					"host-key-sha256", fp));
-			ArpOverride o = adapter.divert(SERVER, FIREWALL, t);
+			Diversion o = adapter.divert(SERVER, FIREWALL, t);
 			assertThat(o.owner()).isEqualTo("syncookied");
 			assertThat(lab.neigh()).contains("10.0.2.10 lladdr 02:00:00:00:02:03 PERMANENT proto 197");
 			assertThat(lab.whoAnswers()).isEqualTo("firewall");
-			assertThat(adapter.listOverrides(t)).containsExactly(o);
+			assertThat(adapter.listDiversions(t)).containsExactly(o);
 			assertThat(adapter.restore(SERVER, t)).isTrue();
 			assertThat(lab.neigh()).doesNotContain("PERMANENT");
 
 			Path wrong = SshKeys.write(SshKeys.generate(), dir, "wrong");
-			RouterTarget bad = TargetConfig.parse("test", Map.of("name", "ssh-rt-bad", "adapter", "linux", "dev", "r1",
+			RouterTarget bad = DiversionVendors.load().parse("test", Map.of("name", "ssh-rt-bad", "adapter", "linux", "dev", "r1",
 					"host", "127.0.0.1:" + sshd.getPort(), "user", "netops", "key", wrong.toString(), "host-key-sha256",
 					fp));
 			assertThatThrownBy(() -> adapter.divert(SERVER, FIREWALL, bad))
@@ -167,9 +184,9 @@ class LinuxNetnsTest {
 
 	@Test
 	void aMissingNamespaceIsRejected() {
-		LinuxTarget t = (LinuxTarget) TargetConfig.parse("test", Map.of("adapter", "linux", "netns", "srnonexistent",
+		LinuxTarget t = (LinuxTarget) DiversionVendors.load().parse("test", Map.of("adapter", "linux", "netns", "srnonexistent",
 				"dev", "r1"));
-		assertThatThrownBy(() -> adapter.listOverrides(t)).isInstanceOf(DiversionException.Rejected.class)
+		assertThatThrownBy(() -> adapter.listDiversions(t)).isInstanceOf(DiversionException.Rejected.class)
 			.hasMessageContaining("srnonexistent");
 	}
 

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.DiversionVendors;
+import io.syncookied.router.api.Diversion;
 import io.syncookied.router.api.IpAddresses;
-import io.syncookied.router.api.LinuxTarget;
 import io.syncookied.router.api.MacAddress;
-import io.syncookied.router.api.TargetConfig;
+import io.syncookied.router.process.CommandRunner;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,8 +36,8 @@ class OldIproute2Test {
 			}
 			return new CommandRunner.Result(0, table.toString(), "");
 		};
-		LinuxTarget t = (LinuxTarget) TargetConfig.parse("t", Map.of("adapter", "linux", "dev", "r1"));
-		ArpOverride o = new LinuxNeighbourAdapter(x -> oldIp).divert(IpAddresses.parse("ip", "10.0.2.10"),
+		LinuxTarget t = (LinuxTarget) DiversionVendors.load().parse("t", Map.of("adapter", "linux", "dev", "r1"));
+		Diversion o = new LinuxNeighbourAdapter(x -> oldIp).divert(IpAddresses.parse("ip", "10.0.2.10"),
 				MacAddress.parse("m", "02:00:00:00:02:03"), t);
 		assertThat(o.toLine()).isEqualTo("10.0.2.10 02:00:00:00:02:03");
 		assertThat(o.owner()).isNull();

@@ -2,8 +2,6 @@ package io.syncookied.router.snmp;
 
 import java.util.HexFormat;
 
-import io.syncookied.router.api.SnmpTarget;
-
 /** Public handle on the package-private simulated device, for tests in other packages. */
 public final class SimulatedArpDeviceAccess implements AutoCloseable {
 

@@ -1,7 +1,7 @@
 package io.syncookied.router.snmp;
 
 import java.io.File;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,13 +11,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.syncookied.router.DiversionAdapters;
-import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.DiversionVendors;
+import io.syncookied.router.api.Diversion;
 import io.syncookied.router.api.DiversionException;
 import io.syncookied.router.api.IpAddresses;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.RouterTarget;
-import io.syncookied.router.api.TargetConfig;
 import io.syncookied.router.resilience.ResilientDiversionAdapter;
 import io.syncookied.router.testing.RouterLab;
 import io.syncookied.router.testing.Shell;
@@ -34,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class SnmpNetSnmpdTest {
 
-	static final Inet4Address SERVER = IpAddresses.parse("ip", RouterLab.SERVER_IP);
+	static final InetAddress SERVER = IpAddresses.parse("ip", RouterLab.SERVER_IP);
 
 	static final MacAddress FIREWALL = MacAddress.parse("mac", "02:00:00:00:02:03");
 
@@ -83,7 +82,7 @@ class SnmpNetSnmpdTest {
 		pb.environment().put("MIBS", "");
 		pb.environment().put("SNMP_PERSISTENT_DIR", dir.resolve("persist").toString());
 		snmpd = pb.start();
-		adapter = DiversionAdapters.resilient(new SimpleMeterRegistry());
+		adapter = DiversionVendors.load().resilient(new SimpleMeterRegistry());
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
 		while (!adapter.health(v2c()).healthy()) {
 			if (System.nanoTime() > deadline || !snmpd.isAlive()) {
@@ -113,7 +112,7 @@ class SnmpNetSnmpdTest {
 		for (int i = 0; i < kv.length; i += 2) {
 			m.put(kv[i], kv[i + 1]);
 		}
-		return TargetConfig.parse("test", m);
+		return DiversionVendors.load().parse("test", m);
 	}
 
 	static RouterTarget v2c() {
@@ -130,16 +129,16 @@ class SnmpNetSnmpdTest {
 		RouterTarget t = v2c();
 		assertThat(lab.whoAnswers()).isEqualTo("server");
 
-		ArpOverride o = adapter.divert(SERVER, FIREWALL, t);
+		Diversion o = adapter.divert(SERVER, FIREWALL, t);
 		assertThat(o.toLine()).isEqualTo("10.0.2.10 02:00:00:00:02:03");
 		assertThat(lab.neigh()).contains("10.0.2.10 lladdr 02:00:00:00:02:03 PERMANENT proto 197");
-		assertThat(adapter.listOverrides(t)).containsExactly(o);
+		assertThat(adapter.listDiversions(t)).containsExactly(o);
 		assertThat(lab.whoAnswers()).isEqualTo("firewall");
 		assertThat(adapter.divert(SERVER, FIREWALL, t)).isEqualTo(o);
 
 		assertThat(adapter.restore(SERVER, t)).isTrue();
 		assertThat(lab.neigh()).doesNotContain("PERMANENT");
-		assertThat(adapter.listOverrides(t)).isEmpty();
+		assertThat(adapter.listDiversions(t)).isEmpty();
 		assertThat(lab.whoAnswers()).isEqualTo("server");
 		assertThat(adapter.restore(SERVER, t)).isFalse();
 	}
@@ -147,15 +146,48 @@ class SnmpNetSnmpdTest {
 	@Test
 	void physicalModeRowStatusCreateAndGoAndDestroy() {
 		RouterTarget t = target("name", "snmpd-physical", "community", "private", "mode", "physical");
-		ArpOverride o = adapter.divert(SERVER, FIREWALL, t);
+		Diversion o = adapter.divert(SERVER, FIREWALL, t);
 		assertThat(o.toLine()).isEqualTo("10.0.2.10 02:00:00:00:02:03");
 		assertThat(lab.neigh()).contains("10.0.2.10 lladdr 02:00:00:00:02:03 PERMANENT proto 197");
-		assertThat(adapter.listOverrides(t)).containsExactly(o);
+		assertThat(adapter.listDiversions(t)).containsExactly(o);
 		assertThat(lab.whoAnswers()).isEqualTo("firewall");
 		assertThat(adapter.restore(SERVER, t)).isTrue();
 		assertThat(lab.neigh()).doesNotContain("PERMANENT");
-		assertThat(adapter.listOverrides(t)).isEmpty();
+		assertThat(adapter.listDiversions(t)).isEmpty();
 		assertThat(lab.whoAnswers()).isEqualTo("server");
+	}
+
+	@Test
+	void ipv6RowsOfTheRealPhysicalTableChangeTheRealNdpTable() {
+		RouterTarget t = target("name", "snmpd-physical6", "community", "private", "mode", "physical");
+		InetAddress server6 = IpAddresses.parse("ip", RouterLab.SERVER_IP6);
+		assertThat(lab.whoAnswers(RouterLab.SERVER_IP6)).isEqualTo("server");
+		Diversion o = adapter.divert(server6, FIREWALL, t);
+		assertThat(o).isEqualTo(Diversion.neighbour(server6, FIREWALL, null));
+		assertThat(lab.neigh()).contains("fd00:2::10 lladdr 02:00:00:00:02:03 PERMANENT proto 197");
+		assertThat(adapter.listDiversions(t)).containsExactly(o);
+		assertThat(lab.whoAnswers(RouterLab.SERVER_IP6)).isEqualTo("firewall");
+		assertThat(adapter.divert(server6, FIREWALL, t)).isEqualTo(o);
+
+		adapter.divert(SERVER, FIREWALL, t);
+		assertThat(adapter.listDiversions(t)).containsExactly(Diversion.neighbour(SERVER, FIREWALL, null), o);
+		assertThat(adapter.restore(SERVER, t)).isTrue();
+
+		assertThat(adapter.restore(server6, t)).isTrue();
+		assertThat(lab.neigh()).doesNotContain("PERMANENT");
+		assertThat(adapter.listDiversions(t)).isEmpty();
+		assertThat(lab.whoAnswers(RouterLab.SERVER_IP6)).isEqualTo("server");
+		assertThat(adapter.restore(server6, t)).isFalse();
+	}
+
+	@Test
+	void ipv6OnAMediaTargetIsRefusedNamingTheMode() {
+		InetAddress server6 = IpAddresses.parse("ip", RouterLab.SERVER_IP6);
+		assertThatThrownBy(() -> adapter.divert(server6, FIREWALL, v2c()))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("ipNetToMediaTable has IPv4 rows only")
+			.hasMessageContaining("mode physical");
+		assertThat(lab.neigh()).doesNotContain("PERMANENT");
 	}
 
 	@Test
@@ -163,7 +195,7 @@ class SnmpNetSnmpdTest {
 		RouterTarget t = v3("auth-pass-123");
 		adapter.divert(SERVER, FIREWALL, t);
 		assertThat(lab.neigh()).contains("10.0.2.10 lladdr 02:00:00:00:02:03 PERMANENT");
-		assertThat(adapter.listOverrides(t)).extracting(ArpOverride::toLine)
+		assertThat(adapter.listDiversions(t)).extracting(Diversion::toLine)
 			.containsExactly("10.0.2.10 02:00:00:00:02:03");
 		assertThat(adapter.restore(SERVER, t)).isTrue();
 		assertThat(lab.neigh()).doesNotContain("PERMANENT");
@@ -171,7 +203,7 @@ class SnmpNetSnmpdTest {
 
 	@Test
 	void wrongV3PasswordIsAnAuthFailureAndLeavesTheTableAlone() {
-		RouterTarget wrong = TargetConfig.parse("test", Map.of("adapter", "snmp", "host", agent + ":1161", "mode",
+		RouterTarget wrong = DiversionVendors.load().parse("test", Map.of("adapter", "snmp", "host", agent + ":1161", "mode",
 				"media", "ifindex", Integer.toString(ifIndex), "request-timeout", "1s", "request-retries", "0", "user",
 				"syncookied", "auth-password", "wrong-pass-99", "priv-password", "priv-pass-123"));
 		assertThatThrownBy(() -> adapter.divert(SERVER, FIREWALL, wrong)).isInstanceOf(DiversionException.AuthFailed.class)
@@ -190,7 +222,7 @@ class SnmpNetSnmpdTest {
 	void aStaticEntryAddedByHandIsListedAndRestorable() {
 		Shell.ok("ip -n " + lab.router + " neigh replace 10.0.2.99 lladdr 02:00:00:00:00:99 nud permanent dev r1");
 		RouterTarget t = v2c();
-		assertThat(adapter.listOverrides(t)).extracting(ArpOverride::toLine)
+		assertThat(adapter.listDiversions(t)).extracting(Diversion::toLine)
 			.containsExactly("10.0.2.99 02:00:00:00:00:99");
 		assertThat(adapter.restore(IpAddresses.parse("ip", "10.0.2.99"), t)).isTrue();
 		assertThat(lab.neigh()).doesNotContain("10.0.2.99 lladdr");

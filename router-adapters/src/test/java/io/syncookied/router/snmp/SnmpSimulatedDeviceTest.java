@@ -1,20 +1,18 @@
 package io.syncookied.router.snmp;
 
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.syncookied.router.DiversionAdapters;
-import io.syncookied.router.api.ArpOverride;
+import io.syncookied.router.DiversionVendors;
+import io.syncookied.router.api.Diversion;
 import io.syncookied.router.api.DiversionException;
 import io.syncookied.router.api.IpAddresses;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.RouterTarget;
-import io.syncookied.router.api.SnmpTarget;
-import io.syncookied.router.api.TargetConfig;
 import io.syncookied.router.resilience.ResilientDiversionAdapter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The SNMP adapter against an in-process snmp4j-agent device, in both table modes, v2c and v3. */
 class SnmpSimulatedDeviceTest {
 
-	static final Inet4Address IP = IpAddresses.parse("ip", "10.0.2.10");
+	static final InetAddress IP = IpAddresses.parse("ip", "10.0.2.10");
 
 	static final MacAddress FW = MacAddress.parse("mac", "02:00:00:00:02:03");
 
@@ -37,7 +35,7 @@ class SnmpSimulatedDeviceTest {
 
 	SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-	ResilientDiversionAdapter adapter = DiversionAdapters.resilient(this.meters);
+	ResilientDiversionAdapter adapter = DiversionVendors.load().resilient(this.meters);
 
 	@AfterEach
 	void stop() throws Exception {
@@ -60,7 +58,7 @@ class SnmpSimulatedDeviceTest {
 				m.put(extra[i], extra[i + 1]);
 			}
 		}
-		return TargetConfig.parse("test", m);
+		return DiversionVendors.load().parse("test", m);
 	}
 
 	RouterTarget v3(SnmpTarget.Mode mode, String authPassword) {
@@ -84,7 +82,7 @@ class SnmpSimulatedDeviceTest {
 		this.device = new SimulatedArpDevice(mode);
 		RouterTarget t = target(mode);
 
-		ArpOverride o = this.adapter.divert(IP, FW, t);
+		Diversion o = this.adapter.divert(IP, FW, t);
 		assertThat(o.toLine()).isEqualTo("10.0.2.10 02:00:00:00:02:03");
 		assertThat(deviceMac()).isEqualTo("02:00:00:00:02:03/4");
 		String idx = mode == SnmpTarget.Mode.MEDIA ? "7.10.0.2.10" : "7.1.4.10.0.2.10";
@@ -96,7 +94,7 @@ class SnmpSimulatedDeviceTest {
 			assertThat(this.device.sets).containsExactly("1.3.6.1.2.1.4.35.1.8." + idx + "=4",
 					"1.3.6.1.2.1.4.35.1.4." + idx + "=02:00:00:00:02:03", "1.3.6.1.2.1.4.35.1.6." + idx + "=4");
 		}
-		assertThat(this.adapter.listOverrides(t)).containsExactly(o);
+		assertThat(this.adapter.listDiversions(t)).containsExactly(o);
 
 		this.device.sets.clear();
 		assertThat(this.adapter.divert(IP, FW, t)).isEqualTo(o);
@@ -106,7 +104,7 @@ class SnmpSimulatedDeviceTest {
 		assertThat(deviceMac()).isNull();
 		assertThat(this.device.sets).containsExactly(mode == SnmpTarget.Mode.MEDIA
 				? "1.3.6.1.2.1.4.22.1.4." + idx + "=2" : "1.3.6.1.2.1.4.35.1.8." + idx + "=6");
-		assertThat(this.adapter.listOverrides(t)).isEmpty();
+		assertThat(this.adapter.listDiversions(t)).isEmpty();
 		assertThat(this.adapter.restore(IP, t)).isFalse();
 		assertThat(this.adapter.health(t).healthy()).isTrue();
 		assertThat(this.meters.get("syncookied.router.operation").tags("target", t.name(), "adapter", "snmp",
@@ -122,10 +120,10 @@ class SnmpSimulatedDeviceTest {
 		this.device.putDynamic(IFINDEX, "10.0.2.10", new byte[] { 2, 0, 0, 0, 2, 10 });
 		this.device.putDynamic(IFINDEX, "10.0.2.11", new byte[] { 2, 0, 0, 0, 2, 11 });
 		RouterTarget t = target(mode);
-		assertThat(this.adapter.listOverrides(t)).isEmpty();
+		assertThat(this.adapter.listDiversions(t)).isEmpty();
 		this.adapter.divert(IP, FW, t);
 		assertThat(deviceMac()).isEqualTo("02:00:00:00:02:03/4");
-		assertThat(this.adapter.listOverrides(t)).extracting(ArpOverride::toLine)
+		assertThat(this.adapter.listDiversions(t)).extracting(Diversion::toLine)
 			.containsExactly("10.0.2.10 02:00:00:00:02:03");
 	}
 
@@ -169,7 +167,7 @@ class SnmpSimulatedDeviceTest {
 			.isInstanceOfSatisfying(DiversionException.Rejected.class,
 					ex -> assertThat(ex.deviceMessage()).startsWith("Inconsistent value at 1.3.6.1.2.1.4."));
 		assertThat(deviceMac()).isNull();
-		assertThat(this.adapter.listOverrides(target(mode))).isEmpty();
+		assertThat(this.adapter.listDiversions(target(mode))).isEmpty();
 	}
 
 	@ParameterizedTest
@@ -180,7 +178,7 @@ class SnmpSimulatedDeviceTest {
 		assertThatThrownBy(() -> this.adapter.divert(IP, FW, target(mode)))
 			.isInstanceOf(DiversionException.VerificationFailed.class)
 			.hasMessageContaining("GET reads no such row");
-		assertThat(this.adapter.listOverrides(target(mode))).isEmpty();
+		assertThat(this.adapter.listDiversions(target(mode))).isEmpty();
 	}
 
 	@ParameterizedTest
@@ -207,7 +205,7 @@ class SnmpSimulatedDeviceTest {
 		this.adapter.divert(IP, FW, t);
 		assertThat(this.adapter.breakerState(t)).isEqualTo(CircuitBreaker.State.CLOSED);
 		assertThat(deviceMac()).isEqualTo("02:00:00:00:02:03/4");
-		assertThat(this.adapter.listOverrides(t)).extracting(ArpOverride::toLine)
+		assertThat(this.adapter.listDiversions(t)).extracting(Diversion::toLine)
 			.containsExactly("10.0.2.10 02:00:00:00:02:03");
 	}
 
@@ -219,7 +217,7 @@ class SnmpSimulatedDeviceTest {
 		this.device.dropRequests = true;
 		assertThatThrownBy(() -> this.adapter.divert(IP, FW, slow)).isInstanceOf(DiversionException.TimedOut.class);
 		this.device.dropRequests = false;
-		assertThat(this.adapter.listOverrides(target(mode))).isEmpty();
+		assertThat(this.adapter.listDiversions(target(mode))).isEmpty();
 		assertThat(deviceMac()).isNull();
 	}
 

@@ -3,18 +3,22 @@ package io.syncookied.router.testing;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The lab from shared/reference/lab.md, scaled down: client -- router -- bridge -- {firewall, server}.
+ * The lab from shared/reference/lab.md, scaled down: client -- router -- bridge -- {firewall, server}, dual stack.
  * <pre>
  *  client c0 10.0.1.2 --- r0 10.0.1.1 [router] r1 10.0.2.1 --- br0 [sw] --+-- f0 [fw]  10.0.2.3 (+10.0.2.10 on lo, arp_ignore)
- *                                                                        +-- v0 [srv] 10.0.2.10
+ *         fd00:1::2        fd00:1::1           fd00:2::1                  |            fd00:2::3 (+fd00:2::10 on lo)
+ *                                                                        +-- v0 [srv] 10.0.2.10, fd00:2::10
  * </pre>
- * The firewall holds the server's IP on lo without answering ARP for it, so it accepts exactly the
- * packets the router sends to its MAC: what a diversion does. Both run a TCP banner on port 8080
- * ({@code firewall} / {@code server}) so a client connection shows who got the traffic.
+ * The firewall holds the server's addresses on lo without answering ARP or NDP for them (Linux answers neighbour
+ * solicitations only for addresses of the receiving interface), so it accepts exactly the packets the router sends
+ * to its MAC: what a diversion does. Both run a TCP banner on port 8080 ({@code firewall} / {@code server}) so a
+ * client connection shows who got the traffic.
  */
 public final class RouterLab implements AutoCloseable {
 
 	public static final String SERVER_IP = "10.0.2.10";
+
+	public static final String SERVER_IP6 = "fd00:2::10";
 
 	public final String client;
 
@@ -72,7 +76,15 @@ public final class RouterLab implements AutoCloseable {
 				"ip -n " + f + " link set lo up", "ip -n " + f + " link set f0 up",
 				"ip -n " + f + " route add default via 10.0.2.1",
 				"ip -n " + v + " addr add " + SERVER_IP + "/24 dev v0", "ip -n " + v + " link set v0 up",
-				"ip -n " + v + " link set lo up", "ip -n " + v + " route add default via 10.0.2.1"));
+				"ip -n " + v + " link set lo up", "ip -n " + v + " route add default via 10.0.2.1",
+				"ip netns exec " + r + " sysctl -qw net.ipv6.conf.all.forwarding=1",
+				"ip -n " + c + " addr add fd00:1::2/64 dev c0 nodad", "ip -n " + c + " route add default via fd00:1::1",
+				"ip -n " + r + " addr add fd00:1::1/64 dev r0 nodad", "ip -n " + r + " addr add fd00:2::1/64 dev r1 nodad",
+				"ip -n " + f + " addr add fd00:2::3/64 dev f0 nodad", "ip -n " + f + " addr add " + SERVER_IP6
+						+ "/128 dev lo nodad",
+				"ip -n " + f + " route add default via fd00:2::1",
+				"ip -n " + v + " addr add " + SERVER_IP6 + "/64 dev v0 nodad",
+				"ip -n " + v + " route add default via fd00:2::1"));
 		banner(f, "firewall");
 		banner(v, "server");
 	}
@@ -81,10 +93,15 @@ public final class RouterLab implements AutoCloseable {
 		Shell.ok("ip netns exec " + ns + " busybox nc -ll -p 8080 -e echo " + text + " >/dev/null 2>&1 </dev/null &");
 	}
 
-	/** Connects from the client to the server IP and returns who answered (or "" if nobody did). */
+	/** Connects from the client to the server's IPv4 address and returns who answered (or "" if nobody did). */
 	public String whoAnswers() {
+		return whoAnswers(SERVER_IP);
+	}
+
+	/** Connects from the client to {@code ip} and returns who answered (or "" if nobody did). */
+	public String whoAnswers(String ip) {
 		for (int i = 0; i < 30; i++) {
-			Shell.Out o = Shell.sh("ip netns exec " + this.client + " busybox nc -w 2 " + SERVER_IP + " 8080 </dev/null");
+			Shell.Out o = Shell.sh("ip netns exec " + this.client + " busybox nc -w 2 " + ip + " 8080 </dev/null");
 			String who = o.out().strip();
 			if (who.equals("firewall") || who.equals("server")) {
 				return who;

@@ -1,13 +1,16 @@
-package io.syncookied.router.api;
+package io.syncookied.router.snmp;
 
 import java.time.Duration;
 
+import io.syncookied.router.api.ResilienceSettings;
+import io.syncookied.router.api.RouterTarget;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A device programmed over SNMP SET.
  * @param mode which table to write: {@code MEDIA} = ipNetToMediaTable (PhysAddress + Type
- * static/invalid), {@code PHYSICAL} = ipNetToPhysicalTable (RowStatus createAndGo/destroy)
+ * static/invalid; IPv4 only), {@code PHYSICAL} = ipNetToPhysicalTable (RowStatus createAndGo/destroy; IPv4 and IPv6
+ * rows)
  * @param ifIndex the ifIndex of the interface facing the protected servers
  * @param community v2c community (write access), {@code null} for v3
  * @param usm v3 credentials, {@code null} for v2c
@@ -41,7 +44,25 @@ public record SnmpTarget(String name, String host, int port, Version version, @N
 
 	@Override
 	public String adapter() {
-		return "snmp";
+		return SnmpVendor.NAME;
+	}
+
+	/** The interface is an ifIndex number on SNMP devices. */
+	@Override
+	public RouterTarget onInterface(String iface) {
+		int n;
+		try {
+			n = Integer.parseInt(iface);
+		}
+		catch (NumberFormatException ex) {
+			n = 0;
+		}
+		if (n < 1) {
+			throw new IllegalArgumentException("interface: '" + iface + "' is not an ifIndex number, which SNMP target "
+					+ this.name + " needs");
+		}
+		return new SnmpTarget(this.name, this.host, this.port, this.version, this.community, this.usm, this.mode, n,
+				this.requestTimeout, this.requestRetries, this.resilience);
 	}
 
 	@Override
