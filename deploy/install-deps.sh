@@ -20,8 +20,8 @@ PACKAGES=(
   linux-image-6.1.0-54-amd64 linux-headers-6.1.0-54-amd64
   linux-image-rt-amd64 linux-headers-rt-amd64
   linux-image-cloud-amd64 linux-headers-cloud-amd64
-  # real services the integration tests talk to
-  influxdb snmpd snmp etcd-server
+  # real services the integration tests talk to (gobgpd: BGP diversion; bird2: the border router of the BGP tests)
+  influxdb snmpd snmp etcd-server gobgpd bird2
   # lab report
   gnuplot-nox jq curl util-linux
 )
@@ -35,4 +35,9 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # The tests start their own bird in network namespaces: a bird.service enabled by this very install only gets in
+  # the way (one that was there before is left alone).
+  if [[ " ${missing[*]} " == *" bird2 "* ]] && command -v systemctl >/dev/null; then
+    systemctl disable --now bird >/dev/null 2>&1 || true
+  fi
 fi

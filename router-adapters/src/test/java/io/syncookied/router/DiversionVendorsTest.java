@@ -35,7 +35,7 @@ class DiversionVendorsTest {
 
 	@Test
 	void everyVendorIsFoundThroughTheServiceLoader() {
-		assertThat(VENDORS.names()).containsExactly("junos", "linux", "snmp");
+		assertThat(VENDORS.names()).containsExactly("bgp", "junos", "linux", "snmp");
 		assertThat(VENDORS.summaries()).allSatisfy(s -> assertThat(s).matches("[a-z]+: .+"));
 	}
 
@@ -92,8 +92,8 @@ class DiversionVendorsTest {
 	@Test
 	void theShippedExampleParses() throws Exception {
 		List<RouterTarget> t = VENDORS.parseFile(Path.of("..", "deploy", "router", "routers.example.yml"));
-		assertThat(t).extracting(RouterTarget::name).containsExactly("edge-linux", "mx480", "ex4550", "core-snmp");
-		assertThat(t).extracting(RouterTarget::adapter).containsExactly("linux", "junos", "junos", "snmp");
+		assertThat(t).extracting(RouterTarget::name).containsExactly("edge-linux", "mx480", "ex4550", "border-bgp", "core-snmp");
+		assertThat(t).extracting(RouterTarget::adapter).containsExactly("linux", "junos", "junos", "bgp", "snmp");
 	}
 
 	@Test
@@ -109,7 +109,7 @@ class DiversionVendorsTest {
 		assertThatThrownBy(() -> VENDORS.parse("t", Map.of("adapter", "linux", "dev", "r1", "subnet6", "::1/64")))
 			.hasMessage("t.subnet6: unknown key for adapter linux");
 		assertThatThrownBy(() -> VENDORS.parse("t", Map.of("adapter", "cisco")))
-			.hasMessage("t.adapter: expected one of junos, linux, snmp, got 'cisco'");
+			.hasMessage("t.adapter: expected one of bgp, junos, linux, snmp, got 'cisco'");
 		assertThatThrownBy(() -> VENDORS.parse(TargetKeys.CLI_FLAGS, Map.of("adapter", "junos", "host",
 				"h:830", "user", "u", "key", "k", "interface", "irb.0", "subnet", "10.0.2.0/33")))
 			.hasMessage("--subnet: '10.0.2.0/33' is not an IPv4 interface address such as 10.0.2.1/24");

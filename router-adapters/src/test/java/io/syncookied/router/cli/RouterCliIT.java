@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.syncookied.router.junos.FakeJunosAccess;
 import io.syncookied.router.snmp.SimulatedArpDeviceAccess;
 import io.syncookied.router.snmp.SnmpTarget;
+import io.syncookied.router.testing.BgpLab;
 import io.syncookied.router.testing.RouterLab;
 import io.syncookied.router.testing.Shell;
 import io.syncookied.router.testing.SshKeys;
@@ -67,6 +68,31 @@ class RouterCliIT {
 			assertThat(bad.err()).isEqualTo("syncookied-router: linux:" + lab.router
 					+ ":nosuch0: rejected by device: Cannot find device \"nosuch0\"\n");
 			assertThat(bad.out()).isEmpty();
+		}
+	}
+
+	@Test
+	void bgpThroughTheShadedJarsVendorRegistryAgainstRealGobgpdAndBird() throws Exception {
+		Shell.requireRoot("CLI against gobgpd and a bird2 router");
+		Shell.requireCommand("CLI against gobgpd", "gobgpd");
+		Shell.requireCommand("CLI against bird2", "bird");
+		try (BgpLab lab = BgpLab.create()) {
+			lab.awaitSessions(30_000);
+			String[] target = { "--adapter", "bgp", "--api", lab.api(1), "--neighbor", BgpLab.routerAddress(1),
+				"--next-hop6", BgpLab.scrubberAddress6(1), "--communities", "no-export," + BgpLab.SCRUB };
+			Run d = cli(concat(new String[] { "divert" }, target, "--ip", BgpLab.SERVER_IP));
+			assertThat(d.rc()).as(d.err()).isZero();
+			assertThat(d.out()).isEqualTo("diverted 10.0.2.10 via 10.1.1.2 communities no-export,65000:666\n");
+			lab.awaitFib(BgpLab.SERVER_IP, java.util.Set.of(BgpLab.scrubberAddress(1)), 5_000);
+			assertThat(cli(concat(new String[] { "list" }, target)).out())
+				.isEqualTo("10.0.2.10 via 10.1.1.2 communities no-export,65000:666\n");
+			Run c = cli(concat(new String[] { "check" }, target));
+			assertThat(c.rc()).as(c.err()).isZero();
+			assertThat(c.out()).startsWith("ok bgp:10.1.1.1: session to 10.1.1.1 ESTABLISHED (hold time 3 s), 1 "
+					+ "diversions in ");
+			Run r = cli(concat(new String[] { "restore" }, target, "--ip", BgpLab.SERVER_IP));
+			assertThat(r.out()).isEqualTo("restored 10.0.2.10\n");
+			lab.awaitFib(BgpLab.SERVER_IP, java.util.Set.of(), 5_000);
 		}
 	}
 
