@@ -252,7 +252,7 @@ class DiversionVendorsTest {
 		assertThatThrownBy(() -> IpAddresses.parse("--ip", "::ffff:10.0.2.10"))
 			.hasMessage("--ip: '::ffff:10.0.2.10' is an IPv4-mapped IPv6 address; give the IPv4 address");
 		assertThat(IpAddresses.parse("ip", "10.0.2.10").getHostAddress()).isEqualTo("10.0.2.10");
-		assertThat(IpAddresses.parse("ip", "2001:DB8::10").getAddress()).hasSize(16);
+		assertThat(IpAddresses.text(IpAddresses.parse("ip", "2001:DB8:0:0:0:0:0:10"))).isEqualTo("2001:db8::10");
 	}
 
 	@Test
@@ -265,6 +265,7 @@ class DiversionVendorsTest {
 		assertThat(v6.contains(IpAddresses.parse("ip", "2001:db8:2:8::10"))).isFalse();
 		assertThat(v6.contains(IpAddresses.parse("ip", "10.0.2.1"))).isFalse();
 		assertThatThrownBy(() -> IpPrefix.parse("s", "2001:db8::1/129")).hasMessageContaining("over 128");
+		assertThat(IpPrefix.parse("s", "2001:0DB8:0002:0::1/64")).hasToString("2001:db8:2::1/64");
 	}
 
 	@Test

@@ -75,8 +75,7 @@ class RouterDiversionTest {
 		this.port.divert(h.get(1), "m-2").block();
 		this.port.restore(h.get(1), "m-2").block();
 		assertThat(this.calls).containsExactly("divert 10.0.2.10 02:00:00:00:00:fe on r1 m-1",
-				"divert " + IpAddresses.text(h.get(1).ip()) + " 02:00:00:00:00:fe on r6 m-2",
-				"restore " + IpAddresses.text(h.get(1).ip()) + " on r6");
+				"divert fd00:2::10 02:00:00:00:00:fe on r6 m-2", "restore fd00:2::10 on r6");
 	}
 
 	@Test

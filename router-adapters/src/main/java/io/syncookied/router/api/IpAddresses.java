@@ -7,6 +7,8 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Comparator;
 
+import io.syncookied.common.IpText;
+
 /** Address parsing that never does DNS and names the bad field, and the one way adapters print addresses. */
 public final class IpAddresses {
 
@@ -84,7 +86,7 @@ public final class IpAddresses {
 
 	/** The textual form every adapter sends to devices and prints: dotted quad, or RFC 5952 for IPv6. */
 	public static String text(InetAddress ip) {
-		return ip.getHostAddress();
+		return IpText.of(ip);
 	}
 
 	/** {@code 32} or {@code 128}: the prefix length of a host route for this address. */

@@ -15,7 +15,6 @@ import io.syncookied.router.DiversionVendors;
 import io.syncookied.router.api.Diversion;
 import io.syncookied.router.api.DiversionException;
 import io.syncookied.router.api.IpAddresses;
-import io.syncookied.router.api.IpPrefix;
 import io.syncookied.router.api.MacAddress;
 import io.syncookied.router.api.OverrideTag;
 import io.syncookied.router.api.RouterTarget;
@@ -124,18 +123,17 @@ class JunosNetconfTest {
 	void ipv6GetsAStaticNdpEntryUnderTheInet6Address() throws Exception {
 		InetAddress v6 = IpAddresses.parse("ip", "2001:db8:2::10");
 		RouterTarget t = target("subnet6", "2001:0db8:0002::1/64");
-		String address6 = "2001:db8:2::1/64";
 		Diversion o = this.adapter.divert(v6, FW, t, TAG);
 		assertThat(o).isEqualTo(Diversion.neighbour(v6, FW, null));
 		String get = "<get-configuration database=\"committed\"><configuration><interfaces><interface><name>irb</name>"
 				+ "<unit><name>0</name><family><inet><address><name>10.0.2.1/24</name></address></inet><inet6><address>"
-				+ "<name>" + IpPrefix.parse("s", address6) + "</name></address></inet6></family></unit></interface>"
+				+ "<name>2001:db8:2::1/64</name></address></inet6></family></unit></interface>"
 				+ "</interfaces></configuration></get-configuration>";
 		assertThat(this.device.rpcs).startsWith(get, "<lock><target><candidate/></target></lock>",
 				"<load-configuration action=\"set\" format=\"text\"><configuration-set>set interfaces irb.0 family inet6 "
-						+ "address " + IpPrefix.parse("s", address6) + " ndp " + IpAddresses.text(v6)
-						+ " mac 02:00:00:00:02:03</configuration-set></load-configuration>");
-		assertThat(this.device.committed).containsExactly(Map.entry("ndp " + IpAddresses.text(v6), "02:00:00:00:02:03"));
+						+ "address 2001:db8:2::1/64 ndp 2001:db8:2::10 mac 02:00:00:00:02:03</configuration-set>"
+						+ "</load-configuration>");
+		assertThat(this.device.committed).containsExactly(Map.entry("ndp 2001:db8:2::10", "02:00:00:00:02:03"));
 
 		this.adapter.divert(IP, FW, t, TAG);
 		assertThat(this.adapter.listDiversions(t)).containsExactly(Diversion.neighbour(IP, FW, null), o);

@@ -56,19 +56,18 @@ class JunosRpcsTest {
 	void ndpStatementsGoUnderFamilyInet6() {
 		InetAddress v6 = ip("2001:db8:2::10");
 		MacAddress fw = MacAddress.parse("m", "02:00:00:00:02:03");
-		String address = DUAL.subnet6().toString();
 		assertThat(JunosRpcs.setNeighbour(DUAL, v6, fw)).isEqualTo("set interfaces ae0.100 family inet6 address "
-				+ address + " ndp " + IpAddresses.text(v6) + " mac 02:00:00:00:02:03");
+				+ "2001:db8:2::1/64 ndp 2001:db8:2::10 mac 02:00:00:00:02:03");
 		assertThat(JunosRpcs.deleteNeighbour(DUAL, v6))
-			.isEqualTo("delete interfaces ae0.100 family inet6 address " + address + " ndp " + IpAddresses.text(v6));
+			.isEqualTo("delete interfaces ae0.100 family inet6 address 2001:db8:2::1/64 ndp 2001:db8:2::10");
 		assertThat(JunosRpcs.setNeighbour(DUAL, ip("10.0.2.10"), fw))
 			.isEqualTo("set interfaces ae0.100 family inet address 10.0.2.1/24 arp 10.0.2.10 mac 02:00:00:00:02:03");
 		assertThat(JunosRpcs.getAddressConfig(DUAL)).contains("<family><inet><address><name>10.0.2.1/24</name>"
-				+ "</address></inet><inet6><address><name>" + address + "</name></address></inet6></family>");
+				+ "</address></inet><inet6><address><name>2001:db8:2::1/64</name></address></inet6></family>");
 		assertThatThrownBy(() -> JunosRpcs.setNeighbour(T, v6, fw))
 			.hasMessage("junos:h: subnet6 is not configured, so this target cannot divert IPv6 addresses");
 		assertThatThrownBy(() -> JunosRpcs.setNeighbour(DUAL, ip("2001:db8:3::10"), fw))
-			.hasMessage("junos:h: " + IpAddresses.text(ip("2001:db8:3::10")) + " is outside " + address + " on ae0.100");
+			.hasMessage("junos:h: 2001:db8:3::10 is outside 2001:db8:2::1/64 on ae0.100");
 	}
 
 	static InetAddress ip(String s) {
