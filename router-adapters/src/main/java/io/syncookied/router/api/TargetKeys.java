@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
@@ -82,12 +84,26 @@ public final class TargetKeys {
 		return v;
 	}
 
-	/** A YAML list, or one comma- or space-separated string (the CLI's form); empty when absent. */
+	/**
+	 * A YAML list, or one comma- or space-separated string (the CLI's form); empty when absent. Spring binds a list
+	 * inside a {@code Map<String, Object>} property as a map keyed {@code "0"}, {@code "1"}, ...: that is a list too.
+	 */
 	public List<String> list(String key) {
 		Object v = this.values.get(key);
 		List<String> out = new ArrayList<>();
 		if (v instanceof Collection<?> c) {
 			c.forEach(x -> out.add(String.valueOf(x).trim()));
+		}
+		else if (v instanceof Map<?, ?> m && !m.isEmpty()
+				&& m.keySet().stream().allMatch(k -> String.valueOf(k).matches("\\d{1,4}"))) {
+			new TreeMap<>(m.entrySet()
+				.stream()
+				.collect(Collectors.toMap(e -> Integer.parseInt(String.valueOf(e.getKey())), Map.Entry::getValue)))
+				.values()
+				.forEach(x -> out.add(String.valueOf(x).trim()));
+		}
+		else if (v instanceof Map<?, ?>) {
+			throw bad(key, "expected a list, got a map");
 		}
 		else if (v != null) {
 			for (String s : String.valueOf(v).split("[,\\s]+")) {
