@@ -4,9 +4,14 @@ import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
-/** One host as the API shows it: protection state, intent, rates and agent freshness. */
+/**
+ * One host as the API shows it: protection state, intent, rates and agent freshness.
+ *
+ * @param pending why a wanted protection waits (the dataplane worker is not up), or null
+ */
 public record HostDto(String ip, String mode, String state, Instant since, String reason,
-		@Nullable String mitigationId, boolean diverted, @Nullable Intent intent, @Nullable Rates rates, Agent agent) {
+		@Nullable String mitigationId, boolean diverted, @Nullable Intent intent, @Nullable String pending,
+		@Nullable Rates rates, Agent agent) {
 
 	public record Intent(String trigger, String reason, @Nullable Instant expiresAt) {
 	}

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -151,9 +152,11 @@ public class HostsController {
 	}
 
 	private HostDto dto(HostView v) {
-		InetAddress ip = IpLiterals.parse(v.ip(), "ip");
+		InetAddress ip = v.ip();
 		HostDto.Intent intent = (v.intent() != null)
-				? new HostDto.Intent(v.intent(), (v.intentReason() != null) ? v.intentReason() : "", v.expiresAt()) : null;
+				? new HostDto.Intent(v.intent().name().toLowerCase(Locale.ROOT),
+						(v.intentReason() != null) ? v.intentReason() : "", v.expiresAt())
+				: null;
 		HostDto.Rates rates = this.detection.rates(ip)
 			.map(r -> new HostDto.Rates(r.synRateEwma(), r.synRateWindowMean(), r.synRateWindowPeak(), r.rxPpsEwma(),
 					r.score(), r.underAttack(), r.source(), r.at()))
@@ -162,8 +165,9 @@ public class HostsController {
 		Duration telemetryAge = this.secrets.telemetryAge(ip);
 		HostDto.Agent agent = new HostDto.Agent((secretsAge != null) ? secretsAge.toMillis() : null,
 				(telemetryAge != null) ? telemetryAge.toMillis() : null, this.secrets.fresh(ip).isPresent());
-		return new HostDto(v.ip(), v.mode(), v.state(), v.since(), v.reason(), v.mitigationId(), v.diverted(), intent,
-				rates, agent);
+		String mode = v.configured() ? v.mode().name().toLowerCase(Locale.ROOT) : "unconfigured";
+		return new HostDto(ip.getHostAddress(), mode, v.state().name(), v.since(), v.reason(), v.mitigationId(),
+				v.diverted(), intent, v.pending(), rates, agent);
 	}
 
 

@@ -43,9 +43,9 @@ public interface DataplanePort {
 	}
 
 	/**
-	 * As {@link #resync(Collection, Map)}, and a worker that lost its flows (newly started, not adopted) gets the
-	 * hosts with this pickup window, so that the diverted hosts' established connections are adopted again
-	 * instead of dropped for lack of a cookie. An adopted worker kept its flows: no window.
+	 * As {@link #resync(Collection, Map)}, every host with this pickup window: the caller gives one to a worker that
+	 * lost its flows (newly started), so that the diverted hosts' established connections are adopted again instead
+	 * of dropped for lack of a cookie, and none to an adopted worker (it kept its flows).
 	 */
 	Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, KernelSecrets> secrets, Duration pickupWindow);
 

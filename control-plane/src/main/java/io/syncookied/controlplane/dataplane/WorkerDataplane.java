@@ -18,7 +18,6 @@ import reactor.core.scheduler.Schedulers;
 import io.syncookied.common.KernelSecrets;
 import io.syncookied.controlplane.config.DataplaneProperties;
 import io.syncookied.controlplane.hosts.HostConfig;
-import io.syncookied.controlplane.supervision.WorkerLauncher;
 import io.syncookied.dataplane.Dataplane;
 import io.syncookied.dataplane.DataplaneException;
 import io.syncookied.dataplane.DataplaneWorker;
@@ -98,6 +97,12 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 	}
 
 	@Override
+	public boolean adopted() {
+		DataplaneWorker current = this.worker;
+		return current != null && current.adopted();
+	}
+
+	@Override
 	public String describe() {
 		DataplaneWorker current = this.worker;
 		return (current != null ? "pid " + current.pid() + " " : "") + this.properties.binary() + " on "
@@ -171,9 +176,7 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 	public Mono<Void> resync(Collection<HostConfig> hosts, Map<InetAddress, KernelSecrets> secrets,
 			Duration pickupWindow) {
 		return call(() -> {
-			// an adopted worker kept its flows; a new one (or one we only attach to: unknown) gets the window
-			DataplaneWorker current = this.worker;
-			int pickup = (current != null && current.adopted()) ? 0 : pickupSeconds(pickupWindow);
+			int pickup = pickupSeconds(pickupWindow);
 			List<DpHost> dpHosts = new ArrayList<>();
 			hosts.forEach(h -> dpHosts.add(h.dataplane().withPickupSeconds(pickup)));
 			dataplane().resync(dpHosts, secrets);

@@ -144,7 +144,7 @@ public class DetectionService implements DisposableBean {
 			if (!view.diverted()) {
 				continue;
 			}
-			InetAddress ip = parse(view.ip());
+			InetAddress ip = view.ip();
 			Optional<HostConfig> host = this.registry.find(ip);
 			// Per-IP counter when the worker reports one; otherwise the firewall-wide count, which is never below
 			// this host's own: the attack then ends only when every diverted host is calm (errs on protecting).
@@ -174,33 +174,22 @@ public class DetectionService implements DisposableBean {
 					decision.synRateWindowPeak(), decision.rxPpsEwma(), thresholds.startSynRate(),
 					thresholds.endSynRate(), decision.consecutive(), decision.score()));
 		}
-		HostView view = this.service.host(host.ip()).orElse(null);
-		if (view == null) {
-			return;
-		}
+		// protection decides what an attack means for the host (mode, intent, hold-down): detection only reports it
+		boolean diverted = diverted(host.ip());
 		Instant now = this.clock.instant();
-		if (decision.underAttack() && !view.diverted() && view.intent() == null
+		if (decision.underAttack() && !diverted
 				&& Duration.between(d.lastProtectAttempt, now).compareTo(RETRY_PROTECT) >= 0) {
 			d.lastProtectAttempt = now;
-			this.service.autoProtect(host.ip(), decision.describe()).subscribe();
+			this.service.attackStarted(host.ip(), decision.describe()).subscribe();
 		}
-		else if (!decision.underAttack() && "auto".equals(view.intent()) && "PROTECTED".equals(view.state())
+		else if (!decision.underAttack() && diverted
 				&& Duration.between(decision.lastHotAt(), sample.at()).compareTo(this.protection.quietPeriod()) >= 0) {
-			this.service.autoRestore(host.ip(), "attack over: " + decision.describe()).subscribe();
+			this.service.attackEnded(host.ip(), "attack over: " + decision.describe()).subscribe();
 		}
 	}
 
 	private boolean diverted(InetAddress ip) {
 		return this.service.host(ip).map(HostView::diverted).orElse(false);
-	}
-
-	private static InetAddress parse(String ip) {
-		try {
-			return InetAddress.getByName(ip); // a literal from our own state: no lookup
-		}
-		catch (java.net.UnknownHostException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	@Override

@@ -35,7 +35,7 @@ public sealed interface ControlEvent {
 	}
 
 	/** Something an operator must look at: a failed step, stale secrets, a dead worker, a lost diversion. */
-	record Alert(Instant at, String kind, @Nullable String ip, String message) implements ControlEvent {
+	record Alert(Instant at, AlertKind kind, @Nullable String ip, String message) implements ControlEvent {
 		@Override
 		public String type() {
 			return "alert";

@@ -57,16 +57,6 @@ public final class HostMetrics implements MeterBinder {
 		this.events = events;
 	}
 
-	public static int stateCode(String state) {
-		return switch (state) {
-			case "DIVERTING" -> 1;
-			case "PROTECTED" -> 2;
-			case "RESTORING" -> 3;
-			case "FAILED" -> 4;
-			default -> 0;
-		};
-	}
-
 	@Override
 	public void bindTo(MeterRegistry meters) {
 		this.registry.changes().subscribe(snapshot -> follow(meters, snapshot));
@@ -76,7 +66,7 @@ public final class HostMetrics implements MeterBinder {
 
 	private static String kind(ControlEvent e) {
 		if (e instanceof ControlEvent.Alert a) {
-			return a.kind();
+			return a.kind().wireName();
 		}
 		if (e instanceof ControlEvent.StateChanged s) {
 			return s.to().toLowerCase(java.util.Locale.ROOT);
@@ -110,7 +100,7 @@ public final class HostMetrics implements MeterBinder {
 		InetAddress ip = host.ip();
 		Tags tags = Tags.of("ip", host.ipText());
 		return List.of(
-				Gauge.builder("syncookied.host.state", this, m -> m.view(ip).map(v -> stateCode(v.state())).orElse(0))
+				Gauge.builder("syncookied.host.state", this, m -> m.view(ip).map(v -> v.state().code()).orElse(0))
 					.tags(tags)
 					.description("Protection state: 0 unprotected, 1 diverting, 2 protected, 3 restoring, 4 failed")
 					.register(meters),

@@ -8,17 +8,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,56 +24,56 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
-import io.syncookied.common.KernelSecrets;
+import io.syncookied.controlplane.config.DataplaneProperties;
 import io.syncookied.controlplane.config.ProtectionProperties;
 import io.syncookied.controlplane.dataplane.DataplanePort;
-import io.syncookied.controlplane.events.ControlEvent;
 import io.syncookied.controlplane.events.EventBus;
-import io.syncookied.controlplane.hosts.DiversionTarget;
 import io.syncookied.controlplane.hosts.HostConfig;
 import io.syncookied.controlplane.hosts.HostRegistry;
-import io.syncookied.controlplane.hosts.ProtectionMode;
-import io.syncookied.controlplane.protection.ProtectionIntent.Trigger;
-import io.syncookied.controlplane.protection.ProtectionState.Diverting;
-import io.syncookied.controlplane.protection.ProtectionState.Failed;
-import io.syncookied.controlplane.protection.ProtectionState.Protected;
-import io.syncookied.controlplane.protection.ProtectionState.Restoring;
-import io.syncookied.controlplane.protection.ProtectionState.Unprotected;
+import io.syncookied.controlplane.protection.core.CoreSettings;
+import io.syncookied.controlplane.protection.core.HostState;
+import io.syncookied.controlplane.protection.core.MemoryState;
+import io.syncookied.controlplane.protection.core.ProtectionCore;
+import io.syncookied.controlplane.protection.core.ProtectionEvent;
+import io.syncookied.controlplane.protection.core.ProtectionEvent.Reconcile;
+import io.syncookied.controlplane.protection.core.Reply;
+import io.syncookied.controlplane.protection.core.Transition;
+import io.syncookied.controlplane.protection.core.WorkerState;
 import io.syncookied.controlplane.router.DiversionPort;
 import io.syncookied.controlplane.telemetry.SecretsStore;
 import io.syncookied.controlplane.telemetry.SecretsUpdate;
 
 /**
- * The protection state machine of every configured IP. All state lives on one single-threaded scheduler (like a
- * Kafka controller), so transitions never race; dataplane and router calls run elsewhere and report back to it.
- * Order of operations: the dataplane gets the host with fresh secrets before the router diverts; the router override
- * is withdrawn before the host leaves the dataplane.
+ * Runs the {@link ProtectionCore} for this control plane: one event at a time on one thread ("protection", like a
+ * Kafka controller), state in memory, commands carried out by a {@link CommandExecutor} whose outcomes come back as
+ * events. Requests from REST, detection and the supervisor become events; views are published after each one.
  */
 @Service
-public class ProtectionService implements DisposableBean {
+public class ProtectionService implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(ProtectionService.class);
 
+	/** Agents report every 100 ms to 1 s; the dataplane needs a fresh clock sample far less often. */
+	private static final Duration SECRETS_PUSH_INTERVAL = Duration.ofSeconds(1);
+
 	/**
-	 * The one thread that owns all state. Not a Reactor "non-blocking" thread on purpose: it writes (and fsyncs) the
+	 * The one thread that owns the state. Not a Reactor "non-blocking" thread on purpose: it writes (and fsyncs) the
 	 * journal, which must happen before a transition is reported. Never an event loop.
 	 */
-	private final Scheduler control = Schedulers.fromExecutorService(
-			java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-				Thread t = new Thread(r, "protection");
-				t.setDaemon(true);
-				return t;
-			}), "protection");
-
-	private final Map<InetAddress, Entry> entries = new LinkedHashMap<>();
+	private final Scheduler control = Schedulers.fromExecutorService(Executors.newSingleThreadScheduledExecutor(r -> {
+		Thread t = new Thread(r, "protection");
+		t.setDaemon(true);
+		return t;
+	}), "protection");
 
 	private final HostRegistry registry;
 
@@ -85,8 +83,6 @@ public class ProtectionService implements DisposableBean {
 
 	private final SecretsStore secrets;
 
-	private final StateJournal journal;
-
 	private final EventBus events;
 
 	private final ProtectionProperties properties;
@@ -95,46 +91,33 @@ public class ProtectionService implements DisposableBean {
 
 	private final MeterRegistry meters;
 
+	private final ProtectionCore core;
+
+	/** Control thread only. */
+	private final MemoryState state;
+
+	/** Control thread only: callers of {@link #workerBack} waiting for the re-sync to end. */
+	private final List<Sinks.One<Void>> syncWaiters = new ArrayList<>();
+
+	private final Map<InetAddress, Instant> lastSecretsEvent = new ConcurrentHashMap<>();
+
 	private final Disposable.Composite subscriptions = Disposables.composite();
 
-	private volatile Map<InetAddress, HostView> views = Map.of();
+	private final Map<InetAddress, HostView> views = new ConcurrentHashMap<>();
 
-	/** False between a worker loss and its recovery: nothing is diverted meanwhile. Control thread only. */
-	private boolean workerHealthy = true;
+	private volatile List<InetAddress> order = List.of();
 
-	/** Agents report every 100 ms to 1 s; the dataplane needs a fresh clock sample far less often. */
-	private static final Duration SECRETS_PUSH_INTERVAL = Duration.ofSeconds(1);
+	private volatile WorkerState worker;
 
-	private final Map<InetAddress, Instant> lastSecretsPush = new java.util.concurrent.ConcurrentHashMap<>();
+	private @Nullable StateJournal journal;
 
-	/** Mutable per-IP state: only touched on {@link #control}. */
-	private static final class Entry {
+	private @Nullable CommandExecutor executor;
 
-		HostConfig host;
-
-		ProtectionState state;
-
-		@Nullable ProtectionIntent intent;
-
-		boolean busy;
-
-		boolean configured = true;
-
-		@Nullable Instant lastStaleAlert;
-
-		/** End of the pickup window opened by the last divert (a re-push keeps what is left of it). */
-		@Nullable Instant pickupUntil;
-
-		Entry(HostConfig host, ProtectionState state) {
-			this.host = host;
-			this.state = state;
-		}
-
-	}
+	private volatile boolean running;
 
 	public ProtectionService(HostRegistry registry, DataplanePort dataplane, DiversionPort router,
-			SecretsStore secrets, EventBus events, ProtectionProperties properties, Clock clock, MeterRegistry meters) {
-		this.meters = meters;
+			SecretsStore secrets, EventBus events, ProtectionProperties properties, DataplaneProperties dataplaneProperties,
+			Clock clock, MeterRegistry meters) {
 		this.registry = registry;
 		this.dataplane = dataplane;
 		this.router = router;
@@ -142,18 +125,74 @@ public class ProtectionService implements DisposableBean {
 		this.events = events;
 		this.properties = properties;
 		this.clock = clock;
+		this.meters = meters;
+		this.core = new ProtectionCore(CoreSettings.of(properties));
+		// a supervised worker is adopted or started first; without one every step simply tries the dataplane port
+		this.worker = dataplaneProperties.enabled() ? WorkerState.starting(clock.instant()) : WorkerState.up(clock.instant());
+		this.state = new MemoryState(this.worker);
+	}
+
+	// ---------------------------------------------------------------- lifecycle
+
+	/** Opens and replays the journal before the web server takes requests (its phase is later). */
+	@Override
+	public void start() {
+		StateJournal opened;
+		Map<String, io.syncookied.controlplane.protection.core.JournalEntry> replayed;
 		try {
-			this.journal = new StateJournal(properties.journal());
+			opened = new StateJournal(this.properties.journal());
+			replayed = opened.replay();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot open the state journal (syncookied.protection.journal="
-					+ properties.journal() + "): " + ex.getMessage(), ex);
+					+ this.properties.journal() + "): " + ex.getMessage(), ex);
 		}
-		runOnControl(this::restoreFromJournal).block();
-		this.subscriptions.add(registry.changes()
-			.skip(1) // the current snapshot was applied by restoreFromJournal
-			.subscribe(s -> runOnControl(() -> applyHosts(s.hosts())).subscribe()));
-		this.subscriptions.add(Flux.interval(Duration.ofSeconds(1), this.control).subscribe(t -> tick()));
+		this.journal = opened;
+		this.executor = new CommandExecutor(this.dataplane, this.router, this.secrets, opened, this.events,
+				this.properties.stepTimeout(), this.meters, this.clock, event -> submit(at -> event).subscribe(null,
+						ex -> log.error("Cannot apply {}", event, ex)));
+		HostRegistry.Snapshot hosts = this.registry.current();
+		this.control.schedule(() -> {
+			try {
+				restore(replayed.values(), hosts.hosts());
+			}
+			catch (RuntimeException ex) {
+				log.error("Cannot restore the protection state from {}", this.properties.journal(), ex);
+			}
+		});
+		this.subscriptions.add(this.registry.changes()
+			.filter(s -> s.generation() > hosts.generation())
+			.subscribe(s -> submit(at -> new ProtectionEvent.HostsLoaded(s.hosts(), at)).subscribe(null,
+					ex -> log.error("Cannot apply hosts file generation {}", s.generation(), ex))));
+		this.subscriptions.add(Flux.interval(Duration.ofSeconds(1), this.control)
+			.subscribe(t -> apply(new ProtectionEvent.Tick(now()))));
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		this.subscriptions.dispose();
+		this.control.dispose();
+		StateJournal j = this.journal;
+		if (j != null) {
+			try {
+				j.close();
+			}
+			catch (IOException ex) {
+				log.warn("Cannot close the state journal {}: {}", j.file(), ex.toString());
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return SmartLifecycle.DEFAULT_PHASE - 4096;
 	}
 
 	/** First reconciliation once the application is up (agents have had time to send fresh secrets). */
@@ -161,658 +200,230 @@ public class ProtectionService implements DisposableBean {
 	public void scheduleReconciliation() {
 		this.subscriptions.add(Flux.interval(this.properties.reconcileDelay(), this.properties.reconcileInterval())
 			.onBackpressureDrop()
-			.concatMap(n -> reconcile((n == 0) ? "startup" : "periodic").onErrorResume(ex -> {
+			.concatMap(n -> reconcile((n == 0) ? Reconcile.STARTUP : Reconcile.PERIODIC).onErrorResume(ex -> {
 				log.error("Reconciliation failed", ex);
 				return Mono.empty();
 			}), 1)
 			.subscribe());
 	}
 
+	private void restore(java.util.Collection<io.syncookied.controlplane.protection.core.JournalEntry> entries,
+			List<HostConfig> hosts) {
+		ProtectionCore.Replayed replayed = this.core.replay(entries, hosts, now());
+		replayed.skipped().forEach(why -> log.warn("State journal {}: entry skipped: {}", this.properties.journal(), why));
+		// secrets that arrived while the application was starting
+		this.state.reset(replayed.states()
+			.stream()
+			.map(s -> this.secrets.fresh(s.ip()).map(u -> s.withSecretsAt(u.receivedAt())).orElse(s))
+			.toList());
+		publishAllViews();
+		log.info("State journal {}: {} host(s) restored, {} possibly diverted (reconciled with the router shortly)",
+				this.properties.journal(), entries.size(),
+				replayed.states().stream().filter(s -> s.state().mayBeDiverted()).count());
+	}
+
 	// ---------------------------------------------------------------- queries (any thread)
 
 	public List<HostView> hosts() {
-		return List.copyOf(this.views.values());
+		List<HostView> list = new ArrayList<>();
+		for (InetAddress ip : this.order) {
+			HostView v = this.views.get(ip);
+			if (v != null) {
+				list.add(v);
+			}
+		}
+		return list;
 	}
 
 	public Optional<HostView> host(InetAddress ip) {
 		return Optional.ofNullable(this.views.get(ip));
 	}
 
-	// ---------------------------------------------------------------- commands
+	/** What protection knows of the dataplane worker. */
+	public WorkerState worker() {
+		return this.worker;
+	}
 
-	/** Manual protection for {@code ttl}: 202 semantics, the returned view is the state right after the request. */
+	// ---------------------------------------------------------------- requests
+
+	/**
+	 * Manual protection for {@code ttl} (null: the default): 202 semantics, the view is the state right after the
+	 * request. While the dataplane worker is not up the host waits (the view's {@code pending} says why).
+	 */
 	public Mono<HostView> protect(InetAddress ip, String reason, @Nullable Duration ttl) {
-		Duration effective = (ttl != null) ? ttl : this.properties.defaultTtl();
-		if (effective.isNegative() || effective.isZero() || effective.compareTo(this.properties.maxTtl()) > 0) {
-			return Mono.error(new ProtectionRefusedException("ttl-out-of-range", "ttl " + effective
-					+ " is outside (0, " + this.properties.maxTtl() + "] (syncookied.protection.max-ttl)"));
-		}
-		return onControl(() -> {
-			Entry e = configured(ip);
-			checkProtectable(e, Trigger.MANUAL);
-			Instant now = now();
-			e.intent = new ProtectionIntent(Trigger.MANUAL, reason, now, now.plus(effective));
-			journal(e);
-			if (e.state instanceof Failed && !e.busy) {
-				startDivert(e, "manual: " + reason);
-			}
-			drive(e);
-			return view(e);
-		});
+		return request(at -> new ProtectionEvent.ProtectRequested(ip, reason, ttl, at), ip);
 	}
 
 	public Mono<HostView> unprotect(InetAddress ip, String reason) {
-		return onControl(() -> {
-			Entry e = configured(ip);
-			e.intent = null;
-			journal(e);
-			if (e.state instanceof Failed && !e.busy) {
-				startRestore(e, "manual: " + reason);
-			}
-			else if (e.state instanceof Unprotected) {
-				publishUnchanged(e, "unprotect requested while unprotected: " + reason);
-			}
-			drive(e, "manual: " + reason);
-			return view(e);
-		});
+		return request(at -> new ProtectionEvent.UnprotectRequested(ip, reason, at), ip);
 	}
 
-	/** Detection says the host is under attack. Ignored unless the host is in mode {@code auto}. */
-	public Mono<Void> autoProtect(InetAddress ip, String reason) {
-		return onControl(() -> {
-			Entry e = this.entries.get(ip);
-			if (e == null || !e.configured || e.host.mode() != ProtectionMode.AUTO) {
-				return null;
-			}
-			if (e.intent != null) {
-				return null; // already wanted (manual wins over auto)
-			}
-			try {
-				checkProtectable(e, Trigger.AUTO);
-			}
-			catch (ProtectionRefusedException ex) {
-				this.events.publish(new ControlEvent.Alert(now(), ex.code(), e.host.ipText(),
-						"flood detected but not diverting: " + ex.getMessage()));
-				return null;
-			}
-			e.intent = new ProtectionIntent(Trigger.AUTO, reason, now(), null);
-			journal(e);
-			drive(e, "auto: " + reason);
-			return null;
-		}).then();
+	/** Detection saw an attack. Acted on for hosts in mode {@code auto} only. */
+	public Mono<Void> attackStarted(InetAddress ip, String reason) {
+		return submit(at -> new ProtectionEvent.AttackStarted(ip, reason, at)).then();
 	}
 
-	/**
-	 * Detection says the attack is over (the quiet period is the caller's). Restores only automatic protection, and
-	 * only once the hold-down has passed; returns whether the restore was started.
-	 */
-	public Mono<Boolean> autoRestore(InetAddress ip, String reason) {
-		return onControl(() -> {
-			Entry e = this.entries.get(ip);
-			if (e == null || e.intent == null || e.intent.trigger() != Trigger.AUTO || e.busy) {
-				return false;
-			}
-			if (!(e.state instanceof Protected p)
-					|| Duration.between(p.since(), now()).compareTo(this.properties.holdDown()) < 0) {
-				return false;
-			}
-			e.intent = null;
-			journal(e);
-			drive(e, "auto: " + reason);
-			return true;
-		});
+	/** Detection saw the attack end (after its quiet period); returns whether a restore started. */
+	public Mono<Boolean> attackEnded(InetAddress ip, String reason) {
+		return submit(at -> new ProtectionEvent.AttackEnded(ip, reason, at))
+			.map(t -> t.reply() instanceof Reply.Accepted);
 	}
 
-	/** The dataplane worker is gone while hosts may be diverted: fail open (restore) or closed (keep). */
-	public Mono<Integer> workerLost(String why) {
+	/** The dataplane worker is gone; returns how many hosts may be diverted. */
+	public Mono<Integer> workerLost(String cause) {
 		return onControl(() -> {
-			this.workerHealthy = false;
-			int affected = 0;
-			for (Entry e : this.entries.values()) {
-				if (!e.state.mayBeDiverted()) {
-					continue;
-				}
-				affected++;
-				if (this.properties.failMode() == ProtectionProperties.FailMode.OPEN && !e.busy) {
-					this.events.publish(new ControlEvent.Alert(now(), "fail-open", e.host.ipText(),
-							"dataplane worker unhealthy (" + why + "): restoring the direct path"));
-					startRestore(e, "fail-open: " + why);
-				}
-			}
-			return affected;
+			int diverted = (int) this.state.hosts().stream().filter(s -> s.state().mayBeDiverted()).count();
+			apply(new ProtectionEvent.WorkerLost(cause, now()));
+			return diverted;
 		});
 	}
 
 	/**
-	 * The worker is back (restarted or adopted): make it hold exactly the hosts that may be diverted, with fresh
-	 * secrets. A diverted host without fresh secrets cannot be scrubbed: its direct path is restored.
+	 * The dataplane worker answers (again): it gets exactly the hosts that may be diverted. Completes when that
+	 * re-sync is over (or the worker was lost again meanwhile).
 	 */
-	public Mono<Void> workerRestarted() {
+	public Mono<Void> workerBack(boolean adopted) {
+		Sinks.One<Void> synced = Sinks.one();
 		return onControl(() -> {
-			List<HostConfig> hosts = new ArrayList<>();
-			Map<InetAddress, KernelSecrets> secrets = new HashMap<>();
-			for (Entry e : this.entries.values()) {
-				if (!e.state.mayBeDiverted()) {
-					continue;
-				}
-				Optional<SecretsUpdate> fresh = this.secrets.fresh(e.host.ip());
-				if (fresh.isPresent()) {
-					hosts.add(e.host);
-					secrets.put(e.host.ip(), fresh.get().secrets());
-					e.pickupUntil = now().plus(this.properties.pickupWindow());
-				}
-				else if (!e.busy) {
-					alert("secrets-stale", e.host.ipText(), "worker restarted but " + this.secrets.staleness(e.host.ip())
-							+ ": restoring the direct path");
-					startRestore(e, "no fresh secrets after worker restart");
-				}
-			}
-			return Map.entry(hosts, secrets);
-		}).flatMap(job -> step("dataplane resync",
-				this.dataplane.resync(job.getKey(), job.getValue(), this.properties.pickupWindow()))
-			.onErrorResume(ex -> {
-				alert("dataplane-resync-failed", null, describe(ex));
-				return Mono.empty();
-			}))
-			.then(runOnControl(() -> {
-				this.workerHealthy = true;
-				// hosts still wanted (fail-open restored them) are diverted again now that the worker is back
-				new ArrayList<>(this.entries.values()).forEach(this::drive);
-			}));
+			this.syncWaiters.add(synced);
+			return apply(new ProtectionEvent.WorkerBack(adopted, now()));
+		}).then(synced.asMono());
 	}
 
-	/** Fresh secrets: forward them to the dataplane for every host it currently scrubs for. */
+	/** Fresh secrets: kept for the dataplane, and told to the core at most once a second per host. */
 	public Mono<Void> secretsArrived(SecretsUpdate update) {
 		this.secrets.put(update);
-		Instant last = this.lastSecretsPush.get(update.ip());
+		if (!this.running) {
+			return Mono.empty(); // start() takes what the store holds then
+		}
+		Instant last = this.lastSecretsEvent.get(update.ip());
 		if (last != null && Duration.between(last, update.receivedAt()).compareTo(SECRETS_PUSH_INTERVAL) < 0) {
 			return Mono.empty();
 		}
-		this.lastSecretsPush.put(update.ip(), update.receivedAt());
-		return onControl(() -> {
-			Entry e = this.entries.get(update.ip());
-			return (e != null && e.state.mayBeDiverted() && !(e.state instanceof Diverting)) ? e : null;
-		}).flatMap(e -> this.dataplane.setSecrets(update.ip(), update.secrets())
-			.onErrorResume(ex -> {
-				alert("secrets-push", update.ip().getHostAddress(), "cannot push fresh secrets to the dataplane: "
-						+ ex.getMessage());
-				return Mono.empty();
-			}));
+		this.lastSecretsEvent.put(update.ip(), update.receivedAt());
+		return submit(at -> new ProtectionEvent.SecretsArrived(update.ip(), update.receivedAt())).then();
 	}
 
-	/**
-	 * Compare the router's overrides (read back) with the state and repair: nothing diverted and unmanaged, no
-	 * diversion forgotten.
-	 */
-	public Mono<Void> reconcile(String trigger) {
+	/** Reads the router's overrides back and lets the core repair any difference. */
+	public Mono<Void> reconcile(Reconcile trigger) {
 		Set<String> targets = this.router.targets();
 		return Flux.fromIterable(targets)
 			.flatMap(t -> this.router.overrides(t)
 				.timeout(this.properties.stepTimeout())
-				.map(o -> Map.entry(t, Optional.of(o)))
-				.onErrorResume(ex -> {
-					alert("router-readback", null, "cannot read back overrides from router target " + t + ": "
-							+ ex.getMessage() + " (will retry)");
-					return Mono.just(Map.entry(t, Optional.empty()));
-				}))
-			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
-			.flatMap(readBack -> onControl(() -> {
-				reconcileOnControl(trigger, readBack);
-				return null;
-			}))
+				.map(o -> new TargetReadBack(t, o.keySet(), null))
+				.onErrorResume(ex -> Mono.just(new TargetReadBack(t, Set.of(), CommandExecutor.describe(ex)))))
+			.collectList()
+			.flatMap(readBacks -> submit(at -> readBack(trigger, readBacks, at)))
 			.then();
 	}
 
-	// ---------------------------------------------------------------- state machine (control thread only)
-
-	private void drive(Entry e) {
-		drive(e, null);
+	private record TargetReadBack(String target, Set<InetAddress> overrides, @Nullable String failure) {
 	}
 
-	private void drive(Entry e, @Nullable String why) {
-		if (e.busy) {
-			return; // the running step calls drive() again when it completes
-		}
-		boolean want = wanted(e);
-		ProtectionState s = e.state;
-		if (s instanceof Unprotected && want && !this.workerHealthy) {
-			return; // never divert into a dead worker; workerRestarted() drives again
-		}
-		if (s instanceof Unprotected && want) {
-			startDivert(e, (why != null) ? why : intentReason(e));
-		}
-		else if (s instanceof Protected && !want) {
-			startRestore(e, (why != null) ? why : "no longer wanted");
-		}
-		else if ((s instanceof Diverting || s instanceof Restoring) && !e.busy) {
-			// left over from a crash (journal): finish in the direction of the intent
-			if (want) {
-				startDivert(e, "resuming after restart");
+	/** Control thread: the read-back, with the target of every host as the router adapters resolve it. */
+	private ProtectionEvent readBack(Reconcile trigger, List<TargetReadBack> readBacks, Instant at) {
+		Map<String, Set<InetAddress>> overrides = new HashMap<>();
+		Map<String, String> unreadable = new HashMap<>();
+		for (TargetReadBack r : readBacks) {
+			if (r.failure() != null) {
+				unreadable.put(r.target(), r.failure());
 			}
 			else {
-				startRestore(e, "resuming after restart");
+				overrides.put(r.target(), r.overrides());
 			}
 		}
-	}
-
-	private boolean wanted(Entry e) {
-		return e.configured && e.host.mode() != ProtectionMode.OFF && e.intent != null && !e.intent.expired(now());
-	}
-
-	private void startDivert(Entry e, String reason) {
-		HostConfig host = e.host;
-		Optional<SecretsUpdate> fresh = this.secrets.fresh(host.ip());
-		if (fresh.isEmpty()) {
-			String why = this.secrets.staleness(host.ip());
-			alert("secrets-stale", host.ipText(), "not diverting: " + why);
-			if (e.intent != null && e.intent.trigger() != Trigger.MANUAL) {
-				e.intent = null;
-			}
-			if (e.state.mayBeDiverted()) {
-				startRestore(e, "secrets stale: " + why);
-			}
-			else {
-				transition(e, new Failed(now(), "secrets stale: " + why, null, false));
-			}
-			return;
-		}
-		String mid = (e.state.mitigationId() != null) ? e.state.mitigationId() : newMitigationId();
-		transition(e, new Diverting(now(), reason, mid));
-		e.busy = true;
-		// the pickup window opens with this push, right before the router switch, and outlasts it: connections
-		// established on the direct path keep passing while their first diverted segments create their flows
-		Duration pickup = this.properties.pickupWindow();
-		e.pickupUntil = now().plus(pickup);
-		step("dataplane push", this.dataplane.setHost(host, fresh.get().secrets(), pickup))
-			.then(Mono.defer(() -> step("router divert", this.router.divert(host, mid))))
-			.publishOn(this.control)
-			.subscribe(null, ex -> divertFailed(e, host, mid, reason, ex), () -> {
-				e.busy = false;
-				transition(e, new Protected(now(), reason, mid));
-				drive(e);
-			});
-	}
-
-	private void divertFailed(Entry e, HostConfig host, String mid, String reason, Throwable ex) {
-		String why = describe(ex);
-		alert("divert-failed", host.ipText(), why + "; rolling back");
-		boolean routerTouched = !(ex instanceof StepException se && se.step.equals("dataplane push"));
-		Mono<Void> rollbackRouter = routerTouched ? step("router restore", this.router.restore(host, mid)) : Mono.empty();
-		rollbackRouter.then(Mono.defer(() -> step("dataplane remove", this.dataplane.removeHost(host.ip()))
-			.onErrorResume(ex2 -> Mono.empty())))
-			.publishOn(this.control)
-			.subscribe(null, ex2 -> {
-				e.busy = false;
-				alert("restore-failed", host.ipText(), "rollback failed, the router may still divert: "
-						+ describe(ex2) + " (host kept in the dataplane; reconciliation retries)");
-				transition(e, new Failed(now(), why + "; rollback failed: " + describe(ex2), mid, true));
-			}, () -> {
-				e.busy = false;
-				transition(e, new Failed(now(), why, mid, false));
-			});
-	}
-
-	private void startRestore(Entry e, String reason) {
-		HostConfig host = e.host;
-		String mid = (e.state.mitigationId() != null) ? e.state.mitigationId() : newMitigationId();
-		transition(e, new Restoring(now(), reason, mid));
-		e.busy = true;
-		step("router restore", this.router.restore(host, mid)).publishOn(this.control).subscribe(null, ex -> {
-			e.busy = false;
-			alert("restore-failed", host.ipText(), describe(ex)
-					+ " (host kept in the dataplane so diverted traffic is still scrubbed; reconciliation retries)");
-			transition(e, new Failed(now(), describe(ex), mid, true));
-		}, () -> step("dataplane remove", this.dataplane.removeHost(host.ip())).publishOn(this.control)
-			.subscribe(null, ex -> {
-				e.busy = false;
-				alert("dataplane-remove-failed", host.ipText(), describe(ex) + " (harmless: no traffic is diverted)");
-				finishRestore(e, reason);
-			}, () -> {
-				e.busy = false;
-				finishRestore(e, reason);
-			}));
-	}
-
-	private void finishRestore(Entry e, String reason) {
-		transition(e, new Unprotected(now(), reason));
-		if (!e.configured) {
-			this.entries.remove(e.host.ip());
-			publishViews();
-			return;
-		}
-		drive(e);
-	}
-
-	private void pushHost(Entry e) {
-		Optional<SecretsUpdate> fresh = this.secrets.fresh(e.host.ip());
-		if (fresh.isEmpty()) {
-			alert("secrets-stale", e.host.ipText(), "cannot re-push host to the dataplane: "
-					+ this.secrets.staleness(e.host.ip()));
-			return;
-		}
-		step("dataplane push", this.dataplane.setHost(e.host, fresh.get().secrets(), pickupLeft(e))).subscribe(null,
-				ex -> alert("dataplane-push-failed", e.host.ipText(), describe(ex)));
-	}
-
-	/** What is left of the entry's pickup window (a re-push must neither end it early nor extend it). */
-	private Duration pickupLeft(Entry e) {
-		Instant until = e.pickupUntil;
-		if (until == null) {
-			return Duration.ZERO;
-		}
-		Duration left = Duration.between(now(), until);
-		return left.isNegative() ? Duration.ZERO : left;
-	}
-
-	private void reconcileOnControl(String trigger, Map<String, Optional<Map<InetAddress, String>>> readBack) {
-		Set<InetAddress> seen = new HashSet<>();
-		for (Map.Entry<String, Optional<Map<InetAddress, String>>> t : readBack.entrySet()) {
-			if (t.getValue().isEmpty()) {
-				continue;
-			}
-			for (InetAddress ip : t.getValue().get().keySet()) {
-				seen.add(ip);
-				if (!this.entries.containsKey(ip)) {
-					// our MAC on the router for an IP we do not manage: withdraw it (never leave it unmanaged)
-					HostConfig orphan = orphan(ip, t.getKey());
-					Entry e = new Entry(orphan, new Protected(now(), "found on router " + t.getKey(), newMitigationId()));
-					e.configured = false;
-					this.entries.put(ip, e);
-					alert("unmanaged-diversion", ip.getHostAddress(), "router " + t.getKey()
-							+ " diverts an IP that is not a configured host (" + trigger + "): withdrawing it");
-					startRestore(e, "unmanaged diversion found at " + trigger);
-				}
-			}
-		}
-		for (Entry e : new ArrayList<>(this.entries.values())) {
-			if (e.busy) {
-				continue;
-			}
-			String target = targetOrNull(e.host);
-			boolean known = target != null && readBack.getOrDefault(target, Optional.empty()).isPresent();
-			boolean onRouter = seen.contains(e.host.ip());
-			boolean want = wanted(e);
-			ProtectionState s = e.state;
-			if (s instanceof Unprotected && known && onRouter) {
-				alert("unmanaged-diversion", e.host.ipText(), "router diverts a host we consider unprotected ("
-						+ trigger + "): " + (want ? "adopting it" : "withdrawing it"));
-				transition(e, new Protected(now(), "adopted from router at " + trigger, newMitigationId()));
-				if (want) {
-					pushHost(e);
-				}
-				else {
-					startRestore(e, "unmanaged diversion found at " + trigger);
-				}
-			}
-			else if (s instanceof Protected && known && !onRouter) {
-				alert("diversion-lost", e.host.ipText(), "the router no longer diverts this protected host ("
-						+ trigger + ")" + (want ? ": diverting again" : ""));
-				if (want) {
-					startDivert(e, "re-divert after diversion was lost");
-				}
-				else {
-					startRestore(e, "diversion lost and no longer wanted");
-				}
-			}
-			else if (s instanceof Failed f) {
-				if (want) {
-					startDivert(e, "retry after failure: " + f.reason());
-				}
-				else if (f.diverted() || onRouter) {
-					startRestore(e, "retry restore after failure: " + f.reason());
-				}
-			}
-			else if (s instanceof Protected && "startup".equals(trigger)) {
-				if (want) {
-					pushHost(e); // the worker may have been restarted while we were down
-				}
-				else {
-					startRestore(e, "intent expired while the control plane was down");
-				}
-			}
-			else {
-				drive(e);
-			}
-		}
-	}
-
-	private void restoreFromJournal() {
-		Map<String, JournalEntry> replayed;
-		try {
-			replayed = this.journal.replay();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read the state journal " + this.journal.file(), ex);
-		}
-		applyHosts(this.registry.current().hosts());
-		for (JournalEntry j : replayed.values()) {
-			InetAddress ip;
+		Map<InetAddress, String> hostTargets = new HashMap<>();
+		for (HostState s : this.state.hosts()) {
 			try {
-				ip = InetAddress.getByName(j.ip());
+				hostTargets.put(s.ip(), this.router.targetOf(s.host()));
 			}
-			catch (IOException ex) {
-				continue;
-			}
-			Entry e = this.entries.get(ip);
-			if (e == null) {
-				if (!j.diverted()) {
-					continue;
-				}
-				e = new Entry(orphan(ip, null), null);
-				e.configured = false;
-				this.entries.put(ip, e);
-			}
-			e.state = stateOf(j);
-			e.intent = j.intent();
-		}
-		publishViews();
-		log.info("State journal {}: {} host(s) restored, {} possibly diverted (reconciled with the router shortly)",
-				this.journal.file(), replayed.size(),
-				this.entries.values().stream().filter(x -> x.state.mayBeDiverted()).count());
-	}
-
-	private ProtectionState stateOf(JournalEntry j) {
-		String mid = (j.mitigationId() != null) ? j.mitigationId() : newMitigationId();
-		return switch (j.state()) {
-			case "DIVERTING" -> new Diverting(j.at(), j.reason(), mid);
-			case "PROTECTED" -> new Protected(j.at(), j.reason(), mid);
-			case "RESTORING" -> new Restoring(j.at(), j.reason(), mid);
-			case "FAILED" -> new Failed(j.at(), j.reason(), j.mitigationId(), j.diverted());
-			default -> new Unprotected(j.at(), j.reason());
-		};
-	}
-
-	private void applyHosts(List<HostConfig> hosts) {
-		Map<InetAddress, HostConfig> next = new HashMap<>();
-		hosts.forEach(h -> next.put(h.ip(), h));
-		for (Entry e : new ArrayList<>(this.entries.values())) {
-			HostConfig updated = next.get(e.host.ip());
-			if (updated == null) {
-				e.configured = false;
-				e.intent = null;
-				if (e.state.mayBeDiverted() && !e.busy) {
-					startRestore(e, "host removed from the hosts file");
-				}
-				else if (!e.state.mayBeDiverted()) {
-					this.entries.remove(e.host.ip());
-				}
-			}
-			else {
-				boolean changed = !updated.equals(e.host);
-				e.host = updated;
-				e.configured = true;
-				if (updated.mode() == ProtectionMode.OFF && e.state.mayBeDiverted() && !e.busy) {
-					e.intent = null;
-					startRestore(e, "host mode set to off");
-				}
-				else if (changed && e.state instanceof Protected && !e.busy) {
-					pushHost(e); // new filters or MAC reach the dataplane at once
-				}
+			catch (RuntimeException ex) {
+				// no target resolvable: the read-back tells nothing about this host
 			}
 		}
-		for (HostConfig h : hosts) {
-			this.entries.computeIfAbsent(h.ip(), ip -> new Entry(h, new Unprotected(now(), "configured")));
-		}
-		publishViews();
+		return new ProtectionEvent.ReadBack(trigger, overrides, unreadable, hostTargets, at);
 	}
 
-	private void tick() {
-		Instant now = now();
-		for (Entry e : new ArrayList<>(this.entries.values())) {
-			// Diverted with stale secrets: the firewall's clock estimate drifts and cookies may stop validating.
-			// Keep scrubbing (restoring would expose the server to the flood) but tell the operator, once a minute.
-			if (e.state instanceof Protected && e.configured && this.secrets.fresh(e.host.ip()).isEmpty()
-					&& (e.lastStaleAlert == null || Duration.between(e.lastStaleAlert, now).toMinutes() >= 1)) {
-				e.lastStaleAlert = now;
-				alert("secrets-stale-diverted", e.host.ipText(),
-						"diverted but " + this.secrets.staleness(e.host.ip()) + ": check the host's agent");
+	// ---------------------------------------------------------------- the loop (control thread)
+
+	private Mono<HostView> request(Function<Instant, ProtectionEvent> event, InetAddress ip) {
+		return submit(event).map(t -> {
+			Reply reply = t.reply();
+			if (reply instanceof Reply.Refused r) {
+				throw new ProtectionRefusedException(r.code().wireName(), r.message());
 			}
-			if (e.intent != null && e.intent.expired(now)) {
-				ProtectionIntent expired = e.intent;
-				e.intent = null;
-				journal(e);
-				drive(e, "TTL expired (" + expired.reason() + ")");
+			if (reply instanceof Reply.NotConfigured) {
+				throw new HostNotConfiguredException(ip.getHostAddress());
 			}
-		}
-	}
-
-	private Entry configured(InetAddress ip) {
-		Entry e = this.entries.get(ip);
-		if (e == null || !e.configured) {
-			throw new HostNotConfiguredException(ip.getHostAddress());
-		}
-		return e;
-	}
-
-	private void checkProtectable(Entry e, Trigger trigger) {
-		if (e.host.mode() == ProtectionMode.OFF) {
-			throw new ProtectionRefusedException("mode-off",
-					e.host.ipText() + " has mode: off in the hosts file (line " + e.host.line() + ")");
-		}
-		if (!e.state.mayBeDiverted() && this.secrets.fresh(e.host.ip()).isEmpty()) {
-			String why = this.secrets.staleness(e.host.ip());
-			alert("secrets-stale", e.host.ipText(), "refusing to divert (" + trigger + "): " + why);
-			throw new ProtectionRefusedException("secrets-stale", "not diverting " + e.host.ipText() + ": " + why);
-		}
-	}
-
-	private void transition(Entry e, ProtectionState next) {
-		ProtectionState previous = e.state;
-		e.state = next;
-		journal(e);
-		publishViews();
-		this.events.publish(new ControlEvent.StateChanged(next.since(), e.host.ipText(),
-				(previous != null) ? previous.name() : "NONE", next.name(), next.reason(), next.mitigationId()));
-	}
-
-	private void publishUnchanged(Entry e, String reason) {
-		log.info("{}: {}", e.host.ipText(), reason);
-	}
-
-	private void journal(Entry e) {
-		this.journal.append(JournalEntry.of(e.host.ipText(), e.state, e.intent));
-	}
-
-	private void publishViews() {
-		Map<InetAddress, HostView> next = new LinkedHashMap<>();
-		this.entries.values().stream().filter(e -> e.configured || e.state.mayBeDiverted()).forEach(e -> next.put(e.host.ip(), view(e)));
-		this.views = java.util.Collections.unmodifiableMap(next);
-	}
-
-	private HostView view(Entry e) {
-		ProtectionState s = e.state;
-		ProtectionIntent i = e.intent;
-		return new HostView(e.host.ipText(), e.configured ? e.host.mode().name().toLowerCase(java.util.Locale.ROOT) : "unconfigured",
-				s.name(), s.since(), s.reason(), s.mitigationId(), s.mayBeDiverted(),
-				(i != null) ? i.trigger().name().toLowerCase(java.util.Locale.ROOT) : null,
-				(i != null) ? i.reason() : null, (i != null) ? i.expiresAt() : null);
-	}
-
-	private String intentReason(Entry e) {
-		return (e.intent != null) ? e.intent.trigger().name().toLowerCase(java.util.Locale.ROOT) + ": " + e.intent.reason()
-				: "requested";
-	}
-
-	private @Nullable String targetOrNull(HostConfig host) {
-		try {
-			return this.router.targetOf(host);
-		}
-		catch (RuntimeException ex) {
-			return null;
-		}
-	}
-
-	private HostConfig orphan(InetAddress ip, @Nullable String target) {
-		return HostConfig.unconfigured(ip, (target != null) ? new DiversionTarget(target, null) : null);
+			return host(ip).orElseThrow(() -> new HostNotConfiguredException(ip.getHostAddress()));
+		});
 	}
 
 	/**
-	 * One dataplane or router step, with a time limit and a timer {@code syncookied.protection.step} (tags
-	 * {@code step}: dataplane_push, router_divert, router_restore, dataplane_remove, ...; {@code outcome}: success,
-	 * failure, timeout): the latency and failures of router pushes as the state machine sees them.
+	 * Applies the event on the control thread once subscribed. Cancelling the returned Mono (a REST client that hangs
+	 * up) neither interrupts nor withdraws the event: half an event is never applied.
 	 */
-	private Mono<Void> step(String name, Mono<Void> call) {
-		String tag = name.replace(' ', '_');
+	private Mono<Transition> submit(Function<Instant, ProtectionEvent> event) {
+		return onControl(() -> apply(event.apply(now())));
+	}
+
+	private <T> Mono<T> onControl(java.util.concurrent.Callable<T> task) {
 		return Mono.defer(() -> {
-			long start = System.nanoTime();
-			return call.timeout(this.properties.stepTimeout(),
-					Mono.error(() -> new TimeoutException("no answer within " + this.properties.stepTimeout())))
-				.doOnSuccess(v -> record(tag, "success", start))
-				.doOnError(ex -> record(tag, (ex instanceof TimeoutException) ? "timeout" : "failure", start));
-		}).onErrorMap(ex -> !(ex instanceof StepException), ex -> new StepException(name, ex));
+			Sinks.One<T> result = Sinks.one();
+			this.control.schedule(() -> {
+				try {
+					result.tryEmitValue(task.call());
+				}
+				catch (Exception ex) {
+					result.tryEmitError(ex);
+				}
+			});
+			return result.asMono();
+		});
 	}
 
-	private void record(String step, String outcome, long startNanos) {
-		Timer.builder("syncookied.protection.step")
-			.description("Dataplane and router steps of protection changes")
-			.tags("step", step, "outcome", outcome)
-			.register(this.meters)
-			.record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+	private Transition apply(ProtectionEvent event) {
+		CommandExecutor exec = this.executor;
+		if (exec == null) {
+			throw new IllegalStateException("protection not started");
+		}
+		Transition t = this.core.apply(this.state, event);
+		this.state.commit(t);
+		exec.execute(t.commands()); // the journal first: nothing is reported before it is on disk
+		publishViews(t);
+		if (this.state.worker().health() != WorkerState.Health.RESYNCING && !this.syncWaiters.isEmpty()) {
+			this.syncWaiters.forEach(w -> w.tryEmitEmpty());
+			this.syncWaiters.clear();
+		}
+		return t;
 	}
 
-	private void alert(String kind, @Nullable String ip, String message) {
-		this.events.publish(new ControlEvent.Alert(now(), kind, ip, message));
+	private void publishViews(Transition t) {
+		if (t.worker() != null) {
+			this.worker = t.worker();
+			publishAllViews(); // whether a wanted host waits depends on the worker
+			return;
+		}
+		boolean reorder = !t.forgotten().isEmpty();
+		for (HostState s : t.updated()) {
+			reorder |= this.views.put(s.ip(), HostView.of(s, this.worker)) == null;
+		}
+		t.forgotten().forEach(this.views::remove);
+		if (reorder) {
+			this.order = this.state.hosts().stream().map(HostState::ip).toList();
+		}
 	}
 
-	private static String describe(Throwable ex) {
-		return (ex.getMessage() != null) ? ex.getMessage() : ex.toString();
-	}
-
-	private static String newMitigationId() {
-		return "m-" + UUID.randomUUID().toString().substring(0, 8);
+	private void publishAllViews() {
+		this.worker = this.state.worker();
+		this.state.hosts().forEach(s -> this.views.put(s.ip(), HostView.of(s, this.worker)));
+		List<InetAddress> ips = this.state.hosts().stream().map(HostState::ip).toList();
+		this.views.keySet().retainAll(Set.copyOf(ips));
+		this.order = ips;
 	}
 
 	private Instant now() {
 		return this.clock.instant();
-	}
-
-	private Mono<Void> runOnControl(Runnable action) {
-		return Mono.fromRunnable(action).subscribeOn(this.control).then();
-	}
-
-	private <T> Mono<T> onControl(java.util.concurrent.Callable<@Nullable T> action) {
-		return Mono.fromCallable(action).subscribeOn(this.control);
-	}
-
-	/** A failed step, named for operators ("router divert: ..."). */
-	static final class StepException extends RuntimeException {
-
-		private static final long serialVersionUID = 1L;
-
-		final String step;
-
-		StepException(String step, Throwable cause) {
-			super(step + " failed: " + describe(cause), cause);
-			this.step = step;
-		}
-
-	}
-
-	@Override
-	public void destroy() throws IOException {
-		this.subscriptions.dispose();
-		this.control.dispose();
-		this.journal.close();
 	}
 
 }

@@ -1,13 +1,12 @@
 package io.syncookied.controlplane.protection;
 
 import java.io.BufferedWriter;
+import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
+
+import io.syncookied.controlplane.protection.core.JournalEntry;
 
 /**
  * Append-only journal of state changes, one JSON object per line, forced to disk after each write so a crash never
@@ -30,9 +31,11 @@ public final class StateJournal implements AutoCloseable {
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
-	private FileChannel channel;
-
-	private BufferedWriter writer;
+	/**
+	 * Plain stream I/O on purpose: an interrupted thread would close an NIO {@code FileChannel} for good (and with it
+	 * every later journal line), while a stream write and {@code FileDescriptor.sync()} just complete.
+	 */
+	private FileOutputStream out;
 
 	public StateJournal(Path file) throws IOException {
 		this.file = file.toAbsolutePath();
@@ -69,10 +72,8 @@ public final class StateJournal implements AutoCloseable {
 
 	public synchronized void append(JournalEntry entry) {
 		try {
-			this.writer.write(this.json.writeValueAsString(entry));
-			this.writer.newLine();
-			this.writer.flush();
-			this.channel.force(false);
+			this.out.write((this.json.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8));
+			this.out.getFD().sync();
 		}
 		catch (IOException ex) {
 			// The state machine goes on (refusing to restore a host because a disk is full would be worse), but loudly.
@@ -93,9 +94,7 @@ public final class StateJournal implements AutoCloseable {
 	}
 
 	private void open() throws IOException {
-		this.channel = FileChannel.open(this.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-				StandardOpenOption.APPEND);
-		this.writer = new BufferedWriter(java.nio.channels.Channels.newWriter(this.channel, StandardCharsets.UTF_8));
+		this.out = new FileOutputStream(this.file.toFile(), true);
 	}
 
 	public Path file() {
@@ -104,7 +103,7 @@ public final class StateJournal implements AutoCloseable {
 
 	@Override
 	public synchronized void close() throws IOException {
-		this.writer.close();
+		this.out.close();
 	}
 
 }

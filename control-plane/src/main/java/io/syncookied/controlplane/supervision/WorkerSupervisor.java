@@ -24,6 +24,8 @@ import io.syncookied.controlplane.config.DataplaneProperties;
 import io.syncookied.controlplane.config.ProtectionProperties;
 import io.syncookied.controlplane.dataplane.DataplanePort;
 import io.syncookied.controlplane.dataplane.DataplaneStatus;
+import io.syncookied.controlplane.dataplane.WorkerLauncher;
+import io.syncookied.controlplane.events.AlertKind;
 import io.syncookied.controlplane.events.ControlEvent;
 import io.syncookied.controlplane.events.EventBus;
 import io.syncookied.controlplane.protection.ProtectionService;
@@ -141,7 +143,7 @@ public class WorkerSupervisor implements DisposableBean {
 			if (!this.synced && Duration.between(this.startedAt, now)
 				.compareTo(this.protectionProperties.reconcileDelay()) >= 0) {
 				this.synced = true;
-				return this.protection.workerRestarted();
+				return this.protection.workerBack(this.launcher != null && this.launcher.adopted());
 			}
 			return Mono.empty();
 		}
@@ -187,7 +189,8 @@ public class WorkerSupervisor implements DisposableBean {
 			}
 		}).subscribeOn(Schedulers.boundedElastic()).onErrorResume(ex -> {
 			this.lastFailure = "worker " + what + " failed: " + ex.getMessage();
-			this.events.publish(new ControlEvent.Alert(this.clock.instant(), "worker-" + what + "-failed", null,
+			this.events.publish(new ControlEvent.Alert(this.clock.instant(),
+					"restart".equals(what) ? AlertKind.WORKER_RESTART_FAILED : AlertKind.WORKER_START_FAILED, null,
 					this.lastFailure + " (" + l.describe() + ")"));
 			return Mono.just(false);
 		}).then();

@@ -20,6 +20,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.syncookied.controlplane.support.RecordingRouter;
 import io.syncookied.controlplane.support.Secrets;
+import io.syncookied.controlplane.protection.ProtectionService;
 import io.syncookied.controlplane.telemetry.SecretsStore;
 import io.syncookied.controlplane.telemetry.SecretsUpdate;
 
@@ -63,6 +64,9 @@ public abstract class ApiTestBase {
 	protected SecretsStore secrets;
 
 	@Autowired
+	protected ProtectionService protection;
+
+	@Autowired
 	protected Clock clock;
 
 	@Autowired
@@ -101,7 +105,8 @@ public abstract class ApiTestBase {
 		this.web = this.web.mutate().responseTimeout(java.time.Duration.ofSeconds(30)).build();
 		Files.writeString(DIR.resolve("hosts.yml"), HOSTS);
 		for (String ip : List.of("10.0.2.10", "10.0.2.11")) {
-			this.secrets.put(new SecretsUpdate(InetAddress.getByName(ip), this.clock.instant(), Secrets.SAMPLE));
+			this.protection.secretsArrived(new SecretsUpdate(InetAddress.getByName(ip), this.clock.instant(), Secrets.SAMPLE))
+				.block();
 		}
 	}
 

@@ -17,6 +17,8 @@ import io.syncookied.controlplane.config.DataplaneProperties;
 import io.syncookied.controlplane.config.DetectionProperties;
 import io.syncookied.controlplane.detection.DetectionService;
 import io.syncookied.controlplane.events.ControlEvent;
+import io.syncookied.controlplane.protection.core.Phase;
+import io.syncookied.controlplane.protection.core.ProtectionIntent;
 import io.syncookied.controlplane.telemetry.SecretsUpdate;
 import io.syncookied.controlplane.telemetry.TelemetrySample;
 import io.syncookied.controlplane.telemetry.TelemetrySource;
@@ -85,9 +87,9 @@ class AutoProtectionTest {
 			samples.tryEmitNext(new TelemetrySample(ip(A), at, s.syncookiesSent(), s.syncookiesRecv(),
 					s.reqQFullDoCookies(), s.reqQFullDrop(), s.listenDrops(), s.passiveOpens(), s.nicRxPackets()));
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.h.state(A).equals("PROTECTED"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.h.state(A) == Phase.PROTECTED);
 		HostView protectedView = this.h.service.host(ip(A)).orElseThrow();
-		assertThat(protectedView.intent()).isEqualTo("auto");
+		assertThat(protectedView.intent()).isEqualTo(ProtectionIntent.Trigger.AUTO);
 		assertThat(protectedView.reason()).contains("ATTACK_START from agent");
 		assertThat(this.h.seen).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(ControlEvent.Detection.class,
 				d -> assertThat(d.decision()).isEqualTo("ATTACK_START")));
@@ -96,7 +98,7 @@ class AutoProtectionTest {
 		this.h.clock.advance(Duration.ofSeconds(10));
 		this.h.dataplane.hostCounters.put(ip(A), new java.util.concurrent.ConcurrentHashMap<>(java.util.Map.of("rx_syn", 0L)));
 		this.time.scheduleAtFixedRate(() -> this.h.clock.advance(Duration.ofSeconds(1)), 0, 100, TimeUnit.MILLISECONDS);
-		await().atMost(Duration.ofSeconds(30)).until(() -> this.h.state(A).equals("UNPROTECTED"));
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.h.state(A) == Phase.UNPROTECTED);
 		HostView restored = this.h.service.host(ip(A)).orElseThrow();
 		assertThat(restored.reason()).contains("attack over").contains("from dataplane");
 		assertThat(this.h.seen).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(ControlEvent.Detection.class,

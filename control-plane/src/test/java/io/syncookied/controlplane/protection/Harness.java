@@ -9,11 +9,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.syncookied.controlplane.config.DataplaneProperties;
 import io.syncookied.controlplane.config.HostsProperties;
 import io.syncookied.controlplane.config.ProtectionProperties;
 import io.syncookied.controlplane.events.ControlEvent;
 import io.syncookied.controlplane.events.EventBus;
 import io.syncookied.controlplane.hosts.HostRegistry;
+import io.syncookied.controlplane.protection.core.Phase;
 import io.syncookied.controlplane.support.MutableClock;
 import io.syncookied.controlplane.support.RecordingDataplane;
 import io.syncookied.controlplane.support.RecordingRouter;
@@ -79,13 +81,22 @@ final class Harness implements AutoCloseable {
 		this.service = newService();
 	}
 
+	/** No supervised worker: the service treats the dataplane as up, as when {@code syncookied.dataplane.enabled=false}. */
+	static final DataplaneProperties NO_SUPERVISOR = new DataplaneProperties(false, false, Path.of("syncookied-dp"),
+			Path.of("w.sock"), "memory", null, null, null, null, Duration.ofMillis(500), Duration.ofSeconds(3),
+			Duration.ofSeconds(2), Duration.ofMillis(500), null, io.syncookied.dataplane.WorkerOptions.XdpMode.AUTO, 0);
+
 	ProtectionService newService() {
-		return new ProtectionService(this.registry, this.dataplane, this.router, this.secrets, this.events,
-				this.properties, this.clock, this.meters);
+		ProtectionService s = new ProtectionService(this.registry, this.dataplane, this.router, this.secrets,
+				this.events, this.properties, NO_SUPERVISOR, this.clock, this.meters);
+		s.start();
+		return s;
 	}
 
+	/** Fresh secrets from the host's agent, as the telemetry receiver hands them over. */
 	void freshSecrets(String ip) throws IOException {
-		this.secrets.put(new SecretsUpdate(InetAddress.getByName(ip), this.clock.instant(), Secrets.SAMPLE));
+		this.service.secretsArrived(new SecretsUpdate(InetAddress.getByName(ip), this.clock.instant(), Secrets.SAMPLE))
+			.block();
 	}
 
 	static InetAddress ip(String text) {
@@ -97,7 +108,7 @@ final class Harness implements AutoCloseable {
 		}
 	}
 
-	String state(String ip) {
+	Phase state(String ip) {
 		return this.service.host(ip(ip)).orElseThrow().state();
 	}
 
@@ -109,12 +120,12 @@ final class Harness implements AutoCloseable {
 	}
 
 	List<String> alerts() {
-		return this.seen.stream().filter(e -> e instanceof ControlEvent.Alert).map(e -> ((ControlEvent.Alert) e).kind()).toList();
+		return this.seen.stream().filter(e -> e instanceof ControlEvent.Alert).map(e -> ((ControlEvent.Alert) e).kind().wireName()).toList();
 	}
 
 	@Override
 	public void close() throws IOException {
-		this.service.destroy();
+		this.service.stop();
 		this.registry.destroy();
 	}
 

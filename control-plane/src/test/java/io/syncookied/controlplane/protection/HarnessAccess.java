@@ -7,6 +7,7 @@ import java.util.List;
 import io.syncookied.controlplane.config.ProtectionProperties;
 import io.syncookied.controlplane.events.ControlEvent;
 import io.syncookied.controlplane.events.EventBus;
+import io.syncookied.controlplane.protection.core.Phase;
 import io.syncookied.controlplane.support.RecordingDataplane;
 
 import static org.awaitility.Awaitility.await;
@@ -46,13 +47,13 @@ public final class HarnessAccess implements AutoCloseable {
 		return this.h.alerts();
 	}
 
-	public String state(String ip) {
+	public Phase state(String ip) {
 		return this.h.state(ip);
 	}
 
 	public void protect(String ip) {
 		this.h.service.protect(Harness.ip(ip), "test", Duration.ofMinutes(5)).block();
-		await().until(() -> this.h.state(ip).equals("PROTECTED"));
+		await().until(() -> this.h.state(ip) == Phase.PROTECTED);
 	}
 
 	@Override

@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.syncookied.controlplane.config.ProtectionProperties;
+import io.syncookied.controlplane.hosts.ProtectionMode;
+import io.syncookied.controlplane.protection.core.Phase;
+import io.syncookied.controlplane.protection.core.ProtectionEvent.Reconcile;
+import io.syncookied.controlplane.protection.core.ProtectionIntent.Trigger;
 import io.syncookied.controlplane.support.RecordingRouter;
 
 import static io.syncookied.controlplane.protection.Harness.ip;
@@ -44,14 +48,14 @@ class ProtectionServiceTest {
 
 	private void protect(String ip) {
 		HostView v = this.h.service.protect(ip(ip), "test", Duration.ofMinutes(5)).block();
-		assertThat(v.state()).isEqualTo("DIVERTING");
-		await().until(() -> this.h.state(ip).equals("PROTECTED"));
+		assertThat(v.state()).isEqualTo(Phase.DIVERTING);
+		await().until(() -> this.h.state(ip) == Phase.PROTECTED);
 	}
 
 	@Test
 	void hostsStartUnprotected() {
-		assertThat(this.h.service.hosts()).extracting(HostView::state).containsOnly("UNPROTECTED");
-		assertThat(this.h.service.hosts()).extracting(HostView::mode).containsExactly("auto", "manual", "off");
+		assertThat(this.h.service.hosts()).extracting(HostView::state).containsOnly(Phase.UNPROTECTED);
+		assertThat(this.h.service.hosts()).extracting(HostView::mode).containsExactly(ProtectionMode.AUTO, ProtectionMode.MANUAL, ProtectionMode.OFF);
 	}
 
 	@Test
@@ -63,7 +67,7 @@ class ProtectionServiceTest {
 			.timer().count()).isEqualTo(1);
 		HostView v = this.h.service.host(ip(M)).orElseThrow();
 		assertThat(v.diverted()).isTrue();
-		assertThat(v.intent()).isEqualTo("manual");
+		assertThat(v.intent()).isEqualTo(Trigger.MANUAL);
 		assertThat(v.expiresAt()).isEqualTo(this.h.clock.instant().plus(Duration.ofMinutes(5)));
 		assertThat(v.mitigationId()).startsWith("m-");
 	}
@@ -111,8 +115,8 @@ class ProtectionServiceTest {
 	void unprotectWithdrawsTheRouterOverrideBeforeTheHostLeavesTheDataplane() {
 		protect(M);
 		this.h.log.clear();
-		assertThat(this.h.service.unprotect(ip(M), "done").block().state()).isEqualTo("RESTORING");
-		await().until(() -> this.h.state(M).equals("UNPROTECTED"));
+		assertThat(this.h.service.unprotect(ip(M), "done").block().state()).isEqualTo(Phase.RESTORING);
+		await().until(() -> this.h.state(M) == Phase.UNPROTECTED);
 		assertThat(this.h.log).containsExactly("router restore " + M, "dataplane removeHost " + M);
 		assertThat(this.h.transitions(M)).containsExactly("DIVERTING", "PROTECTED", "RESTORING", "UNPROTECTED");
 		assertThat(this.h.router.overrides).isEmpty();
@@ -123,7 +127,7 @@ class ProtectionServiceTest {
 	void routerFailureWhileDivertingRollsBackAndFails() {
 		this.h.router.failOn.set("divert");
 		this.h.service.protect(ip(M), "test", null).block();
-		await().until(() -> this.h.state(M).equals("FAILED"));
+		await().until(() -> this.h.state(M) == Phase.FAILED);
 		assertThat(this.h.log).containsExactly("dataplane setHost " + M, "router divert " + M + " FAILED",
 				"router restore " + M, "dataplane removeHost " + M);
 		HostView v = this.h.service.host(ip(M)).orElseThrow();
@@ -136,7 +140,7 @@ class ProtectionServiceTest {
 	void dataplaneFailureWhileDivertingNeverTouchesTheRouter() {
 		this.h.dataplane.failOn.set("setHost");
 		this.h.service.protect(ip(M), "test", null).block();
-		await().until(() -> this.h.state(M).equals("FAILED"));
+		await().until(() -> this.h.state(M) == Phase.FAILED);
 		assertThat(this.h.log).containsExactly("dataplane setHost " + M + " FAILED", "dataplane removeHost " + M);
 		assertThat(this.h.router.overrides).isEmpty();
 		assertThat(this.h.service.host(ip(M)).orElseThrow().reason()).contains("dataplane push failed");
@@ -146,7 +150,7 @@ class ProtectionServiceTest {
 	void aStepThatHangsTimesOutAndFails() {
 		this.h.router.delay = Duration.ofSeconds(5); // stepTimeout is 2 s
 		this.h.service.protect(ip(M), "test", null).block();
-		await().atMost(Duration.ofSeconds(15)).until(() -> this.h.state(M).equals("FAILED"));
+		await().atMost(Duration.ofSeconds(15)).until(() -> this.h.state(M) == Phase.FAILED);
 		assertThat(this.h.service.host(ip(M)).orElseThrow().reason()).contains("router divert failed: no answer within");
 	}
 
@@ -155,14 +159,14 @@ class ProtectionServiceTest {
 		protect(M);
 		this.h.router.failOn.set("restore");
 		this.h.service.unprotect(ip(M), "done").block();
-		await().until(() -> this.h.state(M).equals("FAILED"));
+		await().until(() -> this.h.state(M) == Phase.FAILED);
 		HostView failed = this.h.service.host(ip(M)).orElseThrow();
 		assertThat(failed.diverted()).as("the router may still divert").isTrue();
 		assertThat(this.h.dataplane.hosts).as("still scrubbing the diverted traffic").contains(ip(M));
 		assertThat(this.h.log).doesNotContain("dataplane removeHost " + M);
 		this.h.router.failOn.set("");
-		this.h.service.reconcile("test").block();
-		await().until(() -> this.h.state(M).equals("UNPROTECTED"));
+		this.h.service.reconcile(Reconcile.PERIODIC).block();
+		await().until(() -> this.h.state(M) == Phase.UNPROTECTED);
 		assertThat(this.h.router.overrides).isEmpty();
 		assertThat(this.h.dataplane.hosts).isEmpty();
 	}
@@ -171,21 +175,21 @@ class ProtectionServiceTest {
 	void protectingAFailedHostRetries() {
 		this.h.router.failOn.set("divert");
 		this.h.service.protect(ip(M), "test", null).block();
-		await().until(() -> this.h.state(M).equals("FAILED"));
+		await().until(() -> this.h.state(M) == Phase.FAILED);
 		this.h.router.failOn.set("");
 		this.h.service.protect(ip(M), "again", null).block();
-		await().until(() -> this.h.state(M).equals("PROTECTED"));
+		await().until(() -> this.h.state(M) == Phase.PROTECTED);
 	}
 
 	@Test
 	void unprotectingAFailedHostCleansUp() {
 		this.h.router.failOn.set("divert");
 		this.h.service.protect(ip(M), "test", null).block();
-		await().until(() -> this.h.state(M).equals("FAILED"));
+		await().until(() -> this.h.state(M) == Phase.FAILED);
 		this.h.router.failOn.set("");
 		this.h.log.clear();
 		this.h.service.unprotect(ip(M), "give up").block();
-		await().until(() -> this.h.state(M).equals("UNPROTECTED"));
+		await().until(() -> this.h.state(M) == Phase.UNPROTECTED);
 		assertThat(this.h.log).containsExactly("router restore " + M, "dataplane removeHost " + M);
 	}
 
@@ -199,7 +203,7 @@ class ProtectionServiceTest {
 			});
 		assertThat(this.h.log).isEmpty();
 		assertThat(this.h.alerts()).contains("secrets-stale");
-		assertThat(this.h.state(M)).isEqualTo("UNPROTECTED");
+		assertThat(this.h.state(M)).isEqualTo(Phase.UNPROTECTED);
 	}
 
 	@Test
@@ -216,7 +220,7 @@ class ProtectionServiceTest {
 		protect(M);
 		this.h.clock.advance(Duration.ofSeconds(61));
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.h.alerts().contains("secrets-stale-diverted"));
-		assertThat(this.h.state(M)).isEqualTo("PROTECTED");
+		assertThat(this.h.state(M)).isEqualTo(Phase.PROTECTED);
 	}
 
 	@Test
@@ -243,27 +247,27 @@ class ProtectionServiceTest {
 	void manualProtectionEndsAtItsTtl() {
 		protect(M);
 		this.h.clock.advance(Duration.ofMinutes(5).plusSeconds(1));
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.h.state(M).equals("UNPROTECTED"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.h.state(M) == Phase.UNPROTECTED);
 		assertThat(this.h.service.host(ip(M)).orElseThrow().reason()).contains("TTL expired");
 	}
 
 	@Test
 	void automaticProtectionHonoursHoldDown() {
-		this.h.service.autoProtect(ip(A), "flood").block();
-		await().until(() -> this.h.state(A).equals("PROTECTED"));
-		assertThat(this.h.service.host(ip(A)).orElseThrow().intent()).isEqualTo("auto");
-		assertThat(this.h.service.autoRestore(ip(A), "calm").block()).as("within hold-down").isFalse();
+		this.h.service.attackStarted(ip(A), "flood").block();
+		await().until(() -> this.h.state(A) == Phase.PROTECTED);
+		assertThat(this.h.service.host(ip(A)).orElseThrow().intent()).isEqualTo(Trigger.AUTO);
+		assertThat(this.h.service.attackEnded(ip(A), "calm").block()).as("within hold-down").isFalse();
 		this.h.clock.advance(Duration.ofSeconds(61));
-		assertThat(this.h.service.autoRestore(ip(A), "calm").block()).isTrue();
-		await().until(() -> this.h.state(A).equals("UNPROTECTED"));
+		assertThat(this.h.service.attackEnded(ip(A), "calm").block()).isTrue();
+		await().until(() -> this.h.state(A) == Phase.UNPROTECTED);
 	}
 
 	@Test
 	void automaticDecisionsIgnoreManualAndOffHosts() {
-		this.h.service.autoProtect(ip(M), "flood").block();
-		this.h.service.autoProtect(ip(OFF), "flood").block();
-		assertThat(this.h.state(M)).isEqualTo("UNPROTECTED");
-		assertThat(this.h.state(OFF)).isEqualTo("UNPROTECTED");
+		this.h.service.attackStarted(ip(M), "flood").block();
+		this.h.service.attackStarted(ip(OFF), "flood").block();
+		assertThat(this.h.state(M)).isEqualTo(Phase.UNPROTECTED);
+		assertThat(this.h.state(OFF)).isEqualTo(Phase.UNPROTECTED);
 		assertThat(this.h.log).isEmpty();
 	}
 
@@ -271,20 +275,21 @@ class ProtectionServiceTest {
 	void automaticRestoreNeverEndsAManualProtection() {
 		protect(A);
 		this.h.clock.advance(Duration.ofMinutes(2));
-		assertThat(this.h.service.autoRestore(ip(A), "calm").block()).isFalse();
-		assertThat(this.h.state(A)).isEqualTo("PROTECTED");
+		assertThat(this.h.service.attackEnded(ip(A), "calm").block()).isFalse();
+		assertThat(this.h.state(A)).isEqualTo(Phase.PROTECTED);
 	}
 
 	@Test
 	void stateSurvivesARestartAndIsReconciledWithTheRouter() throws Exception {
 		protect(M);
-		this.h.service.destroy();
+		this.h.service.stop();
 		this.h.log.clear();
 		this.h.service = this.h.newService();
-		assertThat(this.h.state(M)).as("from the journal").isEqualTo("PROTECTED");
-		this.h.service.reconcile("startup").block();
+		await().until(() -> this.h.service.host(ip(M)).isPresent());
+		assertThat(this.h.state(M)).as("from the journal").isEqualTo(Phase.PROTECTED);
+		this.h.service.reconcile(Reconcile.STARTUP).block();
 		await().until(() -> this.h.log.contains("dataplane setHost " + M));
-		assertThat(this.h.state(M)).isEqualTo("PROTECTED");
+		assertThat(this.h.state(M)).isEqualTo(Phase.PROTECTED);
 		assertThat(this.h.log).doesNotContain("router restore " + M);
 	}
 
@@ -293,25 +298,25 @@ class ProtectionServiceTest {
 		protect(M);
 		this.h.router.overrides.clear(); // somebody removed it by hand
 		this.h.log.clear();
-		this.h.service.reconcile("periodic").block();
+		this.h.service.reconcile(Reconcile.PERIODIC).block();
 		await().until(() -> this.h.log.contains("router divert " + M));
-		await().until(() -> this.h.state(M).equals("PROTECTED"));
+		await().until(() -> this.h.state(M) == Phase.PROTECTED);
 		assertThat(this.h.alerts()).contains("diversion-lost");
 	}
 
 	@Test
 	void anUnmanagedOverrideOfAConfiguredHostIsWithdrawn() {
 		this.h.router.overrides.put(ip(M), RecordingRouter.FIREWALL_MAC);
-		this.h.service.reconcile("periodic").block();
+		this.h.service.reconcile(Reconcile.PERIODIC).block();
 		await().until(() -> this.h.router.overrides.isEmpty());
-		await().until(() -> this.h.state(M).equals("UNPROTECTED"));
+		await().until(() -> this.h.state(M) == Phase.UNPROTECTED);
 		assertThat(this.h.alerts()).contains("unmanaged-diversion");
 	}
 
 	@Test
 	void anOverrideForAnIpThatIsNotAHostIsWithdrawn() {
 		this.h.router.overrides.put(ip("10.9.9.9"), RecordingRouter.FIREWALL_MAC);
-		this.h.service.reconcile("startup").block();
+		this.h.service.reconcile(Reconcile.STARTUP).block();
 		await().until(() -> this.h.router.overrides.isEmpty());
 		await().until(() -> this.h.service.host(ip("10.9.9.9")).isEmpty());
 	}
@@ -341,12 +346,12 @@ class ProtectionServiceTest {
 	void workerLossFailsOpen() {
 		protect(M);
 		assertThat(this.h.service.workerLost("test").block()).isEqualTo(1);
-		await().until(() -> this.h.state(M).equals("UNPROTECTED"));
+		await().until(() -> this.h.state(M) == Phase.UNPROTECTED);
 		assertThat(this.h.router.overrides).isEmpty();
 		assertThat(this.h.alerts()).contains("fail-open");
-		assertThat(this.h.service.host(ip(M)).orElseThrow().intent()).as("still wanted").isEqualTo("manual");
-		this.h.service.workerRestarted().block();
-		await().until(() -> this.h.state(M).equals("PROTECTED"));
+		assertThat(this.h.service.host(ip(M)).orElseThrow().intent()).as("still wanted").isEqualTo(Trigger.MANUAL);
+		this.h.service.workerBack(false).block();
+		await().until(() -> this.h.state(M) == Phase.PROTECTED);
 		assertThat(this.h.router.overrides).containsKey(ip(M));
 	}
 
@@ -358,9 +363,9 @@ class ProtectionServiceTest {
 		this.h.freshSecrets(M);
 		protect(M);
 		assertThat(this.h.service.workerLost("test").block()).isEqualTo(1);
-		assertThat(this.h.state(M)).isEqualTo("PROTECTED");
+		assertThat(this.h.state(M)).isEqualTo(Phase.PROTECTED);
 		this.h.log.clear();
-		this.h.service.workerRestarted().block();
+		this.h.service.workerBack(false).block();
 		assertThat(this.h.log).containsExactly("dataplane resync 1");
 		assertThat(this.h.dataplane.hosts).containsExactly(ip(M));
 		// a restarted worker lost its flows: the still-diverted host comes back with a pickup window
@@ -374,6 +379,7 @@ class ProtectionServiceTest {
 		this.h.clock.advance(Duration.ofSeconds(2));
 		this.h.service.secretsArrived(new io.syncookied.controlplane.telemetry.SecretsUpdate(ip(M),
 				this.h.clock.instant(), io.syncookied.controlplane.support.Secrets.SAMPLE)).block();
+		await().until(() -> !this.h.log.isEmpty());
 		assertThat(this.h.log).containsExactly("dataplane setSecrets " + M);
 	}
 

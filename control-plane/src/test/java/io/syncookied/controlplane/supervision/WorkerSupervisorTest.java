@@ -14,7 +14,9 @@ import org.springframework.beans.factory.support.StaticListableBeanFactory;
 
 import io.syncookied.controlplane.config.DataplaneProperties;
 import io.syncookied.controlplane.config.ProtectionProperties;
+import io.syncookied.controlplane.dataplane.WorkerLauncher;
 import io.syncookied.controlplane.events.ControlEvent;
+import io.syncookied.controlplane.protection.core.Phase;
 import io.syncookied.controlplane.protection.HarnessAccess;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,14 +90,14 @@ class WorkerSupervisorTest {
 
 		this.h.protect("10.0.2.11");
 		this.h.dataplane().alive = false; // the worker hangs
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.h.state("10.0.2.11").equals("UNPROTECTED"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.h.state("10.0.2.11") == Phase.UNPROTECTED);
 		assertThat(this.h.alerts()).contains("fail-open");
 		assertThat(this.h.seen()).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(ControlEvent.Worker.class,
 				w -> assertThat(w.what()).isEqualTo("unhealthy")));
 
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.starts.get() == 2);
 		assertThat(this.stops.get()).isEqualTo(1);
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.h.state("10.0.2.11").equals("PROTECTED"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.h.state("10.0.2.11") == Phase.PROTECTED);
 		assertThat(this.supervisor.view().block().restarts()).isEqualTo(1);
 		assertThat(ProtectionProperties.FailMode.OPEN).isEqualTo(this.h.properties().failMode());
 	}

@@ -1,4 +1,4 @@
-package io.syncookied.controlplane.protection;
+package io.syncookied.controlplane.protection.core;
 
 import java.time.Instant;
 
@@ -11,7 +11,10 @@ import org.jspecify.annotations.Nullable;
 public record ProtectionIntent(Trigger trigger, String reason, Instant requestedAt, @Nullable Instant expiresAt) {
 
 	public enum Trigger {
-		MANUAL, AUTO, RECONCILE
+		/** An operator asked (REST). */
+		MANUAL,
+		/** Detection saw an attack on a host in mode {@code auto}. */
+		AUTO
 	}
 
 	public boolean expired(Instant now) {

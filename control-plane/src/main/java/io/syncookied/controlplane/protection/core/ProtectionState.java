@@ -1,4 +1,4 @@
-package io.syncookied.controlplane.protection;
+package io.syncookied.controlplane.protection.core;
 
 import java.time.Instant;
 
@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Protection state of one IP: {@code UNPROTECTED → DIVERTING → PROTECTED → RESTORING → UNPROTECTED}, and
  * {@code FAILED} when a step failed. While DIVERTING the dataplane gets the host before the router is told; while
- * RESTORING the router override goes before the host leaves the dataplane.
+ * RESTORING the router override goes before the host leaves the dataplane. The step in flight is
+ * {@link HostState#work()}.
  */
 public sealed interface ProtectionState {
 
@@ -17,7 +18,7 @@ public sealed interface ProtectionState {
 
 	@Nullable String mitigationId();
 
-	String name();
+	Phase phase();
 
 	/** True when the router may send this IP's traffic to the firewall. */
 	boolean mayBeDiverted();
@@ -29,8 +30,8 @@ public sealed interface ProtectionState {
 		}
 
 		@Override
-		public String name() {
-			return "UNPROTECTED";
+		public Phase phase() {
+			return Phase.UNPROTECTED;
 		}
 
 		@Override
@@ -41,8 +42,8 @@ public sealed interface ProtectionState {
 
 	record Diverting(Instant since, String reason, String mitigationId) implements ProtectionState {
 		@Override
-		public String name() {
-			return "DIVERTING";
+		public Phase phase() {
+			return Phase.DIVERTING;
 		}
 
 		@Override
@@ -53,8 +54,8 @@ public sealed interface ProtectionState {
 
 	record Protected(Instant since, String reason, String mitigationId) implements ProtectionState {
 		@Override
-		public String name() {
-			return "PROTECTED";
+		public Phase phase() {
+			return Phase.PROTECTED;
 		}
 
 		@Override
@@ -65,8 +66,8 @@ public sealed interface ProtectionState {
 
 	record Restoring(Instant since, String reason, String mitigationId) implements ProtectionState {
 		@Override
-		public String name() {
-			return "RESTORING";
+		public Phase phase() {
+			return Phase.RESTORING;
 		}
 
 		@Override
@@ -82,8 +83,8 @@ public sealed interface ProtectionState {
 	record Failed(Instant since, String reason, @Nullable String mitigationId, boolean diverted)
 			implements ProtectionState {
 		@Override
-		public String name() {
-			return "FAILED";
+		public Phase phase() {
+			return Phase.FAILED;
 		}
 
 		@Override

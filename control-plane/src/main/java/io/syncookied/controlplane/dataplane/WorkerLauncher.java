@@ -1,4 +1,4 @@
-package io.syncookied.controlplane.supervision;
+package io.syncookied.controlplane.dataplane;
 
 /**
  * Starts and stops the dataplane worker process. Blocking: the supervisor calls it on {@code boundedElastic}.
@@ -13,6 +13,14 @@ public interface WorkerLauncher {
 
 	/** Whether the process is still running (false when unknown). */
 	boolean isAlive();
+
+	/**
+	 * Whether the running worker was already running when {@link #start()} found it (it kept its flows), rather than
+	 * started by it (it has none). False when unknown.
+	 */
+	default boolean adopted() {
+		return false;
+	}
 
 	/** The command line or socket, for messages. */
 	String describe();
