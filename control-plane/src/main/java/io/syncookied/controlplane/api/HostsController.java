@@ -26,6 +26,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import io.syncookied.common.IpText;
 import io.syncookied.controlplane.detection.DetectionService;
 import io.syncookied.controlplane.protection.HostNotConfiguredException;
 import io.syncookied.controlplane.protection.HostView;
@@ -166,7 +167,7 @@ public class HostsController {
 		HostDto.Agent agent = new HostDto.Agent((secretsAge != null) ? secretsAge.toMillis() : null,
 				(telemetryAge != null) ? telemetryAge.toMillis() : null, this.secrets.fresh(ip).isPresent());
 		String mode = v.configured() ? v.mode().name().toLowerCase(Locale.ROOT) : "unconfigured";
-		return new HostDto(ip.getHostAddress(), mode, v.state().name(), v.since(), v.reason(), v.mitigationId(),
+		return new HostDto(IpText.of(ip), mode, v.state().name(), v.since(), v.reason(), v.mitigationId(),
 				v.diverted(), intent, v.pending(), rates, agent);
 	}
 

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
+import io.syncookied.common.IpText;
 import io.syncookied.common.KernelSecrets;
 
 import io.syncookied.controlplane.dataplane.DataplanePort;
@@ -182,7 +183,7 @@ final class CommandExecutor {
 	}
 
 	private static String text(InetAddress ip) {
-		return ip.getHostAddress();
+		return IpText.of(ip);
 	}
 
 	static String describe(Throwable ex) {

@@ -28,6 +28,8 @@ import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import io.syncookied.common.IpText;
+
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
@@ -353,9 +355,9 @@ public class ProtectionService implements SmartLifecycle {
 				throw new ProtectionRefusedException(r.code().wireName(), r.message());
 			}
 			if (reply instanceof Reply.NotConfigured) {
-				throw new HostNotConfiguredException(ip.getHostAddress());
+				throw new HostNotConfiguredException(IpText.of(ip));
 			}
-			return host(ip).orElseThrow(() -> new HostNotConfiguredException(ip.getHostAddress()));
+			return host(ip).orElseThrow(() -> new HostNotConfiguredException(IpText.of(ip)));
 		});
 	}
 
