@@ -1,8 +1,11 @@
 package io.syncookied.controlplane.hosts;
 
 import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
@@ -15,6 +18,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -29,8 +34,9 @@ import io.syncookied.controlplane.events.EventBus;
 
 /**
  * The current hosts file, reloaded on SIGHUP, on file change and by REST. A bad file keeps the old hosts and says
- * which file, line and field is wrong. A bad or unreadable file at start stops the start; a missing one means no
- * hosts yet (so the jar starts with no configuration at all).
+ * which file, line and field is wrong; so does a missing, unreadable or empty one (no hosts at all is {@code []}). A
+ * bad, unreadable or empty file at start stops the start; a missing one means no hosts yet (so the jar starts with
+ * no configuration at all).
  */
 @Component
 public final class HostRegistry implements DisposableBean {
@@ -85,7 +91,7 @@ public final class HostRegistry implements DisposableBean {
 			return new Snapshot(this.file, List.of(), Map.of(), this.clock.instant(), 1);
 		}
 		try {
-			List<HostConfig> hosts = HostsFileParser.parse(this.file, this.validation);
+			List<HostConfig> hosts = load();
 			log.info("Loaded {} host(s) from {}", hosts.size(), this.file);
 			return snapshot(hosts, 1);
 		}
@@ -112,10 +118,7 @@ public final class HostRegistry implements DisposableBean {
 		rememberFileStamp();
 		Snapshot old = this.current;
 		try {
-			List<HostConfig> hosts = Files.exists(this.file) ? HostsFileParser.parse(this.file, this.validation) : List.of();
-			if (!Files.exists(this.file)) {
-				log.warn("Hosts file {} is gone ({}): treating it as empty", this.file, trigger);
-			}
+			List<HostConfig> hosts = load();
 			Snapshot next = snapshot(hosts, old.generation() + 1);
 			this.current = next;
 			synchronized (this.changes) {
@@ -132,6 +135,40 @@ public final class HostRegistry implements DisposableBean {
 					old.hosts().size(), message, Map.of("line", ex.line(), "field", ex.field(), "trigger", trigger)));
 			return new ReloadResult(false, this.file.toString(), old.hosts().size(), old.generation(), message,
 					ex.line(), ex.field());
+		}
+	}
+
+	/**
+	 * Reads and parses the file. A reload must never remove protection by accident: a file that is missing,
+	 * unreadable or empty (a truncated write, a deleted file) is an error; no hosts at all takes an explicit
+	 * {@code []}.
+	 */
+	private List<HostConfig> load() throws HostsFileException {
+		String text;
+		try {
+			text = Files.readString(this.file, StandardCharsets.UTF_8);
+		}
+		catch (NoSuchFileException ex) {
+			throw new HostsFileException(this.file, 0, "file", "does not exist (write [] to remove every host)");
+		}
+		catch (IOException ex) {
+			throw new HostsFileException(this.file, 0, "file", "cannot be read: " + ex.getMessage());
+		}
+		List<HostConfig> hosts = HostsFileParser.parse(this.file, text, this.validation);
+		if (hosts.isEmpty() && !explicitList(text)) {
+			throw new HostsFileException(this.file, 0, "file",
+					"is empty (a truncated or unfinished write?); write [] to remove every host");
+		}
+		return hosts;
+	}
+
+	/** Whether the YAML document is a list ({@code []}), as opposed to no document at all. */
+	private static boolean explicitList(String text) {
+		try {
+			return new Yaml().compose(new StringReader(text)) instanceof SequenceNode;
+		}
+		catch (RuntimeException ex) {
+			return false;
 		}
 	}
 

@@ -119,4 +119,48 @@ class HostRegistryTest {
 		registry.destroy();
 	}
 
+	@Test
+	void anEmptyMissingOrUnreadableFileIsRejectedAndTheHostsStayButAnExplicitEmptyListIsNot() throws Exception {
+		Path file = this.dir.resolve("hosts.yml");
+		Files.writeString(file, TWO);
+		List<ControlEvent> events = new CopyOnWriteArrayList<>();
+		EventBus bus = new EventBus();
+		bus.events().subscribe(events::add);
+		HostRegistry registry = new HostRegistry(new HostsProperties(file, false, Duration.ofSeconds(1)), bus,
+				Clock.systemUTC(), Validations.targets());
+		try {
+			for (String truncated : List.of("", "\n  \n", "# everything commented out\n")) {
+				Files.writeString(file, truncated);
+				HostRegistry.ReloadResult r = registry.reload("test");
+				assertThat(r.accepted()).as("'%s'", truncated).isFalse();
+				assertThat(r.field()).isEqualTo("file");
+				assertThat(r.message()).contains("keeping the previous 2 host(s)").contains("write [] to remove every host");
+			}
+			Files.delete(file);
+			assertThat(registry.reload("test").message()).contains("does not exist");
+			Files.createDirectory(file); // unreadable as a file, even for root
+			assertThat(registry.reload("test").message()).contains("cannot be read");
+			Files.delete(file);
+			assertThat(registry.current().hosts()).hasSize(2);
+			assertThat(events).filteredOn(e -> e instanceof ControlEvent.ConfigReload r && !r.accepted()).hasSize(5);
+
+			Files.writeString(file, "[]\n");
+			assertThat(registry.reload("test").accepted()).isTrue();
+			assertThat(registry.current().hosts()).isEmpty();
+		}
+		finally {
+			registry.destroy();
+		}
+	}
+
+	@Test
+	void anEmptyFileAtStartStopsTheStart() throws Exception {
+		Path file = this.dir.resolve("hosts.yml");
+		Files.writeString(file, "");
+		assertThatThrownBy(() -> new HostRegistry(new HostsProperties(file, false, Duration.ofSeconds(1)),
+				new EventBus(), Clock.systemUTC(), Validations.targets()))
+			.hasMessageContaining("syncookied.hosts.file")
+			.hasMessageContaining("write [] to remove every host");
+	}
+
 }

@@ -3,6 +3,7 @@ package io.syncookied.controlplane.protection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -322,12 +323,43 @@ class ProtectionServiceTest {
 	}
 
 	@Test
-	void aHostRemovedFromTheFileWhileProtectedIsRestored() throws Exception {
+	void aHostRemovedFromTheFileWhileProtectedIsRestoredVisiblyThenForgotten() throws Exception {
 		protect(M);
+		this.h.router.delay = Duration.ofMillis(500); // long enough to see the host while it is restored
 		Files.writeString(this.dir.resolve("hosts.yml"), "- ip: 10.0.2.10\n  mac: 02:00:00:00:02:0a\n");
 		assertThat(this.h.registry.reload("test").accepted()).isTrue();
+		await().until(() -> this.h.service.host(ip(M)).map(v -> v.state() == Phase.RESTORING).orElse(false));
+		HostView restoring = this.h.service.host(ip(M)).orElseThrow();
+		assertThat(restoring.configured()).isFalse();
+		assertThat(restoring.reason()).isEqualTo("host removed from the hosts file");
+		assertThat(this.h.alerts()).contains("host-removed");
 		await().until(() -> this.h.router.overrides.isEmpty() && this.h.dataplane.hosts.isEmpty());
 		await().until(() -> this.h.service.host(ip(M)).isEmpty());
+		assertThat(this.h.transitions(M)).endsWith("RESTORING", "UNPROTECTED");
+	}
+
+	@Test
+	void aTruncatedOrDeletedHostsFileNeverRemovesProtection() throws Exception {
+		protect(M);
+		Files.writeString(this.dir.resolve("hosts.yml"), "");
+		assertThat(this.h.registry.reload("test").accepted()).isFalse();
+		Files.delete(this.dir.resolve("hosts.yml"));
+		assertThat(this.h.registry.reload("test").accepted()).isFalse();
+		this.h.service.reconcile(Reconcile.PERIODIC).block(); // nothing left to apply behind the refused reloads
+		assertThat(this.h.state(M)).isEqualTo(Phase.PROTECTED);
+		assertThat(this.h.router.overrides).containsKey(ip(M));
+		assertThat(this.h.service.hosts()).hasSize(3);
+	}
+
+	@Test
+	void aSecondProtectRequestShowsItsNewExpiry() {
+		protect(M);
+		this.h.clock.advance(Duration.ofMinutes(1));
+		HostView again = this.h.service.protect(ip(M), "longer", Duration.ofHours(2)).block();
+		Instant expected = this.h.clock.instant().plus(Duration.ofHours(2));
+		assertThat(again.expiresAt()).isEqualTo(expected);
+		assertThat(this.h.service.host(ip(M)).orElseThrow().expiresAt()).as("what GET shows").isEqualTo(expected);
+		assertThat(this.h.service.host(ip(M)).orElseThrow().intentReason()).isEqualTo("longer");
 	}
 
 	@Test
