@@ -81,7 +81,13 @@ public final class DataplaneWorker implements AutoCloseable {
 					.orElseThrow(() -> new DataplaneException("ESRCH", "worker pid " + dp.pid() + " vanished"));
 				return new DataplaneWorker(config, h, null, true, dp, onDeath);
 			}
-			catch (DataplaneException stale) {
+			catch (DataplaneException e) {
+				if (!"ECONNREFUSED".equals(e.errno()) && !"ENOENT".equals(e.errno())) {
+					// a worker listens but does not take us now (all control slots held, a stalled loop): a second
+					// worker would take the socket away from one that keeps forwarding, so the caller retries later
+					throw new DataplaneException(e.errno(), "a dataplane worker listens on " + config.socket()
+							+ " but cannot be adopted now: " + e.getMessage(), e);
+				}
 				// nobody listens: a stale socket from a dead worker; the new worker replaces it
 			}
 		}

@@ -140,6 +140,33 @@ class DataplaneWorkerTest {
 	}
 
 	@Test
+	void aWorkerWhoseControlSlotsAreAllHeldIsNotReplacedByASecondOne() throws Exception {
+		this.worker = start();
+		long pid = this.worker.pid();
+		this.worker.close(); // the control plane goes away; the worker keeps forwarding
+		List<java.nio.channels.SocketChannel> hogs = new java.util.ArrayList<>();
+		try {
+			for (int i = 0; i < 8; i++) { // every control slot of the worker held by clients that send nothing
+				hogs.add(java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(config().socket())));
+			}
+			Thread.sleep(200); // the worker accepts them
+			DataplaneException e = assertThrows(DataplaneException.class, this::start);
+			assertTrue(e.getMessage().contains("cannot be adopted now"), e.getMessage());
+			assertEquals(1, ProcessHandle.allProcesses()
+				.filter(p -> p.info().commandLine().orElse("").contains(config().socket().toString()))
+				.count(), "no second worker on the same socket");
+		}
+		finally {
+			for (java.nio.channels.SocketChannel hog : hogs) {
+				hog.close();
+			}
+		}
+		this.worker = start(); // slots free again: adopted
+		assertTrue(this.worker.adopted());
+		assertEquals(pid, this.worker.pid());
+	}
+
+	@Test
 	void controlPlaneRestartKeepsTheWorkerAndItsConfigThenResyncs() throws Exception {
 		this.worker = start();
 		long pid = this.worker.pid();

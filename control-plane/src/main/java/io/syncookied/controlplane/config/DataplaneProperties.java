@@ -30,7 +30,8 @@ import io.syncookied.dataplane.WorkerOptions;
  * @param mac the firewall MAC the router diverts to; read from {@code /sys/class/net/<iface>/address} when empty
  * @param heartbeatInterval how often the worker's health is asked
  * @param heartbeatTimeout no healthy answer for this long = the worker is unhealthy (fail-open/closed applies)
- * @param restartBackoff wait before restarting a dead worker
+ * @param restartBackoff wait before the first attempt to restart a dead worker; each failed attempt doubles it
+ * @param restartBackoffMax the longest wait between two restart attempts (they go on for as long as it takes)
  * @param statsInterval how often counters are read (detection while protected, metrics)
  * @param flowSlots the worker's flow-table slots per packet worker ({@code --flow-slots}, at least 1024), or empty
  * for its default (1 << 20, 48 MiB)
@@ -49,6 +50,7 @@ public record DataplaneProperties(@DefaultValue("false") boolean enabled, @Defau
 		@Nullable @Pattern(regexp = "[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}", message = "must be a MAC address aa:bb:cc:dd:ee:ff") String mac,
 		@DefaultValue("500ms") @NotNull Duration heartbeatInterval,
 		@DefaultValue("3s") @NotNull Duration heartbeatTimeout, @DefaultValue("2s") @NotNull Duration restartBackoff,
+		@DefaultValue("1m") @NotNull Duration restartBackoffMax,
 		@DefaultValue("500ms") @NotNull Duration statsInterval, @Nullable @Min(1024) Integer flowSlots,
 		@DefaultValue("auto") @NotNull WorkerOptions.XdpMode xdpMode,
 		@DefaultValue("0") @Min(0) @Max(99) int rtPriority) {
@@ -59,6 +61,11 @@ public record DataplaneProperties(@DefaultValue("false") boolean enabled, @Defau
 	}
 
 	public DataplaneProperties {
+		if (restartBackoff != null && restartBackoffMax != null
+				&& (restartBackoff.isNegative() || restartBackoff.isZero() || restartBackoffMax.compareTo(restartBackoff) < 0)) {
+			throw new IllegalArgumentException("syncookied.dataplane.restart-backoff (" + restartBackoff
+					+ ") must be positive and at most syncookied.dataplane.restart-backoff-max (" + restartBackoffMax + ")");
+		}
 		if (enabled && (iface == null || iface.isBlank()) && manageWorker) {
 			throw new IllegalArgumentException(
 					"syncookied.dataplane.iface is required when syncookied.dataplane.enabled=true and manage-worker=true");

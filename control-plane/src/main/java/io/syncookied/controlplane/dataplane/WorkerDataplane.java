@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,6 +47,8 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 
 	private volatile @Nullable String lastDeath;
 
+	private volatile @Nullable Consumer<String> exitListener;
+
 	public WorkerDataplane(DataplaneProperties properties, Clock clock) {
 		this.properties = properties;
 		this.clock = clock;
@@ -70,6 +73,10 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 		DataplaneWorker started = DataplaneWorker.start(config, this.clock, death -> {
 			this.lastDeath = death.description();
 			log.error("Dataplane worker {} died: {} {}", death.pid(), death.description(), death.logTail());
+			Consumer<String> listener = this.exitListener;
+			if (listener != null) {
+				listener.accept(death.description());
+			}
 		});
 		this.worker = started;
 		this.lastDeath = null;
@@ -94,6 +101,11 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 	public boolean isAlive() {
 		DataplaneWorker current = this.worker;
 		return (current != null) ? current.isAlive() : this.attached != null;
+	}
+
+	@Override
+	public void onExit(Consumer<String> listener) {
+		this.exitListener = listener;
 	}
 
 	@Override

@@ -1,5 +1,7 @@
 package io.syncookied.controlplane.dataplane;
 
+import java.util.function.Consumer;
+
 /**
  * Starts and stops the dataplane worker process. Blocking: the supervisor calls it on {@code boundedElastic}.
  */
@@ -20,6 +22,13 @@ public interface WorkerLauncher {
 	 */
 	default boolean adopted() {
 		return false;
+	}
+
+	/**
+	 * Calls {@code listener} with a description (exit status or signal, log tail) as soon as a worker this launcher
+	 * started or adopted exits while it was not being stopped. One listener; a later call replaces it.
+	 */
+	default void onExit(Consumer<String> listener) {
 	}
 
 	/** The command line or socket, for messages. */

@@ -51,8 +51,8 @@ public sealed interface ControlEvent {
 		}
 	}
 
-	/** Dataplane worker lifecycle: started, died, restarted. */
-	record Worker(Instant at, String what, String message) implements ControlEvent {
+	/** Dataplane worker lifecycle: started or adopted, exited or unhealthy, restart attempts, recovered. */
+	record Worker(Instant at, WorkerEventKind what, String message) implements ControlEvent {
 		@Override
 		public String type() {
 			return "worker";

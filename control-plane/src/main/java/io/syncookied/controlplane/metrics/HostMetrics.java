@@ -75,7 +75,7 @@ public final class HostMetrics implements MeterBinder {
 			return d.decision().toLowerCase(java.util.Locale.ROOT);
 		}
 		if (e instanceof ControlEvent.Worker w) {
-			return w.what();
+			return w.what().wireName();
 		}
 		return "reload";
 	}

@@ -3,6 +3,7 @@ package io.syncookied.controlplane.supervision;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -12,6 +13,7 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -28,17 +30,39 @@ import io.syncookied.controlplane.dataplane.WorkerLauncher;
 import io.syncookied.controlplane.events.AlertKind;
 import io.syncookied.controlplane.events.ControlEvent;
 import io.syncookied.controlplane.events.EventBus;
+import io.syncookied.controlplane.events.WorkerEventKind;
 import io.syncookied.controlplane.protection.ProtectionService;
 
 /**
- * Starts, watches and restarts the dataplane worker. No healthy heartbeat for {@code heartbeat-timeout} while hosts
- * may be diverted: fail open (restore the direct path) or closed (keep it), raise an event, and restart the worker;
- * once it is back, every diverted host is pushed again with fresh secrets.
+ * Starts, watches and restarts the dataplane worker, and tells protection when it is lost and when it is back.
+ * <ul>
+ * <li>Lost: its exit is seen (at once), or no healthy heartbeat for {@code heartbeat-timeout}. Protection fails open
+ * (or closed) and diverts nothing until the worker is back.</li>
+ * <li>A managed worker is restarted with exponential backoff from {@code restart-backoff} up to
+ * {@code restart-backoff-max}, for as long as it takes: a missing device, held control slots or a binary being
+ * replaced are all temporary. Every attempt is an event and shows in {@link #view()}.</li>
+ * <li>Back: the first healthy heartbeat, once agents had {@code reconcile-delay} after start to send fresh secrets,
+ * re-syncs the worker to exactly the diverted hosts.</li>
+ * </ul>
+ * All state changes happen on the one "supervisor" thread; launcher calls block, so they run on
+ * {@code boundedElastic}.
  */
 @Service
 public class WorkerSupervisor implements DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(WorkerSupervisor.class);
+
+	/** What the supervisor knows of the worker. */
+	public enum Health {
+		/** {@code syncookied.dataplane.enabled=false}. */
+		DISABLED,
+		/** Not healthy yet since the control plane started. */
+		STARTING,
+		/** Answering healthy heartbeats. */
+		UP,
+		/** Lost; a managed worker is being restarted. */
+		DOWN
+	}
 
 	private final DataplaneProperties properties;
 
@@ -54,23 +78,36 @@ public class WorkerSupervisor implements DisposableBean {
 
 	private final Clock clock;
 
+	private final Scheduler scheduler = Schedulers.newSingle("supervisor");
+
 	private final Disposable.Composite tasks = Disposables.composite();
 
+	private final Instant startedAt;
+
+	/** Every restart attempt since the control plane started. */
 	private final AtomicInteger restarts = new AtomicInteger();
+
+	private volatile Health health;
 
 	private volatile @Nullable Instant lastHealthyAt;
 
-	private volatile boolean unhealthy;
-
-	private volatile boolean restarting;
-
-	private volatile boolean synced;
-
 	private volatile @Nullable String lastFailure;
+
+	/** Restart attempts since the worker was lost (0 while it is up). */
+	private volatile int attempts;
+
+	private volatile @Nullable Instant nextAttemptAt;
 
 	private volatile DataplaneStatus lastStatus;
 
-	private final Instant startedAt;
+	/** Supervisor thread only: a restart is scheduled or running. */
+	private boolean restartPending;
+
+	/** Supervisor thread only: when the last (re)start returned, to give a new worker a heartbeat timeout. */
+	private @Nullable Instant lastLaunchAt;
+
+	/** Supervisor thread only: protection was told the worker is back since it was last lost. */
+	private boolean synced;
 
 	public WorkerSupervisor(DataplaneProperties properties, ProtectionProperties protectionProperties,
 			DataplanePort dataplane, ObjectProvider<WorkerLauncher> launcher, ProtectionService protection, EventBus events,
@@ -78,11 +115,12 @@ public class WorkerSupervisor implements DisposableBean {
 		this.properties = properties;
 		this.protectionProperties = protectionProperties;
 		this.dataplane = dataplane;
-		this.launcher = launcher.getIfAvailable();
+		this.launcher = properties.manageWorker() ? launcher.getIfAvailable() : null;
 		this.protection = protection;
 		this.events = events;
 		this.clock = clock;
 		this.startedAt = clock.instant();
+		this.health = properties.enabled() ? Health.STARTING : Health.DISABLED;
 		this.lastStatus = DataplaneStatus.unavailable(
 				properties.enabled() ? "not checked yet" : "dataplane disabled (syncookied.dataplane.enabled=false)",
 				clock.instant());
@@ -94,12 +132,19 @@ public class WorkerSupervisor implements DisposableBean {
 			log.info("Dataplane disabled (syncookied.dataplane.enabled=false): protection requests will fail");
 			return;
 		}
-		Mono<Void> launch = (this.launcher != null && this.properties.manageWorker()) ? launch("start") : Mono.empty();
-		this.tasks.add(launch.thenMany(Flux.interval(Duration.ZERO, this.properties.heartbeatInterval()))
+		WorkerLauncher l = this.launcher;
+		if (l != null) {
+			l.onExit(cause -> this.scheduler.schedule(() -> lost(WorkerEventKind.EXITED, cause)));
+			this.restartPending = true;
+			this.scheduler.schedule(() -> launch(false));
+		}
+		this.tasks.add(Flux.interval(Duration.ZERO, this.properties.heartbeatInterval(), this.scheduler)
 			.onBackpressureDrop()
 			.concatMap(t -> heartbeat(), 1)
 			.subscribe());
 	}
+
+	// ---------------------------------------------------------------- views (any thread)
 
 	public Mono<DataplaneView> view() {
 		Mono<DataplaneStatus> status = this.properties.enabled()
@@ -109,8 +154,9 @@ public class WorkerSupervisor implements DisposableBean {
 							this.clock.instant())))
 				: Mono.just(this.lastStatus);
 		return status.map(s -> new DataplaneView(this.properties.enabled(), this.properties.manageWorker(),
-				this.properties.enabled() && !this.unhealthy && s.alive(), this.lastHealthyAt, this.restarts.get(),
-				this.lastFailure, this.protectionProperties.failMode().name().toLowerCase(java.util.Locale.ROOT),
+				healthy() && s.alive(), this.health, this.lastHealthyAt, this.restarts.get(), this.attempts,
+				this.nextAttemptAt, this.lastFailure,
+				this.protectionProperties.failMode().name().toLowerCase(Locale.ROOT),
 				(this.launcher != null) ? this.launcher.describe() : this.properties.controlSocket().toString(), s));
 	}
 
@@ -120,87 +166,161 @@ public class WorkerSupervisor implements DisposableBean {
 	}
 
 	public boolean healthy() {
-		return this.properties.enabled() && !this.unhealthy && this.lastHealthyAt != null;
+		return this.health == Health.UP;
 	}
+
+	public Health health() {
+		return this.health;
+	}
+
+	// ---------------------------------------------------------------- supervisor thread
 
 	private Mono<Void> heartbeat() {
 		return this.dataplane.status()
 			.timeout(this.properties.heartbeatTimeout())
-			.onErrorResume(ex -> Mono.just(DataplaneStatus.unavailable(String.valueOf(ex.getMessage()), this.clock.instant())))
-			.flatMap(this::judge);
+			.onErrorResume(ex -> Mono.just(DataplaneStatus.unavailable(String.valueOf(ex.getMessage()), now())))
+			.publishOn(this.scheduler)
+			.doOnNext(this::judge)
+			.then();
 	}
 
-	private Mono<Void> judge(DataplaneStatus status) {
+	private void judge(DataplaneStatus status) {
 		this.lastStatus = status;
-		Instant now = this.clock.instant();
+		Instant now = now();
 		if (status.available() && status.alive()) {
 			this.lastHealthyAt = now;
-			if (this.unhealthy) {
-				this.unhealthy = false;
-				this.events.publish(new ControlEvent.Worker(now, "recovered", "dataplane worker healthy again"));
+			if (this.health != Health.UP) {
+				boolean recovered = this.health == Health.DOWN;
+				this.health = Health.UP;
+				this.attempts = 0;
+				this.nextAttemptAt = null;
+				if (recovered) {
+					publish(WorkerEventKind.RECOVERED, "dataplane worker healthy again");
+				}
 			}
-			// Sync the worker's hosts once per (re)start, but not before agents had time to send fresh secrets.
-			if (!this.synced && Duration.between(this.startedAt, now)
-				.compareTo(this.protectionProperties.reconcileDelay()) >= 0) {
+			// protection re-syncs it once per (re)start, but not before agents had time to send fresh secrets
+			if (!this.synced && !between(this.startedAt, now).minus(this.protectionProperties.reconcileDelay()).isNegative()) {
 				this.synced = true;
-				return this.protection.workerBack(this.launcher != null && this.launcher.adopted());
+				boolean adopted = this.launcher != null && this.launcher.adopted();
+				this.protection.workerBack(adopted).subscribe(null, ex -> log.error("Cannot re-sync the worker", ex));
 			}
-			return Mono.empty();
+			return;
+		}
+		if (this.health == Health.DOWN) {
+			restartIfStuck(now, status);
+			return;
 		}
 		Instant since = (this.lastHealthyAt != null) ? this.lastHealthyAt : this.startedAt;
-		if (this.unhealthy || Duration.between(since, now).compareTo(this.properties.heartbeatTimeout()) < 0) {
-			return Mono.empty();
+		if (between(since, now).compareTo(this.properties.heartbeatTimeout()) >= 0) {
+			lost(WorkerEventKind.UNHEALTHY,
+					"no healthy heartbeat for " + between(since, now).toMillis() + " ms (" + status.cause() + ")");
 		}
-		this.unhealthy = true;
-		this.synced = false;
-		String why = "no healthy heartbeat for " + Duration.between(since, now).toMillis() + " ms ("
-				+ status.cause() + ")";
-		this.lastFailure = why;
-		this.events.publish(new ControlEvent.Worker(now, "unhealthy", why));
-		Mono<Integer> failSafe = this.protection.workerLost(why).doOnNext(n -> {
-			if (n > 0) {
-				log.warn("Dataplane worker unhealthy with {} diverted host(s): fail-{}", n,
-						this.protectionProperties.failMode().name().toLowerCase(java.util.Locale.ROOT));
-			}
-		});
-		Mono<Void> restart = (this.launcher != null && this.properties.manageWorker() && !this.restarting)
-				? Mono.delay(this.properties.restartBackoff()).then(launch("restart")) : Mono.empty();
-		return failSafe.then(restart);
 	}
 
-	private Mono<Void> launch(String what) {
+	/** A lost worker that is not being restarted, or a restarted one that never became healthy: try again. */
+	private void restartIfStuck(Instant now, DataplaneStatus status) {
+		WorkerLauncher l = this.launcher;
+		if (l == null || this.restartPending) {
+			return;
+		}
+		Instant launched = this.lastLaunchAt;
+		if (!l.isAlive() || launched == null
+				|| between(launched, now).compareTo(this.properties.heartbeatTimeout()) >= 0) {
+			this.lastFailure = "restarted worker not healthy within " + this.properties.heartbeatTimeout().toMillis()
+					+ " ms (" + status.cause() + ")";
+			scheduleRestart();
+		}
+	}
+
+	/** The worker is gone: protection fails open (or closed) at once, and a managed worker is restarted. */
+	private void lost(WorkerEventKind how, String cause) {
+		if (this.health == Health.DOWN) {
+			this.lastFailure = cause;
+			if (this.launcher != null) {
+				scheduleRestart(); // e.g. a freshly restarted worker that exited again
+			}
+			return;
+		}
+		if (this.health == Health.DISABLED) {
+			return;
+		}
+		this.health = Health.DOWN;
+		this.synced = false;
+		this.lastFailure = cause;
+		publish(how, cause);
+		this.protection.workerLost(cause).subscribe(n -> {
+			if (n > 0) {
+				log.warn("Dataplane worker lost with {} diverted host(s): fail-{}", n,
+						this.protectionProperties.failMode().name().toLowerCase(Locale.ROOT));
+			}
+		}, ex -> log.error("Cannot tell protection the worker is lost", ex));
+		if (this.launcher != null) {
+			scheduleRestart();
+		}
+	}
+
+	private void scheduleRestart() {
+		if (this.restartPending) {
+			return;
+		}
+		this.restartPending = true;
+		Duration delay = RestartBackoff.delay(this.attempts, this.properties.restartBackoff(),
+				this.properties.restartBackoffMax());
+		this.nextAttemptAt = now().plus(delay);
+		publish(WorkerEventKind.RESTART_SCHEDULED,
+				"restart attempt " + (this.attempts + 1) + " in " + delay.toMillis() + " ms");
+		this.scheduler.schedule(() -> launch(true), delay.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+	}
+
+	/** Starts (or adopts) the worker on boundedElastic; the outcome comes back to the supervisor thread. */
+	private void launch(boolean restart) {
 		WorkerLauncher l = this.launcher;
 		if (l == null) {
-			return Mono.empty();
+			return;
 		}
-		return Mono.fromCallable(() -> {
-			this.restarting = true;
-			try {
-				if ("restart".equals(what)) {
-					l.stop();
-					this.restarts.incrementAndGet();
-				}
-				l.start();
-				this.events.publish(new ControlEvent.Worker(this.clock.instant(), what + "ed", l.describe()));
-				return true;
+		int attempt = restart ? this.restarts.incrementAndGet() : 0;
+		this.attempts = restart ? this.attempts + 1 : this.attempts;
+		Mono.fromCallable(() -> {
+			if (restart) {
+				l.stop();
 			}
-			finally {
-				this.restarting = false;
-			}
-		}).subscribeOn(Schedulers.boundedElastic()).onErrorResume(ex -> {
-			this.lastFailure = "worker " + what + " failed: " + ex.getMessage();
-			this.events.publish(new ControlEvent.Alert(this.clock.instant(),
-					"restart".equals(what) ? AlertKind.WORKER_RESTART_FAILED : AlertKind.WORKER_START_FAILED, null,
-					this.lastFailure + " (" + l.describe() + ")"));
-			return Mono.just(false);
-		}).then();
+			l.start();
+			return l.adopted();
+		}).subscribeOn(Schedulers.boundedElastic()).publishOn(this.scheduler).subscribe(adopted -> {
+			this.restartPending = false;
+			this.nextAttemptAt = null;
+			this.lastLaunchAt = now();
+			publish(adopted ? WorkerEventKind.ADOPTED : restart ? WorkerEventKind.RESTARTED : WorkerEventKind.STARTED,
+					(restart ? "restart attempt " + this.attempts + " (#" + attempt + " since start): " : "")
+							+ l.describe());
+		}, ex -> {
+			this.restartPending = false;
+			String failure = (restart ? "restart attempt " + this.attempts : "start") + " failed: " + ex.getMessage();
+			this.events.publish(new ControlEvent.Alert(now(),
+					restart ? AlertKind.WORKER_RESTART_FAILED : AlertKind.WORKER_START_FAILED, null,
+					failure + " (" + l.describe() + ")"));
+			lost(WorkerEventKind.UNHEALTHY, failure);
+		});
+	}
+
+	private void publish(WorkerEventKind what, String message) {
+		this.events.publish(new ControlEvent.Worker(now(), what, message));
+	}
+
+	private Instant now() {
+		return this.clock.instant();
+	}
+
+	private static Duration between(Instant from, Instant to) {
+		return Duration.between(from, to);
 	}
 
 	@Override
 	public void destroy() {
 		// The worker is left running on purpose: it keeps scrubbing for diverted hosts with its last configuration,
-		// and the next control plane attaches to it and reconciles. Stopping it here could black-hole diverted IPs.
+		// and the next control plane adopts it and reconciles. Stopping it here could black-hole diverted IPs.
 		this.tasks.dispose();
+		this.scheduler.dispose();
 	}
 
 }
