@@ -61,10 +61,17 @@ final class FleetRules {
 					d.pickupUntil = e.at().plus(pickup);
 				}
 			}
-			else if (!d.busy()) {
+			else {
 				d.alert(AlertKind.SECRETS_STALE, "worker " + (e.adopted() ? "adopted" : "restarted") + " but "
 						+ d.staleness() + ": restoring the direct path");
-				HostMachine.startRestore(d, "no fresh secrets after worker restart");
+				InFlight work = d.work;
+				if (work == null) {
+					HostMachine.startRestore(d, "no fresh secrets after worker restart");
+				}
+				else if (work.rollbackOf() == null && (work.step() == Step.DATAPLANE_PUSH
+						|| work.step() == Step.ROUTER_DIVERT)) {
+					d.work = new InFlight(work.step(), null, true); // a divert in flight ends in a restore
+				}
 			}
 		}
 		r.emit(new ProtectionCommand.Resync(hosts, pickup));

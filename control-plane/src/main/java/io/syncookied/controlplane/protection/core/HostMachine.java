@@ -169,13 +169,18 @@ final class HostMachine {
 		String rollback = work.rollbackOf();
 		switch (e.step()) {
 			case DATAPLANE_PUSH -> {
-				d.work = InFlight.of(Step.ROUTER_DIVERT);
+				d.work = new InFlight(Step.ROUTER_DIVERT, null, work.restoreAfter());
 				d.emit(new Divert(d.host, d.mitigationId()));
 			}
 			case ROUTER_DIVERT -> {
 				d.work = null;
 				d.transition(new Protected(e.at(), d.state.reason(), d.mitigationId()));
-				drive(d, null);
+				if (work.restoreAfter()) {
+					startRestore(d, "no fresh secrets after worker restart");
+				}
+				else {
+					drive(d, null);
+				}
 			}
 			case ROUTER_RESTORE -> {
 				if (rollback != null || d.worker().up()) {

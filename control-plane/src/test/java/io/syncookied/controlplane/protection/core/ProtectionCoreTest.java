@@ -91,6 +91,16 @@ class ProtectionCoreTest {
 	}
 
 	@Test
+	void aDivertInFlightWhenTheWorkerComesBackWithoutFreshSecretsForTheHostEndsInARestore() {
+		MemoryState state = CoreFixtures.state(DOWN, stale(Fixture.DIVERTING_DIVERT.host()));
+		state.commit(this.core.apply(state, new WorkerBack(false, T)));
+		assertThat(state.host(IP).work()).isEqualTo(new InFlight(Step.ROUTER_DIVERT, null, true));
+		state.commit(this.core.apply(state, new WorkerSynced(null, T)));
+		Transition t = this.core.apply(state, new StepDone(IP, Step.ROUTER_DIVERT, T.plusSeconds(1)));
+		assertThat(outcome(t, state)).as("the new worker does not hold it").isEqualTo("RESTORING/router_restore manual");
+	}
+
+	@Test
 	void aRouterOverrideForAnIpThatIsNotConfiguredAtAllIsWithdrawnAndForgotten() {
 		InetAddress stranger = CoreFixtures.ip("10.9.9.9");
 		MemoryState state = CoreFixtures.state(UP, Fixture.UNPROTECTED.host());
