@@ -299,9 +299,20 @@ public final class DataplaneWorker implements AutoCloseable {
 		return new WorkerDeath(pid, status, "dataplane worker pid " + pid + " " + how, logTail);
 	}
 
+	/**
+	 * The last lines of the worker's log. Reads only the file's end: the log grows for as long as workers run, and a
+	 * death is reported (and fail-open starts) only once this returns.
+	 */
 	static String tail(Path log) {
-		try {
-			List<String> lines = Files.readAllLines(log);
+		try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(log.toFile(), "r")) {
+			long start = Math.max(0, f.length() - 4096);
+			byte[] end = new byte[(int) (f.length() - start)];
+			f.seek(start);
+			f.readFully(end);
+			List<String> lines = new String(end, java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+			if (start > 0 && !lines.isEmpty()) {
+				lines = lines.subList(1, lines.size()); // the first line may be cut
+			}
 			return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
 		}
 		catch (IOException | RuntimeException e) {

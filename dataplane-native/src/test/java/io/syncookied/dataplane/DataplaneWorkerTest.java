@@ -140,6 +140,21 @@ class DataplaneWorkerTest {
 	}
 
 	@Test
+	void aDeathReportsTheLastLinesOfALongLogWithoutReadingItAll() throws Exception {
+		Path log = this.dir.resolve("long.log");
+		StringBuilder b = new StringBuilder();
+		for (int i = 0; i < 200_000; i++) {
+			b.append("stats: line ").append(i).append('\n');
+		}
+		b.append("a\nb\nc\nd\nsyncookied-dp run: af_packet bind fw0: No such device\n");
+		Files.writeString(log, b);
+		assertEquals("a | b | c | d | syncookied-dp run: af_packet bind fw0: No such device", DataplaneWorker.tail(log));
+		Files.writeString(log, "only line\n");
+		assertEquals("only line", DataplaneWorker.tail(log));
+		assertEquals("", DataplaneWorker.tail(this.dir.resolve("absent.log")));
+	}
+
+	@Test
 	void aWorkerWhoseControlSlotsAreAllHeldIsNotReplacedByASecondOne() throws Exception {
 		this.worker = start();
 		long pid = this.worker.pid();
