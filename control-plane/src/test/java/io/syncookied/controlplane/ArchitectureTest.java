@@ -29,12 +29,12 @@ class ArchitectureTest {
 	@Test
 	void eachLayerUsesOnlyTheLayersBelowIt() {
 		layeredArchitecture().consideringOnlyDependenciesInLayers()
-			.layer("edges").definedBy(ROOT + ".api..", ROOT + ".metrics..")
+			.layer("edges").definedBy(ROOT + ".api..", ROOT + ".metrics..", ROOT + ".startup..")
 			.layer("drivers").definedBy(ROOT + ".supervision..", ROOT + ".detection..")
-			.layer("protection").definedBy(ROOT + ".protection")
+			.layer("protection").definedBy(ROOT + ".protection", ROOT + ".cluster..")
 			.layer("core").definedBy(ROOT + ".protection.core..")
 			.layer("ports").definedBy(ROOT + ".dataplane..", ROOT + ".router..", ROOT + ".telemetry..")
-			.layer("model").definedBy(ROOT + ".hosts..", ROOT + ".events..", ROOT + ".config..")
+			.layer("model").definedBy(ROOT + ".hosts..", ROOT + ".events..", ROOT + ".config..", ROOT + ".logging..")
 			.whereLayer("edges").mayNotBeAccessedByAnyLayer()
 			.whereLayer("drivers").mayOnlyBeAccessedByLayers("edges")
 			.whereLayer("protection").mayOnlyBeAccessedByLayers("edges", "drivers")
