@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * established connections within the pickup window, so they survive the move.
  * <p>
  * The assignment is written before the router is re-pointed, so the new node's worker takes the host before traffic
- * arrives. A move is measured from the moment this leader saw the node's membership key go (its lease expired) to
+ * arrives. A re-point that failed is tried again every second, and a router change an earlier leader left
+ * unconfirmed is carried out again ({@link #needsRedrive}). A move is measured from the moment this leader saw the node's membership key go (its lease expired) to
  * the device's confirmation. Runs on the cluster executor; acts only while this node leads.
  */
 public final class Failover implements AutoCloseable {
@@ -54,6 +55,12 @@ public final class Failover implements AutoCloseable {
 
 	private final Map<NodeId, Long> goneAt = new HashMap<>();
 
+	/** Moved IPs whose router re-point has not held yet: where from, and since when (System.nanoTime). */
+	private final Map<InetAddress, Pending> pending = new HashMap<>();
+
+	private record Pending(@Nullable NodeId from, long since) {
+	}
+
 	public Failover(ClusterNode node, FencedDiversion router, Consumer<Moved> onMoved) {
 		this.node = node;
 		this.router = router;
@@ -67,6 +74,7 @@ public final class Failover implements AutoCloseable {
 			reconcile();
 		});
 		this.assignments.listen((key, before, after, revision) -> reconcile());
+		this.changes.listen((key, before, after, revision) -> reconcile());
 		node.election().listen(new LeaderElection.Listener() {
 			@Override
 			public void elected(long term) {
@@ -76,6 +84,7 @@ public final class Failover implements AutoCloseable {
 			@Override
 			public void deposed(long term, String why) {
 				// moves in flight fail on their own (fenced); the next leader plans again from etcd
+				Failover.this.pending.clear();
 			}
 		});
 	}
@@ -102,6 +111,58 @@ public final class Failover implements AutoCloseable {
 				move(move, live.get(move.to()));
 			}
 		}
+		long term = this.node.election().term();
+		for (Map.Entry<InetAddress, NodeId> entry : assigned.entrySet()) {
+			InetAddress ip = entry.getKey();
+			RouterChange last = this.changes.values().get(this.node.keys().routerChange(ip));
+			NodeRecord to = live.get(entry.getValue());
+			if (last != null && to != null && needsRedrive(last, entry.getValue(), term) && this.moving.add(ip)) {
+				redrive(last, to);
+			}
+		}
+	}
+
+	/**
+	 * A router change to carry out again on the device: one an earlier leader started and never confirmed (it may or
+	 * may not have reached the device; adapters make a repeated divert or restore a no-op), and a divert that does not
+	 * point at the IP's assigned node yet or failed there (a diverted IP must never stay on a dead node's MAC).
+	 */
+	static boolean needsRedrive(RouterChange last, NodeId assigned, long term) {
+		if (FencedDiversion.unconfirmed(last, term)) {
+			return true;
+		}
+		return last.action() == RouterChange.Action.DIVERT
+				&& (!last.node().equals(assigned) || last.phase() == RouterChange.Phase.FAILED);
+	}
+
+	private void redrive(RouterChange last, NodeRecord to) {
+		log.info("failover: {} of {} by term {} is {}; carrying it out again for {}", last.action(),
+				IpKeys.text(last.ip()), last.term(), last.phase(), to.node());
+		this.router.change(last.ip(), last.action(), to, last.mitigationId())
+			.whenCompleteAsync((ignored, error) -> {
+				settled(last.ip(), error);
+				Pending moved = (error == null && last.action() == RouterChange.Action.DIVERT)
+						? this.pending.remove(last.ip()) : null;
+				if (moved != null) {
+					finished(last.ip(), moved, to.node());
+				}
+			}, this.node.executor());
+	}
+
+	private void finished(InetAddress ip, Pending move, NodeId to) {
+		Duration took = Duration.ofNanos(System.nanoTime() - move.since());
+		log.info("failover: {} moved from {} to {} (router re-pointed) in {} ms", IpKeys.text(ip), move.from(), to,
+				took.toMillis());
+		this.onMoved.accept(new Moved(ip, move.from(), to, took));
+	}
+
+	private void settled(InetAddress ip, @Nullable Throwable error) {
+		this.moving.remove(ip);
+		if (error != null) {
+			log.warn("failover: router change of {} failed: {}; planning again in {} ms", IpKeys.text(ip),
+					EtcdSession.describe(error), RETRY.toMillis());
+			this.node.executor().schedule(this::reconcile, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+		}
 	}
 
 	private void move(AssignmentPlan.Move move, NodeRecord to) {
@@ -117,19 +178,16 @@ public final class Failover implements AutoCloseable {
 			.thenComposeAsync((ignored) -> diverted
 					? this.router.change(move.ip(), RouterChange.Action.DIVERT, to, last.mitigationId())
 					: CompletableFuture.completedFuture(null), this.node.executor());
+		if (diverted) {
+			this.pending.put(move.ip(), new Pending(move.from(), started));
+		}
 		done.whenCompleteAsync((ignored, error) -> {
-			this.moving.remove(move.ip());
-			if (error != null) {
-				log.warn("failover: moving {} from {} to {} failed: {}; planning again in {} ms", IpKeys.text(move.ip()),
-						move.from(), move.to(), EtcdSession.describe(error), RETRY.toMillis());
-				this.node.executor().schedule(this::reconcile, RETRY.toMillis(), TimeUnit.MILLISECONDS);
-				return;
+			settled(move.ip(), error);
+			if (error == null && diverted && this.pending.remove(move.ip()) != null) {
+				finished(move.ip(), new Pending(move.from(), started), move.to());
 			}
-			Duration took = Duration.ofNanos(System.nanoTime() - started);
-			log.info("failover: {} moved from {} to {}{} in {} ms", IpKeys.text(move.ip()), move.from(), move.to(),
-					diverted ? " (router re-pointed)" : "", took.toMillis());
-			if (diverted) {
-				this.onMoved.accept(new Moved(move.ip(), move.from(), move.to(), took));
+			else if (error == null) {
+				log.info("failover: {} assigned to {} (was {})", IpKeys.text(move.ip()), move.to(), move.from());
 			}
 		}, this.node.executor());
 	}

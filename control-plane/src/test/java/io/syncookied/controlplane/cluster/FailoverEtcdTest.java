@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -38,6 +39,10 @@ class FailoverEtcdTest {
 	private final List<RouterChange> deviceWrites = new CopyOnWriteArrayList<>();
 
 	private final List<Failover.Moved> moved = new CopyOnWriteArrayList<>();
+
+	/** What the device answers; it accepts everything unless a test says otherwise. */
+	private volatile Function<RouterChange, CompletableFuture<Void>> device = (change) -> CompletableFuture
+		.completedFuture(null);
 
 	@BeforeAll
 	static void startEtcd() throws Exception {
@@ -79,6 +84,59 @@ class FailoverEtcdTest {
 
 		List<ClusterNode> survivors = three.stream().filter((n) -> n != leader).toList();
 		assertRepointed(ips, survivors, crashed);
+	}
+
+	@Test
+	void aRepointTheDeviceRefusesIsTriedAgainUntilItHolds() throws Exception {
+		Set<InetAddress> refusedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
+		this.device = (change) -> refusedOnce.add(change.ip())
+				? CompletableFuture.failedFuture(new IllegalStateException("read-back shows the old MAC"))
+				: CompletableFuture.completedFuture(null);
+		List<ClusterNode> three = startThree();
+		ClusterNode leader = awaitLeader(three);
+		ClusterNode victim = three.stream().filter((n) -> n != leader).findFirst().orElseThrow();
+		List<InetAddress> ips = divertedTo(victim, three, 2);
+
+		victim.crash();
+
+		await().atMost(Duration.ofSeconds(15)).until(() -> this.moved.size() == ips.size());
+		assertThat(this.deviceWrites).hasSize(2 * ips.size());
+		Client admin = this.nodes.admin(etcd.endpoints());
+		for (InetAddress ip : ips) {
+			RouterChange recorded = recorded(admin, ip);
+			assertThat(recorded.phase()).isEqualTo(RouterChange.Phase.DONE);
+			assertThat(recorded.node()).isNotEqualTo(victim.id());
+		}
+	}
+
+	@Test
+	void aRouterChangeAnEarlierLeaderLeftUnconfirmedIsCarriedOutAgainOnce() throws Exception {
+		List<ClusterNode> three = startThree();
+		ClusterNode leader = awaitLeader(three);
+		InetAddress ip = InetAddress.getByName("203.0.113.200");
+		NodeId owner = Rendezvous.owner(ip, three.stream().map(ClusterNode::id).toList()).orElseThrow();
+		Client admin = this.nodes.admin(etcd.endpoints());
+		admin.getKVClient()
+			.put(bytes(this.nodes.keys.assignment(ip)), ByteSequence.from(new Assignment(ip, owner, 1).encode()))
+			.get(5, TimeUnit.SECONDS);
+		RouterChange unconfirmed = new RouterChange(ip, RouterChange.Action.DIVERT, owner, mac(owner), "m-200", 1,
+				RouterChange.Phase.STARTED);
+		admin.getKVClient().put(bytes(this.nodes.keys.routerChange(ip)), ByteSequence.from(unconfirmed.encode()))
+			.get(5, TimeUnit.SECONDS);
+
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> recorded(admin, ip).phase() == RouterChange.Phase.DONE);
+		EtcdTestCluster.sleep(1000);
+		assertThat(this.deviceWrites).hasSize(1);
+		RouterChange done = recorded(admin, ip);
+		assertThat(done.node()).isEqualTo(owner);
+		assertThat(done.term()).isEqualTo(on(leader, () -> leader.election().term()));
+	}
+
+	private RouterChange recorded(Client admin, InetAddress ip) throws Exception {
+		return RouterChange.decode(this.nodes.keys.routerChange(ip),
+				admin.getKVClient().get(bytes(this.nodes.keys.routerChange(ip))).get(5, TimeUnit.SECONDS)
+					.getKvs().get(0).getValue().getBytes());
 	}
 
 	private void assertRepointed(List<InetAddress> ips, List<ClusterNode> survivors, long crashed) throws Exception {
@@ -138,7 +196,7 @@ class FailoverEtcdTest {
 		for (ClusterNode node : three) {
 			FencedDiversion router = new FencedDiversion(node.election(), node.keys(), node.executor(), (change) -> {
 				this.deviceWrites.add(change);
-				return CompletableFuture.completedFuture(null);
+				return this.device.apply(change);
 			});
 			Failover failover = on(node, () -> new Failover(node, router, this.moved::add));
 			failover.start();
