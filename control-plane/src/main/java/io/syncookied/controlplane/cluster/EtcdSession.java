@@ -81,6 +81,10 @@ public final class EtcdSession implements AutoCloseable {
 		this.executor.execute(this::grant);
 	}
 
+	public Duration ttl() {
+		return Duration.ofSeconds(this.ttlSeconds);
+	}
+
 	/** The current lease, or 0 while no session is open. */
 	public long leaseId() {
 		return this.leaseId;

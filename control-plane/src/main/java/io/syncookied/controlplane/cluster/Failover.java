@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * node validates the moved IP's cookies with the same server secrets (the agents report to every node) and adopts its
  * established connections within the pickup window, so they survive the move.
  * <p>
+ * A node counts as dead once it has been out of the membership for one session TTL ({@link #grace}).
  * The assignment is written before the router is re-pointed, so the new node's worker takes the host before traffic
  * arrives. A re-point that failed is tried again every second, and a router change an earlier leader left
  * unconfirmed is carried out again ({@link #needsRedrive}). A move is measured from the moment this leader saw the node's membership key go (its lease expired) to
@@ -70,6 +71,10 @@ public final class Failover implements AutoCloseable {
 		node.membership().listen((key, before, after, revision) -> {
 			if (after == null && before != null) {
 				this.goneAt.put(before.node(), System.nanoTime());
+				node.executor().schedule(this::reconcile, grace().toMillis() + 10, TimeUnit.MILLISECONDS);
+			}
+			else if (after != null) {
+				this.goneAt.remove(after.node());
 			}
 			reconcile();
 		});
@@ -106,6 +111,24 @@ public final class Failover implements AutoCloseable {
 		}
 		Set<InetAddress> ips = new LinkedHashSet<>(assigned.keySet());
 		Map<NodeId, NodeRecord> live = this.node.membership().live();
+		Set<NodeId> stillCounted = new HashSet<>(live.keySet());
+		long now = System.nanoTime();
+		for (NodeId owner : new HashSet<>(assigned.values())) {
+			if (live.containsKey(owner)) {
+				continue;
+			}
+			Long gone = this.goneAt.get(owner);
+			if (gone == null) {
+				// never seen leave (this leader started after): the grace counts from now
+				this.goneAt.put(owner, now);
+				this.node.executor().schedule(this::reconcile, grace().toMillis() + 10, TimeUnit.MILLISECONDS);
+				stillCounted.add(owner);
+			}
+			else if (now - gone < grace().toNanos()) {
+				stillCounted.add(owner); // maybe a live node re-opening an expired session
+			}
+		}
+		ips.removeIf((ip) -> !live.containsKey(assigned.get(ip)) && stillCounted.contains(assigned.get(ip)));
 		for (AssignmentPlan.Move move : AssignmentPlan.moves(ips, assigned, live.keySet())) {
 			if (this.moving.add(move.ip())) {
 				move(move, live.get(move.to()));
@@ -190,6 +213,15 @@ public final class Failover implements AutoCloseable {
 				log.info("failover: {} assigned to {} (was {})", IpKeys.text(move.ip()), move.to(), move.from());
 			}
 		}, this.node.executor());
+	}
+
+	/**
+	 * How long a node must stay out of the membership before its IPs move: one session TTL, the time a live node takes
+	 * to notice its lease ran out (an etcd outage, a pause) and register again. Without it, every etcd outage that
+	 * outlasts a lease would move diverted IPs between live nodes.
+	 */
+	private Duration grace() {
+		return this.node.session().ttl();
 	}
 
 	/** The assignments as this node last saw them (for reads and tests). */

@@ -69,6 +69,8 @@ public final class LeaderElection implements AutoCloseable {
 
 	private boolean campaigning;
 
+	private int sessions;
+
 	public LeaderElection(EtcdConnection connection, ScheduledExecutorService executor, ClusterKeys keys, NodeId self,
 			EtcdSession session, Duration requestTimeout) {
 		this.connection = connection;
@@ -79,7 +81,16 @@ public final class LeaderElection implements AutoCloseable {
 		this.requestTimeout = requestTimeout;
 		this.leaderKey = new PrefixMirror<>(connection, executor, keys.leader(), LeaderRecord::decode, requestTimeout);
 		this.leaderKey.listen(this::leaderChanged);
-		session.onStart((lease) -> campaign());
+		session.onStart((lease) -> {
+			if (this.sessions++ == 0) {
+				campaign();
+			}
+			else {
+				// a node whose lease just ran out is the likeliest to be unwell (paused, cut off): the others,
+				// which saw the leader key go, get one TTL to take over before it campaigns again
+				this.executor.schedule(this::campaign, session.ttl().toMillis(), TimeUnit.MILLISECONDS);
+			}
+		});
 		session.onEnd((lease) -> depose("session ended"));
 	}
 
