@@ -3,6 +3,7 @@ package io.syncookied.controlplane.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -222,14 +223,32 @@ public final class EtcdSession implements AutoCloseable {
 	/** Ends the session and revokes its lease, so the other nodes see this one leave at once. */
 	@Override
 	public void close() {
-		this.executor.execute(() -> {
-			long lease = this.leaseId;
-			end("closed");
-			this.closed = true;
-			if (lease != 0) {
-				this.connection.client().getLeaseClient().revoke(lease).orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-			}
-		});
+		revoke().join();
+	}
+
+	/** Ends the session; completes once etcd revoked the lease, or gave up after one request timeout. */
+	CompletableFuture<Void> revoke() {
+		CompletableFuture<Void> revoked = new CompletableFuture<>();
+		try {
+			this.executor.execute(() -> {
+				long lease = this.leaseId;
+				end("closed");
+				this.closed = true;
+				if (lease == 0) {
+					revoked.complete(null);
+					return;
+				}
+				this.connection.client()
+					.getLeaseClient()
+					.revoke(lease)
+					.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+					.whenComplete((ignored, error) -> revoked.complete(null));
+			});
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			revoked.complete(null); // the node is already stopped
+		}
+		return revoked;
 	}
 
 	static boolean isLeaseGone(Throwable error) {

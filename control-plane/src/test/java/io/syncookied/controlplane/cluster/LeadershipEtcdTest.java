@@ -200,13 +200,17 @@ class LeadershipEtcdTest {
 	}
 
 	@Test
-	void aSecondProcessWithTheSameNodeIdWaitsUntilTheFirstIsGone() {
+	void aSecondProcessWithTheSameNodeIdWaitsUntilTheFirstIsGone() throws Exception {
 		ClusterNode first = this.nodes.start(1, etcd.endpoints());
 		await().atMost(Duration.ofSeconds(5)).until(() -> on(first, () -> first.membership().registered()));
 		ClusterNode twin = this.nodes.start(1, etcd.endpoints());
 		EtcdTestCluster.sleep(1500);
 		assertThat(on(twin, () -> twin.membership().registered())).isFalse();
 		first.close();
+		// closing revoked the session lease before it returned: the key is gone now, not one TTL later
+		Client admin = this.nodes.admin(etcd.endpoints());
+		assertThat(admin.getKVClient().get(bytes(this.nodes.keys.node(new NodeId("fw-1")))).get(5, TimeUnit.SECONDS)
+			.getKvs()).allSatisfy((kv) -> assertThat(kv.getLease()).isEqualTo(on(twin, () -> twin.session().leaseId())));
 		await().atMost(Duration.ofSeconds(5)).until(() -> on(twin, () -> twin.membership().registered()));
 	}
 
