@@ -274,12 +274,13 @@ int dp_core_host_stats_each(const struct dp_core *core,
 #define DP_HOST_STATS_SLOTS 4096 /* hosts with their own counters (a config may hold more) */
 
 struct dp_worker_params {
-	uint32_t flow_slots;   /* flow table slots, rounded up to a power of two; 0 = 1 << 20. Memory is
+	uint32_t flow_slots;   /* flow table slots, rounded up to a power of two; 0 = DP_DEFAULT_FLOW_SLOTS. Memory is
 	                          DP_FLOW_BYTES_PER_SLOT * slots; at most 3/4 of the slots hold flows. */
 	uint32_t est_timeout_s;     /* idle Established flows expire after this; 0 = 600 */
 	uint32_t closing_timeout_s; /* Closing flows (FIN/RST seen) expire after this; 0 = 120 */
 };
 #define DP_FLOW_BYTES_PER_SLOT 48 /* 4-byte tag + 44-byte flow (IPv4 and IPv6 alike) */
+#define DP_DEFAULT_FLOW_SLOTS (1u << 20)
 
 /* Registers a worker (its slot is taken until dp_worker_free). NULL + errno (ENOSPC: max_workers reached). */
 struct dp_worker *dp_worker_new(struct dp_core *core, const struct dp_worker_params *p);

@@ -1,16 +1,19 @@
 /* run.c: `syncookied-dp run`: the standalone firewall (hosts.yml + secrets dir) and the control-plane worker. */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "engine/control.h"
 #include "engine/engine.h"
 #include "engine/secrets_dir.h"
+#include "syncookied/core.h"
 #include "syncookied/dataplane.h"
 
 static volatile sig_atomic_t stop_requested, reload_requested, dump_requested;
@@ -50,18 +53,38 @@ static void on_hup(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: syncookied-dp run --backend afpacket|afxdp|netmap --iface IF [--tx-iface IF2]\n"
-		   "                         --hosts hosts.yml --secrets-dir DIR [--cpus 0-3] [--stats-interval S]\n"
-		   "                         [--control-socket PATH] [--flow-slots N] [--xdp-mode auto|skb|drv]\n"
-		   "                         [--rt-priority 1..99]\n"
-		   "  worker mode (driven by the control plane): --control-socket PATH without --hosts\n"
-		   "  SIGHUP re-reads hosts.yml and every secrets file; a bad file keeps the running config.\n");
+	fprintf(f,
+		"usage: syncookied-dp run --backend afpacket|afxdp|netmap --iface IF [--tx-iface IF2]\n"
+		"                         --hosts hosts.yml --secrets-dir DIR [--cpus 0-3] [--stats-interval S]\n"
+		"                         [--control-socket PATH [--control-socket-group GROUP]] [--flow-slots N]\n"
+		"                         [--xdp-mode auto|skb|drv] [--rt-priority 1..99]\n"
+		"  worker mode (driven by the control plane): --control-socket PATH without --hosts\n"
+		"  --control-socket-group GROUP  members of GROUP may use the control socket (mode 0660); default: only\n"
+		"                                this process's user (0600). The socket carries the hosts' secrets.\n"
+		"  --flow-slots N  flow-table slots per packet worker, rounded up to a power of two (default %u);\n"
+		"                  %u bytes each, allocated at start (default: %u MiB per worker)\n"
+		"  SIGHUP re-reads hosts.yml and every secrets file; a bad file keeps the running config.\n",
+		DP_DEFAULT_FLOW_SLOTS, DP_FLOW_BYTES_PER_SLOT,
+		DP_DEFAULT_FLOW_SLOTS / (1u << 20) * DP_FLOW_BYTES_PER_SLOT);
 }
 
 static int bad_arg(const char *name, const char *why)
 {
 	fprintf(stderr, "syncookied-dp run: %s: %s\n", name, why);
 	return DP_CLI_EBADARG;
+}
+
+/*
+ * Lets the members of one group (the control plane's user) connect: the worker can then run under its own identity,
+ * holding the raw-socket and BPF capabilities that the control plane never gets.
+ */
+static int share_socket(const char *path, gid_t gid, const char *group)
+{
+	if (chown(path, (uid_t)-1, gid) < 0 || chmod(path, 0660) < 0) {
+		fprintf(stderr, "syncookied-dp run: --control-socket-group %s: %s: %s\n", group, path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int load_hosts(struct dp_dataplane *dp, const char *path)
@@ -147,6 +170,7 @@ int dp_cli_run(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'C' },
 		{ "stats-interval", required_argument, NULL, 'S' },
 		{ "control-socket", required_argument, NULL, 'u' },
+		{ "control-socket-group", required_argument, NULL, 'g' },
 		{ "flow-slots", required_argument, NULL, 'f' },
 		{ "xdp-mode", required_argument, NULL, 'x' },
 		{ "rt-priority", required_argument, NULL, 'R' },
@@ -154,7 +178,8 @@ int dp_cli_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct dp_dataplane_opts o = { .backend = "afpacket" };
-	const char *hosts = NULL, *secrets = NULL, *sock = NULL;
+	const char *hosts = NULL, *secrets = NULL, *sock = NULL, *sock_group = NULL;
+	gid_t sock_gid = 0;
 	struct dp_secrets_dir *sd = NULL;
 	struct dp_control *ctl = NULL;
 	struct dp_dataplane *dp = NULL;
@@ -165,7 +190,7 @@ int dp_cli_run(int argc, char **argv)
 	int c, rc = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:i:o:c:s:C:S:u:f:x:R:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:i:o:c:s:C:S:u:g:f:x:R:h", opts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -190,6 +215,15 @@ int dp_cli_run(int argc, char **argv)
 		case 'u':
 			sock = optarg;
 			break;
+		case 'g': {
+			struct group *g = getgrnam(optarg);
+
+			if (!g)
+				return bad_arg("--control-socket-group", "no such group");
+			sock_group = optarg;
+			sock_gid = g->gr_gid;
+			break;
+		}
 		case 'S':
 			interval = strtod(optarg, &end);
 			if (*end || interval < 0.1 || interval > 3600)
@@ -231,6 +265,8 @@ int dp_cli_run(int argc, char **argv)
 		return bad_arg("--hosts", "missing (or --control-socket for worker mode)");
 	if (hosts && !secrets)
 		return bad_arg("--secrets-dir", "missing (DIR/<protected-ip> holds each host's /proc/tcp_secrets)");
+	if (sock_group && !sock)
+		return bad_arg("--control-socket-group", "needs --control-socket");
 
 	rc = dp_dataplane_create(&o, &dp);
 	if (rc) {
@@ -254,6 +290,10 @@ int dp_cli_run(int argc, char **argv)
 	}
 	if (sock && dp_control_open(sock, &ctl, err, sizeof(err))) {
 		fprintf(stderr, "syncookied-dp run: %s\n", err);
+		rc = 1;
+		goto out_destroy;
+	}
+	if (sock_group && share_socket(sock, sock_gid, sock_group)) {
 		rc = 1;
 		goto out_destroy;
 	}

@@ -17,7 +17,7 @@ _Static_assert(sizeof(struct dp_flow) + sizeof(uint32_t) == DP_FLOW_BYTES_PER_SL
 
 int dp_flowtab_init(struct dp_flowtab *ft, const struct dp_worker_params *p)
 {
-	uint32_t slots = p && p->flow_slots ? p->flow_slots : 1U << 20;
+	uint32_t slots = p && p->flow_slots ? p->flow_slots : DP_DEFAULT_FLOW_SLOTS;
 	uint32_t n = 16;
 
 	while (n < slots && n < (1U << 30))
