@@ -24,6 +24,8 @@ PACKAGES=(
   influxdb snmpd snmp etcd-server gobgpd bird2
   # lab report
   gnuplot-nox jq curl util-linux
+  # Debian packages (deploy/debian): build, DKMS, unit checks, installs into a booted container
+  dpkg-dev dkms logrotate systemd systemd-container
 )
 
 missing=()

@@ -23,6 +23,11 @@ public final class AgentMain {
 		if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
 			System.out.println(AgentConfigLoader.USAGE);
 			System.out.println(TcpProfileCommand.USAGE);
+			System.out.println("       syncookied-agent --help | --version");
+			return;
+		}
+		if (args.length == 1 && args[0].equals("--version")) {
+			System.out.println(version());
 			return;
 		}
 		if (args.length >= 1 && args[0].equals("tcp-profile")) {
@@ -53,6 +58,13 @@ public final class AgentMain {
 			System.exit(1);
 		}
 		stopped.await();
+	}
+
+	/** "syncookied-agent VERSION" and the wire protocol it speaks; the version is the jar's Implementation-Version. */
+	static String version() {
+		String v = AgentMain.class.getPackage().getImplementationVersion();
+		return "syncookied-agent " + ((v != null) ? v : "(development build)") + "\ntelemetry protocol version "
+				+ Protocol.VERSION;
 	}
 
 	/** Loads the keys (checking their files' permissions) and builds the agent. */

@@ -24,6 +24,10 @@ public final class TcpProfileCommand {
 
 	/** @return the exit status: 0, or 2 for bad arguments or unreadable kernel state */
 	public static int run(List<String> args, PrintStream out, PrintStream err) {
+		if (args.size() == 1 && (args.get(0).equals("--help") || args.get(0).equals("-h"))) {
+			out.println(USAGE);
+			return 0;
+		}
 		Path proc = Path.of("/proc");
 		Path sys = Path.of("/sys");
 		List<Long> rcvbufs = new ArrayList<>();

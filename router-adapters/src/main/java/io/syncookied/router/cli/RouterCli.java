@@ -36,6 +36,48 @@ public final class RouterCli {
 				+ "[--owner O --reason R --mitigation ID] [--verbose]";
 	}
 
+	/** {@code --help}: the usage line, then what each command, flag and vendor does. */
+	static String help(DiversionVendors vendors) {
+		StringBuilder h = new StringBuilder(usage(vendors)).append("\n       syncookied-router --help | --version\n\n");
+		h.append("""
+				Reads and changes a router's diversion of protected IPs, as the control plane does, for when the
+				control plane is down or a router needs checking. Every change is read back from the router.
+
+				commands:
+				  check     connect, log in and read the diversions back (prints ok and the latency)
+				  list      the diversions the device holds now (in the target's scope), one per line, by IP
+				  divert    divert --ip to the firewall (--mac, for targets that divert to a MAC)
+				  restore   remove the diversion of --ip (prints "no diversion of IP" when there was none)
+
+				the target:
+				  --config FILE --target NAME   a target of FILE: a targets file (a top-level 'targets:' list, what
+				                                syncookied.routers.targets-file names) or the control plane's own
+				                                configuration (its syncookied.routers.targets and targets-file)
+				  --adapter VENDOR KEY...       a target given by flags: the keys of a target entry, as --key value
+				                                (docs/operations.md, "Router adapters")
+
+				other flags:
+				  --ip IP            the protected address (IPv4 or IPv6)
+				  --mac MAC          the firewall's MAC the entry points to
+				  --owner, --reason, --mitigation   the tag stored with a diversion (default operator, manual, -)
+				  --verbose          log the conversation with the device on stderr
+
+				exit status: 0 done; 1 the device failed (unreachable, refused, timed out); 2 a usage or config error.
+
+				vendors:
+				""");
+		for (String s : vendors.summaries()) {
+			h.append("  ").append(s).append('\n');
+		}
+		return h.toString();
+	}
+
+	/** "syncookied-router VERSION", the version from the jar's manifest (Implementation-Version). */
+	static String version() {
+		String v = RouterCli.class.getPackage().getImplementationVersion();
+		return "syncookied-router " + ((v != null) ? v : "(development build)");
+	}
+
 	/** Flags that are about the operation, not the target. */
 	private static final Set<String> OP_FLAGS = Set.of("config", "target", "ip", "mac", "owner", "reason",
 			"mitigation", "verbose");
@@ -59,6 +101,14 @@ public final class RouterCli {
 	static int run(String[] args, PrintStream out, PrintStream err, DiversionVendors vendors,
 			DiversionAdapter devices) {
 		String usage = usage(vendors);
+		if (args.length == 1 && Set.of("--help", "-h", "help").contains(args[0])) {
+			out.print(help(vendors));
+			return 0;
+		}
+		if (args.length == 1 && args[0].equals("--version")) {
+			out.println(version());
+			return 0;
+		}
 		String command;
 		RouterTarget target;
 		Map<String, String> op = new LinkedHashMap<>();
@@ -154,7 +204,7 @@ public final class RouterCli {
 						+ ") are exclusive");
 			}
 			String name = need(op, "target");
-			return vendors.parseFile(Path.of(op.get("config")))
+			return TargetFiles.load(vendors, Path.of(op.get("config")))
 				.stream()
 				.filter(t -> t.name().equals(name))
 				.findFirst()

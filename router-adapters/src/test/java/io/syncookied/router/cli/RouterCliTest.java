@@ -110,4 +110,53 @@ class RouterCliTest {
 		assertThat(v.err()).isEqualTo("syncookied-router: --adapter: missing value\n");
 	}
 
+	@Test
+	void theControlPlanesOwnConfigurationIsATargetsFileToo(@TempDir Path dir) throws Exception {
+		Files.writeString(dir.resolve("routers.yml"), "targets:\n  - {name: edge, adapter: linux, dev: r1}\n");
+		Path cp = Files.writeString(dir.resolve("controlplane.yml"), """
+				server:
+				  port: 8080
+				syncookied:
+				  routers:
+				    default-target: edge
+				    targets-file: routers.yml
+				    targets:
+				      - name: inline
+				        adapter: linux
+				        dev: r2
+				""");
+		assertThat(run("list", "--config", cp.toString(), "--target", "edge").rc()).isZero();
+		assertThat(run("list", "--config", cp.toString(), "--target", "inline").rc()).isZero();
+		assertThat(this.calls).containsExactly("list edge r1", "list inline r2");
+
+		Path twice = Files.writeString(dir.resolve("twice.yml"),
+				"syncookied:\n  routers:\n    targets-file: routers.yml\n    targets: [{name: edge, adapter: linux, dev: r3}]\n");
+		Result dup = run("list", "--config", twice.toString(), "--target", "edge");
+		assertThat(dup.rc()).isEqualTo(2);
+		assertThat(dup.err()).contains("target name 'edge' is used twice");
+
+		Path none = Files.writeString(dir.resolve("none.yml"), "syncookied:\n  api:\n    admin-tokens: []\n");
+		Result empty = run("list", "--config", none.toString(), "--target", "edge");
+		assertThat(empty.rc()).isEqualTo(2);
+		assertThat(empty.err()).contains("without syncookied.routers");
+	}
+
+	@Test
+	void helpAndVersionAnswerOnStdoutWithExitZeroAndTouchNoDevice() {
+		for (String flag : List.of("--help", "-h", "help")) {
+			Result h = run(flag);
+			assertThat(h.rc()).as(flag).isZero();
+			assertThat(h.err()).isEmpty();
+			assertThat(h.out()).startsWith("usage: syncookied-router check|list|divert|restore")
+				.contains("commands:", "  divert ", "  restore ", "--config FILE --target NAME", "exit status:");
+			for (String vendor : DiversionVendors.load().names()) {
+				assertThat(h.out()).contains("  " + vendor + ": ");
+			}
+		}
+		Result v = run("--version");
+		assertThat(v.rc()).isZero();
+		assertThat(v.out()).startsWith("syncookied-router ");
+		assertThat(this.calls).isEmpty();
+	}
+
 }
