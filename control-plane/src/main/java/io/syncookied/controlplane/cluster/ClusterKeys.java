@@ -12,6 +12,7 @@ import io.etcd.jetcd.ByteSequence;
  * {prefix}/nodes/{id}      a live node ({@link NodeRecord}), with that node's session lease
  * {prefix}/assign/{ip}     which node serves a protected IP ({@link Assignment})
  * {prefix}/router/{ip}     the last router change of an IP ({@link RouterChange})
+ * {prefix}/hosts/{ip}      protection state and intent of an IP ({@link ProtectionRecord}); its history is the journal
  * </pre>
  * IPs appear in RFC 5952 text, so one IP has exactly one key.
  */
@@ -43,6 +44,14 @@ public record ClusterKeys(String prefix) {
 
 	public String routerChange(InetAddress ip) {
 		return routerChanges() + IpKeys.text(ip);
+	}
+
+	public String hosts() {
+		return this.prefix + "/hosts/";
+	}
+
+	public String host(InetAddress ip) {
+		return hosts() + IpKeys.text(ip);
 	}
 
 	static ByteSequence bytes(String key) {

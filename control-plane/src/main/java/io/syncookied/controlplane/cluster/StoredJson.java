@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -104,6 +106,29 @@ final class StoredJson {
 			throw invalid(field, "must be positive, got " + n);
 		}
 		return n;
+	}
+
+	boolean flag(String field) throws CorruptValueException {
+		JsonNode node = required(field);
+		if (!node.isBoolean()) {
+			throw invalid(field, "must be true or false");
+		}
+		return node.booleanValue();
+	}
+
+	/** An instant as ISO-8601 UTC text ({@code 2026-12-03T10:15:30.123Z}). */
+	Instant instant(String field) throws CorruptValueException {
+		String text = text(field);
+		try {
+			return Instant.parse(text);
+		}
+		catch (DateTimeParseException ex) {
+			throw invalid(field, "'" + text + "' is not an ISO-8601 instant");
+		}
+	}
+
+	@Nullable Instant optionalInstant(String field) throws CorruptValueException {
+		return (optionalText(field) == null) ? null : instant(field);
 	}
 
 	<E extends Enum<E>> E choice(String field, Class<E> type) throws CorruptValueException {
