@@ -29,7 +29,7 @@ class ArchitectureTest {
 	@Test
 	void eachLayerUsesOnlyTheLayersBelowIt() {
 		layeredArchitecture().consideringOnlyDependenciesInLayers()
-			.layer("edges").definedBy(ROOT + ".api..", ROOT + ".metrics..", ROOT + ".startup..")
+			.layer("edges").definedBy(ROOT + ".api..", ROOT + ".metrics..", ROOT + ".health..", ROOT + ".startup..")
 			.layer("drivers").definedBy(ROOT + ".supervision..", ROOT + ".detection..")
 			.layer("protection").definedBy(ROOT + ".protection", ROOT + ".cluster..")
 			.layer("core").definedBy(ROOT + ".protection.core..")
@@ -46,7 +46,7 @@ class ArchitectureTest {
 
 	@Test
 	void theEdgesTheDriversAndThePortsDoNotKnowEachOther() {
-		slices().matching(ROOT + ".(api|metrics)..").should().notDependOnEachOther().check(classes);
+		slices().matching(ROOT + ".(api|metrics|health)..").should().notDependOnEachOther().check(classes);
 		slices().matching(ROOT + ".(supervision|detection)..").should().notDependOnEachOther().check(classes);
 		slices().matching(ROOT + ".(dataplane|router|telemetry)..").should().notDependOnEachOther().check(classes);
 	}
@@ -54,7 +54,7 @@ class ArchitectureTest {
 	@Test
 	void configurationAndEventsDependOnNoOtherPart() {
 		noClasses().that().resideInAnyPackage(ROOT + ".config..", ROOT + ".events..")
-			.should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api..", ROOT + ".metrics..",
+			.should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api..", ROOT + ".metrics..", ROOT + ".health..",
 					ROOT + ".supervision..", ROOT + ".detection..", ROOT + ".protection..", ROOT + ".dataplane..",
 					ROOT + ".router..", ROOT + ".telemetry..", ROOT + ".hosts..")
 			.check(classes);

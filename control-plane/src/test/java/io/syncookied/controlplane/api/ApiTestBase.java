@@ -32,7 +32,8 @@ import io.syncookied.controlplane.telemetry.SecretsUpdate;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "syncookied.api.admin-tokens[0]=" + ApiTestBase.ADMIN, "syncookied.api.read-tokens[0]=" + ApiTestBase.READ,
 				"syncookied.hosts.watch=false", "logging.level.io.syncookied=WARN", "syncookied.telemetry.enabled=true",
-				"syncookied.telemetry.bind=127.0.0.1", "syncookied.telemetry.port=0" })
+				"syncookied.telemetry.bind=127.0.0.1", "syncookied.telemetry.port=0",
+				"syncookied.health.router-check-interval=300ms" })
 @AutoConfigureWebTestClient
 @Import(TestDoubles.class)
 public abstract class ApiTestBase {
