@@ -102,9 +102,7 @@ public final class ClusterNode implements AutoCloseable {
 	public void close() {
 		this.membership.close();
 		this.election.close();
-		this.session.revoke().orTimeout(this.requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)
-			.exceptionally((timedOut) -> null)
-			.join();
+		this.session.awaitRevoked(this.requestTimeout.multipliedBy(2));
 		this.executor.shutdown();
 		try {
 			this.executor.awaitTermination(this.requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);

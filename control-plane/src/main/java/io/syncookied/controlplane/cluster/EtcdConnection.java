@@ -105,9 +105,31 @@ public final class EtcdConnection implements AutoCloseable {
 			.build();
 	}
 
+	/**
+	 * Closes the client, waiting at most two request timeouts: jetcd's close waits for its Vert.x and gRPC threads,
+	 * and a shutdown must not hang on a pool that never drains. Past that the daemon closer thread is left behind.
+	 */
 	@Override
 	public void close() {
-		this.client.close();
+		closeWithin(this.client, this.requestTimeout.multipliedBy(2));
+	}
+
+	/** Closes {@code client} on a daemon thread and waits for it at most {@code limit}; true when it finished. */
+	static boolean closeWithin(Client client, Duration limit) {
+		Thread closer = new Thread(client::close, "etcd-client-close");
+		closer.setDaemon(true);
+		closer.start();
+		try {
+			closer.join(limit.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (closer.isAlive()) {
+			log.warn("etcd: the client did not close within {}; leaving its threads behind", limit);
+			return false;
+		}
+		return true;
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
@@ -223,7 +224,23 @@ public final class EtcdSession implements AutoCloseable {
 	/** Ends the session and revokes its lease, so the other nodes see this one leave at once. */
 	@Override
 	public void close() {
-		revoke().join();
+		awaitRevoked(this.requestTimeout.multipliedBy(2));
+	}
+
+	/**
+	 * Revokes and waits at most {@code limit} on a timed wait of its own, so a close can never hang on a future that
+	 * etcd's client (or a timer behind it) fails to complete; past that the lease simply runs out.
+	 */
+	void awaitRevoked(Duration limit) {
+		try {
+			revoke().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			log.warn("etcd: lease not revoked within {}; it runs out after its TTL", limit);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	/** Ends the session; completes once etcd revoked the lease, or gave up after one request timeout. */

@@ -87,7 +87,7 @@ final class TestNodes implements AutoCloseable {
 			}
 		}
 		for (Client client : this.clients) {
-			client.close();
+			EtcdConnection.closeWithin(client, Duration.ofSeconds(5));
 		}
 	}
 
