@@ -25,6 +25,9 @@ command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not install
 ls /lib/modules/*/build >/dev/null 2>&1 || skip "no kernel headers (/lib/modules/*/build) for the guest's module"
 
 ROOT=${LAB_ROOT:-$(cd "$LAB/../.." && pwd)}
+MODE_ARGS=() # the lab mode under test, from the environment (deploy/lab/pom.xml runs one execution per mode)
+FAMILY=4
+[ "${LAB_CI_IPV6:-0}" = 1 ] && MODE_ARGS+=(--ipv6) FAMILY=6 # the server's IPv6 address flooded and protected
 BUILD=--no-build
 if [ ! -x "$ROOT/dataplane-native/target/native/syncookied-dp" ] ||
 	! ls "$ROOT"/control-plane/target/control-plane-*.jar >/dev/null 2>&1 ||
@@ -36,7 +39,7 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 t0=$SECONDS
 "$LAB/run.sh" $BUILD --rate "${LAB_CI_RATE:-50000}" --baseline 10 --attack 30 --after 6 --hold-down 10 --quiet 6 \
-	--out "$OUT" 2>&1 | tee "$OUT/console.txt"
+	"${MODE_ARGS[@]}" --out "$OUT" 2>&1 | tee "$OUT/console.txt"
 rc=${PIPESTATUS[0]}
 elapsed=$((SECONDS - t0))
 
@@ -63,6 +66,9 @@ PROTECTED_IP=$(sed -n 's/^- ip: *//p' "$OUT/etc/hosts.yml" 2>/dev/null | head -1
 for kv in ${RESULT#RESULT}; do
 	check "$(describe_field "${kv%%=*}"): ${kv#*=}" check_field "${kv%%=*}" "${kv#*=}" "$RESULT" "$PROTECTED_IP"
 done
+# the run protected the address of the family asked for (the hosts file is the run's own, so check it too)
+family_of() { [[ $1 == *:* ]] && echo 6 || echo 4; }
+check "the protected address is IPv$FAMILY ($PROTECTED_IP)" [ "$(family_of "$PROTECTED_IP")" = "$FAMILY" ]
 for key in "${REQUIRED_FIELDS[@]}"; do
 	check "the RESULT line has $key" grep -q " $key=" <<<"$RESULT"
 done

@@ -26,6 +26,8 @@ usage() {
 		  --bottleneck RATE     the server's link rate (tc tbf; default 2mbit, about 4600 SYN/s: the TCG guest
 		                        is a few hundred times slower than a real server, so this is its "1G uplink";
 		                        without it a 50 kpps flood livelocks the emulated CPU). "none" = unlimited
+		  --ipv6                protect the server's IPv6 address: IPv6 flood, legit clients and long-lived
+		                        connection; the router diverts with a static NDP entry
 		  --out DIR             output directory (default deploy/lab/out/<UTC time>)
 		  --no-build            use the artifacts already built (CI builds them before)
 	EOF
@@ -33,7 +35,7 @@ usage() {
 }
 
 FLOOD_PPS=50000 LEGIT_RATE=20 BASELINE=15 ATTACK=45 AFTER=10 HOLD_DOWN=20 QUIET=10
-MODE=protected BOTTLENECK=2mbit OUTDIR= BUILD=1
+MODE=protected BOTTLENECK=2mbit OUTDIR= BUILD=1 FAMILY=4
 DETECT_START=${LAB_DETECT_START:-1500} DETECT_END=${LAB_DETECT_END:-500}
 LONG_MAX_GAP_MS=${LAB_LONG_MAX_GAP_MS:-5000}
 while [ $# -gt 0 ]; do
@@ -47,6 +49,7 @@ while [ $# -gt 0 ]; do
 	--quiet) QUIET=$2; shift ;;
 	--unprotected) MODE=unprotected ;;
 	--bottleneck) BOTTLENECK=$2; [ "$2" = none ] && BOTTLENECK=; shift ;;
+	--ipv6) FAMILY=6 ;;
 	--out) OUTDIR=$2; shift ;;
 	--no-build) BUILD=0 ;;
 	-h | --help) usage ;;
@@ -88,6 +91,9 @@ mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd)
 . "$LAB/lib/attack.sh"
 . "$LAB/lib/sampler.sh"
 . "$LAB/lib/report.sh"
+# the address the run protects, floods and measures: the guest's IPv4 one, or its IPv6 one with --ipv6
+PROTECTED_IP=$([ "$FAMILY" = 6 ] && echo "$VM_IP6" || echo "$VM_IP4")
+SERVICE_DST=$([ "$FAMILY" = 6 ] && echo "[$PROTECTED_IP]:$SERVICE_PORT" || echo "$PROTECTED_IP:$SERVICE_PORT")
 
 trap 'run_cleanups' EXIT
 trap 'step "interrupted: cleaning up"; exit 130' INT TERM
@@ -134,7 +140,7 @@ on_exit guest_stop
 guest_boot
 record_pid "$QEMU_PID" qemu-launcher
 for p in $(ps -o pid= --ppid "$QEMU_PID"); do record_pid "$p" qemu; done
-step "guest up in ${BOOT_SECONDS}s: $VM_IP4, echo service on port $SERVICE_PORT, tcpsecrets loaded"
+step "guest up in ${BOOT_SECONDS}s: $VM_IP4 and $VM_IP6, echo service on port $SERVICE_PORT, tcpsecrets loaded; protecting $PROTECTED_IP"
 
 on_exit mirror_stop
 mirror_start
@@ -145,9 +151,7 @@ relay_probe 20
 step "relay data age at the mirror (20 probes): p50 ${RELAY_AGE_P50} ms, p95 ${RELAY_AGE_P95} ms, max ${RELAY_AGE_MAX} ms; one snapshot over the serial command channel takes ${SERIAL_SNAPSHOT_MS} ms"
 synwatch_start
 
-# router entry transitions, event-driven and timestamped by the kernel's netlink monitor
-nsx_bg "$NS_ROUTER" ip -ts monitor neigh dev r-srv >"$WORK/neigh.log" 2>&1
-NEIGH_PID=$BG_PID
+router_monitor_start
 on_exit "kill_wait $NEIGH_PID 2"
 record_pid "$NEIGH_PID" "ip monitor"
 
@@ -162,7 +166,7 @@ if [ "$MODE" = protected ]; then
 	on_exit agent_stop
 	agent_start
 	record_pid "$AGENT_PID" host-agent
-	wait_for 60 secrets sh -c "curl -sf -H 'Authorization: Bearer $API_TOKEN' http://127.0.0.1:$API_PORT/api/v1/hosts/$VM_IP4 | jq -e '.agent.secretsFresh == true'" ||
+	wait_for 60 secrets sh -c "curl -sf -H 'Authorization: Bearer $API_TOKEN' http://127.0.0.1:$API_PORT/api/v1/hosts/$PROTECTED_IP | jq -e '.agent.secretsFresh == true'" ||
 		die "the control plane never got fresh secrets from the agent: $(tail -5 "$WORK/agent.log")"
 	wait_for 60 dataplane sh -c "curl -sf -H 'Authorization: Bearer $API_TOKEN' http://127.0.0.1:$API_PORT/api/v1/dataplane | jq -e '.healthy == true'" ||
 		die "the dataplane worker is not healthy: $(api GET /api/v1/dataplane) $(tail -5 "$WORK/controlplane.log")"
@@ -176,14 +180,14 @@ attack_prepare
 on_exit sampler_stop
 sampler_start
 record_pid "$SAMPLER_PID" sampler
-nsx_bg "$NS_CLIENT" "$WORK/lab-client" long --dst "$VM_IP4:$SERVICE_PORT" --out "$WORK/long.csv" --interval-ms 200 \
+nsx_bg "$NS_CLIENT" "$WORK/lab-client" long --dst "$SERVICE_DST" --out "$WORK/long.csv" --interval-ms 200 \
 	--stall-ms 600000
 LONG_PID=$BG_PID
 on_exit "kill_wait $LONG_PID 2"
 record_pid "$LONG_PID" long-lived-client
 # a connection counts when it connects and its echo is back within 5 s: two lost SYNs (retransmitted at 1 s
 # and 3 s) still make it, three do not; the connect-time percentiles show what the retransmissions cost
-nsx_bg "$NS_CLIENT" "$WORK/lab-client" rate --dst "$VM_IP4:$SERVICE_PORT" --rate "$LEGIT_RATE" --timeout-ms 5000 \
+nsx_bg "$NS_CLIENT" "$WORK/lab-client" rate --dst "$SERVICE_DST" --rate "$LEGIT_RATE" --timeout-ms 5000 \
 	--out "$WORK/legit.csv"
 LEGIT_PID=$BG_PID
 on_exit "kill_wait $LEGIT_PID 2"
@@ -223,10 +227,10 @@ if [ "$MODE" = protected ]; then
 	limit=$((HOLD_DOWN + QUIET + 60))
 	step "waiting for the automatic restore (hold-down ${HOLD_DOWN}s, quiet ${QUIET}s; at most ${limit}s)"
 	t0=$SECONDS
-	while [ "$(router_neigh_mac)" = "$FW_MAC" ] && ((SECONDS - t0 < limit)); do
+	while router_diverted && ((SECONDS - t0 < limit)); do
 		progress 3 restore
 	done
-	[ "$(router_neigh_mac)" = "$FW_MAC" ] && step "NOT restored after ${limit}s" || step "direct path restored"
+	router_diverted && step "NOT restored after ${limit}s" || step "direct path restored"
 fi
 progress "$AFTER" after
 kill_wait "$LEGIT_PID" 5
@@ -234,17 +238,7 @@ kill_wait "$LONG_PID" 5
 mark traffic_stop
 sampler_stop
 
-# router entry transitions from the netlink monitor: diverted = entry at the firewall MAC, direct = deleted or
-# back at the server's MAC
-awk -v ip="$VM_IP4" -v fw="$FW_MAC" -v vm="$VM_MAC" '
-	index($0, " " ip " ") {
-		# `ip -ts monitor` may print several stamps on a line: the last one belongs to the event
-		for (i = 1; i <= NF; i++) if ($i ~ /^\[[0-9]/) ts = substr($i, 2, length($i) - 2)
-		s = (index($0, "Deleted") ? "direct" : index($0, "lladdr " fw) ? "diverted" : index($0, "lladdr " vm) ? "direct" : "")
-		if (s != "" && s != last) { print ts "," s; last = s }
-	}' "$WORK/neigh.log" | while IFS=, read -r ts s; do
-	echo "$(date -d "${ts/T/ }" +%s%3N),$s"
-done >"$WORK/switches.csv"
+router_switches >"$WORK/switches.csv"
 
 step "collecting results"
 read -r FW_SYNS FW_SYNACKS < <(synwatch_read)

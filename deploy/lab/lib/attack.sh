@@ -7,6 +7,10 @@
 attack_config() { # > trafgen config
 	local m=$ROUTER_MAC_ATT src
 	src=$(mac_of "$NS_ATTACKER" a0)
+	if [ "${PROTECTED_IP#*:}" != "$PROTECTED_IP" ]; then
+		attack_config6 "$m" "$src"
+		return
+	fi
 	cat <<-EOF
 		/* lab SYN flood: $src -> router $m, random source -> $VM_IP4:$SERVICE_PORT */
 		{
@@ -18,6 +22,45 @@ attack_config() { # > trafgen config
 		  ${VM_IP4//./, },
 		  drnd(2), c16($SERVICE_PORT), drnd(4), c32(0),
 		  c16(0x5002), c16(64240), csumtcp(14, 34), c16(0)
+		}
+	EOF
+}
+
+# ip6_bytes ADDR: "0xfd, 0x99, ..." (16 bytes) of an IPv6 address written with or without "::"
+ip6_bytes() {
+	awk -v a="$1" 'BEGIN {
+		at = index(a, "::")
+		if (at) {
+			h = (at > 1) ? split(substr(a, 1, at - 1), hp, ":") : 0
+			t = (at + 1 < length(a)) ? split(substr(a, at + 2), tp, ":") : 0
+			for (i = 1; i <= h; i++) g[++n] = hp[i]
+			for (i = 1; i <= 8 - h - t; i++) g[++n] = "0"
+			for (i = 1; i <= t; i++) g[++n] = tp[i]
+		} else n = split(a, g, ":")
+		for (i = 1; i <= 8; i++) {
+			v = 0; s = tolower(g[i])
+			for (j = 1; j <= length(s); j++) v = v * 16 + index("0123456789abcdef", substr(s, j, 1)) - 1
+			printf "%s0x%02x, 0x%02x", (i > 1 ? ", " : ""), int(v / 256), v % 256
+		}
+	}'
+}
+
+# attack_config6 ROUTER_MAC SRC_MAC: the same flood over IPv6, random sources in 2001:db8::/32 (the router's
+# blackhole default swallows the replies), destination the protected IPv6 address
+attack_config6() {
+	local dst
+	dst=$(ip6_bytes "$PROTECTED_IP")
+	cat <<-EOF
+		/* lab SYN flood: $2 -> router $1, random source -> [$PROTECTED_IP]:$SERVICE_PORT */
+		{
+		  0x${1//:/, 0x},
+		  0x${2//:/, 0x},
+		  c16(0x86dd),
+		  0x60, 0x00, 0x00, 0x00, c16(20), 6, 64,
+		  0x20, 0x01, 0x0d, 0xb8, drnd(12),
+		  $dst,
+		  drnd(2), c16($SERVICE_PORT), drnd(4), c32(0),
+		  c16(0x5002), c16(64240), csumtcp6(14, 54), c16(0)
 		}
 	EOF
 }
@@ -35,8 +78,10 @@ attack_prepare() {
 attack_start() {
 	local i
 	: >"$WORK/flood-first.txt"
+	# BPF's tcp[] reaches IPv4 only: over IPv6 the flags are byte 13 of the TCP header right after the 40-byte header
 	nsx_bg "$NS_ROUTER" tcpdump -i r-att -Q in -c 1 -n -tt --time-stamp-precision=micro \
-		"tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn" >"$WORK/flood-first.txt" 2>"$WORK/flood-first.log"
+		"(ip and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn) or (ip6 and ip6[6] == 6 and ip6[53] & 0x12 == 0x02)" \
+		>"$WORK/flood-first.txt" 2>"$WORK/flood-first.log"
 	FIRST_PID=$BG_PID
 	for ((i = 0; i < 100; i++)); do
 		grep -q 'listening on' "$WORK/flood-first.log" && break

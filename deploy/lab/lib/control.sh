@@ -25,7 +25,7 @@ control_files() {
 	chmod 0755 "$WORK/bin/syncookied-dp"
 	cat >"$etc/hosts.yml" <<-EOF
 		# the lab's protected server (original hosts.yml format + control-plane fields)
-		- ip: $VM_IP4
+		- ip: $PROTECTED_IP
 		  mac: $VM_MAC
 		  agent_key_id: lab-server
 		  mode: auto
@@ -79,10 +79,7 @@ control_files() {
 		    cpus: "1"
 		  routers:
 		    targets:
-		      - name: lab-router
-		        adapter: linux
-		        dev: r-srv
-		        netns: $ROUTER_NAME
+		$(router_targets_yaml)
 	EOF
 }
 

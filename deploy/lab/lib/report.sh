@@ -132,7 +132,7 @@ result_fields() {
 	result_field protected_ms "$PROTECTED_MS"
 	result_field syn_unanswered "$SYN_UNANSWERED"
 	result_field legit_p99_ms_during "$D_P99"
-	result_field protected_ip "$VM_IP4"
+	result_field protected_ip "$PROTECTED_IP"
 }
 
 # series.dat: one row per second since traffic_start:
@@ -180,7 +180,7 @@ report_text() {
 	echo "  $(rel "$T0")  legit clients start (${LEGIT_RATE}/s) and the long-lived connection opens"
 	echo "  $(rel "$FS")  SYN flood starts (trafgen, random sources, ${FLOOD_PPS} pps)"
 	[ -n "$DET" ] && echo "  $(rel "$DET")  control plane detects the flood (ATTACK_START)"
-	[ -n "$DIV" ] && echo "  $(rel "$DIV")  router entry for $VM_IP4 points at the firewall (diverted)"
+	[ -n "$DIV" ] && echo "  $(rel "$DIV")  router entry for $PROTECTED_IP points at the firewall (diverted)"
 	echo "  $(rel "$FE")  SYN flood stops"
 	[ -n "$RES" ] && echo "  $(rel "$RES")  router entry removed: direct path restored"
 	echo "  $(rel "$TEND")  legit traffic stops"
@@ -232,7 +232,7 @@ report_plot() {
 		set terminal svg size 1000,900 dynamic font "sans,11" background "#ffffff"
 		set output "$WORK/report.svg"
 		set datafile missing "NaN"
-		set multiplot layout 3,1 title "Syncookied lab: ${FLOOD_PPS} pps random-source SYN flood against $VM_IP4 (${MODE})"
+		set multiplot layout 3,1 title "Syncookied lab: ${FLOOD_PPS} pps random-source SYN flood against $PROTECTED_IP (${MODE})"
 		set xrange [0:$last]
 		set grid
 		set key outside right top

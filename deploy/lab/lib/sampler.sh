@@ -4,8 +4,8 @@
 #   t_ms offered server_pkts fw_pkts diverted guest_cookies_sent guest_cookies_recv guest_passive_opens
 #   dp_syn dp_forwarded dp_bad_cookie dp_flows_created dp_flows_picked_up state
 # offered = frames the attacker put on its link; server_pkts = frames the bridge delivered to the guest's tap;
-# fw_pkts = frames delivered to the firewall; diverted = the router's entry for the server points at the
-# firewall MAC; guest_* = the guest kernel's TcpExt/Tcp counters (through the /proc mirror); dp_* = the
+# fw_pkts = frames delivered to the firewall(s); diverted = the router sends the server's traffic to the firewall(s)
+# (router_diverted); guest_* = the guest kernel's TcpExt/Tcp counters (through the /proc mirror); dp_* = the
 # dataplane worker's counters (through the control plane's REST API); state = the host's protection state.
 
 SAMPLES_HEADER="t_ms,offered,server_pkts,fw_pkts,diverted,guest_cookies_sent,guest_cookies_recv,guest_passive_opens,dp_syn,dp_forwarded,dp_bad_cookie,dp_flows_created,dp_flows_picked_up,state"
@@ -19,6 +19,15 @@ guest_tcpext() { # NAME...: values from the mirrored /proc/net/netstat (TcpExt) 
 	' "$MIRROR/net/netstat" "$MIRROR/net/snmp" 2>/dev/null
 }
 
+# dataplane_counters_of API_FN: "rx_syn,rx_forwarded,rx_drop_bad_cookie,flows_created,flows_picked_up" of the worker
+# behind one control plane's REST API (api, or a mode's second one)
+dataplane_counters_of() {
+	"$1" GET /api/v1/dataplane 2>/dev/null | jq -r '.status.counters // {} | "\(.rx_syn // 0),\(.rx_forwarded // 0),\(.rx_drop_bad_cookie // 0),\(.flows_created // 0),\(.flows_picked_up // 0)"' 2>/dev/null
+}
+
+# dataplane_counters: the lab's firewall (a mode with several firewalls sums them)
+dataplane_counters() { dataplane_counters_of api; }
+
 sample_once() {
 	local t off srv fw div=0 g dp st host
 	t=$(now_ms)
@@ -28,14 +37,15 @@ sample_once() {
 			echo "$(date +%T.%3N) router namespace name was removed by someone else; re-attached" >>"$WORK/run.log"
 	fi
 	read -r _ off < <(netdev_counters "$NS_ATTACKER" a0)
-	read -r _ srv _ fw < <(netdev_counters "$NS_SW" tapvm sw-fw)
-	[ "$(router_neigh_mac)" = "$FW_MAC" ] && div=1
+	read -r _ srv < <(netdev_counters "$NS_SW" tapvm)
+	fw=$(netdev_counters "$NS_SW" "${FW_PORTS[@]}" | awk '{ for (i = 2; i <= NF; i += 2) s += $i; print s + 0 }')
+	router_diverted && div=1
 	g=$(guest_tcpext SyncookiesSent SyncookiesRecv PassiveOpens)
 	dp= st=none
-	[ -n "${CP_PID:-}" ] && dp=$(api GET /api/v1/dataplane 2>/dev/null | jq -r '.status.counters // {} | "\(.rx_syn // 0),\(.rx_forwarded // 0),\(.rx_drop_bad_cookie // 0),\(.flows_created // 0),\(.flows_picked_up // 0)"' 2>/dev/null)
+	[ -n "${CP_PID:-}" ] && dp=$(dataplane_counters)
 	[ -n "$dp" ] || dp=0,0,0,0,0
 	if [ -n "${CP_PID:-}" ]; then
-		host=$(api GET "/api/v1/hosts/$VM_IP4" 2>/dev/null)
+		host=$(api GET "/api/v1/hosts/$PROTECTED_IP" 2>/dev/null)
 		st=$(jq -r '.state // "unknown"' <<<"$host" 2>/dev/null)
 		[ -n "$st" ] || st=unknown
 	fi

@@ -5,14 +5,18 @@
 # difference is the SYNs that reached the firewall and were never answered.
 
 synwatch_start() {
+	local ports fam
+	ports=$(printf '"%s", ' "${FW_PORTS[@]}")
+	ports="{ ${ports%, } }"
+	fam=$([ "${PROTECTED_IP#*:}" != "$PROTECTED_IP" ] && echo ip6 || echo ip)
 	nsx "$NS_SW" nft -f - <<-EOF || die "cannot install the nftables counters on the bridge (nftables, nf_tables bridge)"
 		table bridge syncookied_lab {
 			counter syn_to_fw {}
 			counter synack_from_fw {}
 			chain forward {
 				type filter hook forward priority 0; policy accept;
-				oifname "sw-fw" ip daddr $VM_IP4 tcp dport $SERVICE_PORT tcp flags & (syn | ack) == syn counter name syn_to_fw
-				iifname "sw-fw" ip saddr $VM_IP4 tcp sport $SERVICE_PORT tcp flags & (syn | ack) == syn | ack counter name synack_from_fw
+				oifname $ports $fam daddr $PROTECTED_IP tcp dport $SERVICE_PORT tcp flags & (syn | ack) == syn counter name syn_to_fw
+				iifname $ports $fam saddr $PROTECTED_IP tcp sport $SERVICE_PORT tcp flags & (syn | ack) == syn | ack counter name synack_from_fw
 			}
 		}
 	EOF

@@ -1,9 +1,9 @@
 /* lab-client.c: the lab's legitimate traffic. Two modes, both against an echo service (the guest's tsk-listen):
  *
- *   lab-client rate --dst IP:PORT --rate N --out FILE [--timeout-ms 3000]
+ *   lab-client rate --dst IP:PORT|[IP6]:PORT --rate N --out FILE [--timeout-ms 3000]
  *       opens N connections per second, each sends one line, waits for its echo and closes; one CSV line per
  *       attempt: start_ms,ok,connect_us,total_us,error   (start_ms = CLOCK_REALTIME ms when the SYN left)
- *   lab-client long --dst IP:PORT --out FILE [--interval-ms 200] [--stall-ms 30000] [--oob-bytes 8]
+ *   lab-client long --dst IP:PORT|[IP6]:PORT --out FILE [--interval-ms 200] [--stall-ms 30000] [--oob-bytes 8]
  *       one connection kept busy: every interval a numbered line, checked when echoed; one CSV line per echo:
  *       t_ms,seq,rtt_us   and at the end (SIGTERM/SIGINT) a line
  *       "end,<t_ms>,<state>,<max_gap_ms>,<echoes>,<bytes_sent>,<bytes_received>"
@@ -60,21 +60,45 @@ static void usage(void)
 	exit(2);
 }
 
-static int parse_dst(const char *s, struct sockaddr_in *a)
+/* IPv4:PORT or [IPv6]:PORT */
+static int parse_dst(const char *s, struct sockaddr_storage *a, socklen_t *len)
 {
 	char host[64];
 	const char *colon = strrchr(s, ':');
+	size_t n;
 	long port;
 
-	if (!colon || (size_t)(colon - s) >= sizeof(host))
+	if (!colon)
 		return -1;
-	memcpy(host, s, colon - s);
-	host[colon - s] = 0;
+	n = colon - s;
+	if (*s == '[') {
+		if (n < 2 || s[n - 1] != ']')
+			return -1;
+		s++;
+		n -= 2;
+	}
+	if (n >= sizeof(host))
+		return -1;
+	memcpy(host, s, n);
+	host[n] = 0;
 	port = strtol(colon + 1, NULL, 10);
+	if (port <= 0 || port >= 65536)
+		return -1;
 	memset(a, 0, sizeof(*a));
-	a->sin_family = AF_INET;
-	a->sin_port = htons((uint16_t)port);
-	return (port > 0 && port < 65536 && inet_pton(AF_INET, host, &a->sin_addr) == 1) ? 0 : -1;
+	if (strchr(host, ':')) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)a;
+
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*a6);
+		return inet_pton(AF_INET6, host, &a6->sin6_addr) == 1 ? 0 : -1;
+	}
+	struct sockaddr_in *a4 = (struct sockaddr_in *)a;
+
+	a4->sin_family = AF_INET;
+	a4->sin_port = htons((uint16_t)port);
+	*len = sizeof(*a4);
+	return inet_pton(AF_INET, host, &a4->sin_addr) == 1 ? 0 : -1;
 }
 
 struct attempt {
@@ -98,7 +122,7 @@ static void finish(FILE *out, struct attempt *a, int ok, const char *err)
 	free(a);
 }
 
-static int run_rate(const struct sockaddr_in *dst, double rate, FILE *out, int timeout_ms)
+static int run_rate(const struct sockaddr_storage *dst, socklen_t dlen, double rate, FILE *out, int timeout_ms)
 {
 	int ep = epoll_create1(0), i;
 	uint64_t start = now_us(CLOCK_MONOTONIC), n = 0;
@@ -125,11 +149,11 @@ static int run_rate(const struct sockaddr_in *dst, double rate, FILE *out, int t
 				free(a);
 				continue;
 			}
-			a->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+			a->fd = socket(dst->ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 			a->start_mono = now_us(CLOCK_MONOTONIC);
 			a->start_real = now_us(CLOCK_REALTIME);
 			snprintf(a->line, sizeof(a->line), "hello %llu\n", (unsigned long long)n);
-			if (a->fd < 0 || (connect(a->fd, (const struct sockaddr *)dst, sizeof(*dst)) < 0 &&
+			if (a->fd < 0 || (connect(a->fd, (const struct sockaddr *)dst, dlen) < 0 &&
 					  errno != EINPROGRESS)) {
 				if (a->fd < 0)
 					a->fd = open("/dev/null", O_RDONLY);
@@ -220,16 +244,17 @@ static int send_oob_preamble(int fd, int n, uint64_t *sent)
 	return 0;
 }
 
-static int run_long(const struct sockaddr_in *dst, FILE *out, int interval_ms, int stall_ms, int oob_bytes)
+static int run_long(const struct sockaddr_storage *dst, socklen_t dlen, FILE *out, int interval_ms, int stall_ms,
+		    int oob_bytes)
 {
-	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	int fd = socket(dst->ss_family, SOCK_STREAM, 0), one = 1;
 	uint64_t seq = 0, last_echo, max_gap = 0, echoes = 0, next_send, bytes_sent = 0, bytes_received = 0;
 	char buf[4096], want[64];
 	size_t got = 0;
 	const char *state = "open";
 	struct timeval tv = { .tv_sec = 0, .tv_usec = 100000 };
 
-	if (fd < 0 || connect(fd, (const struct sockaddr *)dst, sizeof(*dst)) < 0) {
+	if (fd < 0 || connect(fd, (const struct sockaddr *)dst, dlen) < 0) {
 		fprintf(out, "end,%llu,connect_failed,0,0\n", (unsigned long long)(now_us(CLOCK_REALTIME) / 1000));
 		return 1;
 	}
@@ -310,7 +335,8 @@ int main(int argc, char **argv)
 	const char *dst_s = NULL, *out_s = NULL;
 	double rate = 10;
 	int timeout_ms = 3000, interval_ms = 200, stall_ms = 30000, oob_bytes = 8, i;
-	struct sockaddr_in dst;
+	struct sockaddr_storage dst;
+	socklen_t dlen = 0;
 	FILE *out;
 
 	if (argc < 2)
@@ -337,8 +363,8 @@ int main(int argc, char **argv)
 	}
 	if (i != argc || !dst_s || !out_s)
 		usage();
-	if (parse_dst(dst_s, &dst) < 0) {
-		fprintf(stderr, "lab-client: bad --dst '%s': expected IPv4:PORT\n", dst_s);
+	if (parse_dst(dst_s, &dst, &dlen) < 0) {
+		fprintf(stderr, "lab-client: bad --dst '%s': expected IPv4:PORT or [IPv6]:PORT\n", dst_s);
 		return 2;
 	}
 	if (oob_bytes < 0 || oob_bytes > 64) {
@@ -358,9 +384,9 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	if (!strcmp(argv[1], "rate"))
-		return run_rate(&dst, rate, out, timeout_ms);
+		return run_rate(&dst, dlen, rate, out, timeout_ms);
 	if (!strcmp(argv[1], "long"))
-		return run_long(&dst, out, interval_ms, stall_ms, oob_bytes);
+		return run_long(&dst, dlen, out, interval_ms, stall_ms, oob_bytes);
 	usage();
 	return 2;
 }
