@@ -108,6 +108,8 @@ class HostsFileParserTest {
 			- ip: fe80::1\\n  mac: 02:00:00:00:00:01                         | 1 | hosts[0].ip                      | a link-local address cannot be diverted
 			- ip: "::ffff:10.0.0.1"\\n  mac: 02:00:00:00:00:01               | 1 | hosts[0].ip                      | a v4-mapped address
 			- ip: 10.0.0.0/24\\n  mac: 02:00:00:00:00:01                     | 1 | hosts[0].ip                      | expected an IPv4 or IPv6 address
+			- ip: 10.0.0.1\\n  mac: 02:00:00:00:00:01\\n- ip: 2001:db8::/64\\n  mac: 02:00:00:00:00:02 | 3 | hosts[1].ip | expected an IPv4 or IPv6 address
+			- ip: 10.0.0.1\\n  mac: 02:00:00:00:00:01\\n- ip: "fe80::1%eth0"\\n  mac: 02:00:00:00:00:02 | 3 | hosts[1].ip | expected an IPv4 or IPv6 address
 			- ip: 224.0.0.1\\n  mac: 02:00:00:00:00:01                       | 1 | hosts[0].ip                      | multicast or broadcast
 			- ip: 10.0.0.1\\n  mac: 02:00:00:00:00:01\\n  mdoe: auto          | 3 | hosts[0].mdoe                    | unknown key (known: ip, mac,
 			- ip: 10.0.0.1\\n  mac: 02:00:00:00:00:01\\n  mode: sometimes     | 3 | hosts[0].mode                    | not auto, manual or off
