@@ -28,6 +28,13 @@ ROOT=${LAB_ROOT:-$(cd "$LAB/../.." && pwd)}
 MODE_ARGS=() # the lab mode under test, from the environment (deploy/lab/pom.xml runs one execution per mode)
 FAMILY=4
 [ "${LAB_CI_IPV6:-0}" = 1 ] && MODE_ARGS+=(--ipv6) FAMILY=6 # the server's IPv6 address flooded and protected
+DIVERSION=${LAB_CI_DIVERSION:-arp} # bgp: two scrubbers behind a bird2 router with ECMP, one killed mid-flood
+if [ "$DIVERSION" = bgp ]; then
+	for t in gobgpd bird birdc; do
+		command -v "$t" >/dev/null || skip "$t not installed (deploy/install-deps.sh installs it)"
+	done
+	MODE_ARGS+=(--diversion bgp)
+fi
 BUILD=--no-build
 if [ ! -x "$ROOT/dataplane-native/target/native/syncookied-dp" ] ||
 	! ls "$ROOT"/control-plane/target/control-plane-*.jar >/dev/null 2>&1 ||
@@ -69,6 +76,12 @@ done
 # the run protected the address of the family asked for (the hosts file is the run's own, so check it too)
 family_of() { [[ $1 == *:* ]] && echo 6 || echo 4; }
 check "the protected address is IPv$FAMILY ($PROTECTED_IP)" [ "$(family_of "$PROTECTED_IP")" = "$FAMILY" ]
+# a BGP run reports its scrubbers: how many, the dead one's loss at the router, each one's share of the flood
+if [ "$DIVERSION" = bgp ]; then
+	REQUIRED_FIELDS+=(diversion scrubbers scrubber_loss_ms syn_share)
+	two_bgp_scrubbers() { [ "$(field diversion)" = bgp ] && [ "$(field scrubbers)" = 2 ]; }
+	check "the run diverted over BGP to two scrubbers (diversion=bgp scrubbers=2)" two_bgp_scrubbers
+fi
 for key in "${REQUIRED_FIELDS[@]}"; do
 	check "the RESULT line has $key" grep -q " $key=" <<<"$RESULT"
 done

@@ -28,6 +28,10 @@ usage() {
 		                        without it a 50 kpps flood livelocks the emulated CPU). "none" = unlimited
 		  --ipv6                protect the server's IPv6 address: IPv6 flood, legit clients and long-lived
 		                        connection; the router diverts with a static NDP entry
+		  --diversion arp|bgp   how the router diverts (default arp: a static ARP entry at the firewall's MAC,
+		                        programmed over the Linux router adapter). bgp: two scrubbers, each with its
+		                        own worker, control plane and gobgpd, announce the server's /32 to a bird2
+		                        router with multipath (ECMP); scrubber 2 is killed halfway through the flood
 		  --out DIR             output directory (default deploy/lab/out/<UTC time>)
 		  --no-build            use the artifacts already built (CI builds them before)
 	EOF
@@ -35,7 +39,7 @@ usage() {
 }
 
 FLOOD_PPS=50000 LEGIT_RATE=20 BASELINE=15 ATTACK=45 AFTER=10 HOLD_DOWN=20 QUIET=10
-MODE=protected BOTTLENECK=2mbit OUTDIR= BUILD=1 FAMILY=4
+MODE=protected BOTTLENECK=2mbit OUTDIR= BUILD=1 DIVERSION=arp FAMILY=4
 DETECT_START=${LAB_DETECT_START:-1500} DETECT_END=${LAB_DETECT_END:-500}
 LONG_MAX_GAP_MS=${LAB_LONG_MAX_GAP_MS:-5000}
 while [ $# -gt 0 ]; do
@@ -49,6 +53,7 @@ while [ $# -gt 0 ]; do
 	--quiet) QUIET=$2; shift ;;
 	--unprotected) MODE=unprotected ;;
 	--bottleneck) BOTTLENECK=$2; [ "$2" = none ] && BOTTLENECK=; shift ;;
+	--diversion) DIVERSION=$2; shift ;;
 	--ipv6) FAMILY=6 ;;
 	--out) OUTDIR=$2; shift ;;
 	--no-build) BUILD=0 ;;
@@ -63,11 +68,20 @@ for pair in FLOOD_PPS:rate LEGIT_RATE:legit-rate BASELINE:baseline ATTACK:attack
 done
 [ "$FLOOD_PPS" -le 500000 ] || { echo "run.sh: --rate $FLOOD_PPS is above 500000 pps: on one machine the generator would starve the lab" >&2; exit 2; }
 [ "$LEGIT_RATE" -le 10000 ] || { echo "run.sh: --legit-rate must be at most 10000" >&2; exit 2; }
+case $DIVERSION in
+arp) ;;
+bgp)
+	[ "$MODE" = protected ] || { echo "run.sh: --diversion bgp needs the protected mode" >&2; exit 2; }
+	[ "$FAMILY" = 4 ] || { echo "run.sh: --diversion bgp runs over IPv4 (the /128 case is in the router-adapters tests)" >&2; exit 2; }
+	;;
+*) echo "run.sh: --diversion must be arp or bgp, got '$DIVERSION'" >&2; exit 2 ;;
+esac
 
 [ "$(id -u)" = 0 ] || { echo "run.sh: run as root (network namespaces, tap, AF_PACKET, sysctl)" >&2; exit 2; }
 # a fresh machine gets its packages here (a no-op when they are installed); LAB_NO_INSTALL=1 skips it
 [ "${LAB_NO_INSTALL:-0}" = 1 ] || "$ROOT/deploy/install-deps.sh" || { echo "run.sh: deploy/install-deps.sh failed" >&2; exit 2; }
-for t in ip nsenter unshare tc trafgen qemu-system-x86_64 influxd gnuplot curl jq gcc make cpio java; do
+for t in ip nsenter unshare tc trafgen qemu-system-x86_64 influxd gnuplot curl jq gcc make cpio java \
+	$([ "$DIVERSION" = bgp ] && echo gobgpd bird birdc); do
 	command -v "$t" >/dev/null || { echo "run.sh: '$t' missing: run deploy/install-deps.sh" >&2; exit 2; }
 done
 
@@ -94,6 +108,7 @@ mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd)
 # the address the run protects, floods and measures: the guest's IPv4 one, or its IPv6 one with --ipv6
 PROTECTED_IP=$([ "$FAMILY" = 6 ] && echo "$VM_IP6" || echo "$VM_IP4")
 SERVICE_DST=$([ "$FAMILY" = 6 ] && echo "[$PROTECTED_IP]:$SERVICE_PORT" || echo "$PROTECTED_IP:$SERVICE_PORT")
+[ "$DIVERSION" = bgp ] && . "$LAB/lib/bgp.sh"
 
 trap 'run_cleanups' EXIT
 trap 'step "interrupted: cleaning up"; exit 130' INT TERM
@@ -132,6 +147,18 @@ step "guest kernel $KVER, module built"
 step "creating the topology: client, attacker, router, firewall, bridge (network namespaces)"
 on_exit lab_net_down
 lab_net_up
+if [ "$DIVERSION" = bgp ]; then
+	bgp_net_up
+	on_exit bgp_stop
+	bgp_router_start
+	record_pid "$BIRD_PID" bird
+	for n in 1 2; do
+		bgp_speaker_start "$n"
+		eval "record_pid \$GOBGPD${n}_PID gobgpd"
+	done
+	wait_for 60 "BGP sessions" bgp_sessions_up || die "the scrubbers' BGP sessions did not come up: $(birdc_lab show protocols)"
+	step "bird2 router with both scrubbers' gobgpd established (eBGP, hold time ${BGP_HOLD}s, multipath)"
+fi
 for p in "${NS_HOLDERS[@]}"; do record_pid "$p" netns-holder; done
 [ -n "$BOTTLENECK" ] && step "server link rate-limited to $BOTTLENECK"
 
@@ -173,6 +200,18 @@ if [ "$MODE" = protected ]; then
 	DP_PID=$(pids_with_arg "$WORK/state/dataplane.sock" | head -1)
 	record_pid "$DP_PID" dataplane-worker
 	step "agent -> control plane: secrets fresh; dataplane worker healthy (pid ${DP_PID:-?}) in the firewall namespace"
+fi
+if [ "$DIVERSION" = bgp ]; then
+	step "starting scrubber 2: its control plane and dataplane worker (the server's agent reports to both)"
+	bgp_node2_start
+	record_pid "$CP2_PID" control-plane-2
+	record_pid "$EVENTS2_PID" events-curl-2
+	wait_for 60 "scrubber 2 secrets" sh -c "curl -sf -H 'Authorization: Bearer $API_TOKEN' http://127.0.0.1:$API_PORT2/api/v1/hosts/$PROTECTED_IP | jq -e '.agent.secretsFresh == true'" ||
+		die "scrubber 2's control plane never got fresh secrets: $(tail -5 "$WORK/controlplane2.log")"
+	wait_for 60 "scrubber 2 dataplane" sh -c "curl -sf -H 'Authorization: Bearer $API_TOKEN' http://127.0.0.1:$API_PORT2/api/v1/dataplane | jq -e '.healthy == true'" ||
+		die "scrubber 2's dataplane worker is not healthy: $(api2 GET /api/v1/dataplane) $(tail -5 "$WORK/controlplane2.log")"
+	record_pid "$(pids_with_arg "$WORK/state2/dataplane.sock" | head -1)" dataplane-worker-2
+	step "scrubber 2 ready; both scrubbers will announce $VM_IP4/32 when their control planes detect the flood"
 fi
 
 attack_prepare
@@ -216,7 +255,14 @@ mark flood_start
 record_pid "$ATTACK_PID" trafgen
 record_pid "$FIRST_PID" tcpdump
 for p in $(ps -o pid= --ppid "$ATTACK_PID"); do record_pid "$p" trafgen-sender; done
-progress "$ATTACK" flood
+if [ "$DIVERSION" = bgp ]; then
+	progress $((ATTACK / 2)) flood
+	step "scrubber 2 dies: SIGKILL to its gobgpd, worker and control plane (router next hops: $(router_next_hops))"
+	bgp_node2_kill scrubber2_killed
+	progress $((ATTACK - ATTACK / 2)) "flood, scrubber 1 alone"
+else
+	progress "$ATTACK" flood
+fi
 attack_stop
 mark flood_stop
 FIRST=$(flood_first_ms)

@@ -98,6 +98,7 @@ report_build() {
 	SYN_UNANSWERED=$((${FW_SYNS:-0} - ${FW_SYNACKS:-0}))
 	read -r RELAY_FRAMES RELAY_INTERVAL_MS RELAY_TRANSFER_P50 RELAY_TRANSFER_P95 RELAY_DROPPED <<<"$(relay_stats)"
 	result_fields
+	! declare -F mode_results >/dev/null || mode_results # a lab mode's own fields (lib/bgp.sh)
 	report_series
 	report_text >"$out/summary.txt"
 	report_plot
@@ -212,6 +213,7 @@ report_text() {
 		echo "Server kernel        : SyncookiesSent +$SRV_COOKIES_DURING during the flood (never diverted)"
 	fi
 	echo "Restored             : $RESTORED"
+	! declare -F mode_text >/dev/null || mode_text
 	echo
 	echo "InfluxDB data        : $WORK/influxdb (view: deploy/lab/view.sh $WORK)"
 }

@@ -26,6 +26,10 @@ check_field() {
 	syn_answered | acks_valid | picked_up) is_int "$v" && [ "$v" -gt 0 ] ;;
 	syn_unanswered) is_int "$v" && [ "$v" -ge 0 ] ;;
 	server_cookies_sent_during) [ "$v" = 0 ] ;;
+	diversion) [ "$v" = arp ] || [ "$v" = bgp ] ;;
+	scrubbers) is_int "$v" && [ "$v" -ge 1 ] ;;
+	scrubber_loss_ms) is_int "$v" && [ "$v" -ge 0 ] ;;
+	syn_share) [[ $v =~ ^[0-9]+,[0-9]+$ ]] && [ "${v%,*}" -gt 0 ] && [ "${v#*,}" -gt 0 ] ;;
 	*) echo "    no check for RESULT field '$1': add one to deploy/lab/lib/result-checks.sh"; return 1 ;;
 	esac
 }
@@ -45,6 +49,10 @@ describe_field() {
 	picked_up) echo "the dataplane picked up established connections during the diversion (picked_up > 0)" ;;
 	syn_unanswered) echo "the SYNs the firewall left unanswered are counted (syn_unanswered >= 0)" ;;
 	server_cookies_sent_during) echo "the server's kernel sent no cookie while diverted (server_cookies_sent_during = 0)" ;;
+	diversion) echo "the diversion mode is named (arp or bgp)" ;;
+	scrubbers) echo "the number of scrubbers is given (scrubbers >= 1)" ;;
+	scrubber_loss_ms) echo "the router dropped the dead scrubber's next hop (scrubber_loss_ms >= 0)" ;;
+	syn_share) echo "each scrubber answered a share of the flood (syn_share: both > 0 %)" ;;
 	*) echo "RESULT field $1" ;;
 	esac
 }
