@@ -148,3 +148,50 @@ const char *dp_value_host_addr(const char *s, struct dp_addr *a)
 		return "a v4-mapped address: write the IPv4 address";
 	return NULL;
 }
+
+struct dp_addr dp_addr_masked(const struct dp_addr *a, unsigned len)
+{
+	struct dp_addr m = *a;
+
+	for (unsigned i = 0; i < 16; i++) {
+		unsigned keep = len >= 8 * (i + 1) ? 8 : len > 8 * i ? len - 8 * i : 0;
+
+		m.a[i] &= (uint8_t)(0xff00u >> keep);
+	}
+	return m;
+}
+
+bool dp_addr_in_prefix(const struct dp_addr *a, const struct dp_addr *net, unsigned len)
+{
+	struct dp_addr m = dp_addr_masked(a, len);
+
+	return a->family == net->family && !memcmp(m.a, net->a, 16);
+}
+
+const char *dp_value_prefix(const char *s, struct dp_addr *net, unsigned *len, char *why, size_t whylen)
+{
+	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	const char *slash = strchr(s, '/');
+	char addr[64], text[64];
+	unsigned long long n;
+	struct dp_addr m;
+
+	if (!slash || (size_t)(slash - s) >= sizeof(addr) || !slash[1] || strlen(slash + 1) > 3)
+		return "expected a prefix like 10.0.0.0/24 or 2001:db8::/48";
+	memcpy(addr, s, (size_t)(slash - s));
+	addr[slash - s] = 0;
+	if (dp_addr_parse(addr, net) || dp_value_u64(slash + 1, 0, 999, &n, why, whylen))
+		return "expected a prefix like 10.0.0.0/24 or 2001:db8::/48";
+	if (n > (net->family == 4 ? 32u : 128u))
+		return net->family == 4 ? "an IPv4 prefix length is 0 to 32" : "an IPv6 prefix length is 0 to 128";
+	if (net->family == 6 && !memcmp(net->a, v4mapped, 12))
+		return "a v4-mapped prefix: write the IPv4 prefix";
+	*len = (unsigned)n;
+	m = dp_addr_masked(net, *len);
+	if (memcmp(m.a, net->a, 16)) {
+		dp_addr_format(&m, text, sizeof(text));
+		snprintf(why, whylen, "host bits set: the prefix is %s/%u", text, *len);
+		return why;
+	}
+	return NULL;
+}
