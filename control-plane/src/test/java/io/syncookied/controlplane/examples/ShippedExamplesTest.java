@@ -32,6 +32,7 @@ import io.syncookied.controlplane.hosts.HostConfig;
 import io.syncookied.controlplane.hosts.HostsFileException;
 import io.syncookied.controlplane.hosts.HostsFileParser;
 import io.syncookied.controlplane.hosts.HostsValidation;
+import io.syncookied.controlplane.hosts.ProtectionMode;
 import io.syncookied.router.DiversionVendors;
 import io.syncookied.router.api.RouterTarget;
 import io.syncookied.telemetry.AeadAlgorithm;
@@ -126,6 +127,13 @@ class ShippedExamplesTest {
 		assertThat(agent.controlPlanes()).allSatisfy(cp -> assertThat(cp.port()).isEqualTo(props.telemetry().port()));
 		List<String> keyIds = hosts(HOSTS, routerTargets()).stream().map(HostConfig::agentKeyId).toList();
 		assertThat(keyIds).as("agent_key_id in the hosts example").contains(key.host());
+	}
+
+	@Test
+	void theHostsExamplesGroupGivesItsMemberItsMode() throws IOException {
+		List<HostConfig> hosts = hosts(HOSTS, routerTargets());
+		assertThat(hosts).hasSize(3);
+		assertThat(hosts.get(2).mode()).as("185.50.26.10 from its group 185.50.26.0/24").isEqualTo(ProtectionMode.AUTO);
 	}
 
 	@Test
