@@ -45,9 +45,14 @@ fi
 rm -rf "$OUT"
 mkdir -p "$OUT"
 t0=$SECONDS
-"$LAB/run.sh" $BUILD --rate "${LAB_CI_RATE:-50000}" --baseline 10 --attack 30 --after 6 --hold-down 10 --quiet 6 \
+# a run that hangs is interrupted (run.sh cleans up as on Ctrl-C) and fails the test; the bound is far above a
+# normal run (2-3 minutes, plus the build when the artifacts are missing)
+LIMIT=${LAB_CI_TIMEOUT:-1200}
+timeout --signal=INT --kill-after=120 "$LIMIT" \
+	"$LAB/run.sh" $BUILD --rate "${LAB_CI_RATE:-50000}" --baseline 10 --attack 30 --after 6 --hold-down 10 --quiet 6 \
 	"${MODE_ARGS[@]}" --out "$OUT" 2>&1 | tee "$OUT/console.txt"
 rc=${PIPESTATUS[0]}
+[ "$rc" = 124 ] && echo "ci-test: run.sh did not finish within ${LIMIT}s (LAB_CI_TIMEOUT): interrupted"
 elapsed=$((SECONDS - t0))
 
 FAILS=()
