@@ -30,8 +30,9 @@ usage() {
 		                        connection; the router diverts with a static NDP entry
 		  --diversion arp|bgp   how the router diverts (default arp: a static ARP entry at the firewall's MAC,
 		                        programmed over the Linux router adapter). bgp: two scrubbers, each with its
-		                        own worker, control plane and gobgpd, announce the server's /32 to a bird2
-		                        router with multipath (ECMP); scrubber 2 is killed halfway through the flood
+		                        own worker, control plane and gobgpd, announce the server's /32 (/128 with
+		                        --ipv6) to a bird2 router with multipath (ECMP); scrubber 2 is killed halfway
+		                        through the flood
 		  --out DIR             output directory (default deploy/lab/out/<UTC time>)
 		  --no-build            use the artifacts already built (CI builds them before)
 	EOF
@@ -72,7 +73,6 @@ case $DIVERSION in
 arp) ;;
 bgp)
 	[ "$MODE" = protected ] || { echo "run.sh: --diversion bgp needs the protected mode" >&2; exit 2; }
-	[ "$FAMILY" = 4 ] || { echo "run.sh: --diversion bgp runs over IPv4 (the /128 case is in the router-adapters tests)" >&2; exit 2; }
 	;;
 *) echo "run.sh: --diversion must be arp or bgp, got '$DIVERSION'" >&2; exit 2 ;;
 esac
@@ -211,7 +211,7 @@ if [ "$DIVERSION" = bgp ]; then
 	wait_for 60 "scrubber 2 dataplane" sh -c "curl -sf -H 'Authorization: Bearer $API_TOKEN' http://127.0.0.1:$API_PORT2/api/v1/dataplane | jq -e '.healthy == true'" ||
 		die "scrubber 2's dataplane worker is not healthy: $(api2 GET /api/v1/dataplane) $(tail -5 "$WORK/controlplane2.log")"
 	record_pid "$(pids_with_arg "$WORK/state2/dataplane.sock" | head -1)" dataplane-worker-2
-	step "scrubber 2 ready; both scrubbers will announce $VM_IP4/32 when their control planes detect the flood"
+	step "scrubber 2 ready; both scrubbers will announce $HOST_ROUTE when their control planes detect the flood"
 fi
 
 attack_prepare

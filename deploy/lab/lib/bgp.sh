@@ -1,19 +1,25 @@
 # bgp.sh: --diversion bgp. Two scrubbers, each a firewall namespace with its own dataplane worker, control plane and
-# GoBGP speaker (gobgpd), announce the attacked /32 to the router, which runs bird2 with multipath: the router's
-# kernel FIB holds one next hop per scrubber and spreads the flood and the legit flows over both. The server's one
-# agent reports to both control planes. In the middle of the flood scrubber 2 dies (every process of it, SIGKILL):
-# its BGP session closes and the router drops its next hop by itself; scrubber 1 carries on alone. Sourced by
-# run.sh after the other lib files; it redefines the router functions of topology.sh and dataplane_counters.
+# GoBGP speaker (gobgpd), announce the attacked /32 (/128 with --ipv6) to the router, which runs bird2 with
+# multipath: the router's kernel FIB holds one next hop per scrubber and spreads the flood and the legit flows over
+# both. The server's one agent reports to both control planes. In the middle of the flood scrubber 2 dies (every
+# process of it, SIGKILL): its BGP session closes and the router drops its next hop by itself; scrubber 1 carries on
+# alone. Sourced by run.sh after the other lib files; it redefines the router functions of topology.sh and
+# dataplane_counters.
 #
 #   router r-srv 10.99.2.1 --[br0]--+-- sw-fw  -> fw0 scrubber 1 (NS_FW)  10.99.2.3  gobgpd, worker, control plane
 #                                   +-- sw-fw2 -> fw0 scrubber 2 (NS_FW2) 10.99.2.4  gobgpd, worker, control plane 2
-# Each scrubber's address on the bridge is its BGP session's source and the next hop it announces; its dataplane
-# forwards valid packets to the server's MAC on the same bridge, as in the ARP mode.
+# Each scrubber's IPv4 address on the bridge is its BGP session's source and the next hop of its /32s; the session
+# carries IPv6 too (MP-BGP), with the scrubber's IPv6 address (fd99:2::3, fd99:2::4) as the next hop of its /128s
+# (next-hop6). Its dataplane forwards valid packets to the server's MAC on the same bridge, as in the ARP mode.
 
 SCRUB_COMMUNITY=65000:666
 BGP_HOLD=3 # seconds, the minimum BGP allows: a hung scrubber is dropped this fast (a dead one at once)
 
 scrubber_ip4() { echo "10.99.2.$((2 + $1))"; }
+scrubber_ip6() { echo "fd99:2::$((2 + $1))"; }
+# scrubber_ip N: scrubber N's address of the protected address's family (the next hop the router should hold)
+scrubber_ip() { [ "$FAMILY" = 6 ] && scrubber_ip6 "$1" || scrubber_ip4 "$1"; }
+HOST_ROUTE=$PROTECTED_IP/$([ "$FAMILY" = 6 ] && echo 128 || echo 32) # what the scrubbers announce
 
 # bgp_net_up: the second scrubber's namespace and both scrubbers' addresses; after lab_net_up
 bgp_net_up() {
@@ -28,8 +34,10 @@ bgp_net_up() {
 	FW2_MAC=$(mac_of "$NS_FW2" fw0)
 	nsx "$NS_FW" ip addr add "$(scrubber_ip4 1)/24" dev fw0
 	nsx "$NS_FW2" ip addr add "$(scrubber_ip4 2)/24" dev fw0
+	nsx "$NS_FW" ip addr add "$(scrubber_ip6 1)/64" dev fw0 nodad
+	nsx "$NS_FW2" ip addr add "$(scrubber_ip6 2)/64" dev fw0 nodad
 	# flows of one client (one source address) spread by port too, as a real router's hash does
-	nsx "$NS_ROUTER" sysctl -qw net.ipv4.fib_multipath_hash_policy=1
+	nsx "$NS_ROUTER" sysctl -qw net.ipv4.fib_multipath_hash_policy=1 net.ipv6.fib_multipath_hash_policy=1
 	FW_PORTS=(sw-fw sw-fw2)
 	# the server's one agent reports to both scrubbers' control planes, as on a real server
 	API_PORT2=$(free_port tcp)
@@ -44,8 +52,10 @@ bgp_router_start() {
 		router id $GW_IP4;
 		protocol device { }
 		protocol kernel { ipv4 { export all; }; merge paths yes; }
+		protocol kernel { ipv6 { export all; }; merge paths yes; }
 		filter scrub_in {
-		  if net ~ [ ${VM_IP4%.*}.0/24{32,32} ] && (${SCRUB_COMMUNITY%:*},${SCRUB_COMMUNITY#*:}) ~ bgp_community then accept;
+		  if (net ~ [ ${VM_IP4%.*}.0/24{32,32} ] || net ~ [ ${VM_IP6%::*}::/64{128,128} ]) &&
+		     (${SCRUB_COMMUNITY%:*},${SCRUB_COMMUNITY#*:}) ~ bgp_community then accept;
 		  reject;
 		}
 		template bgp scrubber {
@@ -53,6 +63,7 @@ bgp_router_start() {
 		  hold time $BGP_HOLD; keepalive time 1;
 		  connect delay time 1; connect retry time 1; error wait time 1, 2;
 		  ipv4 { import filter scrub_in; export none; };
+		  ipv6 { import filter scrub_in; export none; };
 		}
 		protocol bgp scrubber1 from scrubber { neighbor $(scrubber_ip4 1) as 65001; }
 		protocol bgp scrubber2 from scrubber { neighbor $(scrubber_ip4 2) as 65001; }
@@ -83,6 +94,9 @@ bgp_speaker_start() {
 		  [[neighbors.afi-safis]]
 		    [neighbors.afi-safis.config]
 		      afi-safi-name = "ipv4-unicast"
+		  [[neighbors.afi-safis]]
+		    [neighbors.afi-safis.config]
+		      afi-safi-name = "ipv6-unicast"
 	EOF
 	rm -f "$WORK/state/gobgpd$n.sock"
 	nsx_bg "$ns" gobgpd -f "$WORK/etc/gobgpd$n.toml" --api-hosts "unix://$WORK/state/gobgpd$n.sock" -p \
@@ -101,14 +115,16 @@ router_targets_yaml() { # NODE
 		        adapter: bgp
 		        api: unix://$WORK/state/gobgpd${1:-1}.sock
 		        neighbor: $GW_IP4
+		        next-hop6: $(scrubber_ip6 "${1:-1}")
 		        communities: [ no-export, "$SCRUB_COMMUNITY" ]
 		        timeout: 5s
 	EOF
 }
 
-# The route for the server: the router diverts while its FIB holds a /32 for it (one next hop per live scrubber)
+# The route for the server: the router diverts while its FIB holds a host route for it (one next hop per live
+# scrubber)
 router_next_hops() {
-	nsx "$NS_ROUTER" ip route show exact "$VM_IP4/32" | awk '{ for (i = 1; i < NF; i++) if ($i == "via") print $(i + 1) }' |
+	nsx "$NS_ROUTER" ip "-$FAMILY" route show exact "$HOST_ROUTE" | awk '{ for (i = 1; i < NF; i++) if ($i == "via") print $(i + 1) }' |
 		sort | paste -sd, -
 }
 router_diverted() { [ -n "$(router_next_hops)" ]; }
@@ -118,10 +134,10 @@ router_monitor_start() {
 	NEIGH_PID=$BG_PID
 }
 
-# route_events: "t_ms<TAB>event" for every change of the server's /32 in the route monitor's log, a multipath
+# route_events: "t_ms<TAB>event" for every change of the server's host route in the route monitor's log, a multipath
 # route's "nexthop via ..." continuation lines joined to their event
 route_events() {
-	awk -v ip="$VM_IP4" '
+	awk -v ip="$PROTECTED_IP" '
 		function flush() { if (ev != "" && ev ~ "(^| )" ip "( |$)") print ts "\t" ev; ev = "" }
 		{ gsub(/\t/, " ") } # the output below is tab-separated
 		/^ / { ev = ev $0; next }
@@ -135,7 +151,7 @@ route_events() {
 	done
 }
 
-# router_switches: "t_ms,diverted|direct": the /32 added (diverted) or deleted (direct)
+# router_switches: "t_ms,diverted|direct": the host route added (diverted) or deleted (direct)
 router_switches() {
 	route_events | awk -F'\t' '{ s = index($2, "Deleted") ? "direct" : "diverted"; if (s != last) { print $1 "," s; last = s } }'
 }
@@ -158,6 +174,7 @@ bgp_node2_start() {
 		--syncookied.routers.targets[0].name=lab-router --syncookied.routers.targets[0].adapter=bgp \
 		--syncookied.routers.targets[0].api="unix://$WORK/state/gobgpd2.sock" \
 		--syncookied.routers.targets[0].neighbor="$GW_IP4" \
+		--syncookied.routers.targets[0].next-hop6="$(scrubber_ip6 2)" \
 		--syncookied.routers.targets[0].communities="no-export,$SCRUB_COMMUNITY" \
 		--syncookied.routers.targets[0].timeout=5s >"$WORK/controlplane2.log" 2>&1 &
 	CP2_PID=$!
@@ -218,7 +235,7 @@ bgp_results() {
 	local kill lost
 	kill=$(mark_time scrubber2_killed)
 	# the first change after the kill that leaves scrubber 2 out, if the route had it when it died
-	lost=$(route_events | awk -F'\t' -v k="${kill:-0}" -v nh="via $(scrubber_ip4 2) " '
+	lost=$(route_events | awk -F'\t' -v k="${kill:-0}" -v nh="via $(scrubber_ip 2) " '
 		$1 < k { had = !index($2, "Deleted") && index($2 " ", nh) }
 		$1 >= k && had && (index($2, "Deleted") || !index($2 " ", nh)) { print $1; exit }')
 	SCRUBBER_LOSS_MS=$([ -n "$kill" ] && [ -n "$lost" ] && echo $((lost - kill)) || echo -1)
