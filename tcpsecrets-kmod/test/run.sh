@@ -50,6 +50,12 @@ fi
 [ -n "$jar" ] || die "host-agent/target/host-agent-*-agent.jar missing: build it first (./mvnw -pl host-agent -am package)"
 command -v java >/dev/null || die "java missing (deploy/install-deps.sh installs it)"
 cp "$jar" "$SRC/target/syncookied-agent.jar"
+# the worker protocol's Java client (SocketDataplane), which test/tools/WorkerPush.java drives as the control plane
+dpjar=$(ls "$ROOT"/dataplane-native/target/dataplane-native-*.jar 2>/dev/null | grep -v -- '-sources' | head -1)
+[ -n "$dpjar" ] || { (cd "$ROOT" && ./mvnw -B -ntp -q -pl dataplane-native -am package -DskipTests >/dev/null 2>&1)
+	dpjar=$(ls "$ROOT"/dataplane-native/target/dataplane-native-*.jar 2>/dev/null | head -1); }
+[ -n "$dpjar" ] || die "dataplane-native/target/dataplane-native-*.jar missing: ./mvnw -pl dataplane-native -am package"
+cp "$dpjar" "$SRC/target/dataplane-native.jar"
 
 . "$SRC/test/lib/kernels.sh"
 . "$SRC/test/lib/check.sh"
@@ -60,6 +66,7 @@ cp "$jar" "$SRC/target/syncookied-agent.jar"
 . "$SRC/test/lib/proof4.sh"
 . "$SRC/test/lib/proof-window.sh"
 AGENT_JAR=$SRC/target/syncookied-agent.jar
+DPN_JAR=$SRC/target/dataplane-native.jar
 . "$SRC/test/lib/table.sh"
 
 # The kernels to boot: "release<TAB>matrix row" lines. Every matrix row must resolve to an installed kernel

@@ -176,12 +176,13 @@ struct dp_sysctls {
  * and scale, and those of listeners with their own receive buffer. The host's own window/wscale override all. */
 #define DP_TCP_PROFILE_PORTS 16
 struct dp_tcp_profile {
-	uint16_t window; /* 0 = not reported */
-	uint8_t wscale;  /* 0xff = not reported */
+	uint16_t window;    /* SYN-ACK without timestamps; 0 = not reported */
+	uint16_t window_ts; /* SYN-ACK with timestamps (the kernel rounds to segments 12 bytes shorter); 0 = not reported */
+	uint8_t wscale;     /* 0xff = not reported */
 	uint8_t n_ports;
 	struct {
 		uint16_t port; /* host order */
-		uint16_t window;
+		uint16_t window, window_ts;
 		uint8_t wscale;
 	} ports[DP_TCP_PROFILE_PORTS];
 };
@@ -197,7 +198,8 @@ struct dp_host_cfg {
 	struct dp_clock_basis clock;
 	struct dp_sysctls sysctl;
 	uint16_t mss;                  /* MSS option of our SYN-ACK; 0 = 1460 (IPv4) / 1440 (IPv6) */
-	uint16_t window;               /* SYN-ACK window (unscaled); 0 = from profile, else 64240 (IPv4) / 64800 (IPv6) */
+	uint16_t window;               /* SYN-ACK window (unscaled), with or without TS; 0 = from profile, else 64240 / 65160
+	                                  with TS (IPv4), 64800 / 64260 (IPv6) */
 	uint8_t wscale;                /* the server's receive window scale; 0xff = from profile, else 7 */
 	uint8_t opts_off;              /* DP_OPT_OFF_* */
 	uint32_t syn_refresh_ms;       /* module-free mode: let one real SYN per (host, port) through at least

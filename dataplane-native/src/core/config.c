@@ -154,14 +154,17 @@ static void precompute(struct dp_host *h)
 	h->sys.tcp_ecn = (c->opts_off & DP_OPT_OFF_ECN) ? 0 : c->sysctl.ecn;
 	h->mss = c->mss ? c->mss : (v4 ? 1460 : 1440);
 	/* The host's own value, else what the server's agent computed as its kernel does, else
-	 * tcp_select_initial_window() on a stock kernel with a 1500 MTU: 44 * 1460 and 45 * 1440, scale 7. */
+	 * tcp_select_initial_window() on a stock kernel with a 1500 MTU: 44 * 1460 and 45 * 1440, and with
+	 * timestamps (segments 12 bytes shorter) 45 * 1448 and 45 * 1428; scale 7. */
 	h->window = c->window ? c->window : c->profile.window ? c->profile.window : (v4 ? 64240 : 64800);
+	h->window_ts = c->window ? c->window : c->profile.window_ts ? c->profile.window_ts : (v4 ? 65160 : 64260);
 	h->wscale = c->wscale != 0xff ? c->wscale : c->profile.wscale != 0xff ? c->profile.wscale : 7;
 	/* listeners with their own receive buffer, as the agent saw them; the host's own values still win */
 	h->n_port_ws = 0;
 	for (unsigned i = 0; i < c->profile.n_ports && i < DP_TCP_PROFILE_PORTS && !(c->window && c->wscale != 0xff); i++) {
 		h->port_ws[h->n_port_ws].port = htons(c->profile.ports[i].port);
 		h->port_ws[h->n_port_ws].window = c->window ? c->window : c->profile.ports[i].window;
+		h->port_ws[h->n_port_ws].window_ts = c->window ? c->window : c->profile.ports[i].window_ts;
 		h->port_ws[h->n_port_ws].wscale = c->wscale != 0xff ? c->wscale : c->profile.ports[i].wscale;
 		h->n_port_ws++;
 	}

@@ -29,14 +29,14 @@ struct dp_host {
 	uint8_t ts_usable;                 /* the server's ms clock is known: TS may go out */
 	uint8_t wscale, ttl;
 	uint8_t n_port_ws;                 /* entries of port_ws: SYNs to these ports get their own window/scale */
-	uint16_t mss, window;
+	uint16_t mss, window, window_ts;   /* window: SYN-ACK without timestamps, window_ts: with */
 	struct dp_clock_sample clk;        /* the server's clocks, see hostclock.h */
 	uint64_t refresh_key;              /* hash seed part for the SYN-refresh table */
 	uint32_t stats_slot;               /* its row in every worker's per-host counters (dp_core_publish) */
 	uint32_t stats_row;                /* stats_slot * DP_C_MAX: where the row starts in the flat counters */
 	struct {
 		uint16_t port;             /* network order, as dp_tcp.dport */
-		uint16_t window;
+		uint16_t window, window_ts;
 		uint8_t wscale;
 	} port_ws[DP_TCP_PROFILE_PORTS];   /* the agent's listeners with their own receive buffer (overrides applied) */
 };
@@ -135,14 +135,16 @@ static inline uint64_t dp_host_ts_ms(const struct dp_host *h, uint64_t now_ns)
 	return dp_clock_ts_ms(&h->clk, now_ns);
 }
 
-/* The window and scale of the host's SYN-ACK to dport (network order): its listener's, else the host's. */
-static inline void dp_host_synack_ws(const struct dp_host *h, uint16_t dport, uint16_t *window, uint8_t *wscale)
+/* The window and scale of the host's SYN-ACK to dport (network order): its listener's, else the host's. The
+ * kernel's window depends on whether the SYN-ACK carries timestamps (ts). */
+static inline void dp_host_synack_ws(const struct dp_host *h, uint16_t dport, bool ts, uint16_t *window,
+				     uint8_t *wscale)
 {
-	*window = h->window;
+	*window = ts ? h->window_ts : h->window;
 	*wscale = h->wscale;
 	for (unsigned i = 0; DP_UNLIKELY(i < h->n_port_ws); i++)
 		if (h->port_ws[i].port == dport) {
-			*window = h->port_ws[i].window;
+			*window = ts ? h->port_ws[i].window_ts : h->port_ws[i].window;
 			*wscale = h->port_ws[i].wscale;
 			return;
 		}

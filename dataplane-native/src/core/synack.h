@@ -46,7 +46,7 @@ static inline __attribute__((always_inline)) uint32_t dp_synack_build(struct dp_
 
 	if (newlen > p->cap)
 		return 0;
-	dp_host_synack_ws(h, t->dport, &in.window, &in.wscale); /* the SYN's listener's, else the host's */
+	dp_host_synack_ws(h, t->dport, ts, &in.window, &in.wscale); /* the SYN's listener's, else the host's */
 	/* Everything read from the SYN is copied out first: the reply overwrites the same bytes. */
 	if (l3->family == 4) { /* constant sizes: no byte loops */
 		memcpy(in.client, l3->saddr, 4);

@@ -5,7 +5,8 @@
  *
  * DP_SECRETS_KEY(name, type, min, max, choices, required, doc), one line per key:
  *   type  ADDR (IPv4/IPv6 literal), U64 (decimal, min..max; max 0 = any u64), KEY (<16 hex>.<16 hex>. as /proc prints a siphash_key_t),
- *         CHOICE (one of choices, '|'-separated), PORTWS ("<port>:<window>:<wscale>", repeated at most max times)
+ *         CHOICE (one of choices, '|'-separated), PORTWS ("<port>:<window>:<window_ts>:<wscale>", repeated at most
+ *         max times)
  */
 #ifndef DP_ENGINE_SECRETS_SCHEMA_H
 #define DP_ENGINE_SECRETS_SCHEMA_H
@@ -30,9 +31,10 @@
 	X(tcp_window_scaling, U64, 0, 255, "", 0, "net.ipv4.tcp_window_scaling (absent: 1)") \
 	X(tcp_ecn, U64, 0, 255, "", 0, "net.ipv4.tcp_ecn (absent: 2)") \
 	X(overflow_hook, CHOICE, 0, 0, "active|inactive|disabled", 0, "the module's overflow hook") \
-	X(window, U64, 1, 65535, "", 0, "the window of the server's cookie SYN-ACK (default listener), from its agent") \
+	X(window, U64, 1, 65535, "", 0, "the window of the server's cookie SYN-ACK without timestamps (default listener), from its agent") \
+	X(window_ts, U64, 1, 65535, "", 0, "the window of the server's cookie SYN-ACK with timestamps (default listener)") \
 	X(wscale, U64, 0, 14, "", 0, "the window scale of the server's cookie SYN-ACK (default listener)") \
-	X(port, PORTWS, 0, 16, "", 0, "<port>:<window>:<wscale> of a listener with its own receive buffer (repeated)")
+	X(port, PORTWS, 0, 16, "", 0, "<port>:<window>:<window_ts>:<wscale> of a listener with its own receive buffer (repeated)")
 /* clang-format on */
 
 enum dp_secrets_key {

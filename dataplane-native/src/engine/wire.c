@@ -204,16 +204,19 @@ static const char *set_secret(struct dp_secrets_file *s, enum dp_secrets_key k, 
 	case DP_SK_window:
 		s->profile.window = (uint16_t)n;
 		return NULL;
+	case DP_SK_window_ts:
+		s->profile.window_ts = (uint16_t)n;
+		return NULL;
 	case DP_SK_wscale:
 		s->profile.wscale = (uint8_t)n;
 		return NULL;
 	case DP_SK_port: {
-		unsigned port, window, wscale;
+		unsigned port, window, window_ts, wscale;
 		int end = 0;
 
-		if (sscanf(v, "%5u:%5u:%2u%n", &port, &window, &wscale, &end) != 3 || v[end] || !port || port > 65535 ||
-		    !window || window > 65535 || wscale > 14)
-			return "expected <port 1..65535>:<window 1..65535>:<wscale 0..14>";
+		if (sscanf(v, "%5u:%5u:%5u:%2u%n", &port, &window, &window_ts, &wscale, &end) != 4 || v[end] || !port ||
+		    port > 65535 || !window || window > 65535 || !window_ts || window_ts > 65535 || wscale > 14)
+			return "expected <port 1..65535>:<window 1..65535>:<window_ts 1..65535>:<wscale 0..14>";
 		if (s->profile.n_ports == ki->max) {
 			snprintf(why, whylen, "more than %llu listener ports", ki->max);
 			return why;
@@ -223,6 +226,7 @@ static const char *set_secret(struct dp_secrets_file *s, enum dp_secrets_key k, 
 				return "the same port twice";
 		s->profile.ports[s->profile.n_ports].port = (uint16_t)port;
 		s->profile.ports[s->profile.n_ports].window = (uint16_t)window;
+		s->profile.ports[s->profile.n_ports].window_ts = (uint16_t)window_ts;
 		s->profile.ports[s->profile.n_ports].wscale = (uint8_t)wscale;
 		s->profile.n_ports++;
 		return NULL;

@@ -288,10 +288,11 @@ static const char secrets_rec[] = "ip=10.0.2.10\n"
 				  "tcp_window_scaling=1\n"
 				  "tcp_ecn=2\n"
 				  "overflow_hook=active\n"
-				  "window=65160\n"
+				  "window=64240\n"
+				  "window_ts=65160\n"
 				  "wscale=6\n"
-				  "port=443:65535:8\n"
-				  "port=8080:29200:5\n";
+				  "port=443:65535:65535:8\n"
+				  "port=8080:29200:28960:5\n";
 
 static int secrets(const char *text, struct dp_secrets_rec **r, unsigned *n)
 {
@@ -336,9 +337,11 @@ static void test_secrets_records(void)
 	CC_CHECK(s->ts_mode == DP_TS_2026 && s->secrets.ts[1] == 0x6666666666666666ull, "ts");
 	CC_CHECK(s->sysctl.syncookies == 2 && s->sysctl.sack == 0 && s->sysctl.ecn == 2, "sysctls");
 	CC_CHECK(!strcmp(s->overflow_hook, "active") && !s->all_zero, "hook");
-	CC_CHECK(s->profile.window == 65160 && s->profile.wscale == 6 && s->profile.n_ports == 2 &&
-			 s->profile.ports[0].port == 443 && s->profile.ports[0].window == 65535 &&
-			 s->profile.ports[0].wscale == 8 && s->profile.ports[1].port == 8080,
+	CC_CHECK(s->profile.window == 64240 && s->profile.window_ts == 65160 && s->profile.wscale == 6 &&
+			 s->profile.n_ports == 2 && s->profile.ports[0].port == 443 &&
+			 s->profile.ports[0].window == 65535 && s->profile.ports[0].wscale == 8 &&
+			 s->profile.ports[1].port == 8080 && s->profile.ports[1].window == 29200 &&
+			 s->profile.ports[1].window_ts == 28960,
 		 "profile");
 	free(r);
 
@@ -366,11 +369,18 @@ static void test_secrets_records(void)
 	*strstr(bad, "secret6_1=") = 'X';
 	expect_secrets_error(bad, "line 10: Xecret6_1: unknown key");
 	snprintf(bad, sizeof(bad), "%s", secrets_rec);
-	memcpy(strstr(bad, "port=8080:29200:5"), "port=8080:29200:F", 17);
-	expect_secrets_error(bad, "line 22: port: expected <port 1..65535>:<window 1..65535>:<wscale 0..14>");
+	memcpy(strstr(bad, "port=8080:29200:28960:5"), "port=8080:29200:28960:F", 23);
+	expect_secrets_error(
+		bad, "line 23: port: expected <port 1..65535>:<window 1..65535>:<window_ts 1..65535>:<wscale 0..14>");
+	snprintf(bad, sizeof(bad), "%s", secrets_rec);
+	{ /* the three-field form of protocol 2's first version: refused, never read as a window of 28960 */
+		char *f = strstr(bad, ":28960:5");
+		memmove(f, f + 6, strlen(f + 6) + 1);
+		expect_secrets_error(bad, "line 23: port: expected <port");
+	}
 	snprintf(bad, sizeof(bad), "%s", secrets_rec);
 	memcpy(strstr(bad, "port=8080"), "port=0443", 9);
-	expect_secrets_error(bad, "line 22: port: the same port twice");
+	expect_secrets_error(bad, "line 23: port: the same port twice");
 	snprintf(bad, sizeof(bad), "%s", secrets_rec);
 	memcpy(strstr(bad, "ts_offset_rule=net_secret"), "xx_offset_rule=net_secret", 25);
 	expect_secrets_error(bad, "unknown key");

@@ -92,8 +92,11 @@ static void test_every_option_by_default(void)
 {
 	struct synack r = answer("", "", 80);
 
-	CC_CHECK(r.ts && r.sack && r.wscale == 7 && r.ece && r.window == 64240,
+	/* a stock kernel with a 1500 MTU: 65160 with timestamps (45 segments of 1448), 64240 without (44 of 1460) */
+	CC_CHECK(r.ts && r.sack && r.wscale == 7 && r.ece && r.window == 65160,
 		 "defaults: ts %d sack %d ws %d ece %d win %u", r.ts, r.sack, r.wscale, r.ece, r.window);
+	r = answer("timestamps=false\n", "", 80);
+	CC_CHECK(!r.ts && r.window == 64240, "default window without timestamps: %u", r.window);
 }
 
 static void test_switched_off_options_are_never_encoded(void)
@@ -114,16 +117,22 @@ static void test_switched_off_options_are_never_encoded(void)
 
 static void test_window_from_the_agent_unless_overridden(void)
 {
-	static const char profile[] = "window=65160\nwscale=6\nport=443:65535:9\n";
+	static const char profile[] = "window=64240\nwindow_ts=65160\nwscale=6\nport=443:32120:31856:0\n";
 	struct synack r = answer("", profile, 80);
 
-	CC_CHECK(r.window == 65160 && r.wscale == 6, "the agent's default listener: win %u ws %d", r.window, r.wscale);
+	CC_CHECK(r.window == 65160 && r.wscale == 6, "the agent's default listener, TS: win %u ws %d", r.window,
+		 r.wscale);
+	r = answer("timestamps=false\n", profile, 80);
+	CC_CHECK(r.window == 64240, "the agent's default listener, no TS: win %u", r.window);
 	r = answer("", profile, 443);
-	CC_CHECK(r.window == 65535 && r.wscale == 9, "the agent's port 443 listener: win %u ws %d", r.window, r.wscale);
+	CC_CHECK(r.window == 31856 && r.wscale == 0, "the agent's port 443 listener, TS: win %u ws %d", r.window,
+		 r.wscale);
+	r = answer("timestamps=false\n", profile, 443);
+	CC_CHECK(r.window == 32120, "the agent's port 443 listener, no TS: win %u", r.window);
 	r = answer("window=29200\nwscale=5\n", profile, 443);
 	CC_CHECK(r.window == 29200 && r.wscale == 5, "hosts.yml overrides: win %u ws %d", r.window, r.wscale);
 	r = answer("wscale=4\n", profile, 443);
-	CC_CHECK(r.window == 65535 && r.wscale == 4, "one override, the port's other value: win %u ws %d", r.window,
+	CC_CHECK(r.window == 31856 && r.wscale == 4, "one override, the port's other value: win %u ws %d", r.window,
 		 r.wscale);
 }
 

@@ -1,9 +1,10 @@
 # proof-window.sh: the window and window scale of the kernel's cookie SYN-ACKs equal what the host agent computes
 # for that server (`syncookied-agent tcp-profile`, run on a copy of the guest's /proc and /sys files), for a
 # listener with the default receive buffer and for listeners with SO_RCVBUF, IPv4 and IPv6, with and without
-# timestamps. Each kernel of the matrix boots with its own RAM size, so the runs cover several tcp_rmem[2] (the
-# kernel sizes it from RAM at boot). Every SYN-ACK also becomes a line of $OUT/synack-vectors.tsv, the real-kernel
-# vectors of the agent's unit test. Sourced by run.sh.
+# timestamps; and the firewall, given that profile over the worker protocol as the control plane gives it, answers
+# every such SYN with the same window and scale. Each kernel of the matrix boots with its own RAM size, so the runs
+# cover several tcp_rmem[2] (the kernel sizes it from RAM at boot). Every SYN-ACK also becomes a line of
+# $OUT/synack-vectors.tsv, the real-kernel vectors of the agent's unit test. Sourced by run.sh.
 
 AGENT_JAR=
 
@@ -75,25 +76,45 @@ proof_window() {
 			done
 		done
 	done
-	firewall_window "$(grep '^default ' <<<"$profile")" "${kernel[8085-4-1]}" "${kernel[8085-6-1]}"
+	firewall_window "${expect[8086]#rcvbuf=}" "${expect[8087]#rcvbuf=}"
 	setup "tcp_timestamps=1" 'sysctl -qw net.ipv4.tcp_timestamps=1'
 }
 
-# firewall_window DEFAULT_LINE KERNEL4 KERNEL6: syncookied-dp, given the agent's default-listener values (as the
-# hosts' window and wscale), answers a SYN with TS exactly as the kernel's own cookie SYN-ACK for the same kind
-# of SYN ("window wscale" of the kernel's IPv4 and IPv6 SYN-ACKs)
+# firewall_window RCVBUF8086 RCVBUF8087: syncookied-dp as the control plane runs it (worker mode), given the hosts
+# and the KernelSecrets with the agent's SYN-ACK profile over the worker protocol by the production Java code
+# (test/tools/WorkerPush.java: TcpProfileReader, SynAckWindowModel, KernelSecrets, SocketDataplane), answers every
+# kind of SYN exactly as the kernel's own cookie SYN-ACK for it (the kernel[] entries of proof_window)
 firewall_window() {
-	local line=$1 fam out sport src dst want
-	start_dataplane "$OUT/firewall-window" "window: $(field window4_ts "$line");wscale: $(field wscale "$line")" \
-		"window: $(field window6_ts "$line");wscale: $(field wscale "$line")" || return 1
-	for fam in 4 6; do
-		if [ $fam = 4 ]; then src=$PROBE_IP4 dst=$VM_IP4 want=$2; else src=$PROBE_IP6 dst=$VM_IP6 want=$3; fi
-		sport=$(rand_port)
-		out=$(nsx "$NS_PROBE" "$PROBE" --if p0 --smac "$PROBE_MAC" --dmac "$FW_MAC" --src "$src" --dst "$dst" \
-			--sport "$sport" --dport 8085 --seq "$(rand32)" syn --mss 1460 --wscale 7 --sack --ts "$(rand32)")
-		F="firewall SYN-ACK window and wscale (agent's values in the worker) = the kernel's (IPv4, IPv6; with TS)" \
-			expect_eq "ipv$fam: the firewall's SYN-ACK window wscale vs the kernel's" \
-			"$(field win "$out") $(field wscale "$out")" "$want"
+	local dir=$OUT/firewall-window port fam ts src dst out sport args at_ms i
+	rm -rf "$dir" && mkdir -p "$dir"
+	read_secrets
+	at_ms=$((${EPOCHREALTIME/./} / 1000))
+	printf '%s\n' "$SEC" >"$dir/tcp_secrets"
+	nsenter -t "$NS_FW" -n -- "$DP" run --backend afpacket --iface fw0 --control-socket "$dir/ctl.sock" \
+		>"$dir/dataplane.log" 2>&1 &
+	DP_PID=$!
+	for i in $(seq 50); do
+		grep -q '^running' "$dir/dataplane.log" 2>/dev/null && break
+		sleep 0.1
+	done
+	out=$(java -cp "$AGENT_JAR:$DPN_JAR" "$SRC/test/tools/WorkerPush.java" "$dir/ctl.sock" "$dir/tcp_secrets" \
+		"$at_ms" "$OUT/guest-stack/proc" "$OUT/guest-stack/sys" "$VM_MAC" $VM_IP4 $VM_IP6 --port "8086:$1" \
+		--port "8087:$2" 2>&1)
+	F="the agent's profile reaches the worker as the control plane sends it"
+	[[ $out == pushed* ]] && ok "$out" || { bad "WorkerPush failed: $out ($(tail -3 "$dir/dataplane.log"))"; stop_dataplane; return 1; }
+	F="firewall SYN-ACK window and wscale = the kernel's (default buffer, SO_RCVBUF; IPv4, IPv6; with and without TS)"
+	for port in 8085 8086 8087; do
+		for fam in 4 6; do
+			if [ $fam = 4 ]; then src=$PROBE_IP4 dst=$VM_IP4; else src=$PROBE_IP6 dst=$VM_IP6; fi
+			for ts in 0 1; do
+				sport=$(rand_port)
+				args=(--src "$src" --dst "$dst" --sport "$sport" --dport $port --seq "$(rand32)" syn --mss 1460 --wscale 7 --sack)
+				[ $ts = 1 ] && args+=(--ts "$(rand32)")
+				out=$(nsx "$NS_PROBE" "$PROBE" --if p0 --smac "$PROBE_MAC" --dmac "$FW_MAC" "${args[@]}")
+				expect_eq "port $port ipv$fam ts=$ts: the firewall's SYN-ACK window wscale vs the kernel's" \
+					"$(field win "$out") $(field wscale "$out")" "${kernel[$port-$fam-$ts]}"
+			done
+		done
 	done
 	stop_dataplane
 }

@@ -59,17 +59,22 @@ class KernelSecretsTest {
 
 	@Test
 	void profileIsOrderedAndBounded() {
-		TcpProfile p = new TcpProfile(new SynAckWindow(64240, 7),
-				Map.of(8080, new SynAckWindow(65535, 9), 443, new SynAckWindow(65535, 8)));
+		TcpProfile p = new TcpProfile(new SynAckWindow(7, 64240, 65160, 64800, 64260),
+				Map.of(8080, new SynAckWindow(9, 65535, 65535, 65535, 65535), 443,
+						new SynAckWindow(0, 32120, 31856, 31680, 31416)));
 		assertThat(p.byPort().keySet()).containsExactly(443, 8080);
 		assertThat(sample(new SipKey(1, 2)).withTcpProfile(p).tcpProfile()).isEqualTo(p);
 		Map<Integer, SynAckWindow> many = new HashMap<>();
 		for (int port = 1; port <= TcpProfile.MAX_PORTS + 1; port++) {
-			many.put(port, new SynAckWindow(1000, 1));
+			many.put(port, new SynAckWindow(1, 1000, 1000, 1000, 1000));
 		}
 		assertThatIllegalArgumentException().isThrownBy(() -> new TcpProfile(null, many)).withMessageContaining("at most");
-		assertThatIllegalArgumentException().isThrownBy(() -> new SynAckWindow(0, 7)).withMessageContaining("window");
-		assertThatIllegalArgumentException().isThrownBy(() -> new SynAckWindow(100, 15)).withMessageContaining("wscale");
+		assertThatIllegalArgumentException().isThrownBy(() -> new SynAckWindow(7, 64240, 0, 64800, 64260))
+			.withMessageContaining("window4_ts: 0");
+		assertThatIllegalArgumentException().isThrownBy(() -> new SynAckWindow(15, 100, 100, 100, 100))
+			.withMessageContaining("wscale");
+		assertThat(new SynAckWindow(7, 64240, 65160, 64800, 64260).window(true, true)).isEqualTo(64260);
+		assertThat(new SynAckWindow(7, 64240, 65160, 64800, 64260).window(false, false)).isEqualTo(64240);
 	}
 
 }

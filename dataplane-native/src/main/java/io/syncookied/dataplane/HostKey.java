@@ -20,7 +20,7 @@ public enum HostKey {
 	FILTERS("filters", Scope.DATAPLANE, Type.FILTERS, 0, 256, "drop|pass", "pass", "pcap-filter rules over the IP packet, first match wins"),
 	NO_SECRETS("no_secrets", Scope.DATAPLANE, Type.CHOICE, 0, 0, "drop|pass", "drop", "SYNs and ACKs while the host has no usable secrets"),
 	MSS("mss", Scope.DATAPLANE, Type.UINT, 536, 65495, "", "", "MSS of the SYN-ACK (default 1460 IPv4, 1440 IPv6)"),
-	WINDOW("window", Scope.DATAPLANE, Type.UINT, 1, 65535, "", "", "SYN-ACK window: overrides the agent's report (default 64240 IPv4, 64800 IPv6)"),
+	WINDOW("window", Scope.DATAPLANE, Type.UINT, 1, 65535, "", "", "SYN-ACK window, with and without timestamps: overrides the agent's report (default 64240, with TS 65160 IPv4; 64800, with TS 64260 IPv6)"),
 	WSCALE("wscale", Scope.DATAPLANE, Type.UINT, 0, 14, "", "", "SYN-ACK window scale: overrides the agent's report (default 7)"),
 	TIMESTAMPS("timestamps", Scope.DATAPLANE, Type.BOOL, 0, 1, "", "true", "false: never send the TS option (the SYN-ACK then carries MSS only)"),
 	SACK("sack", Scope.DATAPLANE, Type.BOOL, 0, 1, "", "true", "false: never offer SACK"),

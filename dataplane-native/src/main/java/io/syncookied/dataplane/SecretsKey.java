@@ -26,9 +26,10 @@ public enum SecretsKey {
 	TCP_WINDOW_SCALING("tcp_window_scaling", Type.U64, 0, 255, "", false, "net.ipv4.tcp_window_scaling (absent: 1)"),
 	TCP_ECN("tcp_ecn", Type.U64, 0, 255, "", false, "net.ipv4.tcp_ecn (absent: 2)"),
 	OVERFLOW_HOOK("overflow_hook", Type.CHOICE, 0, 0, "active|inactive|disabled", false, "the module's overflow hook"),
-	WINDOW("window", Type.U64, 1, 65535, "", false, "the window of the server's cookie SYN-ACK (default listener), from its agent"),
+	WINDOW("window", Type.U64, 1, 65535, "", false, "the window of the server's cookie SYN-ACK without timestamps (default listener), from its agent"),
+	WINDOW_TS("window_ts", Type.U64, 1, 65535, "", false, "the window of the server's cookie SYN-ACK with timestamps (default listener)"),
 	WSCALE("wscale", Type.U64, 0, 14, "", false, "the window scale of the server's cookie SYN-ACK (default listener)"),
-	PORT("port", Type.PORTWS, 0, 16, "", false, "<port>:<window>:<wscale> of a listener with its own receive buffer (repeated)");
+	PORT("port", Type.PORTWS, 0, 16, "", false, "<port>:<window>:<window_ts>:<wscale> of a listener with its own receive buffer (repeated)");
 	// @formatter:on
 
 	/** How a value is written (the C table's names). */

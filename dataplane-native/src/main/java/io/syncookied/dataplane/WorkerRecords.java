@@ -95,13 +95,17 @@ final class WorkerRecords {
 		if (s.overflowHook() != OverflowHook.UNKNOWN) {
 			line(out, SecretsKey.OVERFLOW_HOOK, s.overflowHook().name().toLowerCase(java.util.Locale.ROOT));
 		}
+		// the agent reports both families' SYN-ACKs; this record is for one IP, so its family's windows
+		boolean v6 = ip instanceof java.net.Inet6Address;
 		SynAckWindow d = s.tcpProfile().defaults();
 		if (d != null) {
-			line(out, SecretsKey.WINDOW, Integer.toString(d.window()));
+			line(out, SecretsKey.WINDOW, Integer.toString(d.window(v6, false)));
+			line(out, SecretsKey.WINDOW_TS, Integer.toString(d.window(v6, true)));
 			line(out, SecretsKey.WSCALE, Integer.toString(d.wscale()));
 		}
 		for (Map.Entry<Integer, SynAckWindow> p : s.tcpProfile().byPort().entrySet()) {
-			line(out, SecretsKey.PORT, p.getKey() + ":" + p.getValue().window() + ":" + p.getValue().wscale());
+			SynAckWindow w = p.getValue();
+			line(out, SecretsKey.PORT, p.getKey() + ":" + w.window(v6, false) + ":" + w.window(v6, true) + ":" + w.wscale());
 		}
 		return out;
 	}

@@ -152,10 +152,14 @@ class HostRecordsTest {
 		InetAddress ip = InetAddress.getByName("10.0.2.20");
 		Instant now = Instant.parse("2026-01-01T00:00:10Z");
 		KernelSecrets s = ProcSecrets.parse(ProcSecrets.TEXT, now.minusMillis(2500))
-			.withTcpProfile(new TcpProfile(new SynAckWindow(65160, 6), Map.of(443, new SynAckWindow(65535, 9))));
+			.withTcpProfile(new TcpProfile(new SynAckWindow(6, 64240, 65160, 64800, 64260),
+					Map.of(443, new SynAckWindow(0, 32120, 31856, 31680, 31416))));
 		String record = WorkerRecords.secrets(new StringBuilder(), ip, s, now).toString();
 		assertTrue(record.contains("\nage_ms=2500\n"), record);
-		assertTrue(record.contains("\nwindow=65160\nwscale=6\nport=443:65535:9\n"), record);
+		// an IPv4 host gets the IPv4 windows, without and with timestamps
+		assertTrue(record.contains("\nwindow=64240\nwindow_ts=65160\nwscale=6\nport=443:32120:31856:0\n"), record);
+		String v6 = WorkerRecords.secrets(new StringBuilder(), InetAddress.getByName("2001:db8::20"), s, now).toString();
+		assertTrue(v6.contains("\nwindow=64800\nwindow_ts=64260\nwscale=6\nport=443:31680:31416:0\n"), v6);
 		assertTrue(record.contains("\nsecret0=0123456789abcdef.fedcba9876543210.\n"), record);
 		Set<SecretsKey> keys = EnumSetOfLines.secretsKeys(record);
 		for (SecretsKey k : SecretsKey.values()) {

@@ -76,7 +76,7 @@ class HostSchemaTest {
 				case U64 -> k.max() == 0 ? "unsigned decimal" : k.min() + ".." + k.max();
 				case KEY -> "`<16 hex>.<16 hex>.`";
 				case CHOICE -> "`" + k.choices().replace("|", "` \\| `") + "`";
-				case PORTWS -> "`<port>:<window>:<wscale>`, up to " + k.max() + " lines";
+				case PORTWS -> "`<port>:<window>:<window_ts>:<wscale>`, up to " + k.max() + " lines";
 			};
 			t.append("| `").append(k.key()).append("` | ").append(v).append(" | ").append(k.required() ? "yes" : "")
 				.append(" | ").append(k.doc()).append(" |\n");

@@ -24,6 +24,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.syncookied.common.TcpProfile;
 import io.syncookied.telemetry.AgentReport;
 import io.syncookied.telemetry.ClockSample;
 import io.syncookied.telemetry.DatagramOpener;
@@ -236,7 +237,8 @@ public final class HostAgent implements AutoCloseable {
 			}
 		}
 		AgentReport report = new AgentReport(this.hostname, why, clock, secrets, digest, f != null, s.sysctls(),
-				s.counters(), s.interfaces(), s.readErrors());
+				s.counters(), s.interfaces(), s.readErrors(),
+				(s.tcpProfile() != null) ? s.tcpProfile().toTcpProfile() : TcpProfile.UNKNOWN);
 		if (send(report) && f != null) {
 			if (secrets != null) {
 				this.secretsSent = true;
@@ -275,7 +277,14 @@ public final class HostAgent implements AutoCloseable {
 		}
 		ByteBuffer plain = ByteBuffer.allocate(Protocol.MAX_PLAINTEXT);
 		try {
-			io.syncookied.telemetry.ReportCodec.encode(report, plain);
+			AgentReport fitted = io.syncookied.telemetry.ReportCodec.fitTcpProfile(report, plain.capacity());
+			if (fitted != report) {
+				this.log.log(Level.WARNING, "profile-trimmed", "syncookied-agent: the report has room for "
+						+ fitted.tcpProfile().byPort().size() + " of the " + report.tcpProfile().byPort().size()
+						+ " listener ports with their own buffer (fewer interfaces or a shorter hostname make room);"
+						+ " the others get the default listener's SYN-ACK");
+			}
+			io.syncookied.telemetry.ReportCodec.encode(fitted, plain);
 		}
 		catch (MalformedDatagramException ex) {
 			this.log.log(Level.ERROR, "encode", "syncookied-agent: cannot encode a report: " + ex.getMessage());

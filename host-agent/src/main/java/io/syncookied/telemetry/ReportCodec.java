@@ -4,11 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
-import org.jspecify.annotations.Nullable;
+import java.util.Map;
 
 import io.syncookied.common.SipKey;
+import io.syncookied.common.SynAckWindow;
+import io.syncookied.common.TcpProfile;
 import io.syncookied.common.TsOffsetRule;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Encodes and decodes the REPORT plaintext: a sequence of elements {@code tag(u8) length(u16 BE) value}, each
@@ -31,6 +33,13 @@ public final class ReportCodec {
 	static final int TAG_SECRETS_DIGEST = 7;
 
 	static final int TAG_STATUS = 8;
+
+	static final int TAG_TCP_PROFILE = 9;
+
+	/** wscale u8, then the four windows u16. */
+	static final int SYN_ACK_WINDOW_LENGTH = 9;
+
+	private static final int PROFILE_FLAG_DEFAULTS = 1;
 
 	static final int CLOCK_LENGTH = 32;
 
@@ -72,6 +81,20 @@ public final class ReportCodec {
 			for (int i = 0; i < counters.length; i++) {
 				out.put((byte) (i + 1)).putLong(counters[i]);
 			}
+			TcpProfile profile = report.tcpProfile();
+			if (profile.isKnown()) {
+				SynAckWindow d = profile.defaults();
+				int length = 2 + ((d != null) ? SYN_ACK_WINDOW_LENGTH : 0)
+						+ profile.byPort().size() * (2 + SYN_ACK_WINDOW_LENGTH);
+				element(out, TAG_TCP_PROFILE, length).put((byte) ((d != null) ? PROFILE_FLAG_DEFAULTS : 0));
+				if (d != null) {
+					putWindow(out, d);
+				}
+				out.put((byte) profile.byPort().size());
+				for (Map.Entry<Integer, SynAckWindow> e : profile.byPort().entrySet()) {
+					putWindow(out.putShort((short) e.getKey().intValue()), e.getValue());
+				}
+			}
 			int ifLength = 1;
 			for (InterfaceCounters ifc : report.interfaces()) {
 				ifLength += 1 + ifc.name().length() + 24;
@@ -86,6 +109,41 @@ public final class ReportCodec {
 		catch (java.nio.BufferOverflowException ex) {
 			throw new MalformedDatagramException("report: does not fit in " + out.capacity() + " bytes");
 		}
+	}
+
+	/**
+	 * The report with as many of its profile's ports as fit a plaintext of {@code capacity} bytes (the defaults
+	 * first, then the lowest ports): a report of a host with many long interface names and a 64-byte name has room
+	 * for 6 ports, a typical one for all 16. The same report when everything fits.
+	 */
+	public static AgentReport fitTcpProfile(AgentReport report, int capacity) throws MalformedDatagramException {
+		TcpProfile p = report.tcpProfile();
+		if (!p.isKnown()) {
+			return report;
+		}
+		ByteBuffer scratch = ByteBuffer.allocate(capacity);
+		encode(withProfile(report, TcpProfile.UNKNOWN), scratch);
+		int room = scratch.remaining() - 3 - 2 - ((p.defaults() != null) ? SYN_ACK_WINDOW_LENGTH : 0);
+		int ports = Math.max(0, Math.min(p.byPort().size(), room / (2 + SYN_ACK_WINDOW_LENGTH)));
+		if (room < 0) {
+			return withProfile(report, TcpProfile.UNKNOWN);
+		}
+		if (ports == p.byPort().size()) {
+			return report;
+		}
+		Map<Integer, SynAckWindow> kept = new java.util.TreeMap<>();
+		p.byPort().entrySet().stream().limit(ports).forEach(e -> kept.put(e.getKey(), e.getValue()));
+		return withProfile(report, new TcpProfile(p.defaults(), kept));
+	}
+
+	private static AgentReport withProfile(AgentReport r, TcpProfile p) {
+		return new AgentReport(r.hostname(), r.trigger(), r.clock(), r.secrets(), r.secretsDigest(), r.hasSecretsDigest(),
+				r.sysctls(), r.counters(), r.interfaces(), r.readErrors(), p);
+	}
+
+	private static void putWindow(ByteBuffer out, SynAckWindow w) {
+		out.put((byte) w.wscale()).putShort((short) w.window4()).putShort((short) w.window4Ts())
+			.putShort((short) w.window6()).putShort((short) w.window6Ts());
 	}
 
 	private static ByteBuffer element(ByteBuffer out, int tag, int length) {
@@ -134,6 +192,7 @@ public final class ReportCodec {
 		Sysctls sysctls = Sysctls.NONE;
 		TcpCounters counters = TcpCounters.NONE;
 		List<InterfaceCounters> interfaces = List.of();
+		TcpProfile tcpProfile = TcpProfile.UNKNOWN;
 		int seen = 0;
 		while (in.hasRemaining()) {
 			if (in.remaining() < 3) {
@@ -190,6 +249,7 @@ public final class ReportCodec {
 				case TAG_SYSCTLS -> sysctls = Sysctls.fromArray(decodeInts(v));
 				case TAG_TCP_COUNTERS -> counters = TcpCounters.fromArray(decodeLongs(v));
 				case TAG_INTERFACES -> interfaces = decodeInterfaces(v);
+				case TAG_TCP_PROFILE -> tcpProfile = decodeTcpProfile(v);
 				default -> {
 					// unknown element from a newer agent: skipped, length already checked
 				}
@@ -204,7 +264,7 @@ public final class ReportCodec {
 		}
 		try {
 			return new Decoded(new AgentReport(hostname, trigger, clock, secrets, secretsDigest, hasDigest, sysctls,
-					counters, interfaces, readErrors), receivedDigest);
+					counters, interfaces, readErrors, tcpProfile), receivedDigest);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new MalformedDatagramException(ex.getMessage());
@@ -303,6 +363,49 @@ public final class ReportCodec {
 					+ v.remaining());
 		}
 		return n;
+	}
+
+	static TcpProfile decodeTcpProfile(ByteBuffer v) throws MalformedDatagramException {
+		if (v.remaining() < 2) {
+			throw new MalformedDatagramException("tcp_profile: length " + v.remaining() + " is below 2");
+		}
+		int flags = v.get() & 0xff;
+		if ((flags & ~PROFILE_FLAG_DEFAULTS) != 0) {
+			throw new MalformedDatagramException("tcp_profile.flags: unknown bits 0x" + Integer.toHexString(flags));
+		}
+		boolean hasDefaults = (flags & PROFILE_FLAG_DEFAULTS) != 0;
+		if (hasDefaults && v.remaining() < SYN_ACK_WINDOW_LENGTH + 1) {
+			throw new MalformedDatagramException("tcp_profile.defaults: truncated");
+		}
+		SynAckWindow defaults = hasDefaults ? window("tcp_profile.defaults", v) : null;
+		int n = v.get() & 0xff;
+		if (n > TcpProfile.MAX_PORTS) {
+			throw new MalformedDatagramException("tcp_profile.ports: " + n + " entries, limit " + TcpProfile.MAX_PORTS);
+		}
+		if (v.remaining() != n * (2 + SYN_ACK_WINDOW_LENGTH)) {
+			throw new MalformedDatagramException("tcp_profile.ports: " + n + " entries need " + n * (2
+					+ SYN_ACK_WINDOW_LENGTH) + " bytes, got " + v.remaining());
+		}
+		Map<Integer, SynAckWindow> byPort = new java.util.HashMap<>();
+		for (int i = 0; i < n; i++) {
+			int port = v.getShort() & 0xffff;
+			if (port == 0 || byPort.containsKey(port)) {
+				throw new MalformedDatagramException("tcp_profile.ports[" + i + "].port: " + port
+						+ ((port == 0) ? " is not a port" : " appears twice"));
+			}
+			byPort.put(port, window("tcp_profile.ports[" + i + "]", v));
+		}
+		return new TcpProfile(defaults, byPort);
+	}
+
+	private static SynAckWindow window(String field, ByteBuffer v) throws MalformedDatagramException {
+		try {
+			return new SynAckWindow(v.get() & 0xff, v.getShort() & 0xffff, v.getShort() & 0xffff, v.getShort() & 0xffff,
+					v.getShort() & 0xffff);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new MalformedDatagramException(field + "." + ex.getMessage());
+		}
 	}
 
 	private static List<InterfaceCounters> decodeInterfaces(ByteBuffer v) throws MalformedDatagramException {

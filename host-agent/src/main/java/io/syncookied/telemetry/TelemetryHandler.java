@@ -155,7 +155,7 @@ final class TelemetryHandler extends SimpleChannelInboundHandler<DatagramPacket>
 		}
 		emit(new HostTelemetry(host, header.keyId(), sender, header.sequence(), sentAt, receivedAt,
 				report.hostname(), report.trigger(), report.clock(), report.sysctls(), report.counters(),
-				report.interfaces(), report.hasSecretsDigest(), report.readErrors()));
+				report.interfaces(), report.hasSecretsDigest(), report.readErrors(), report.tcpProfile()));
 		if (this.autoResend && report.hasSecretsDigest()
 				&& (!state.hasSecrets || state.secretsDigest != report.secretsDigest())) {
 			long now = this.nanoTime.getAsLong();

@@ -30,6 +30,7 @@ import io.syncookied.telemetry.PresharedKey;
 import io.syncookied.telemetry.ReceiverConfig;
 import io.syncookied.telemetry.ReportTrigger;
 import io.syncookied.common.SipKey;
+import io.syncookied.common.SynAckWindow;
 import io.syncookied.telemetry.TelemetryEvent;
 import io.syncookied.telemetry.TelemetryReceiver;
 import io.syncookied.common.TsOffsetRule;
@@ -152,6 +153,8 @@ class AgentToReceiverEndToEndTest {
 		assertThat(first.counters().inSegs()).isPositive();
 		assertThat(first.sysctls().tcpEcn()).isEqualTo(2);
 		assertThat(first.interfaces()).contains(new InterfaceCounters("eth0", 6281, 258867102, 0));
+		// the fake server (6 MB tcp_rmem[2], 1500 MTU, 6.1 rules): a stock kernel's SYN-ACK
+		assertThat(first.tcpProfile().defaults()).isEqualTo(new SynAckWindow(7, 64240, 65160, 64800, 64260));
 
 		// interval reports follow, without secrets
 		HostTelemetry periodic = next(HostTelemetry.class, e -> e.trigger() == ReportTrigger.INTERVAL);

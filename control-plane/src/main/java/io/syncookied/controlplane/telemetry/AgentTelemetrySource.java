@@ -52,6 +52,9 @@ public final class AgentTelemetrySource implements TelemetrySource, AutoCloseabl
 
 	private final Map<InetAddress, Sysctls> sysctls = new ConcurrentHashMap<>();
 
+	/** The last SYN-ACK window profile each host's agent reported (KernelSecrets carries it to the worker). */
+	private final Map<InetAddress, TcpProfile> profiles = new ConcurrentHashMap<>();
+
 	private final Map<String, Long> unmappedWarned = new ConcurrentHashMap<>();
 
 	private final Flux<TelemetryEvent> events;
@@ -149,6 +152,7 @@ public final class AgentTelemetrySource implements TelemetrySource, AutoCloseabl
 		}
 		else if (e instanceof HostTelemetry t) {
 			this.sysctls.put(ip, t.sysctls());
+			this.profiles.put(ip, t.tcpProfile());
 			clock = t.clock();
 		}
 		else {
@@ -158,8 +162,10 @@ public final class AgentTelemetrySource implements TelemetrySource, AutoCloseabl
 		if (known == null || clock == null) {
 			return Optional.empty();
 		}
+		// the SYN-ACK profile comes with every report: the one before this event's, on a secrets event (the
+		// receiver emits a report's secrets before its telemetry)
 		return Optional.of(new SecretsUpdate(ip, e.receivedAt(), known.toKernelSecrets(clock, this.sysctls.get(ip),
-				clock.sampledAt(e.sentAt(), e.receivedAt()), TcpProfile.UNKNOWN)));
+				clock.sampledAt(e.sentAt(), e.receivedAt()), this.profiles.getOrDefault(ip, TcpProfile.UNKNOWN))));
 	}
 
 	private Optional<HostConfig> hostOf(String label, int keyId, @Nullable InetSocketAddress source) {

@@ -18,6 +18,8 @@ import io.syncookied.common.CookieSysctls;
 import io.syncookied.common.KernelSecrets;
 import io.syncookied.common.OverflowHook;
 import io.syncookied.common.SipKey;
+import io.syncookied.common.SynAckWindow;
+import io.syncookied.common.TcpProfile;
 import io.syncookied.common.TsOffsetRule;
 import io.syncookied.controlplane.config.HostsProperties;
 import io.syncookied.controlplane.config.TelemetryProperties;
@@ -49,6 +51,10 @@ class AgentTelemetrySourceTest {
 	@TempDir
 	Path dir;
 
+	/** A 256 MB server's (scale 5) default listener and one listener with SO_RCVBUF 32768. */
+	static final TcpProfile PROFILE = new TcpProfile(new SynAckWindow(5, 64240, 65160, 64800, 64260),
+			java.util.Map.of(8086, new SynAckWindow(0, 32120, 31856, 31680, 31416)));
+
 	@Test
 	void reportsBecomeSamplesAndSecretsOfTheConfiguredHost() throws Exception {
 		byte[] raw = new byte[32];
@@ -76,7 +82,7 @@ class AgentTelemetrySourceTest {
 					new ClockSample(4300000000L, 250, 286666, 17200000000L, System.currentTimeMillis()), secrets, 0,
 					false, new Sysctls(1, 1, 1, 1, 2, 4096, 4096, 2),
 					new TcpCounters(1000, 10, 0, 0, 30, 600, 20, 60, 5000, 0, 0),
-					List.of(new InterfaceCounters("eth0", 123456, 999999, 0)), 0);
+					List.of(new InterfaceCounters("eth0", 123456, 999999, 0)), 0, PROFILE);
 			ByteBuffer plain = ByteBuffer.allocate(1400);
 			ReportCodec.encode(report, plain);
 			byte[] datagram = sealer.seal(key, MessageType.REPORT, plain.array(), 0, plain.position());
@@ -108,6 +114,12 @@ class AgentTelemetrySourceTest {
 						.isAfter(u.receivedAt().minusSeconds(5));
 					assertThat(u.toString()).doesNotContain("0123456789abcdef");
 				})
+				.verifyComplete();
+			// the report's SYN-ACK window profile rides on the secrets the worker gets (from the report's
+			// telemetry, which the receiver emits right after its secrets)
+			StepVerifier.create(source.secrets().take(2).last())
+				.then(() -> send(out, sealer.seal(key, MessageType.REPORT, plain.array(), 0, plain.position()), source))
+				.assertNext(u -> assertThat(u.secrets().tcpProfile()).isEqualTo(PROFILE))
 				.verifyComplete();
 		}
 		finally {

@@ -1,5 +1,7 @@
 package io.syncookied.agent.synack;
 
+import io.syncookied.common.SynAckWindow;
+
 /**
  * The kernel's arithmetic for the window and window scale of a cookie SYN-ACK, as Linux 6.1 and 6.12 do it:
  * {@code tcp_openreq_init_rwin()} calling {@code tcp_select_initial_window()} with the listener's receive space
@@ -35,16 +37,16 @@ public final class SynAckWindowModel {
 	 * SO_RCVBUF, which also locks the buffer (SOCK_RCVBUF_LOCK), and then the kernel clamps the window to the
 	 * receive space. (SO_RCVBUF of exactly tcp_rmem[1] / 2 cannot be told from the default: see docs/limitations.md.)
 	 */
-	public static SynAckWindows forListener(TcpStack stack, long rcvbuf) {
+	public static SynAckWindow forListener(TcpStack stack, long rcvbuf) {
 		return compute(stack, rcvbuf, rcvbuf != stack.rmemDefault());
 	}
 
 	/** A listener with the default receive buffer. */
-	public static SynAckWindows forDefaultListener(TcpStack stack) {
+	public static SynAckWindow forDefaultListener(TcpStack stack) {
 		return compute(stack, stack.rmemDefault(), false);
 	}
 
-	static SynAckWindows compute(TcpStack stack, long rcvbuf, boolean rcvbufLocked) {
+	static SynAckWindow compute(TcpStack stack, long rcvbuf, boolean rcvbufLocked) {
 		long fullSpace = stack.rule().fullSpace(rcvbuf, stack.tcpAdvWinScale());
 		// tcp_openreq_init_rwin(): a listener's window_clamp is 0 (no TCP_WINDOW_CLAMP, no route "window" metric);
 		// a locked buffer clamps it to the receive space
@@ -55,7 +57,7 @@ public final class SynAckWindowModel {
 		int advmss4 = Math.max(Math.min(Math.max(stack.mtu4() - 40, MIN_ADVMSS4), 65535 - 40), MIN_MSS);
 		int advmss6 = Math.max(Math.max(stack.mtu6() - 60, MIN_ADVMSS6), MIN_MSS);
 		int wscale = wscale(stack, fullSpace, clamp, advmss4);
-		return new SynAckWindows(wscale, window(stack, fullSpace, clamp, advmss4),
+		return new SynAckWindow(wscale, window(stack, fullSpace, clamp, advmss4),
 				window(stack, fullSpace, clamp, advmss4 - TIMESTAMP_BYTES), window(stack, fullSpace, clamp, advmss6),
 				window(stack, fullSpace, clamp, advmss6 - TIMESTAMP_BYTES));
 	}

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.syncookied.common.SynAckWindow;
+
 /**
  * {@code syncookied-agent tcp-profile}: prints what this server's kernel would put in a cookie SYN-ACK, the same
  * values the agent reports, so an operator (or the QEMU harness) can compare them with a real SYN-ACK.
@@ -51,7 +53,7 @@ public final class TcpProfileCommand {
 					+ stack.rmemDefault() + " tcp_rmem[2]=" + stack.rmemMax() + " rmem_max=" + stack.coreRmemMax()
 					+ " mtu4=" + stack.mtu4() + " mtu6=" + stack.mtu6());
 			out.println("default " + text(profile.defaults()));
-			for (Map.Entry<Integer, SynAckWindows> e : profile.byPort().entrySet()) {
+			for (Map.Entry<Integer, SynAckWindow> e : profile.byPort().entrySet()) {
 				out.println("port=" + e.getKey() + " " + text(e.getValue()));
 			}
 			for (long rcvbuf : rcvbufs) {
@@ -66,7 +68,7 @@ public final class TcpProfileCommand {
 		}
 	}
 
-	static String text(SynAckWindows w) {
+	static String text(SynAckWindow w) {
 		return "wscale=" + w.wscale() + " window4=" + w.window4() + " window4_ts=" + w.window4Ts() + " window6="
 				+ w.window6() + " window6_ts=" + w.window6Ts();
 	}

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.syncookied.agent.ProcFiles;
+import io.syncookied.common.SynAckWindow;
 
 /**
  * Reads what the server's kernel would put in a cookie SYN-ACK: the sysctls and MTUs of {@link TcpStack} under a
@@ -35,7 +36,7 @@ public final class TcpProfileReader {
 	/** The default listener's SYN-ACKs and, on the live system, those of listeners with their own buffer. */
 	public ServerTcpProfile read() throws IOException {
 		TcpStack stack = readStack();
-		Map<Integer, SynAckWindows> byPort = new LinkedHashMap<>();
+		Map<Integer, SynAckWindow> byPort = new LinkedHashMap<>();
 		if (this.live) {
 			for (SockDiag.Listener l : SockDiag.listeners()) {
 				if (l.isLoopback() || l.rcvbuf() == stack.rmemDefault() || byPort.containsKey(l.port())) {

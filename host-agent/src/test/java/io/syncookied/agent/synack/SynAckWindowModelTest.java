@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import io.syncookied.common.SynAckWindow;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +25,7 @@ class SynAckWindowModelTest {
 					this.coreRmemMax, true, false, this.mtu, this.mtu);
 		}
 
-		SynAckWindows computed() {
+		SynAckWindow computed() {
 			return this.rcvbuf.equals("default") ? SynAckWindowModel.forDefaultListener(stack())
 					: SynAckWindowModel.forListener(stack(), Long.parseLong(this.rcvbuf));
 		}
@@ -63,7 +64,7 @@ class SynAckWindowModelTest {
 		assertThat(vectors).extracting(v -> v.release().substring(0, 4)).contains("6.1.", "6.12");
 		assertThat(vectors.stream().map(Vector::rmemMax).distinct()).hasSizeGreaterThanOrEqualTo(3);
 		for (Vector v : vectors) {
-			SynAckWindows w = v.computed();
+			SynAckWindow w = v.computed();
 			assertThat(w.window(v.ipv6(), v.ts())).as("window of %s", v).isEqualTo(v.window());
 			// a cookie SYN-ACK without timestamps carries no window scale (the cookie cannot encode it)
 			assertThat(v.ts() ? Integer.toString(w.wscale()) : "none").as("wscale of %s", v).isEqualTo(v.wscale());
@@ -81,10 +82,10 @@ class SynAckWindowModelTest {
 	@Test
 	void aStockServerOnEthernet() {
 		TcpStack stack = new TcpStack(WindowRule.ADV_WIN_SCALE, 1, 131072, 6291456, 212992, true, false, 1500, 1500);
-		assertThat(SynAckWindowModel.forDefaultListener(stack)).isEqualTo(new SynAckWindows(7, 64240, 65160, 64800, 64260));
+		assertThat(SynAckWindowModel.forDefaultListener(stack)).isEqualTo(new SynAckWindow(7, 64240, 65160, 64800, 64260));
 		TcpStack v612 = new TcpStack(WindowRule.forRelease("6.12.117+deb12-amd64"), 1, 131072, 6291456, 212992, true,
 				false, 1500, 1500);
-		assertThat(SynAckWindowModel.forDefaultListener(v612)).isEqualTo(new SynAckWindows(7, 64240, 65160, 64800, 64260));
+		assertThat(SynAckWindowModel.forDefaultListener(v612)).isEqualTo(new SynAckWindow(7, 64240, 65160, 64800, 64260));
 	}
 
 	@Test
@@ -97,7 +98,7 @@ class SynAckWindowModelTest {
 	void aLockedBufferClampsTheScale() {
 		TcpStack stack = new TcpStack(WindowRule.ADV_WIN_SCALE, 1, 131072, 6291456, 212992, true, false, 1500, 1500);
 		// SO_RCVBUF 32768: sk_rcvbuf 65536, space 32768, clamp 32768: ilog2(32768) - 15 = 0
-		assertThat(SynAckWindowModel.forListener(stack, 65536)).isEqualTo(new SynAckWindows(0, 32120, 31856, 31680, 31416));
+		assertThat(SynAckWindowModel.forListener(stack, 65536)).isEqualTo(new SynAckWindow(0, 32120, 31856, 31680, 31416));
 		// the same buffer unlocked would keep the sysctls' scale
 		assertThat(SynAckWindowModel.compute(stack, 65536, false).wscale()).isEqualTo(7);
 	}
@@ -105,7 +106,7 @@ class SynAckWindowModelTest {
 	@Test
 	void windowScalingOffAndTheSignedWindowWorkaround() {
 		TcpStack stack = new TcpStack(WindowRule.ADV_WIN_SCALE, 1, 131072, 6291456, 212992, false, true, 1500, 1500);
-		assertThat(SynAckWindowModel.forDefaultListener(stack)).isEqualTo(new SynAckWindows(0, 32767, 32767, 32767, 32767));
+		assertThat(SynAckWindowModel.forDefaultListener(stack)).isEqualTo(new SynAckWindow(0, 32767, 32767, 32767, 32767));
 	}
 
 	@Test
@@ -123,7 +124,7 @@ class SynAckWindowModelTest {
 	void jumboFramesAndSmallMtus() {
 		TcpStack jumbo = new TcpStack(WindowRule.ADV_WIN_SCALE, 1, 131072, 6291456, 212992, true, false, 9000, 9000);
 		// 65536 rounded to 8960-byte (8948 with TS) segments
-		assertThat(SynAckWindowModel.forDefaultListener(jumbo)).isEqualTo(new SynAckWindows(7, 62720, 62636, 62580, 62496));
+		assertThat(SynAckWindowModel.forDefaultListener(jumbo)).isEqualTo(new SynAckWindow(7, 62720, 62636, 62580, 62496));
 		TcpStack tunnel = new TcpStack(WindowRule.ADV_WIN_SCALE, 1, 131072, 6291456, 212992, true, false, 576, 1280);
 		assertThat(SynAckWindowModel.forDefaultListener(tunnel).window4()).isEqualTo(65536 - 65536 % 536);
 		assertThat(SynAckWindowModel.forDefaultListener(tunnel).window6()).isEqualTo(65536 - 65536 % 1220);

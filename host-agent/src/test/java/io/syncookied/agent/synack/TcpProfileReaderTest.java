@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import io.syncookied.common.SynAckWindow;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,7 +127,7 @@ class TcpProfileReaderTest {
 						"this host has no IPv4 default route: " + ex.getMessage());
 				throw ex;
 			}
-			Map<Integer, SynAckWindows> byPort = live.byPort();
+			Map<Integer, SynAckWindow> byPort = live.byPort();
 			assertThat(byPort).containsKey(own.getLocalPort());
 			assertThat(byPort.get(own.getLocalPort()))
 				.isEqualTo(SynAckWindowModel.forListener(live.stack(), 2L * 48 * 1024));
