@@ -72,11 +72,11 @@ public final class WorkerDataplane implements DataplanePort, WorkerLauncher {
 				Duration.ofSeconds(10), this.properties.workerOptions());
 		DataplaneWorker started = DataplaneWorker.start(config, this.clock, death -> {
 			this.lastDeath = death.description();
-			log.error("Dataplane worker {} died: {} {}", death.pid(), death.description(), death.logTail());
 			Consumer<String> listener = this.exitListener;
 			if (listener != null) {
-				listener.accept(death.description());
+				listener.accept(death.description()); // first: fail-open waits for it, the log line does not
 			}
+			log.error("Dataplane worker {} died: {} {}", death.pid(), death.description(), death.logTail());
 		});
 		this.worker = started;
 		this.lastDeath = null;

@@ -247,13 +247,14 @@ public class WorkerSupervisor implements DisposableBean {
 		this.health = Health.DOWN;
 		this.synced = false;
 		this.lastFailure = cause;
-		publish(how, cause);
+		// protection first: fail-open must not wait for the event's log line
 		this.protection.workerLost(cause).subscribe(n -> {
 			if (n > 0) {
 				log.warn("Dataplane worker lost with {} diverted host(s): fail-{}", n,
 						this.protectionProperties.failMode().name().toLowerCase(Locale.ROOT));
 			}
 		}, ex -> log.error("Cannot tell protection the worker is lost", ex));
+		publish(how, cause);
 		if (this.launcher != null) {
 			scheduleRestart();
 		}
