@@ -92,7 +92,30 @@ final class Round {
 	}
 
 	void emit(ProtectionCommand command) {
+		if (command instanceof ProtectionCommand.Journal j) {
+			dropSupersededJournal(j.entry().ip());
+		}
 		this.out.add(command);
+	}
+
+	/**
+	 * Replay keeps the latest journal entry per IP, and each entry costs an fsync before the next command runs: an
+	 * earlier entry of this round for the same IP is superseded by a later one (which carries the intent too), unless
+	 * a step or a re-sync was commanded in between, since that ran with only the earlier entry on disk.
+	 */
+	private void dropSupersededJournal(String ip) {
+		for (int i = this.out.size() - 1; i >= 0; i--) {
+			ProtectionCommand c = this.out.get(i);
+			if (c instanceof ProtectionCommand.Journal earlier) {
+				if (earlier.entry().ip().equals(ip)) {
+					this.out.remove(i);
+					return;
+				}
+			}
+			else if (!(c instanceof ProtectionCommand.AnnounceState) && !(c instanceof ProtectionCommand.Alert)) {
+				return;
+			}
+		}
 	}
 
 	void alert(AlertKind kind, @Nullable InetAddress ip, String message) {

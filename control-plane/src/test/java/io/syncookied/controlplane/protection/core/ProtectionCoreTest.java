@@ -174,7 +174,18 @@ class ProtectionCoreTest {
 		state.commit(this.core.apply(state, new WorkerLost("exit 1", T)));
 		Transition t = this.core.apply(state, new StepDone(IP, Step.ROUTER_DIVERT, T.plusSeconds(1)));
 		assertThat(outcome(t, state)).isEqualTo("RESTORING/router_restore manual");
-		assertThat(commands(t)).isEqualTo("journal announce alert:fail-open journal announce restore");
+		assertThat(commands(t)).isEqualTo("announce alert:fail-open journal announce restore");
+	}
+
+	@Test
+	void aRequestIsJournaledOnceWithItsIntentAndTheNewStateBeforeTheFirstStep() {
+		MemoryState state = CoreFixtures.state(UP, Fixture.UNPROTECTED.host());
+		Transition t = this.core.apply(state, new ProtectRequested(IP, "ticket 4711", null, T));
+		assertThat(commands(t)).as("one fsync on the way to the dataplane push").isEqualTo("journal announce push");
+		JournalEntry line = ((ProtectionCommand.Journal) t.commands().get(0)).entry();
+		assertThat(line.state()).isEqualTo(Phase.DIVERTING);
+		assertThat(line.intentReason()).isEqualTo("ticket 4711");
+		assertThat(line.intentTrigger()).isEqualTo(Trigger.MANUAL);
 	}
 
 	// ---------------------------------------------------------------- requests
