@@ -213,6 +213,10 @@ final class HostMachine {
 		}
 		String failure = e.step().label() + " failed: " + e.cause();
 		if (!e.step().tracked()) {
+			if (!d.worker().up()) {
+				// the worker's loss is alerted already, and its re-sync pushes every diverted host afresh
+				return Reply.ACCEPTED;
+			}
 			if (e.step() == Step.SECRETS_PUSH) {
 				d.alert(AlertKind.SECRETS_PUSH, "cannot push fresh secrets to the dataplane: " + e.cause());
 			}

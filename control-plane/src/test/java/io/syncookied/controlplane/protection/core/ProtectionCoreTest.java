@@ -162,6 +162,18 @@ class ProtectionCoreTest {
 	}
 
 	@Test
+	void aSecretsPushOrRefreshThatFailsBecauseTheWorkerDiedRaisesNoAlertOfItsOwn() {
+		for (Step step : List.of(Step.SECRETS_PUSH, Step.HOST_REFRESH)) {
+			MemoryState down = CoreFixtures.state(DOWN, Fixture.PROTECTED.host());
+			assertThat(commands(this.core.apply(down, new ProtectionEvent.StepFailed(IP, step, "connection reset", T))))
+				.as("%s with the worker down: its loss is alerted, its re-sync pushes again", step).isEmpty();
+			MemoryState up = CoreFixtures.state(UP, Fixture.PROTECTED.host());
+			assertThat(commands(this.core.apply(up, new ProtectionEvent.StepFailed(IP, step, "connection reset", T))))
+				.as("%s with the worker up", step).startsWith("alert:");
+		}
+	}
+
+	@Test
 	void aRestoreWhileTheWorkerIsDownDoesNotWaitForIt() {
 		MemoryState state = CoreFixtures.state(DOWN, Fixture.RESTORING_ROUTER.host());
 		Transition t = this.core.apply(state, new StepDone(IP, Step.ROUTER_RESTORE, T));
