@@ -35,6 +35,15 @@ class WorkerSupervisorTest {
 
 	private static final String HOST = "10.0.2.11";
 
+	/**
+	 * Long enough for a heartbeat on a loaded 2-core machine (a shorter one declared a healthy worker lost and
+	 * restarted it once more than the test counts), short enough for a test.
+	 */
+	private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
+
+	/** How long a condition may take to come true: what is asserted is that it does, not how fast. */
+	private static final Duration PATIENCE = Duration.ofSeconds(30);
+
 	@TempDir
 	Path dir;
 
@@ -131,18 +140,18 @@ class WorkerSupervisorTest {
 
 	@Test
 	void anUnhealthyWorkerFailsOpenIsRestartedAndHostsComeBack() {
-		startSupervisor(Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofSeconds(1));
-		await().until(() -> this.launcher.starts.get() == 1 && this.supervisor.healthy());
+		startSupervisor(HEARTBEAT_TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(1));
+		await().atMost(PATIENCE).until(() -> this.launcher.starts.get() == 1 && this.supervisor.healthy());
 
 		this.h.protect(HOST);
 		this.h.dataplane().alive = false; // the worker hangs
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.h.state(HOST) == Phase.UNPROTECTED);
+		await().atMost(PATIENCE).until(() -> this.h.state(HOST) == Phase.UNPROTECTED);
 		assertThat(this.h.alerts()).contains("fail-open");
 		assertThat(workerEvents(WorkerEventKind.UNHEALTHY)).isNotEmpty();
 
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.launcher.starts.get() == 2);
+		await().atMost(PATIENCE).until(() -> this.launcher.starts.get() == 2);
 		assertThat(this.launcher.stops.get()).isEqualTo(1);
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.h.state(HOST) == Phase.PROTECTED);
+		await().atMost(PATIENCE).until(() -> this.h.state(HOST) == Phase.PROTECTED);
 		assertThat(this.supervisor.view().block().restarts()).isEqualTo(1);
 		assertThat(ProtectionProperties.FailMode.OPEN).isEqualTo(this.h.properties().failMode());
 	}
@@ -150,27 +159,27 @@ class WorkerSupervisorTest {
 	@Test
 	void anExitSeenFailsOpenAtOnceNotAfterTheHeartbeatTimeout() {
 		startSupervisor(Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(1));
-		await().until(() -> this.supervisor.healthy());
+		await().atMost(PATIENCE).until(() -> this.supervisor.healthy());
 		this.h.protect(HOST);
 		long before = System.nanoTime();
 		this.launcher.exits();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.h.state(HOST) != Phase.PROTECTED);
+		await().atMost(PATIENCE).until(() -> this.h.state(HOST) != Phase.PROTECTED);
 		assertThat(Duration.ofNanos(System.nanoTime() - before)).as("far below the 30 s heartbeat timeout")
 			.isLessThan(Duration.ofSeconds(5));
 		assertThat(workerEvents(WorkerEventKind.EXITED)).singleElement()
 			.satisfies(w -> assertThat(w.message()).contains("SIGKILL"));
 		assertThat(this.h.alerts()).contains("fail-open");
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.h.state(HOST) == Phase.PROTECTED);
+		await().atMost(PATIENCE).until(() -> this.h.state(HOST) == Phase.PROTECTED);
 	}
 
 	@Test
 	void restartsNeverStopAndBackOffExponentiallyUpToTheCap() throws Exception {
-		startSupervisor(Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(400));
-		await().until(() -> this.supervisor.healthy());
+		startSupervisor(HEARTBEAT_TIMEOUT, Duration.ofMillis(100), Duration.ofMillis(400));
+		await().atMost(PATIENCE).until(() -> this.supervisor.healthy());
 		this.h.protect(HOST);
 		this.launcher.failures.set(5); // e.g. the interface is gone for a while
 		this.launcher.exits();
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.launcher.starts.get() >= 4);
+		await().atMost(PATIENCE).until(() -> this.launcher.starts.get() >= 4);
 		DataplaneView during = this.supervisor.view().block();
 		assertThat(during.health()).isEqualTo(WorkerSupervisor.Health.DOWN);
 		assertThat(during.restartAttempts()).isGreaterThanOrEqualTo(3);
@@ -178,7 +187,7 @@ class WorkerSupervisorTest {
 		assertThat(this.h.service().host(java.net.InetAddress.getByName(HOST)).orElseThrow().pending())
 			.as("still wanted, waiting for the worker").contains("dataplane worker");
 
-		await().atMost(Duration.ofSeconds(20)).until(() -> this.h.state(HOST) == Phase.PROTECTED);
+		await().atMost(PATIENCE).until(() -> this.h.state(HOST) == Phase.PROTECTED);
 		assertThat(this.launcher.starts.get()).as("first start, five failed attempts, the one that worked")
 			.isEqualTo(7);
 		assertThat(workerEvents(WorkerEventKind.RESTART_SCHEDULED)).extracting(ControlEvent.Worker::message)
@@ -197,8 +206,8 @@ class WorkerSupervisorTest {
 	void aWorkerThatCannotStartAtAllIsRetriedAndProtectionWaitsMeanwhile() {
 		this.launcher.failures.set(2);
 		this.h.dataplane().alive = false; // nothing answers on the socket until a start works
-		startSupervisor(Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(200));
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.supervisor.healthy());
+		startSupervisor(HEARTBEAT_TIMEOUT, Duration.ofMillis(100), Duration.ofMillis(200));
+		await().atMost(PATIENCE).until(() -> this.supervisor.healthy());
 		assertThat(this.launcher.starts.get()).isEqualTo(3);
 		assertThat(this.h.seen()).filteredOn(e -> e instanceof ControlEvent.Alert a
 				&& a.kind() == AlertKind.WORKER_START_FAILED).hasSize(1);
