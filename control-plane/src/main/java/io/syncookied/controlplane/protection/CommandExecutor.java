@@ -84,14 +84,35 @@ final class CommandExecutor {
 		this.feedback = feedback;
 	}
 
+	/**
+	 * Dataplane pushes start first and run while the journal line is forced to disk: a worker holding a host that
+	 * the journal does not show yet is harmless (after a crash the re-sync leaves it out), so a divert waits only for
+	 * the push and then for the router write. Everything else runs in the core's order, the journal before any
+	 * router step and before the state change is reported.
+	 */
 	void execute(List<ProtectionCommand> commands) {
 		for (ProtectionCommand c : commands) {
-			try {
-				execute(c);
+			if (startsEarly(c)) {
+				run(c);
 			}
-			catch (RuntimeException ex) { // one broken command must not keep the others from running
-				log.error("Cannot carry out {}", c, ex);
+		}
+		for (ProtectionCommand c : commands) {
+			if (!startsEarly(c)) {
+				run(c);
 			}
+		}
+	}
+
+	private static boolean startsEarly(ProtectionCommand c) {
+		return c instanceof PushHost || c instanceof PushSecrets;
+	}
+
+	private void run(ProtectionCommand c) {
+		try {
+			execute(c);
+		}
+		catch (RuntimeException ex) { // one broken command must not keep the others from running
+			log.error("Cannot carry out {}", c, ex);
 		}
 	}
 

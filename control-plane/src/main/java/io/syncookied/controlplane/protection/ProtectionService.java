@@ -391,7 +391,7 @@ public class ProtectionService implements SmartLifecycle {
 		}
 		Transition t = this.core.apply(this.state, event);
 		this.state.commit(t);
-		exec.execute(t.commands()); // the journal first: nothing is reported before it is on disk
+		exec.execute(t.commands()); // the journal is on disk before any router step and before the views
 		publishViews(t);
 		if (this.state.worker().health() != WorkerState.Health.RESYNCING && !this.syncWaiters.isEmpty()) {
 			this.syncWaiters.forEach(w -> w.tryEmitEmpty());
