@@ -101,8 +101,8 @@ public abstract class ApiTestBase {
 
 	@BeforeEach
 	void freshSecrets() throws IOException {
-		// WebTestClient's 5 s default failed once on a clean CI run while other cached test contexts were busy
-		// (GET /dataplane answers from memory); the API's correctness is asserted, never its speed
+		// the API's correctness is asserted, never its speed: generous for a loaded machine (the requests that once
+		// hung for good were kept-alive connections the server no longer read: see ApiKeepAliveTest)
 		this.web = this.web.mutate().responseTimeout(java.time.Duration.ofSeconds(30)).build();
 		Files.writeString(DIR.resolve("hosts.yml"), HOSTS);
 		for (String ip : List.of("10.0.2.10", "10.0.2.11")) {
