@@ -124,11 +124,7 @@ class HostGroupsCrossCheckTest {
 			.redirectOutput(this.dir.resolve("dp.log").toFile())
 			.start();
 		try {
-			for (int i = 0; i < 500 && !Files.exists(socket) && dp.isAlive(); i++) {
-				Thread.sleep(10);
-			}
-			assertThat(socket).as(Files.readString(this.dir.resolve("dp.log"))).exists();
-			try (Worker w = new Worker(socket)) {
+			try (Worker w = Worker.connect(socket, dp, this.dir.resolve("dp.log"))) {
 				assertThat(w.request("HEALTH")).contains(" hosts=" + java.size() + " ");
 				for (HostConfig h : java) {
 					DpHost c = fromRecord(w.hostGet(IpText.of(h.ip())));
@@ -239,9 +235,31 @@ class HostGroupsCrossCheckTest {
 
 		private final BufferedReader in;
 
-		Worker(Path socket) throws IOException {
-			this.channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-			this.channel.connect(UnixDomainSocketAddress.of(socket));
+		/**
+		 * The socket file appears at bind(), a moment before the worker listens (connect is refused until then), and a
+		 * loaded machine may take seconds to get there: try until it answers, the worker exits or 30 s pass.
+		 */
+		static Worker connect(Path socket, Process dp, Path log) throws IOException, InterruptedException {
+			long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+			while (true) {
+				SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+				try {
+					channel.connect(UnixDomainSocketAddress.of(socket));
+					return new Worker(channel);
+				}
+				catch (java.net.SocketException ex) { // refused, or no socket file yet
+					channel.close();
+					if (!dp.isAlive() || System.nanoTime() > deadline) {
+						throw new AssertionError("the worker never answered on " + socket + ": " + ex + "\n"
+								+ Files.readString(log), ex);
+					}
+					Thread.sleep(20);
+				}
+			}
+		}
+
+		private Worker(SocketChannel channel) throws IOException {
+			this.channel = channel;
 			this.in = new BufferedReader(
 					new InputStreamReader(Channels.newInputStream(this.channel), StandardCharsets.UTF_8));
 			assertThat(request("HELLO 2")).startsWith("OK proto=2");
