@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +19,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.stereotype.Component;
 
+import io.syncookied.common.IpText;
 import io.syncookied.controlplane.detection.DetectionService;
 import io.syncookied.controlplane.detection.HostRates;
 import io.syncookied.controlplane.events.ControlEvent;
@@ -25,15 +29,22 @@ import io.syncookied.controlplane.hosts.HostRegistry;
 import io.syncookied.controlplane.protection.HostView;
 import io.syncookied.controlplane.protection.ProtectionService;
 import io.syncookied.controlplane.telemetry.SecretsStore;
+import io.syncookied.controlplane.telemetry.TelemetrySample;
+import io.syncookied.controlplane.telemetry.TelemetrySource;
 
 /**
  * Per-host meters, tag {@code ip}: protection state ({@code syncookied.host.state}: 0 unprotected, 1 diverting,
- * 2 protected, 3 restoring, 4 failed), SYN and NIC rates, detection score, and agent freshness; plus a counter of
- * published events by type. Gauges read the services' latest snapshots: nothing blocks. A host's meters are removed
- * when it leaves the hosts file.
+ * 2 protected, 3 restoring, 4 failed), its transitions ({@code syncookied.host.transitions{to}}, the dashboard's
+ * annotations), SYN and NIC rates, detection score, agent freshness, and the server kernel's validated cookies
+ * ({@code syncookied.host.syncookies.received}: clients that completed a handshake with the server's own cookie);
+ * plus a counter of published events by type. Gauges read the services' latest snapshots: nothing blocks. A host's
+ * meters are removed when it leaves the hosts file.
  */
 @Component
 public final class HostMetrics implements MeterBinder {
+
+	/** The previous state ControlEvent.StateChanged names for a host that had none. */
+	private static final String NO_STATE = "NONE";
 
 	private final ProtectionService protection;
 
@@ -45,23 +56,78 @@ public final class HostMetrics implements MeterBinder {
 
 	private final EventBus events;
 
-	/** The meters of each configured host, removed with the host: series of hosts that left never linger. */
+	private final TelemetrySource telemetry;
+
+	/** The registered hosts by their address as events name them (RFC 5952). */
+	private final Map<String, InetAddress> byText = new ConcurrentHashMap<>();
+
+	/** The server's SyncookiesRecv per host, as the agent reports it. */
+	private final Map<InetAddress, MonotonicCount> syncookiesReceived = new ConcurrentHashMap<>();
+
+	/**
+	 * The meters of each configured host, those registered with it and those added later (its transitions, its
+	 * server's cookies), removed with the host: series of hosts that left never linger.
+	 */
 	private final Map<InetAddress, List<Meter>> registered = new ConcurrentHashMap<>();
 
 	public HostMetrics(ProtectionService protection, DetectionService detection, SecretsStore secrets,
-			HostRegistry registry, EventBus events) {
+			HostRegistry registry, EventBus events, TelemetrySource telemetry) {
 		this.protection = protection;
 		this.detection = detection;
 		this.secrets = secrets;
 		this.registry = registry;
 		this.events = events;
+		this.telemetry = telemetry;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry meters) {
 		this.registry.changes().subscribe(snapshot -> follow(meters, snapshot));
-		this.events.events().subscribe(e -> meters.counter("syncookied.events", "type", e.type(), "kind", kind(e))
-			.increment());
+		this.events.events().subscribe(e -> {
+			meters.counter("syncookied.events", "type", e.type(), "kind", kind(e)).increment();
+			if (e instanceof ControlEvent.StateChanged s) {
+				transition(meters, s);
+			}
+		});
+		this.telemetry.samples().subscribe(sample -> sample(meters, sample));
+	}
+
+	/**
+	 * Counts a configured host's state change. A host's first state (from NONE, as every host of a reload gets) is
+	 * no change; an unconfigured IP gets no series, as nothing would remove it.
+	 */
+	private void transition(MeterRegistry meters, ControlEvent.StateChanged change) {
+		InetAddress ip = this.byText.get(change.ip());
+		if (NO_STATE.equals(change.from()) || ip == null) {
+			return;
+		}
+		this.registered.computeIfPresent(ip, (k, hostMeters) -> {
+			Counter c = Counter.builder("syncookied.host.transitions").tags("ip", change.ip(), "to", kind(change))
+				.description("Protection state changes of the host, by the state entered").register(meters);
+			c.increment();
+			if (!hostMeters.contains(c)) {
+				hostMeters.add(c);
+			}
+			return hostMeters;
+		});
+	}
+
+	/** Follows a configured host's SyncookiesRecv from its first report on (the server's boot is not history here). */
+	private void sample(MeterRegistry meters, TelemetrySample sample) {
+		this.registered.computeIfPresent(sample.ip(), (ip, hostMeters) -> {
+			MonotonicCount count = this.syncookiesReceived.get(ip);
+			if (count != null) {
+				count.observe(sample.syncookiesRecv());
+				return hostMeters;
+			}
+			MonotonicCount first = new MonotonicCount(sample.syncookiesRecv(), 0);
+			this.syncookiesReceived.put(ip, first);
+			hostMeters.add(FunctionCounter.builder("syncookied.host.syncookies.received", first, MonotonicCount::total)
+				.tags("ip", IpText.of(ip))
+				.description("Cookie ACKs the server's kernel validated (SyncookiesRecv, from its agent)")
+				.register(meters));
+			return hostMeters;
+		});
 	}
 
 	private static String kind(ControlEvent e) {
@@ -85,13 +151,16 @@ public final class HostMetrics implements MeterBinder {
 		Set<InetAddress> current = new HashSet<>();
 		for (HostConfig host : snapshot.hosts()) {
 			current.add(host.ip());
-			this.registered.computeIfAbsent(host.ip(), ip -> register(meters, host));
+			this.registered.computeIfAbsent(host.ip(), ip -> new CopyOnWriteArrayList<>(register(meters, host)));
+			this.byText.put(host.ipText(), host.ip());
 		}
 		this.registered.entrySet().removeIf(e -> {
 			if (current.contains(e.getKey())) {
 				return false;
 			}
 			e.getValue().forEach(meters::remove);
+			this.byText.remove(IpText.of(e.getKey()));
+			this.syncookiesReceived.remove(e.getKey());
 			return true;
 		});
 	}

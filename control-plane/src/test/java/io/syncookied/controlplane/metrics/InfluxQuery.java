@@ -43,6 +43,17 @@ final class InfluxQuery {
 		return result.path("series");
 	}
 
+	/** Values of one column of every series ({@code SHOW TAG VALUES}: 1 holds the values). */
+	List<String> column(String influxql, int column) throws IOException, InterruptedException {
+		List<String> out = new ArrayList<>();
+		for (JsonNode s : series(influxql)) {
+			for (JsonNode row : s.path("values")) {
+				out.add(row.path(column).asString());
+			}
+		}
+		return out;
+	}
+
 	/** Values of column 0 of every series (names for SHOW queries). */
 	List<String> firstColumn(String influxql) throws IOException, InterruptedException {
 		List<String> out = new ArrayList<>();
@@ -52,6 +63,21 @@ final class InfluxQuery {
 			}
 		}
 		return out;
+	}
+
+	/** Number of points that are neither null nor zero, over every series and numeric value column. */
+	int nonZeroPoints(String influxql) throws IOException, InterruptedException {
+		int n = 0;
+		for (JsonNode s : series(influxql)) {
+			for (JsonNode row : s.path("values")) {
+				for (int i = 1; i < row.size(); i++) {
+					if (row.path(i).isNumber() && row.path(i).asDouble() != 0) {
+						n++;
+					}
+				}
+			}
+		}
+		return n;
 	}
 
 	/** Number of non-null points over every series and value column. */

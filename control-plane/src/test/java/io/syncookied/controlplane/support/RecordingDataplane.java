@@ -34,7 +34,7 @@ public final class RecordingDataplane implements DataplanePort {
 
 	public final Map<String, Long> counters = new ConcurrentHashMap<>();
 
-	/** Per protected IP, counter name to value (the worker's HOST_STATS). */
+	/** Per IP, counter name to value: the worker's HOST_STATS while it holds the IP. */
 	public final Map<InetAddress, Map<String, Long>> hostCounters = new ConcurrentHashMap<>();
 
 	/** The pickup window of each host's last setHost. */
@@ -111,7 +111,12 @@ public final class RecordingDataplane implements DataplanePort {
 				return DataplaneStatus.unavailable("worker dead (test)", this.clock.instant());
 			}
 			Map<InetAddress, DpHostCounters> perHost = new HashMap<>();
-			this.hostCounters.forEach((ip, c) -> perHost.put(ip, new DpHostCounters(c)));
+			// as the worker's HOST_STATS: only the hosts it holds
+			this.hostCounters.forEach((ip, c) -> {
+				if (this.hosts.contains(ip)) {
+					perHost.put(ip, new DpHostCounters(c));
+				}
+			});
 			return new DataplaneStatus(true, true, null, "running", 1, this.hosts.size(), 1, 1000, Map.copyOf(this.counters),
 					perHost, this.clock.instant());
 		}).subscribeOn(Schedulers.boundedElastic());
