@@ -71,7 +71,7 @@ record_pid() { [ -n "$1" ] && echo "$1 $2" >>"$WORK/pids.txt"; }
 pids_with_arg() {
 	local d
 	for d in /proc/[0-9]*; do
-		tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -qF -- "$1" && echo "${d#/proc/}"
+		tr '\0' ' ' 2>/dev/null <"$d/cmdline" | grep -qF -- "$1" && echo "${d#/proc/}"
 	done
 }
 
