@@ -114,7 +114,7 @@ control_stop() {
 
 agent_start() {
 	# AGENT_CONTROL_PLANES: where the server's agent reports (a mode with several control planes lists them all)
-	"$ROOT/host-agent/bin/syncookied-agent" --proc-root "$MIRROR" \
+	"$ROOT/host-agent/bin/syncookied-agent" --proc-root "$MIRROR" --sys-root "$WORK/guest-sys" \
 		--control-plane "${AGENT_CONTROL_PLANES:-127.0.0.1:$TELEMETRY_PORT}" \
 		--key-id 1 --key-file "$WORK/etc/lab-server.key" --interval 100ms --secrets-poll 100ms \
 		--set-syncookies false --interfaces eth0 --hostname lab-server >"$WORK/agent.log" 2>&1 &

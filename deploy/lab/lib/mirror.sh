@@ -32,12 +32,31 @@ mirror_start() {
 		die "cannot start lab-snapd in the guest"
 	wait_for 20 "first snapshot" test -s "$MIRROR/sys/kernel/hostname" ||
 		die "the guest /proc relay got no snapshot: $(guest cat /tmp/lab-snapd.log) $(tail -3 "$WORK/relay.csv")"
+	mirror_tcp_stack
 	# the guest's clock rate against ours over 3 s (see guest.sh: it must not run slow)
 	local c0 t0 c1 t1
 	c0=$(sed -n 's/^tcp_clock_ms //p' "$MIRROR/tcp_secrets") t0=$(now_ms)
 	sleep 3
 	c1=$(sed -n 's/^tcp_clock_ms //p' "$MIRROR/tcp_secrets") t1=$(now_ms)
 	GUEST_CLOCK_PPM=$(((c1 - c0 - (t1 - t0)) * 1000000 / (t1 - t0)))
+}
+
+# mirror_tcp_stack: what the agent computes the server's cookie SYN-ACK window and scale from (its tcp_profile),
+# copied once: these settings and the guest's routes and MTU do not change during a run, so they stay out of the
+# 50 ms snapshots. The MTU goes to $WORK/guest-sys (the agent's --sys-root). Without them the agent would report no
+# profile, and the firewall would answer with its built-in window scale instead of the guest kernel's (6 at 512M).
+mirror_tcp_stack() {
+	local f
+	for f in sys/kernel/osrelease sys/net/ipv4/tcp_rmem sys/net/ipv4/tcp_adv_win_scale \
+		sys/net/ipv4/tcp_workaround_signed_windows sys/net/core/rmem_max net/route net/ipv6_route; do
+		guest "cat /proc/$f" >"$MIRROR/.staging/$f" && mv "$MIRROR/.staging/$f" "$MIRROR/$f" ||
+			die "cannot copy the guest's /proc/$f into the mirror"
+	done
+	mkdir -p "$WORK/guest-sys/class/net/eth0"
+	guest 'cat /sys/class/net/eth0/mtu' >"$WORK/guest-sys/class/net/eth0/mtu" || die "cannot read the guest's eth0 MTU"
+	TCP_PROFILE=$("$ROOT/host-agent/bin/syncookied-agent" tcp-profile --proc-root "$MIRROR" --sys-root "$WORK/guest-sys" 2>&1) ||
+		die "the agent cannot compute the guest's SYN-ACK profile from the mirror: $TCP_PROFILE"
+	echo "guest SYN-ACK profile (agent): $(tr '\n' ';' <<<"$TCP_PROFILE")"
 }
 
 mirror_stop() { kill_wait "${MIRROR_PID:-}" 3; MIRROR_PID=; }
