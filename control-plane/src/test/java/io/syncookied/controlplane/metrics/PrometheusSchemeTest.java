@@ -1,6 +1,8 @@
 package io.syncookied.controlplane.metrics;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 
 import io.syncookied.controlplane.api.ApiTestBase;
+import io.syncookied.controlplane.protection.core.Phase;
 import io.syncookied.controlplane.support.RecordingDataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,8 +33,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The Prometheus scrape has one scheme: every project metric is {@code syncookied_}-prefixed, no meter failed to
- * register (from the start on), the dataplane's counters are tagged {@code ip} and {@code verdict}, and a
- * protected IP's series leave the scrape once it is unprotected.
+ * register (from the start on), the dataplane's counters are tagged {@code ip} and {@code verdict}, a protected
+ * IP's dataplane series leave the scrape once it is unprotected, and all of a host's once it leaves the hosts file.
  */
 @Import(PrometheusSchemeTest.RegistrationFailures.class)
 @TestPropertySource(properties = { "syncookied.dataplane.enabled=true", "syncookied.dataplane.manage-worker=false",
@@ -63,7 +66,7 @@ class PrometheusSchemeTest extends ApiTestBase {
 	RecordingDataplane dataplane;
 
 	@Test
-	void oneSchemeAndAnUnprotectedIpsSeriesLeaveTheScrape() {
+	void oneSchemeAndAnUnprotectedIpsSeriesLeaveTheScrape() throws IOException {
 		Map<String, Long> host = this.dataplane.hostCounters.computeIfAbsent(IP, ip -> new ConcurrentHashMap<>());
 		host.put("rx_syn", 1_000L);
 		host.put("rx_forwarded", 10L);
@@ -97,6 +100,23 @@ class PrometheusSchemeTest extends ApiTestBase {
 		admin().delete().uri("/api/v1/hosts/10.0.2.11/protection").exchange().expectStatus().is2xxSuccessful();
 		await().atMost(Duration.ofSeconds(30)).untilAsserted(
 				() -> assertThat(scrape()).doesNotContainPattern("syncookied_dataplane_[a-z_]+\\{[^}]*ip=\"10\\.0\\.2\\.11\""));
+		assertThat(scrape()).containsPattern(series("syncookied_host_transitions_total", "ip=\"10.0.2.11\",to=\"protected\"", "1.0"));
+
+		// a host that leaves the hosts file takes every series of its own along (its transitions included)
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.protection.host(IP).map(v -> v.state() == Phase.UNPROTECTED).orElse(false));
+		try {
+			Files.writeString(DIR.resolve("hosts.yml"), HOSTS.replace("""
+					- ip: 10.0.2.11
+					  mac: 02:00:00:00:02:0b
+					""", ""));
+			admin().post().uri("/api/v1/config/reload").exchange().expectStatus().isOk();
+			assertThat(scrape()).doesNotContain("ip=\"10.0.2.11\"").contains("ip=\"10.0.2.10\"");
+		}
+		finally {
+			Files.writeString(DIR.resolve("hosts.yml"), HOSTS);
+			admin().post().uri("/api/v1/config/reload").exchange().expectStatus().isOk();
+		}
 		assertThat(failures).isEmpty();
 	}
 
