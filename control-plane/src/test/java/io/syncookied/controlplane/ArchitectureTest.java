@@ -29,7 +29,8 @@ class ArchitectureTest {
 	@Test
 	void eachLayerUsesOnlyTheLayersBelowIt() {
 		layeredArchitecture().consideringOnlyDependenciesInLayers()
-			.layer("edges").definedBy(ROOT + ".api..", ROOT + ".metrics..", ROOT + ".health..", ROOT + ".startup..")
+			.layer("edges").definedBy(ROOT + ".api..", ROOT + ".metrics..", ROOT + ".health..", ROOT + ".startup..",
+					ROOT + ".hooks..")
 			.layer("drivers").definedBy(ROOT + ".supervision..", ROOT + ".detection..")
 			.layer("protection").definedBy(ROOT + ".protection", ROOT + ".cluster..")
 			.layer("core").definedBy(ROOT + ".protection.core..")
@@ -46,7 +47,7 @@ class ArchitectureTest {
 
 	@Test
 	void theEdgesTheDriversAndThePortsDoNotKnowEachOther() {
-		slices().matching(ROOT + ".(api|metrics|health)..").should().notDependOnEachOther().check(classes);
+		slices().matching(ROOT + ".(api|metrics|health|hooks)..").should().notDependOnEachOther().check(classes);
 		slices().matching(ROOT + ".(supervision|detection)..").should().notDependOnEachOther().check(classes);
 		slices().matching(ROOT + ".(dataplane|router|telemetry)..").should().notDependOnEachOther().check(classes);
 	}
@@ -56,7 +57,7 @@ class ArchitectureTest {
 		noClasses().that().resideInAnyPackage(ROOT + ".config..", ROOT + ".events..")
 			.should().dependOnClassesThat().resideInAnyPackage(ROOT + ".api..", ROOT + ".metrics..", ROOT + ".health..",
 					ROOT + ".supervision..", ROOT + ".detection..", ROOT + ".protection..", ROOT + ".dataplane..",
-					ROOT + ".router..", ROOT + ".telemetry..", ROOT + ".hosts..")
+					ROOT + ".router..", ROOT + ".telemetry..", ROOT + ".hosts..", ROOT + ".hooks..")
 			.check(classes);
 	}
 

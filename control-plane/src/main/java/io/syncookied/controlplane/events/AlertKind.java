@@ -44,7 +44,11 @@ public enum AlertKind {
 	/** The dataplane worker could not be started. */
 	WORKER_START_FAILED,
 	/** The dataplane worker could not be restarted (the supervisor tries again after its backoff). */
-	WORKER_RESTART_FAILED;
+	WORKER_RESTART_FAILED,
+	/** An operator hook or webhook could not deliver events after its retries (at most one alert a minute each). */
+	HOOK_FAILED,
+	/** Events were dropped for a hook or webhook whose queue was full (at most one alert a minute each). */
+	HOOK_DROPPED;
 
 	@JsonValue
 	public String wireName() {
