@@ -88,7 +88,8 @@ class EtcdOutageTest {
 		assertThat(on(node, () -> node.session().leaseId())).isZero();
 
 		this.etcd.restartAll();
-		await().atMost(Duration.ofSeconds(15))
+		// a liveness wait, not a figure: the members' raft election and the client's reconnect slow down with load
+		await().atMost(Duration.ofSeconds(30))
 			.until(() -> on(node, () -> node.election().leading() && node.membership().registered()));
 	}
 
@@ -151,7 +152,7 @@ class EtcdOutageTest {
 		assertThat(on(leader, () -> leader.election().leading())).as("no certain leader without etcd").isFalse();
 		this.etcd.restartAll();
 
-		await().atMost(Duration.ofSeconds(15))
+		await().atMost(Duration.ofSeconds(30)) // a liveness wait, as above
 			.until(() -> both.stream().anyMatch((n) -> on(n, () -> n.election().leading())));
 		EtcdTestCluster.sleep(5000); // a flap would show within two session TTLs of etcd's return
 		boolean leasesKept = both.stream().allMatch((n) -> on(n, () -> n.session().leaseId()) == leases.get(n));
