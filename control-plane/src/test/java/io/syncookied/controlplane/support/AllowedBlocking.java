@@ -23,6 +23,9 @@ public final class AllowedBlocking implements BlockHoundIntegration {
 		builder.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "writeBytes")
 			.allowBlockingCallsInside("ch.qos.logback.core.OutputStreamAppender", "subAppend")
 			.allowBlockingCallsInside("ch.qos.logback.core.ConsoleAppender", "subAppend")
+			// Vert.x closing (an etcd client's close) shuts its worker pools down from an event loop; when the pool's
+			// queue lock is contended (a loaded machine) BlockHound's error there left the close unfinished
+			.allowBlockingCallsInside("io.vertx.core.impl.WorkerPool", "close")
 			.blockingMethodCallback((method) -> {
 				if (!isVertxBlockingPool(Thread.currentThread())) {
 					throw new BlockingOperationError(method);
