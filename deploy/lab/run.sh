@@ -287,7 +287,7 @@ sampler_stop
 router_switches >"$WORK/switches.csv"
 
 step "collecting results"
-read -r FW_SYNS FW_SYNACKS < <(synwatch_read)
+read -r FW_SYNS FW_SYNACKS FW_WS_KERNEL FW_WS_OTHER < <(synwatch_read)
 report_build
 
 # Stop and remove everything now, so that the RESULT line really is the last line printed.

@@ -57,6 +57,8 @@ mirror_tcp_stack() {
 	TCP_PROFILE=$("$ROOT/host-agent/bin/syncookied-agent" tcp-profile --proc-root "$MIRROR" --sys-root "$WORK/guest-sys" 2>&1) ||
 		die "the agent cannot compute the guest's SYN-ACK profile from the mirror: $TCP_PROFILE"
 	echo "guest SYN-ACK profile (agent): $(tr '\n' ';' <<<"$TCP_PROFILE")"
+	GUEST_WSCALE=$(sed -n 's/^default wscale=\([0-9]*\) .*/\1/p' <<<"$TCP_PROFILE")
+	[ -n "$GUEST_WSCALE" ] || die "no default wscale in the agent's profile: $TCP_PROFILE"
 }
 
 mirror_stop() { kill_wait "${MIRROR_PID:-}" 3; MIRROR_PID=; }

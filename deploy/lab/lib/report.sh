@@ -134,6 +134,8 @@ result_fields() {
 	result_field syn_unanswered "$SYN_UNANSWERED"
 	result_field legit_p99_ms_during "$D_P99"
 	result_field protected_ip "$PROTECTED_IP"
+	result_field synack_ws_kernel "${FW_WS_KERNEL:-0}"
+	result_field synack_ws_other "${FW_WS_OTHER:-0}"
 }
 
 # series.dat: one row per second since traffic_start:
@@ -207,6 +209,7 @@ report_text() {
 	echo "Long-lived bytes     : sent ${LONG_SENT:--}, received ${LONG_RECEIVED:--} (unequal: its ACKs never pass as a cookie by accident)"
 	echo "Firewall             : $SYN_ANSWERED SYNs answered with cookies, $ACKS_VALID cookie ACKs validated, $BAD_ACKS invalid ACKs dropped, $PICKED_UP established connections picked up"
 	echo "Firewall on the wire : ${FW_SYNS:-0} SYNs reached it, ${FW_SYNACKS:-0} SYN-ACKs came back, $SYN_UNANSWERED unanswered"
+	echo "Firewall SYN-ACK scale: ${FW_WS_KERNEL:-0} with the guest kernel's wscale ${GUEST_WSCALE:-?}, ${FW_WS_OTHER:-0} with another"
 	if [ -n "$DIV" ]; then
 		echo "Server kernel        : SyncookiesSent +$SRV_COOKIES_UNDIVERTED before the diversion, +$SRV_COOKIES_DURING while diverted"
 	else

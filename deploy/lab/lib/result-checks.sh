@@ -5,7 +5,7 @@
 # never a timed assertion. tests/result-checks-test.sh proves that each check fails on a bad value.
 
 REQUIRED_FIELDS=(protected_ip detect_ms protected_ms divert_ms legit_during_pct legit_p99_ms_during longlived restored
-	syn_answered syn_unanswered acks_valid server_cookies_sent_during picked_up)
+	syn_answered syn_unanswered acks_valid server_cookies_sent_during picked_up synack_ws_kernel synack_ws_other)
 
 is_int() { [[ $1 =~ ^-?[0-9]+$ ]]; }
 is_num() { [[ $1 =~ ^[0-9]+(\.[0-9]+)?$ ]]; }
@@ -26,6 +26,8 @@ check_field() {
 	syn_answered | acks_valid | picked_up) is_int "$v" && [ "$v" -gt 0 ] ;;
 	syn_unanswered) is_int "$v" && [ "$v" -ge 0 ] ;;
 	server_cookies_sent_during) [ "$v" = 0 ] ;;
+	synack_ws_kernel) is_int "$v" && [ "$v" -gt 0 ] ;;
+	synack_ws_other) [ "$v" = 0 ] ;;
 	diversion) [ "$v" = arp ] || [ "$v" = bgp ] ;;
 	scrubbers) is_int "$v" && [ "$v" -ge 1 ] ;;
 	scrubber_loss_ms) is_int "$v" && [ "$v" -ge 0 ] ;;
@@ -49,6 +51,8 @@ describe_field() {
 	picked_up) echo "the dataplane picked up established connections during the diversion (picked_up > 0)" ;;
 	syn_unanswered) echo "the SYNs the firewall left unanswered are counted (syn_unanswered >= 0)" ;;
 	server_cookies_sent_during) echo "the server's kernel sent no cookie while diverted (server_cookies_sent_during = 0)" ;;
+	synack_ws_kernel) echo "the firewall's SYN-ACKs announced the guest kernel's window scale (synack_ws_kernel > 0)" ;;
+	synack_ws_other) echo "no firewall SYN-ACK announced another window scale (synack_ws_other = 0)" ;;
 	diversion) echo "the diversion mode is named (arp or bgp)" ;;
 	scrubbers) echo "the number of scrubbers is given (scrubbers >= 1)" ;;
 	scrubber_loss_ms) echo "the router dropped the dead scrubber's next hop (scrubber_loss_ms >= 0)" ;;

@@ -6,7 +6,7 @@ set -uo pipefail
 LAB=$(cd "$(dirname "$0")/.." && pwd)
 . "$LAB/lib/result-checks.sh"
 
-GOOD="RESULT detect_ms=310 divert_ms=480 legit_during_pct=99.8 longlived=survived restored=yes syn_answered=1793945 acks_valid=1110 server_cookies_sent_during=0 picked_up=3 protected_ms=495 syn_unanswered=0 legit_p99_ms_during=12.5 protected_ip=10.99.2.10"
+GOOD="RESULT detect_ms=310 divert_ms=480 legit_during_pct=99.8 longlived=survived restored=yes syn_answered=1793945 acks_valid=1110 server_cookies_sent_during=0 picked_up=3 protected_ms=495 syn_unanswered=0 legit_p99_ms_during=12.5 protected_ip=10.99.2.10 synack_ws_kernel=1104 synack_ws_other=0"
 IP=10.99.2.10
 failures=0
 
@@ -58,6 +58,9 @@ expect "legit p99 not a number" 1 "$(with_field legit_p99_ms_during -)"
 expect "long-lived connection broken" 1 "$(with_field longlived broken)"
 expect "not restored" 1 "$(with_field restored no)"
 expect "no SYN answered" 1 "$(with_field syn_answered 0)"
+expect "the firewall announced another window scale than the server's" 1 "$(with_field synack_ws_other 3)"
+expect "no SYN-ACK with the server's window scale" 1 "$(with_field synack_ws_kernel 0)"
+expect "window scales not counted" 1 "$(with_field synack_ws_other "")"
 expect "unanswered SYNs negative" 1 "$(with_field syn_unanswered -3)"
 expect "no cookie ACK validated" 1 "$(with_field acks_valid 0)"
 expect "nothing picked up" 1 "$(with_field picked_up 0)"
