@@ -146,3 +146,49 @@ void dp_pkt_csum_complete(struct dp_pkt *pkt)
 	pkt->data[pos + 1] = (uint8_t)res;
 	pkt->flags &= (uint16_t)~DP_PKT_CSUM_PARTIAL;
 }
+
+void dp_pkt_detect_csum_partial(struct dp_pkt *pkt)
+{
+	const uint8_t *d = pkt->data;
+	uint32_t off = 12, sum = 0, l4len;
+	uint16_t type, field;
+	uint8_t proto;
+
+	if (pkt->len < 14)
+		return;
+	type = (uint16_t)(d[off] << 8 | d[off + 1]);
+	off += 2;
+	while ((type == 0x8100 || type == 0x88a8) && off + 4 <= pkt->len) {
+		type = (uint16_t)(d[off + 2] << 8 | d[off + 3]);
+		off += 4;
+	}
+	if (type == 0x0800 && off + 20 <= pkt->len) {
+		uint32_t ihl = (uint32_t)(d[off] & 0xf) * 4, tot = (uint32_t)(d[off + 2] << 8 | d[off + 3]);
+
+		proto = d[off + 9];
+		if (tot < ihl || (d[off + 6] & 0x3f) || d[off + 7]) /* fragments never carry partial checksums */
+			return;
+		l4len = tot - ihl;
+		for (int i = 12; i < 20; i += 2)
+			sum += (uint32_t)(d[off + i] << 8 | d[off + i + 1]);
+		off += ihl;
+	} else if (type == 0x86dd && off + 40 <= pkt->len) {
+		proto = d[off + 6];
+		l4len = (uint32_t)(d[off + 4] << 8 | d[off + 5]);
+		for (int i = 8; i < 40; i += 2)
+			sum += (uint32_t)(d[off + i] << 8 | d[off + i + 1]);
+		off += 40;
+	} else {
+		return;
+	}
+	if (proto != 6 && proto != 17)
+		return;
+	field = proto == 6 ? 16 : 6;
+	if (off + field + 2 > pkt->len)
+		return;
+	sum += proto + l4len;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	if ((uint16_t)(d[off + field] << 8 | d[off + field + 1]) == (uint16_t)sum && sum != 0xffff)
+		dp_pkt_mark_csum_partial(pkt);
+}

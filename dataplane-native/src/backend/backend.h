@@ -70,6 +70,10 @@ int dp_if_lookup(struct dp_port *p, const char *ifname); /* ifindex + MAC; 0 or 
 /* Marks a frame whose L4 checksum the sender left unfinished (veth/NIC TX offload): finds the L4 header and sets
  * DP_PKT_CSUM_PARTIAL with csum_start/csum_offset so the checksum is completed before the frame is forwarded. */
 void dp_pkt_mark_csum_partial(struct dp_pkt *pkt);
+/* The same for a frame that carries no flag (AF_XDP; the XDP program makes the same test): an unfinished TCP/UDP
+ * checksum holds exactly the folded pseudo-header sum that Linux leaves for the offload to complete. IPv4 fragments
+ * and IPv6 with extension headers never look unfinished. */
+void dp_pkt_detect_csum_partial(struct dp_pkt *pkt);
 /* Completes a DP_PKT_CSUM_PARTIAL checksum in place (the field holds the pseudo-header sum, as Linux leaves it). */
 void dp_pkt_csum_complete(struct dp_pkt *pkt);
 

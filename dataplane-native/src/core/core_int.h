@@ -125,11 +125,6 @@ static inline void dp_host_count(const struct dp_host *h, uint64_t now_ns, uint3
 	dp_clock_count(&h->clk, now_ns, lo, hi);
 }
 
-static inline uint64_t dp_host_err_ms(const struct dp_host *h, uint64_t now_ns)
-{
-	return dp_clock_err_ms(&h->clk, now_ns);
-}
-
 static inline uint64_t dp_host_ts_ms(const struct dp_host *h, uint64_t now_ns)
 {
 	return dp_clock_ts_ms(&h->clk, now_ns);

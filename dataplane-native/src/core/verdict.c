@@ -275,27 +275,20 @@ static inline enum dp_action known(struct dp_ctx *c, int64_t i, enum dp_counter 
 /*
  * A segment of a connection we lost (worker restart, table full) carries no cookie any more, but with
  * tcp_timestamps=1 its TS echo is a recent TSval of the server: the server's ms clock plus the connection's tsoff,
- * a SipHash of the 4-tuple under the server's secret. If echo - tsoff lies within the last DP_TS_REVALIDATE_MS of
- * the server's clock, the segment is let through (no flow is created: every later segment proves itself the same
- * way, so a flood cannot fill the table). A blind attacker passes with probability DP_TS_REVALIDATE_MS / 2^32
- * (7e-5). Hosts with tsoff = 0 (tcp_timestamps=2) are excluded: their clock is visible in our own SYN-ACKs.
+ * a SipHash of the 4-tuple under the server's secret. If echo - tsoff is recent (dp_clock_ts_recent), the segment
+ * is let through (no flow is created: every later segment proves itself the same way, so a flood cannot fill the
+ * table). Hosts with tsoff = 0 (tcp_timestamps=2) are excluded: their clock is visible in our own SYN-ACKs.
  */
-#define DP_TS_REVALIDATE_MS 300000u
-
 static bool ts_revalidates(struct dp_ctx *c)
 {
 	const struct dp_host *h = c->h;
-	uint32_t server_ts, upper;
 
 	if (h->cfg.ts_mode == DP_TS_ZERO || h->sys.tcp_timestamps != 1 || !h->ts_usable)
 		return false;
 	dp_parse_tcp_options(c->p->data, &c->l3, &c->t);
 	if (!c->t.saw_ts)
 		return false;
-	server_ts = c->t.tsecr - tsoff(h, &c->l3, &c->t);
-	/* dp_host_ts_ms() is the clock minus the error bound; the server may be up to twice that further on */
-	upper = (uint32_t)(dp_host_ts_ms(h, c->w->cur_now) + 2 * dp_host_err_ms(h, c->w->cur_now) + 1000);
-	return (uint32_t)(upper - server_ts) < DP_TS_REVALIDATE_MS;
+	return dp_clock_ts_recent(&h->clk, c->w->cur_now, c->t.tsecr - tsoff(h, &c->l3, &c->t));
 }
 
 /* Records the flow of a segment that was let through (FIN: already Closing). */

@@ -59,4 +59,19 @@ DP_SHARED uint64_t dp_clock_err_ms(const struct dp_clock_sample *s, uint64_t now
 	return dp_clock_err_ns(s, now_ns) / 1000000;
 }
 
+/*
+ * Whether server_ts (an ACK's TS echo minus the connection's tsoff) is a TSval the server sent recently: within
+ * DP_TS_REVALIDATE_MS before the latest its clock can show now (our estimate plus twice the error bound, plus a
+ * second). A segment of a connection whose flow we lost proves itself this way; a blind attacker passes with
+ * probability DP_TS_REVALIDATE_MS / 2^32 (7e-5).
+ */
+#define DP_TS_REVALIDATE_MS 300000u
+
+DP_SHARED bool dp_clock_ts_recent(const struct dp_clock_sample *s, uint64_t now_ns, uint32_t server_ts)
+{
+	uint32_t upper = (uint32_t)(dp_clock_ts_ms(s, now_ns) + 2 * dp_clock_err_ms(s, now_ns) + 1000);
+
+	return (uint32_t)(upper - server_ts) < DP_TS_REVALIDATE_MS;
+}
+
 #endif /* DP_SHARED_HOSTCLOCK_H */

@@ -2,8 +2,7 @@
  * byte (v4, v6, VLAN, with/without TS, ECN), and the cookie ACK coming back (ages, bit flips, TS echo). */
 #include <stdlib.h>
 
-#include "pkt_util.h"
-#include "vectors.h"
+#include "vec_frames.h"
 
 #define NOW 1000000000000ULL /* local CLOCK_MONOTONIC of the tests: 1000 s */
 
@@ -18,73 +17,9 @@ static void publish_for(const struct vec *v, enum dp_ts_mode mode, const uint64_
 	struct dp_config *cfg = dp_config_new(&T_OUR_MAC, 1);
 	struct dp_host_cfg h;
 
-	dp_host_cfg_init(&h);
-	h.ip.family = v->v6 ? 6 : 4;
-	memcpy(h.ip.a, v->daddr, v->v6 ? 16 : 4);
-	memcpy(h.mac, T_HOST_MAC, 6);
-	h.flags = DP_HOST_SECRETS_VALID;
-	if (v->v6) {
-		memcpy(h.cur.v6[0], v->k0, 16);
-		memcpy(h.cur.v6[1], v->k1, 16);
-	} else {
-		memcpy(h.cur.v4[0], v->k0, 16);
-		memcpy(h.cur.v4[1], v->k1, 16);
-	}
-	if (net_secret)
-		memcpy(h.cur.ts, net_secret, 16);
-	h.ts_mode = mode;
-	h.clock.hz = 250;
-	h.clock.count = v->count;
-	h.clock.jiffies = (uint64_t)v->count * 60 * 250 + 30 * 250;
-	h.clock.tcp_clock_ms = (v->has_ts ? v->ts_clock_ms : 5000000) + 1000;
-	h.clock.local_ns = NOW;
-	h.clock.error_ms = 1000;
-	/* The vectors give each connection's tsoff but not the net_secret behind it, so a tcp_timestamps=1 line is
-	 * published as tcp_timestamps=2 (tsoff 0) and compared with the kernel's TSval minus its tsoff; the SYN-ACK
-	 * options are chosen the same way for 1 and 2. keep_ts1 publishes the line as it was measured. */
-	h.sysctl.timestamps = (uint8_t)(v->tcp_timestamps == 1 && !keep_ts1 ? 2 : v->tcp_timestamps);
-	h.mss = (uint16_t)v->server_mss_option;
+	vec_host(v, mode, net_secret, keep_ts1, NOW, &h);
 	CC_CHECK(dp_config_set_host(cfg, &h) == 0, "set_host line %d", v->line);
 	CC_CHECK(dp_core_publish(core, cfg) == 0, "publish");
-}
-
-static unsigned syn_opts(const struct vec *v, uint8_t *o)
-{
-	unsigned n = 0;
-
-	if (v->mss_in >= 0) {
-		o[n++] = 2, o[n++] = 4, o[n++] = (uint8_t)(v->mss_in >> 8), o[n++] = (uint8_t)v->mss_in;
-	}
-	if (v->sack_in)
-		o[n++] = 4, o[n++] = 2;
-	if (v->ts_in) {
-		o[n++] = 8, o[n++] = 10;
-		o[n++] = 1, o[n++] = 2, o[n++] = 3, o[n++] = 4; /* TSval 0x01020304 */
-		o[n++] = 0, o[n++] = 0, o[n++] = 0, o[n++] = 0;
-	}
-	if (v->wscale_in >= 0)
-		o[n++] = 1, o[n++] = 3, o[n++] = 3, o[n++] = (uint8_t)v->wscale_in;
-	while (n % 4)
-		o[n++] = 0;
-	return n;
-}
-
-static unsigned syn_for(const struct vec *v, uint8_t *buf, int vlan)
-{
-	uint8_t opts[40];
-	struct tframe t = { 0 };
-
-	t.v6 = v->v6;
-	t.vlan = vlan;
-	memcpy(t.saddr, v->saddr, 16);
-	memcpy(t.daddr, v->daddr, 16);
-	t.sport = v->sport;
-	t.dport = v->dport;
-	t.seq = v->client_seq;
-	t.flags = 0x02 | (v->ecn_in ? 0xc0 : 0);
-	t.optlen = syn_opts(v, opts);
-	t.opts = opts;
-	return t_build(buf, &t);
 }
 
 static enum dp_action run1(uint8_t *buf, unsigned *len, uint64_t now)
@@ -155,21 +90,6 @@ static void test_vectors(void)
 	free(vs);
 }
 
-static void from_hex(const char *h, uint8_t *out, unsigned *len)
-{
-	unsigned n = (unsigned)strlen(h) / 2, i;
-
-	for (i = 0; i < n; i++)
-		sscanf(h + 2 * i, "%2hhx", &out[i]);
-	*len = n;
-}
-
-/* Built independently (field by field, RFC 1071 in Python) from the kernel's tcp_options_write() layout. The
- * windows are a stock 1500-MTU kernel's: 65160 (IPv4) and 64260 (IPv6) with timestamps, 64240 without. */
-static const char G1_V4_TS_SACK_WS_ECN[] = "0200000000ee02000000000108004500003c000040004006f4090a630002cb00714d0050c4d7d6bbed7e00000002a052fe88c0c70000020405b40402080a0004b43e0102030401030307";
-static const char G2_V4_NO_TS[] = "0200000000ee02000000000108004500002c000040004006062a0a630002c633640a1451ffffecaf026f000000026012faf065110000020405b4";
-static const char G3_V6_TS_WS_ECN[] = "0200000000ee02000000000186dd600000000028064020010db800990000000000000000000220010db800aa0000000000000000001001bb9dc507bf5c2100000000a052fb0436e00000020405a00101080a0004b4ae0102030401030307";
-static const char G4_V4_VLAN[] = "0200000000ee0200000000018100006408004500003c000040004006f4090a630002cb00714d0050c4d7d6bbed7e00000002a052fe88c0c70000020405b40402080a0004b43e0102030401030307";
 
 static void golden(const struct vec *vs, unsigned n, int line, int vlan, const char *hex, const char *name)
 {
@@ -198,10 +118,8 @@ static void test_golden(void)
 	unsigned n;
 	struct vec *vs = vec_load(&n);
 
-	golden(vs, n, 422, 0, G1_V4_TS_SACK_WS_ECN, "v4 TS+SACK+WS+ECN");
-	golden(vs, n, 3, 0, G2_V4_NO_TS, "v4 without TS");
-	golden(vs, n, 471, 0, G3_V6_TS_WS_ECN, "v6 TS+WS+ECN");
-	golden(vs, n, 422, 100, G4_V4_VLAN, "v4 in VLAN 100");
+	for (unsigned g = 0; g < N_GOLDEN; g++)
+		golden(vs, n, goldens[g].line, goldens[g].vlan, goldens[g].hex, goldens[g].name);
 	free(vs);
 }
 

@@ -1,0 +1,392 @@
+/* fastpath_xdp.c: loads the XDP program built into the library (src/xdp, embedded by the Makefile) with libbpf, and
+ * keeps its maps equal to the core's published configuration: one element per host, written whole. */
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/fastpath.h"
+#include "core_int.h"
+#include "xdp/fastpath_abi.h"
+
+_Static_assert(DP_C_MAX <= DP_XDP_NCOUNTERS, "the program's counter array holds every enum dp_counter");
+_Static_assert(sizeof(struct dp_xdp_addr) == sizeof(struct dp_addr), "host key = struct dp_addr");
+_Static_assert(DP_XDP_HC_MAX == DP_FASTPATH_HOST_COUNTERS, "host counters");
+
+/* The object file, embedded by the Makefile (xdp_object.S). */
+extern const char dp_xdp_object[];
+extern const char dp_xdp_object_end[];
+
+struct slot {
+	struct dp_xdp_addr ip;
+	bool used;
+	uint64_t base[DP_XDP_HC_MAX]; /* the slot's counters when it was given to ip: the host's start at zero */
+};
+
+struct dp_fastpath {
+	struct bpf_object *obj;
+	int prog_fd, redirect_fd;
+	int config_fd, hosts_fd, flows_fd, counters_fd, host_stats_fd, xsks_fd, tx_port_fd;
+	struct dp_xdp_config cfg;
+	int ncpus;
+	struct slot slots[DP_XDP_MAX_HOSTS];
+	uint64_t expired;     /* flows the sweep removed (the program counts those it removes itself) */
+	uint64_t flows_seen;  /* flows counted by the last complete sweep pass */
+	uint64_t flows_pass;  /* flows counted so far in the current pass */
+	struct dp_xdp_flow_key cursor;
+	bool cursor_valid;
+};
+
+static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int map_fd(struct dp_fastpath *fp, const char *name)
+{
+	return bpf_object__find_map_fd_by_name(fp->obj, name);
+}
+
+void dp_fastpath_close(struct dp_fastpath *fp)
+{
+	if (!fp)
+		return;
+	bpf_object__close(fp->obj);
+	free(fp);
+}
+
+/* The core's flow table size for these parameters (flows.c): the map may hold as many flows as it does. */
+static uint32_t flow_capacity(uint32_t slots)
+{
+	uint32_t n = 16;
+
+	if (!slots)
+		slots = 1U << 20;
+	while (n < slots && n < (1U << 30))
+		n <<= 1;
+	return n / 4 * 3;
+}
+
+int dp_fastpath_open(const struct dp_fastpath_opts *o, struct dp_fastpath **out, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "syncookied_xdp");
+	struct dp_fastpath *fp;
+	struct bpf_map *flows;
+	struct bpf_program *p;
+	uint32_t zero = 0;
+	int rc;
+
+	*out = NULL;
+	if (!o->n_macs || o->n_macs > DP_XDP_MAX_MACS)
+		return fail(err, errlen, -EINVAL, "xdp: %u MACs (1..%d)", o->n_macs, DP_XDP_MAX_MACS);
+	fp = calloc(1, sizeof(*fp));
+	if (!fp)
+		return fail(err, errlen, -ENOMEM, "xdp: out of memory");
+	fp->ncpus = libbpf_num_possible_cpus();
+	fp->obj = bpf_object__open_mem(dp_xdp_object, (size_t)(dp_xdp_object_end - dp_xdp_object), &oo);
+	if (!fp->obj) {
+		rc = -errno;
+		free(fp);
+		return fail(err, errlen, rc, "xdp: opening the built-in BPF object: %s", strerror(-rc));
+	}
+	flows = bpf_object__find_map_by_name(fp->obj, "dp_xdp_flows");
+	if (!flows || bpf_map__set_max_entries(flows, flow_capacity(o->flow_slots))) {
+		rc = fail(err, errlen, -EINVAL, "xdp: the BPF object has no flow map");
+		goto out_close;
+	}
+	rc = bpf_object__load(fp->obj);
+	if (rc) {
+		rc = fail(err, errlen, rc, "xdp: loading the program: %s%s", strerror(-rc),
+			  rc == -EPERM ? " (needs CAP_BPF and CAP_NET_ADMIN)" : " (the kernel's verifier refused it?)");
+		goto out_close;
+	}
+	p = bpf_object__find_program_by_name(fp->obj, "dp_xdp_fastpath");
+	fp->prog_fd = p ? bpf_program__fd(p) : -1;
+	p = bpf_object__find_program_by_name(fp->obj, "dp_xdp_redirect");
+	fp->redirect_fd = p ? bpf_program__fd(p) : -1;
+	fp->config_fd = map_fd(fp, "dp_xdp_config");
+	fp->hosts_fd = map_fd(fp, "dp_xdp_hosts");
+	fp->flows_fd = map_fd(fp, "dp_xdp_flows");
+	fp->counters_fd = map_fd(fp, "dp_xdp_counters");
+	fp->host_stats_fd = map_fd(fp, "dp_xdp_host_stats");
+	fp->xsks_fd = map_fd(fp, "dp_xdp_xsks");
+	fp->tx_port_fd = map_fd(fp, "dp_xdp_tx_port");
+	if (fp->prog_fd < 0 || fp->redirect_fd < 0 || fp->config_fd < 0 || fp->hosts_fd < 0 || fp->flows_fd < 0 ||
+	    fp->counters_fd < 0 || fp->host_stats_fd < 0 || fp->xsks_fd < 0 || fp->tx_port_fd < 0) {
+		rc = fail(err, errlen, -ENOENT, "xdp: the BPF object lacks a program or map");
+		goto out_close;
+	}
+	memcpy(fp->cfg.macs, o->macs, o->n_macs * 6);
+	fp->cfg.n_macs = o->n_macs;
+	fp->cfg.est_timeout_s = o->est_timeout_s ? o->est_timeout_s : 600;
+	fp->cfg.closing_timeout_s = o->closing_timeout_s ? o->closing_timeout_s : 120;
+	fp->cfg.all_hosts = 1; /* no host yet: every destination is unknown */
+	if (o->tx_ifindex > 0) {
+		uint32_t ifindex = (uint32_t)o->tx_ifindex;
+
+		rc = bpf_map_update_elem(fp->tx_port_fd, &zero, &ifindex, 0);
+		if (rc) {
+			rc = fail(err, errlen, rc, "xdp: tx port ifindex %d: %s (does the interface support XDP "
+				  "redirection?)", o->tx_ifindex, strerror(-rc));
+			goto out_close;
+		}
+		fp->cfg.tx_redirect = 1;
+		memcpy(fp->cfg.tx_mac, o->tx_mac, 6);
+	}
+	rc = bpf_map_update_elem(fp->config_fd, &zero, &fp->cfg, 0);
+	if (rc) {
+		rc = fail(err, errlen, rc, "xdp: config map: %s", strerror(-rc));
+		goto out_close;
+	}
+	*out = fp;
+	return 0;
+out_close:
+	dp_fastpath_close(fp);
+	return rc;
+}
+
+int dp_fastpath_prog_fd(const struct dp_fastpath *fp)
+{
+	return fp->prog_fd;
+}
+
+int dp_fastpath_redirect_fd(const struct dp_fastpath *fp)
+{
+	return fp->redirect_fd;
+}
+
+int dp_fastpath_xsk_map_fd(const struct dp_fastpath *fp)
+{
+	return fp->xsks_fd;
+}
+
+/* Sums a per-CPU value of n u64 counters into out. */
+static int percpu_sum(struct dp_fastpath *fp, int fd, uint32_t key, unsigned n, uint64_t *out)
+{
+	size_t stride = (n * sizeof(uint64_t) + 7) / 8 * 8;
+	uint64_t *v = calloc((size_t)fp->ncpus, stride);
+	int rc;
+
+	if (!v)
+		return -ENOMEM;
+	rc = bpf_map_lookup_elem(fd, &key, v);
+	if (!rc)
+		for (int cpu = 0; cpu < fp->ncpus; cpu++)
+			for (unsigned i = 0; i < n; i++)
+				out[i] += v[(size_t)cpu * (stride / 8) + i];
+	free(v);
+	return rc;
+}
+
+static bool zero_key(const dp_siphash_key_t *k)
+{
+	return !(k->key[0] | k->key[1]);
+}
+
+/* The map record of a published host: everything config.c precomputed, as the program reads it. */
+static int encode(const struct dp_host *h, uint32_t slot, struct dp_xdp_host *r, char *err, size_t errlen)
+{
+	const struct dp_host_cfg *c = &h->cfg;
+	char ip[48];
+
+	inet_ntop(c->ip.family == 4 ? AF_INET : AF_INET6, c->ip.a, ip, sizeof(ip));
+	memset(r, 0, sizeof(*r));
+	r->slot = slot;
+	memcpy(r->mac, c->mac, 6);
+	if (c->filter || h->cs_cur.alg != DP_COOKIE_SIPHASH || c->syn_refresh_ms)
+		r->flags |= DP_XDP_HOST_USERSPACE; /* filters, SHA-1 cookies and the SYN refresh stay in userspace */
+	if (h->answerable) {
+		/* An answerable host's keys are the kernel's: all-zero keys answer nothing any kernel would accept. */
+		if (!(r->flags & DP_XDP_HOST_USERSPACE) && (zero_key(&h->cs_cur.key[0]) || zero_key(&h->cs_cur.key[1])))
+			return fail(err, errlen, -EINVAL, "host %s: secrets: the SipHash keys are all zero", ip);
+		r->flags |= DP_XDP_HOST_ANSWERABLE;
+	}
+	if (h->ts_usable)
+		r->flags |= DP_XDP_HOST_TS_USABLE;
+	if (c->flags & DP_HOST_PREV_VALID)
+		r->flags |= DP_XDP_HOST_PREV_VALID;
+	if (c->flags & DP_HOST_NOSECRET_PASS)
+		r->flags |= DP_XDP_HOST_NOSECRET_PASS;
+	if (c->flags & DP_HOST_PASSTHROUGH)
+		r->flags |= DP_XDP_HOST_PASSTHROUGH;
+	memcpy(r->cur, h->cs_cur.key, sizeof(r->cur));
+	memcpy(r->prev, h->cs_prev.key, sizeof(r->prev));
+	r->ts_key = h->ts_key;
+	r->tsoff_rule = c->ts_mode == DP_TS_ZERO || h->sys.tcp_timestamps == 2 ? DP_TSOFF_NONE
+										: (uint8_t)c->ts_mode;
+	r->clk = h->clk;
+	r->pickup_until_ns = c->pickup_until_ns;
+	r->sys = h->sys;
+	r->mss = h->mss;
+	r->window = h->window;
+	r->wscale = h->wscale;
+	r->ttl = h->ttl;
+	if (r->wscale > 14 || r->ttl == 0 || r->mss == 0 || (c->ip.family != 4 && c->ip.family != 6))
+		return fail(err, errlen, -EINVAL, "host %s: wscale/ttl/mss/family out of range", ip);
+	return 0;
+}
+
+static int find_slot(const struct dp_fastpath *fp, const struct dp_addr *ip)
+{
+	for (int i = 0; i < DP_XDP_MAX_HOSTS; i++)
+		if (fp->slots[i].used && !memcmp(&fp->slots[i].ip, ip, sizeof(*ip)))
+			return i;
+	return -1;
+}
+
+static int take_slot(struct dp_fastpath *fp, const struct dp_addr *ip)
+{
+	int i = find_slot(fp, ip);
+
+	if (i >= 0)
+		return i;
+	for (i = 0; i < DP_XDP_MAX_HOSTS; i++) {
+		if (fp->slots[i].used)
+			continue;
+		memcpy(&fp->slots[i].ip, ip, sizeof(*ip));
+		fp->slots[i].used = true;
+		memset(fp->slots[i].base, 0, sizeof(fp->slots[i].base));
+		percpu_sum(fp, fp->host_stats_fd, (uint32_t)i, DP_XDP_HC_MAX, fp->slots[i].base);
+		return i;
+	}
+	return -1;
+}
+
+int dp_fastpath_sync(struct dp_fastpath *fp, const struct dp_config *cfg, char *err, size_t errlen)
+{
+	unsigned n = cfg ? cfg->n_hosts : 0, i;
+	struct dp_xdp_host *recs;
+	uint32_t zero = 0;
+	bool *keep;
+	int rc = 0;
+
+	recs = calloc(n + 1, sizeof(*recs));
+	keep = calloc(DP_XDP_MAX_HOSTS, sizeof(*keep));
+	if (!recs || !keep) {
+		rc = fail(err, errlen, -ENOMEM, "xdp: out of memory");
+		goto out_free;
+	}
+	/* Every record first: a bad one refuses the whole update before the maps change. Slots are taken only
+	 * for hosts already known or that fit; hosts beyond DP_XDP_MAX_HOSTS stay in userspace. */
+	for (i = 0; i < n; i++) {
+		int s = find_slot(fp, &cfg->hosts[i].cfg.ip);
+
+		rc = encode(&cfg->hosts[i], s < 0 ? 0 : (uint32_t)s, &recs[i], err, errlen);
+		if (rc)
+			goto out_free;
+	}
+	fp->cfg.all_hosts = 1;
+	for (i = 0; i < n; i++) {
+		const struct dp_addr *ip = &cfg->hosts[i].cfg.ip;
+		int s = take_slot(fp, ip);
+
+		if (s < 0) {
+			fp->cfg.all_hosts = 0; /* the program must not drop frames to the hosts left out */
+			continue;
+		}
+		recs[i].slot = (uint32_t)s;
+		keep[s] = true;
+		/* One element per host, replaced whole: a packet sees the old record or the new one. */
+		rc = bpf_map_update_elem(fp->hosts_fd, ip, &recs[i], BPF_ANY);
+		if (rc) {
+			rc = fail(err, errlen, rc, "xdp: host map update: %s", strerror(-rc));
+			goto out_free;
+		}
+	}
+	rc = bpf_map_update_elem(fp->config_fd, &zero, &fp->cfg, 0);
+	if (rc) {
+		rc = fail(err, errlen, rc, "xdp: config map: %s", strerror(-rc));
+		goto out_free;
+	}
+	for (i = 0; i < DP_XDP_MAX_HOSTS; i++) {
+		if (!fp->slots[i].used || keep[i])
+			continue;
+		bpf_map_delete_elem(fp->hosts_fd, &fp->slots[i].ip);
+		fp->slots[i].used = false;
+	}
+out_free:
+	if (recs)
+		explicit_bzero(recs, (n + 1) * sizeof(*recs)); /* secrets must not linger in freed memory */
+	free(recs);
+	free(keep);
+	return rc;
+}
+
+void dp_fastpath_stats(struct dp_fastpath *fp, struct dp_stats *out)
+{
+	uint64_t c[DP_XDP_NCOUNTERS] = { 0 };
+
+	percpu_sum(fp, fp->counters_fd, 0, DP_XDP_NCOUNTERS, c);
+	c[DP_C_FLOW_EXPIRED] += __atomic_load_n(&fp->expired, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < DP_C_MAX; i++)
+		out->c[i] += c[i];
+	out->flows += __atomic_load_n(&fp->flows_seen, __ATOMIC_RELAXED);
+}
+
+int dp_fastpath_host_stats(struct dp_fastpath *fp, const struct dp_addr *ip, uint64_t out[DP_FASTPATH_HOST_COUNTERS])
+{
+	uint64_t v[DP_XDP_HC_MAX] = { 0 };
+	int s = find_slot(fp, ip);
+
+	if (s < 0)
+		return -ENOENT;
+	percpu_sum(fp, fp->host_stats_fd, (uint32_t)s, DP_XDP_HC_MAX, v);
+	for (unsigned i = 0; i < DP_XDP_HC_MAX; i++)
+		out[i] += v[i] - fp->slots[s].base[i];
+	return 0;
+}
+
+/* A batch of the flow map from the cursor on; the expired ones are deleted. Counts the pass's flows for the gauge. */
+uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t budget)
+{
+	enum { BATCH = 256 };
+	struct dp_xdp_flow_key keys[BATCH], dead[BATCH];
+	struct dp_xdp_flow vals[BATCH];
+	struct dp_xdp_flow_key next;
+	uint32_t now_s = (uint32_t)(now_ns / 1000000000), count, ndead = 0, removed = 0;
+	int rc;
+
+	while (budget) {
+		count = budget < BATCH ? budget : BATCH;
+		rc = bpf_map_lookup_batch(fp->flows_fd, fp->cursor_valid ? &fp->cursor : NULL, &next, keys, vals, &count,
+					  NULL);
+		if (rc && rc != -ENOENT)
+			break;
+		for (uint32_t i = 0; i < count; i++) {
+			uint32_t idle = now_s - vals[i].last_s;
+
+			if (idle >= (vals[i].state == DP_XDP_FLOW_CLOSING ? fp->cfg.closing_timeout_s
+									   : fp->cfg.est_timeout_s))
+				dead[ndead++] = keys[i];
+		}
+		fp->flows_pass += count;
+		if (ndead) {
+			uint32_t d = ndead;
+
+			bpf_map_delete_batch(fp->flows_fd, dead, &d, NULL);
+			removed += d;
+			fp->flows_pass -= d;
+			ndead = 0;
+		}
+		budget -= count < budget ? count : budget;
+		if (rc == -ENOENT) { /* the end of the map: the pass is complete */
+			__atomic_store_n(&fp->flows_seen, fp->flows_pass, __ATOMIC_RELAXED);
+			fp->flows_pass = 0;
+			fp->cursor_valid = false;
+			break;
+		}
+		fp->cursor = next;
+		fp->cursor_valid = true;
+	}
+	__atomic_store_n(&fp->expired, fp->expired + removed, __ATOMIC_RELAXED);
+	return removed;
+}

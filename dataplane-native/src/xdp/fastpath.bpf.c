@@ -1,0 +1,312 @@
+/* fastpath.bpf.c: the XDP fast path. For the protected hosts it can decide alone it answers SYNs in place with the
+ * server kernel's cookie SYN-ACK (XDP_TX), forwards valid cookie ACKs and the packets of known flows to the server,
+ * and drops what the userspace core would drop; every other frame goes to the worker's AF_XDP socket, where the
+ * userspace core decides it. The mathematics is src/shared's, the same code the core runs; the decisions mirror
+ * verdict.c's, which the differential test (tests/c/test_xdp_fastpath.c) holds them to. Also dp_xdp_redirect: the
+ * AF_XDP backend's program (every IP frame to the socket). */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "syncookied/core.h"
+#include "fastpath_abi.h"
+#include "synack_layout.h"
+#include "syncookie.h"
+#include "xdp_csum.h"
+#include "xdp_parse.h"
+
+struct dp_xdp_counters {
+	uint64_t c[DP_XDP_NCOUNTERS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, uint32_t);
+	__type(value, struct dp_xdp_config);
+} dp_xdp_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* an update swaps in a new element; readers keep the old one (RCU) */
+	__uint(max_entries, DP_XDP_MAX_HOSTS);
+	__type(key, struct dp_xdp_addr);
+	__type(value, struct dp_xdp_host);
+} dp_xdp_hosts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024); /* the loader sizes it from the worker's flow table */
+	__type(key, struct dp_xdp_flow_key);
+	__type(value, struct dp_xdp_flow);
+} dp_xdp_flows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, uint32_t);
+	__type(value, struct dp_xdp_counters);
+} dp_xdp_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DP_XDP_MAX_HOSTS);
+	__type(key, uint32_t);
+	__type(value, struct dp_xdp_host_stats);
+} dp_xdp_host_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, DP_XDP_MAX_QUEUES);
+	__type(key, uint32_t);
+	__type(value, uint32_t);
+} dp_xdp_xsks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, 1);
+	__type(key, uint32_t);
+	__type(value, uint32_t);
+} dp_xdp_tx_port SEC(".maps");
+
+/* What one frame's decision needs. */
+struct xctx {
+	struct xdp_md *md;
+	struct xpkt x;
+	struct xtcp t;
+	const struct dp_xdp_config *cfg;
+	const struct dp_xdp_host *h;
+	struct dp_xdp_counters *cnt;
+	uint64_t now_ns;
+};
+
+static __always_inline int to_userspace(struct xdp_md *md)
+{
+	/* no socket on this queue (more queues than workers): the kernel gets it, as with the AF_XDP backend */
+	return bpf_redirect_map(&dp_xdp_xsks, md->rx_queue_index, XDP_PASS);
+}
+
+static __always_inline void count(struct xctx *c, uint32_t what)
+{
+	c->cnt->c[what & (DP_XDP_NCOUNTERS - 1)]++;
+}
+
+static __always_inline void count_host(struct xctx *c, uint32_t what)
+{
+	uint32_t slot = c->h->slot;
+	struct dp_xdp_host_stats *hs = bpf_map_lookup_elem(&dp_xdp_host_stats, &slot);
+
+	if (hs) {
+		hs->c[DP_XDP_HC_RX]++;
+		hs->c[what & 3]++;
+	}
+}
+
+static __always_inline int drop(struct xctx *c, uint32_t why)
+{
+	count(c, DP_C_RX);
+	count(c, why);
+	count(c, DP_C_DROP);
+	count_host(c, DP_XDP_HC_DROP);
+	return XDP_DROP;
+}
+
+/* What a forward needs from the decision (a global function sees its caller's data only through its arguments). */
+struct fwd_args {
+	uint8_t mac[6];  /* the server's */
+	uint8_t family;
+	uint8_t mac_idx; /* which of our MACs the frame came to */
+	uint32_t l3_off, l4_off, l3_len, slot;
+};
+
+/*
+ * Ethernet rewrite towards the server, the unfinished checksum completed, out by XDP_TX or the --tx-iface port.
+ * A global function: the verifier checks it once, not once per caller (it holds the checksum loops).
+ */
+__noinline int dp_xdp_forward(struct xdp_md *md, const struct fwd_args *a)
+{
+	uint32_t zero = 0, slot, field;
+	struct dp_xdp_config *cfg = bpf_map_lookup_elem(&dp_xdp_config, &zero);
+	struct dp_xdp_counters *cnt = bpf_map_lookup_elem(&dp_xdp_counters, &zero);
+	struct dp_xdp_host_stats *hs;
+	struct xpkt x = {
+		.data = (void *)(long)md->data,
+		.end = (void *)(long)md->data_end,
+	};
+	uint8_t *d = x.data;
+
+	if (!a || !cfg || !cnt || d + 12 > (uint8_t *)x.end)
+		return XDP_ABORTED;
+	x.len = (uint32_t)((uint8_t *)x.end - d);
+	x.family = a->family;
+	x.l3_off = a->l3_off;
+	x.l4_off = a->l4_off;
+	x.l3_len = a->l3_len;
+	slot = a->slot;
+	hs = bpf_map_lookup_elem(&dp_xdp_host_stats, &slot);
+	__builtin_memcpy(d, a->mac, 6);
+	if (cfg->tx_redirect)
+		__builtin_memcpy(d + 6, cfg->tx_mac, 6);
+	else
+		__builtin_memcpy(d + 6, cfg->macs[a->mac_idx & (DP_XDP_MAX_MACS - 1)], 6);
+	field = csum_unfinished(&x);
+	if (field && csum_complete(&x, field))
+		cnt->c[DP_C_CSUM_FIXED]++;
+	cnt->c[DP_C_RX]++;
+	cnt->c[DP_C_FORWARDED]++;
+	if (hs) {
+		hs->c[DP_XDP_HC_RX]++;
+		hs->c[DP_XDP_HC_FWD]++;
+	}
+	if (cfg->tx_redirect)
+		return bpf_redirect_map(&dp_xdp_tx_port, 0, XDP_DROP);
+	return XDP_TX;
+}
+
+static __always_inline int forward(struct xctx *c)
+{
+	struct fwd_args a = {
+		.family = c->x.family,
+		.mac_idx = (uint8_t)c->x.mac_idx,
+		.l3_off = c->x.l3_off,
+		.l4_off = c->x.l4_off,
+		.l3_len = c->x.l3_len,
+		.slot = c->h->slot,
+	};
+
+	__builtin_memcpy(a.mac, c->h->mac, 6);
+	return dp_xdp_forward(c->md, &a);
+}
+
+#include "fastpath_math.h"
+
+static __always_inline uint32_t tsoff(const struct xctx *c)
+{
+	return dp_xdp_tsoff(&c->h->ts_key, &c->x, &c->t, c->h->tsoff_rule);
+}
+
+#include "fastpath_syn.h"
+#include "fastpath_ack.h"
+
+/* Our MAC? The index of the one the frame was sent to, or -1 (userspace drops frames to other MACs). */
+static __always_inline int our_mac(const struct dp_xdp_config *cfg, const uint8_t *d)
+{
+	uint32_t dst4 = ld32(d);
+	uint16_t dst2 = ld16(d + 4);
+
+#pragma unroll
+	for (uint32_t i = 0; i < DP_XDP_MAX_MACS; i++) {
+		if (i >= cfg->n_macs)
+			break;
+		if (ld32(cfg->macs[i]) == dst4 && ld16(cfg->macs[i] + 4) == dst2)
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * Ethernet, our MAC, IPv4 or IPv6 into x's numbers: 0 (an IP frame to us), 1 (not IP: the kernel's), -1 (for
+ * userspace: malformed, or not to our MAC). A global function, checked once: its many parse paths end here instead
+ * of multiplying the paths of everything after it. To the caller the packet pointers in x are plain numbers after it.
+ */
+__noinline int dp_xdp_parse(struct xdp_md *md, struct xpkt *out)
+{
+	uint32_t zero = 0;
+	const struct dp_xdp_config *cfg = bpf_map_lookup_elem(&dp_xdp_config, &zero);
+	struct xpkt x = { 0 };
+	uint16_t type;
+	int r, mac;
+
+	if (!out || !cfg)
+		return -1;
+	x.data = (void *)(long)md->data;
+	x.end = (void *)(long)md->data_end;
+	x.len = (uint32_t)(x.end - x.data);
+	r = parse_eth(&x, &type);
+	if (r)
+		return r;
+	if (x.len > DP_XDP_MAX_OFF)
+		return -1;
+	mac = our_mac(cfg, x.data);
+	if (mac < 0)
+		return -1;
+	if (type == ETH_P_IP_BE)
+		r = parse_ipv4(&x);
+	else if (type == ETH_P_IPV6_BE)
+		r = parse_ipv6(&x);
+	else
+		r = -1;
+	if (r)
+		return -1;
+	x.mac_idx = (uint32_t)mac;
+	*out = x;
+	return 0;
+}
+
+/* The frame's host, then passthrough, fragments, TCP (verdict.c's verdict() after the parse, and tcp()). */
+SEC("xdp")
+int dp_xdp_fastpath(struct xdp_md *md)
+{
+	uint32_t zero = 0;
+	struct xctx c = { .md = md };
+	struct dp_xdp_addr key = { 0 };
+	int r;
+
+	r = dp_xdp_parse(md, &c.x);
+	if (r > 0)
+		return XDP_PASS; /* ARP and the rest: the kernel's */
+	if (r < 0)
+		return to_userspace(md);
+	c.x.data = (void *)(long)md->data;
+	c.x.end = (void *)(long)md->data_end;
+	c.cfg = bpf_map_lookup_elem(&dp_xdp_config, &zero);
+	c.cnt = bpf_map_lookup_elem(&dp_xdp_counters, &zero);
+	if (!c.cfg || !c.cnt)
+		return to_userspace(md);
+	key.family = c.x.family;
+	__builtin_memcpy(key.a, c.x.daddr, 16);
+	c.h = bpf_map_lookup_elem(&dp_xdp_hosts, &key);
+	if (!c.h) {
+		if (!c.cfg->all_hosts)
+			return to_userspace(md);
+		count(&c, DP_C_RX);
+		count(&c, DP_C_DROP_UNKNOWN_HOST);
+		count(&c, DP_C_DROP);
+		return XDP_DROP;
+	}
+	if (c.h->flags & DP_XDP_HOST_USERSPACE)
+		return to_userspace(md);
+	if ((c.h->flags & DP_XDP_HOST_PASSTHROUGH) || c.x.proto != 6)
+		return forward(&c);
+	/* A TCP fragment cannot be a handshake segment, and a later fragment has no TCP header to check. */
+	if (c.x.frag != XFRAG_NONE)
+		return drop(&c, DP_C_DROP_FRAGMENT);
+	if (parse_tcp(&c.x, &c.t))
+		return drop(&c, DP_C_DROP_BAD_TCP);
+	c.now_ns = bpf_ktime_get_ns();
+	if (c.t.flags & TCPF_SYN) {
+		/* tcp_rcv_state_process(LISTEN): SYN+ACK gets a RST, SYN+RST and SYN+FIN are discarded. */
+		if (c.t.flags & TCPF_ACK)
+			return drop(&c, DP_C_DROP_BAD_STATE);
+		if (c.t.flags & (TCPF_RST | TCPF_FIN))
+			return drop(&c, DP_C_DROP_BAD_TCP);
+		return syn(&c);
+	}
+	return segment(&c);
+}
+
+/* The AF_XDP backend's program: IP frames (tagged or not) to the queue's socket; ARP and the rest to the kernel. */
+SEC("xdp")
+int dp_xdp_redirect(struct xdp_md *md)
+{
+	void *data = (void *)(long)md->data, *end = (void *)(long)md->data_end;
+	uint16_t type;
+
+	if (data + 14 > end)
+		return XDP_PASS;
+	type = ld16((uint8_t *)data + 12);
+	if (type != ETH_P_IP_BE && type != ETH_P_IPV6_BE && type != ETH_P_8021Q_BE && type != ETH_P_8021AD_BE)
+		return XDP_PASS;
+	return to_userspace(md);
+}
+
+char LICENSE[] SEC("license") = "GPL"; /* the SipHash and checksum code derive from the kernel's */
