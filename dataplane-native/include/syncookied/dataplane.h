@@ -20,12 +20,13 @@ extern "C" {
 struct dp_dataplane;
 
 struct dp_dataplane_opts {
-	const char *backend;   /* "afpacket" (default), "afxdp", "netmap" (needs the netmap kernel module at run time) */
+	const char *backend;   /* "afpacket" (default), "afxdp", "xdp" (the XDP fast path in front of AF_XDP), "netmap"
+	                          (needs the netmap kernel module at run time) */
 	const char *iface;     /* input interface: diverted traffic arrives here, SYN-ACKs leave here */
 	const char *tx_iface;  /* output interface towards the servers; NULL or "" = iface */
 	const char *cpus;      /* CPU list "0-3,6": one pinned worker per CPU; NULL or "" = one unpinned worker */
 	uint32_t flow_slots;   /* flow table slots per worker; 0 = core default (1 << 20) */
-	uint32_t xdp_mode;     /* AF_XDP only: 0 = let the kernel choose, 1 = generic (skb), 2 = native (drv) */
+	uint32_t xdp_mode;     /* AF_XDP and xdp: 0 = let the kernel choose, 1 = generic (skb), 2 = native (drv) */
 	uint32_t rt_priority;  /* 0 = normal threads; 1..99 = SCHED_FIFO workers (as the original), needs CAP_SYS_NICE */
 };
 

@@ -1,4 +1,5 @@
-/* afxdp_xdp.c: AF_XDP backend (libxdp xsk rings, copy or zero-copy) with our own one-map XDP redirect program. */
+/* afxdp_xdp.c: AF_XDP backend (libxdp xsk rings, copy or zero-copy) behind the XDP program of src/xdp: its redirect
+ * program (backend afxdp), or the fast path, which hands over only what it does not decide (backend xdp). */
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -16,6 +17,7 @@
 #include <xdp/xsk.h>
 
 #include "backend/backend.h"
+#include "backend/fastpath.h"
 
 #define FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
 #define RX_FRAMES 2048u
@@ -23,14 +25,14 @@
 #define NUM_FRAMES (RX_FRAMES + TX_FRAMES)
 #define RING_SIZE 2048u
 #define RX_POLL_MS 10
-#define MAX_QUEUES 64
 
-/* One XDP program and XSKMAP per interface, shared by every worker (queue) on it. The program is built from raw
- * instructions at run time: no clang/BPF object to ship, and it loads alone (the libxdp multi-program dispatcher is
- * refused in some environments). IPv4, IPv6 and VLAN frames go to the queue's socket; ARP and the rest stay with
- * the kernel. */
+/* One XDP program and socket map per interface, shared by every worker (queue) on it: the program of src/xdp
+ * (built into the library), attached alone (the libxdp multi-program dispatcher is refused in some environments).
+ * Plain AF_XDP attaches dp_xdp_redirect (IPv4, IPv6 and VLAN frames to the queue's socket; ARP and the rest stay
+ * with the kernel) from an object of its own; the xdp backend attaches the dataplane's fast path (dp_port_cfg). */
 struct xdp_attach {
 	int ifindex;
+	struct dp_fastpath *own; /* the object loaded for plain AF_XDP; NULL when the fast path is the dataplane's */
 	int prog_fd, map_fd;
 	unsigned users;
 	__u32 flags;
@@ -56,53 +58,14 @@ struct xdp_port {
 	struct dp_pkt pkts[DP_BURST];
 };
 
-#define I(code, dst, src, off, imm) ((struct bpf_insn){ code, dst, src, off, imm })
-#define LDX_W(dst, src, off) I(BPF_LDX | BPF_MEM | BPF_W, dst, src, off, 0)
-#define LDX_H(dst, src, off) I(BPF_LDX | BPF_MEM | BPF_H, dst, src, off, 0)
-#define MOV_REG(dst, src) I(BPF_ALU64 | BPF_MOV | BPF_X, dst, src, 0, 0)
-#define MOV_IMM(dst, imm) I(BPF_ALU64 | BPF_MOV | BPF_K, dst, 0, 0, imm)
-#define ADD_IMM(dst, imm) I(BPF_ALU64 | BPF_ADD | BPF_K, dst, 0, 0, imm)
-#define JGT_REG(dst, src, off) I(BPF_JMP | BPF_JGT | BPF_X, dst, src, off, 0)
-#define JEQ_IMM(dst, imm, off) I(BPF_JMP | BPF_JEQ | BPF_K, dst, 0, off, imm)
-
-static int load_prog(int map_fd, char *log, size_t loglen)
-{
-	struct bpf_insn prog[] = {
-		MOV_REG(6, 1),                     /* 0: r6 = ctx */
-		LDX_W(2, 1, 0),                    /* 1: r2 = data */
-		LDX_W(3, 1, 4),                    /* 2: r3 = data_end */
-		MOV_REG(4, 2),                     /* 3 */
-		ADD_IMM(4, 14),                    /* 4: r4 = data + ETH_HLEN */
-		JGT_REG(4, 3, 5),                  /* 5: short frame -> pass (11) */
-		LDX_H(5, 2, 12),                   /* 6: r5 = h_proto (network order, loaded little-endian) */
-		JEQ_IMM(5, 0x0008, 5),             /* 7: IPv4 -> redirect (13) */
-		JEQ_IMM(5, 0xdd86, 4),             /* 8: IPv6 */
-		JEQ_IMM(5, 0x0081, 3),             /* 9: 802.1Q */
-		JEQ_IMM(5, 0xa888, 2),             /* 10: 802.1ad */
-		MOV_IMM(0, XDP_PASS),              /* 11: pass */
-		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0), /* 12 */
-		LDX_W(2, 6, 16),                   /* 13: r2 = rx_queue_index */
-		I(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, map_fd), /* 14-15: r1 = xskmap */
-		I(0, 0, 0, 0, 0),
-		MOV_IMM(3, XDP_PASS),              /* 16: no socket on this queue: let the kernel have it */
-		I(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_redirect_map), /* 17 */
-		I(BPF_JMP | BPF_EXIT, 0, 0, 0, 0), /* 18 */
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .log_buf = log, .log_size = (__u32)loglen, .log_level = 0);
-
-	return bpf_prog_load(BPF_PROG_TYPE_XDP, "dp_xsk_redirect", "GPL", prog, sizeof(prog) / sizeof(prog[0]),
-			     &opts);
-}
-
 static __u32 mode_flags(unsigned mode)
 {
 	return mode == 1 ? XDP_FLAGS_SKB_MODE : mode == 2 ? XDP_FLAGS_DRV_MODE : 0;
 }
 
-static int attach_get(struct dp_port *p, unsigned mode, struct xdp_attach **out)
+static int attach_get(struct dp_port *p, const struct dp_port_cfg *cfg, struct xdp_attach **out)
 {
 	struct xdp_attach *free_slot = NULL;
-	char log[512] = "";
 	int err = 0;
 
 	pthread_mutex_lock(&attach_lock);
@@ -120,37 +83,35 @@ static int attach_get(struct dp_port *p, unsigned mode, struct xdp_attach **out)
 		snprintf(p->err, sizeof(p->err), "af_xdp: too many interfaces");
 		goto out_unlock;
 	}
-	free_slot->map_fd = bpf_map_create(BPF_MAP_TYPE_XSKMAP, "dp_xsks", 4, 4, MAX_QUEUES, NULL);
-	if (free_slot->map_fd < 0) {
-		err = free_slot->map_fd;
-		snprintf(p->err, sizeof(p->err), "af_xdp: XSKMAP on %s: %s (needs CAP_BPF/CAP_SYS_ADMIN)", p->ifname,
-			 strerror(-err));
-		goto out_unlock;
+	free_slot->own = NULL;
+	if (cfg->fastpath) {
+		free_slot->prog_fd = dp_fastpath_prog_fd(cfg->fastpath);
+		free_slot->map_fd = dp_fastpath_xsk_map_fd(cfg->fastpath);
+	} else {
+		static const uint8_t none[1][6];
+		struct dp_fastpath_opts o = { .macs = none, .n_macs = 1, .flow_slots = 16 };
+		err = dp_fastpath_open(&o, &free_slot->own, p->err, sizeof(p->err));
+		if (err)
+			goto out_unlock;
+		free_slot->prog_fd = dp_fastpath_redirect_fd(free_slot->own);
+		free_slot->map_fd = dp_fastpath_xsk_map_fd(free_slot->own);
 	}
-	free_slot->prog_fd = load_prog(free_slot->map_fd, log, sizeof(log));
-	if (free_slot->prog_fd < 0) {
-		err = free_slot->prog_fd;
-		snprintf(p->err, sizeof(p->err), "af_xdp: loading the XDP program: %s %s", strerror(-err), log);
-		goto out_close_map;
-	}
-	free_slot->flags = mode_flags(mode);
+	free_slot->flags = mode_flags(cfg->xdp_mode);
 	err = bpf_xdp_attach(p->ifindex, free_slot->prog_fd, free_slot->flags | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
 	if (err) {
-		snprintf(p->err, sizeof(p->err), "af_xdp: attaching XDP to %s: %s%s", p->ifname, strerror(-err),
+		snprintf(p->err, sizeof(p->err), "%s: attaching XDP to %s: %s%s", cfg->fastpath ? "xdp" : "af_xdp",
+			 p->ifname, strerror(-err),
 			 err == -EBUSY || err == -EEXIST ? " (another XDP program is attached; detach it first)" :
 			 err == -ERANGE ? " (its MTU is too large for single-buffer XDP: jumbo frames need the afpacket "
 					  "backend, or an MTU of 3500 or less)" :
 					  "");
-		goto out_close_prog;
+		dp_fastpath_close(free_slot->own);
+		free_slot->own = NULL;
+		goto out_unlock;
 	}
 	free_slot->ifindex = p->ifindex;
 	free_slot->users = 1;
 	*out = free_slot;
-	goto out_unlock;
-out_close_prog:
-	close(free_slot->prog_fd);
-out_close_map:
-	close(free_slot->map_fd);
 out_unlock:
 	pthread_mutex_unlock(&attach_lock);
 	return err;
@@ -161,8 +122,8 @@ static void attach_put(struct xdp_attach *a)
 	pthread_mutex_lock(&attach_lock);
 	if (--a->users == 0) {
 		bpf_xdp_detach(a->ifindex, a->flags, NULL);
-		close(a->prog_fd);
-		close(a->map_fd);
+		dp_fastpath_close(a->own);
+		a->own = NULL;
 	}
 	pthread_mutex_unlock(&attach_lock);
 }
@@ -221,7 +182,7 @@ static int xdp_open(struct dp_port *p, const struct dp_port_cfg *cfg)
 		snprintf(p->err, sizeof(p->err), "af_xdp: umem on %s: %s", p->ifname, strerror(-err));
 		goto out_close_port;
 	}
-	if (cfg->rx && (err = attach_get(p, cfg->xdp_mode, &x->att)))
+	if (cfg->rx && (err = attach_get(p, cfg, &x->att)))
 		goto out_close_port;
 	/* zero-copy where the driver offers it, copy mode otherwise (veth) */
 	scfg.bind_flags = XDP_USE_NEED_WAKEUP | XDP_ZEROCOPY;
@@ -417,6 +378,24 @@ static unsigned xdp_tx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n
 const struct dp_backend_ops dp_backend_afxdp = {
 	.name = "afxdp",
 	.open = xdp_open,
+	.rx_burst = xdp_rx_burst,
+	.tx_burst = xdp_tx_burst,
+	.close = xdp_close,
+};
+
+/* The same sockets behind the fast path: the port must come with the dataplane's (dp_port_cfg.fastpath). */
+static int fastpath_open(struct dp_port *p, const struct dp_port_cfg *cfg)
+{
+	if (cfg->rx && !cfg->fastpath) {
+		snprintf(p->err, sizeof(p->err), "xdp: no fast path given for %s", cfg->ifname);
+		return -EINVAL;
+	}
+	return xdp_open(p, cfg);
+}
+
+const struct dp_backend_ops dp_backend_xdp = {
+	.name = "xdp",
+	.open = fastpath_open,
 	.rx_burst = xdp_rx_burst,
 	.tx_burst = xdp_tx_burst,
 	.close = xdp_close,

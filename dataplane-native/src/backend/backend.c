@@ -17,6 +17,8 @@ const struct dp_backend_ops *dp_backend_find(const char *name)
 		return &dp_backend_afpacket;
 	if (!strcmp(name, "afxdp") || !strcmp(name, "af_xdp"))
 		return DP_BACKEND_AFXDP;
+	if (!strcmp(name, "xdp"))
+		return DP_BACKEND_XDP;
 	if (!strcmp(name, "netmap"))
 		return &dp_backend_netmap;
 	return NULL;
@@ -27,14 +29,14 @@ const char *dp_backend_status(const char *name)
 	if (!strcmp(name, "memory") || !strcmp(name, "afpacket") || !strcmp(name, "af_packet") ||
 	    !strcmp(name, "netmap"))
 		return "yes";
-	if (!strcmp(name, "afxdp") || !strcmp(name, "af_xdp"))
+	if (!strcmp(name, "afxdp") || !strcmp(name, "af_xdp") || !strcmp(name, "xdp"))
 		return DP_BACKEND_AFXDP_STATUS;
-	return "no (unknown backend; known: memory afpacket afxdp netmap)";
+	return "no (unknown backend; known: memory afpacket afxdp xdp netmap)";
 }
 
 const char *dp_backend_summary(void)
 {
-	return "memory=yes afpacket=yes afxdp=" DP_BACKEND_AFXDP_SHORT " netmap=yes";
+	return "memory=yes afpacket=yes afxdp=" DP_BACKEND_AFXDP_SHORT " xdp=" DP_BACKEND_AFXDP_SHORT " netmap=yes";
 }
 
 int dp_if_lookup(struct dp_port *p, const char *ifname)

@@ -9,6 +9,7 @@
 #include "syncookied/core.h"
 
 
+struct dp_fastpath;
 struct dp_port;
 
 /* What a worker asks of one port: one queue (or fanout member) of one interface, RX and/or TX. */
@@ -20,6 +21,7 @@ struct dp_port_cfg {
 	bool rx;               /* open the receive side */
 	bool tx;               /* open the transmit side */
 	unsigned xdp_mode;     /* AF_XDP: 0 = kernel's choice, 1 = generic (skb), 2 = native (drv) */
+	struct dp_fastpath *fastpath; /* backend xdp: the loaded fast path, attached in front of the sockets */
 };
 
 /* Per-port counters; one writer (the worker owning the port). */

@@ -54,11 +54,13 @@ static void on_hup(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: syncookied-dp run --backend afpacket|afxdp|netmap --iface IF [--tx-iface IF2]\n"
+		"usage: syncookied-dp run [--backend auto|xdp|afxdp|afpacket|netmap] --iface IF [--tx-iface IF2]\n"
 		"                         --hosts hosts.yml --secrets-dir DIR [--cpus 0-3] [--stats-interval S]\n"
 		"                         [--control-socket PATH [--control-socket-group GROUP]] [--flow-slots N]\n"
 		"                         [--xdp-mode auto|skb|drv] [--rt-priority 1..99]\n"
 		"  worker mode (driven by the control plane): --control-socket PATH without --hosts\n"
+		"  --backend auto (the default) starts the fastest backend this kernel and NIC run: xdp, then afxdp,\n"
+		"                 then afpacket, and says which and why.\n"
 		"  --control-socket-group GROUP  members of GROUP may use the control socket (mode 0660); default: only\n"
 		"                                this process's user (0600). The socket carries the hosts' secrets.\n"
 		"  --flow-slots N  flow-table slots per packet worker, rounded up to a power of two (default %u);\n"
@@ -159,6 +161,75 @@ static void stats_line(struct dp_dataplane *dp, struct dp_dataplane_stats *prev,
 	*prev = st;
 }
 
+/*
+ * One start with the backend o names: 0; -1 when the backend could not start (the reason in why, the exit code it
+ * would be in *code); > 0, an exit code, when something else is wrong (a bad hosts file is the operator's).
+ */
+static int start_with(struct dp_dataplane_opts *o, const char *hosts, const char *secrets, struct dp_dataplane **dpp,
+		      struct dp_secrets_dir **sdp, char *why, size_t whylen, int *code)
+{
+	struct dp_dataplane *dp = NULL;
+	int rc = dp_dataplane_create(o, &dp);
+
+	*dpp = dp;
+	if (rc) {
+		snprintf(why, whylen, "%s", dp ? dp_dataplane_last_error(dp) : strerror(-rc));
+		*code = rc == -EINVAL || rc == -EPROTONOSUPPORT || rc == -ENODEV ? DP_CLI_EBADARG : 1;
+		return -1;
+	}
+	if (hosts && load_hosts(dp, hosts))
+		return DP_CLI_EBADARG;
+	if (secrets && !*sdp) {
+		*sdp = dp_secrets_dir_new(secrets);
+		if (!*sdp)
+			return 1;
+	}
+	if (*sdp)
+		dp_secrets_dir_scan(*sdp, dp, true, stderr);
+	if (dp_dataplane_start(dp)) {
+		snprintf(why, whylen, "%s", dp_dataplane_last_error(dp));
+		*code = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The backend --backend names, or (auto) the fastest that starts here: the XDP fast path, then AF_XDP, then
+ * AF_PACKET. Prints what it picked and why. 0, or the exit code.
+ */
+static int start_fastest(struct dp_dataplane_opts *o, const char *hosts, const char *secrets,
+			 struct dp_dataplane **dpp, struct dp_secrets_dir **sdp)
+{
+	static const char *const order[] = { "xdp", "afxdp", "afpacket" };
+	bool automatic = !strcmp(o->backend, "auto");
+	char why[300], skipped[700] = "";
+	size_t off = 0;
+	int rc = 1, code = 1;
+
+	for (unsigned i = 0; i < (automatic ? 3u : 1u); i++) {
+		if (automatic)
+			o->backend = order[i];
+		rc = start_with(o, hosts, secrets, dpp, sdp, why, sizeof(why), &code);
+		if (rc == 0) {
+			fprintf(stderr, "syncookied-dp %s: backend %s on %s%s%s (%s%s), backends compiled: %s\n", DP_VERSION,
+				o->backend, o->iface, o->tx_iface ? " -> " : "", o->tx_iface ? o->tx_iface : "",
+				automatic ? "auto: the fastest this kernel and NIC run" : "as --backend says", skipped,
+				dp_dataplane_backends());
+			return 0;
+		}
+		if (rc > 0)
+			return rc;
+		fprintf(stderr, "syncookied-dp run: backend %s: %s\n", o->backend, why);
+		if (automatic && off < sizeof(skipped))
+			off += (size_t)snprintf(skipped + off, sizeof(skipped) - off, "; %s did not start: %s", o->backend,
+						why);
+		dp_dataplane_destroy(*dpp);
+		*dpp = NULL;
+	}
+	return code;
+}
+
 int dp_cli_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -177,7 +248,7 @@ int dp_cli_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct dp_dataplane_opts o = { .backend = "afpacket" };
+	struct dp_dataplane_opts o = { .backend = "auto" };
 	const char *hosts = NULL, *secrets = NULL, *sock = NULL, *sock_group = NULL;
 	gid_t sock_gid = 0;
 	struct dp_secrets_dir *sd = NULL;
@@ -268,30 +339,9 @@ int dp_cli_run(int argc, char **argv)
 	if (sock_group && !sock)
 		return bad_arg("--control-socket-group", "needs --control-socket");
 
-	rc = dp_dataplane_create(&o, &dp);
-	if (rc) {
-		fprintf(stderr, "syncookied-dp run: %s\n", dp ? dp_dataplane_last_error(dp) : strerror(-rc));
-		dp_dataplane_destroy(dp);
-		return rc == -EINVAL || rc == -EPROTONOSUPPORT || rc == -ENODEV ? DP_CLI_EBADARG : 1;
-	}
-	fprintf(stderr, "syncookied-dp %s: backend %s on %s%s%s, backends compiled: %s\n", DP_VERSION, o.backend,
-		o.iface, o.tx_iface ? " -> " : "", o.tx_iface ? o.tx_iface : "", dp_dataplane_backends());
-	if (hosts && load_hosts(dp, hosts)) {
-		rc = DP_CLI_EBADARG;
-		goto out_destroy;
-	}
-	if (secrets) {
-		sd = dp_secrets_dir_new(secrets);
-		if (!sd) {
-			rc = 1;
-			goto out_destroy;
-		}
-		dp_secrets_dir_scan(sd, dp, true, stderr);
-	}
 	if (sock && dp_control_open(sock, &ctl, err, sizeof(err))) {
 		fprintf(stderr, "syncookied-dp run: %s\n", err);
-		rc = 1;
-		goto out_destroy;
+		return 1;
 	}
 	if (sock_group && share_socket(sock, sock_gid, sock_group)) {
 		rc = 1;
@@ -302,11 +352,9 @@ int dp_cli_run(int argc, char **argv)
 	signal(SIGTERM, on_stop);
 	signal(SIGHUP, on_hup);
 	signal(SIGUSR1, on_usr1);
-	if ((rc = dp_dataplane_start(dp))) {
-		fprintf(stderr, "syncookied-dp run: start: %s\n", dp_dataplane_last_error(dp));
-		rc = 1;
+	rc = start_fastest(&o, hosts, secrets, &dp, &sd);
+	if (rc)
 		goto out_destroy;
-	}
 	fprintf(stderr, "running%s%s\n", sock ? ", control socket " : "", sock ? sock : "");
 	last_stats = last_scan = dp_now_ns();
 	while (!stop_requested) {

@@ -10,6 +10,7 @@
 
 #define API DP_EXPORT
 
+
 static int set_err(struct dp_dataplane *dp, int rc, const char *fmt, ...)
 {
 	va_list ap;
@@ -23,6 +24,31 @@ static int set_err(struct dp_dataplane *dp, int rc, const char *fmt, ...)
 API const char *dp_dataplane_backends(void)
 {
 	return dp_backend_summary();
+}
+
+/* Backend xdp: loads the program (the kernel's verifier checks it here) with our MACs and the forward port. */
+static int open_fastpath(struct dp_dataplane *dp)
+{
+	struct dp_fastpath_opts fo = {
+		.macs = (const uint8_t(*)[6])dp->macs, .n_macs = dp->n_macs, .flow_slots = dp->flow_slots,
+	};
+	char why[200];
+	int err;
+
+	if (dp->tx_iface[0] && strcmp(dp->tx_iface, dp->iface)) {
+		struct dp_port probe;
+
+		memset(&probe, 0, sizeof(probe));
+		err = dp_if_lookup(&probe, dp->tx_iface);
+		if (err)
+			return set_err(dp, err, "tx_iface: %s", probe.err);
+		fo.tx_ifindex = probe.ifindex;
+		memcpy(fo.tx_mac, probe.mac, 6);
+	}
+	err = dp_fastpath_open(&fo, &dp->fastpath, why, sizeof(why));
+	if (err)
+		return set_err(dp, err, "backend xdp: %s", why);
+	return 0;
 }
 
 API int dp_dataplane_create(const struct dp_dataplane_opts *o, struct dp_dataplane **out)
@@ -78,6 +104,8 @@ API int dp_dataplane_create(const struct dp_dataplane_opts *o, struct dp_datapla
 			dp->has_fwd_mac = true;
 		}
 	}
+	if (dp->ops == DP_BACKEND_XDP && (err = open_fastpath(dp)))
+		return err;
 	dp->core = dp_core_new(dp->ncpus ? dp->ncpus : 1);
 	if (!dp->core)
 		return set_err(dp, -errno, "core: %s", strerror(errno));
@@ -118,6 +146,16 @@ int dp_dataplane_publish(struct dp_dataplane *dp)
 			dp_config_free(cfg);
 			return set_err(dp, err, "host %s: rejected by the core (%s)", dp->hosts.v[i].ip_str,
 				       strerror(-err));
+		}
+	}
+	/* The program's maps first: a host record it refuses refuses the whole update, the old one stays in force. */
+	if (dp->fastpath) {
+		char why[200];
+
+		err = dp_fastpath_sync(dp->fastpath, cfg, why, sizeof(why));
+		if (err) {
+			dp_config_free(cfg);
+			return set_err(dp, err, "%s (previous configuration kept)", why);
 		}
 	}
 	err = dp_core_publish(dp->core, cfg);
@@ -169,6 +207,7 @@ API void dp_dataplane_destroy(struct dp_dataplane *dp)
 		dp_core_synchronize(dp->core);
 		dp_core_free(dp->core);
 	}
+	dp_fastpath_close(dp->fastpath); /* after the workers: they detached the program */
 	dp_hosts_free(&dp->hosts);
 	if (dp->secrets)
 		explicit_bzero(dp->secrets, dp->cap_secrets * sizeof(*dp->secrets));
@@ -213,6 +252,8 @@ API int dp_dataplane_stats(struct dp_dataplane *dp, struct dp_dataplane_stats *o
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&dp->lock);
 	dp_core_stats(dp->core, &st);
+	if (dp->fastpath)
+		dp_fastpath_stats(dp->fastpath, &st); /* what the XDP program decided itself */
 	p = dp->retired;
 	for (unsigned i = 0; i < dp->nworkers; i++) {
 		const struct dp_port_pub *w = &dp->wk[i].pub;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "backend/backend.h"
+#include "backend/fastpath.h"
 #include "engine/engine.h"
 #include "syncookied/dataplane.h"
 
@@ -46,6 +47,7 @@ struct dp_dataplane {
 	uint32_t xdp_mode;
 	uint32_t rt_priority;
 	const struct dp_backend_ops *ops;
+	struct dp_fastpath *fastpath; /* backend xdp: the XDP program, its maps kept equal to every published config */
 	uint8_t macs[2][6];
 	unsigned n_macs;
 	uint8_t fwd_mac[6]; /* the output interface's MAC, when it differs from the input interface */

@@ -41,6 +41,7 @@ static void *worker_main(void *arg)
 	struct dp_pkt *pkts[DP_BURST], *reply[DP_BURST], *fwd[DP_BURST];
 	uint8_t act[DP_BURST];
 	unsigned n, i, nr, nf;
+	uint64_t sweep_ns = 0;
 
 	if (k->cpu >= 0) {
 		cpu_set_t set;
@@ -50,7 +51,14 @@ static void *worker_main(void *arg)
 		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	}
 	while (!__atomic_load_n(&k->dp->stop, __ATOMIC_ACQUIRE)) {
-		__atomic_store_n(&k->last_loop_ns, dp_now_ns(), __ATOMIC_RELAXED);
+		uint64_t loop_ns = dp_now_ns();
+
+		__atomic_store_n(&k->last_loop_ns, loop_ns, __ATOMIC_RELAXED);
+		/* The XDP program's flows are removed when found idle; the rest a batch every 100 ms (worker 0). */
+		if (k->dp->fastpath && k->idx == 0 && loop_ns - sweep_ns >= 100000000ull) {
+			dp_fastpath_sweep(k->dp->fastpath, loop_ns, 256);
+			sweep_ns = loop_ns;
+		}
 		/* rx_burst may sleep when idle: stay offline so config publishing never waits on us */
 		dp_worker_offline(k->w);
 		n = k->rx.ops->rx_burst(&k->rx, pkts, DP_BURST);
@@ -96,6 +104,7 @@ static int open_worker(struct dp_dataplane *dp, struct dp_wk *k, unsigned idx, u
 		.rx = true,
 		.tx = true,
 		.xdp_mode = dp->xdp_mode,
+		.fastpath = dp->fastpath,
 	};
 	struct dp_worker_params wp = { .flow_slots = dp->flow_slots };
 	int err;

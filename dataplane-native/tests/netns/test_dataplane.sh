@@ -83,11 +83,15 @@ EOT
 }
 write_hosts
 
-if [ "$BACKEND" = afxdp ]; then
+if [ "$BACKEND" = afxdp ] || [ "$BACKEND" = xdp ]; then
 	# XDP sees no VLAN metadata: the NIC (here the veth) must leave 802.1Q tags in the frame (docs/operations.md)
 	# (on veth the tag rides in skb metadata from the sending peer: switch that off as well, as a wire would)
 	ip netns exec "$NS_FW" ethtool -K f0 rxvlan off >/dev/null 2>&1 || echo "note: cannot switch rxvlan off on f0"
 	ip netns exec "$NS_SW" ethtool -K sw-f txvlan off >/dev/null 2>&1 || echo "note: cannot switch txvlan off on sw-f"
+fi
+if [ "$BACKEND" = xdp ]; then
+	# XDP_TX on a veth hands the frame to the peer's NAPI, which a veth has only with GRO on (or its own program)
+	ip netns exec "$NS_SW" ethtool -K sw-f gro on >/dev/null 2>&1 || echo "note: cannot switch gro on on sw-f"
 fi
 # --- the firewall must never answer ARP for a protected IP: before the diversion the router learns the server
 ip netns exec "$NS_FW" "$DP" run --backend "$BACKEND" --iface f0 --hosts "$WORK/hosts.yml" \
@@ -256,6 +260,8 @@ ip link add f1 netns "$NS_FW" type veth peer name sw-f1 netns "$NS_SW"
 ip -n "$NS_SW" link set sw-f1 master br0 up
 ip -n "$NS_FW" link set f1 up
 F1_MAC=$(lab_mac "$NS_FW" f1)
+# the XDP program forwards by XDP_REDIRECT into f1, whose peer needs NAPI for it (see above)
+[ "$BACKEND" = xdp ] && ip netns exec "$NS_SW" ethtool -K sw-f1 gro on >/dev/null 2>&1
 write_hosts
 CPUS=0 # AF_PACKET: two workers in one fanout group (a veth has one queue, so AF_XDP keeps one)
 [ "$BACKEND" = afpacket ] && CPUS=0-1
@@ -269,10 +275,37 @@ cap_stop $ST
 check "with --tx-iface f1 the client still completes the handshake" grep -q connected "$WORK/conn2.out"
 check "the validated ACK left by f1, from f1's MAC, to the server's MAC" \
 	bash -c "tcpdump -nn -e -r '$WORK/srvtx.pcap' 'tcp[tcpflags] == tcp-ack' 2>/dev/null | grep -q '$F1_MAC > $SRV_MAC'"
+if [ "$BACKEND" = xdp ]; then # the IPv6 host has no filter: the program itself redirects its ACK into f1
+	cap_start "$NS_S" s0 "$WORK/srvtx6.pcap" ip6 and tcp port 80; ST=$CAP_PID
+	ip netns exec "$NS_C" timeout 3 bash -c "exec 3<>/dev/tcp/$SRV6/80 && echo connected" > "$WORK/conn3.out" 2>&1
+	cap_stop $ST
+	check "xdp: the IPv6 handshake completes with --tx-iface f1" grep -q connected "$WORK/conn3.out"
+	check "xdp: its ACK left by f1 (XDP_REDIRECT), from f1's MAC, to the server's MAC" \
+		bash -c "tcpdump -nn -e -r '$WORK/srvtx6.pcap' 'tcp[tcpflags] == tcp-ack' 2>/dev/null | grep -q '$F1_MAC > $SRV_MAC'"
+fi
 kill -USR1 "$FW_PID"; sleep 0.5
 WANT=1; [ "$CPUS" = 0-1 ] && WANT=2
 check "all $WANT pinned workers (--cpus $CPUS) alive" \
 	grep -q "workers_alive=$WANT" <(grep '^counters:' "$WORK/fw2.log" | tail -1)
 kill -TERM "$FW_PID"; wait "$FW_PID"; FW_PID=
+
+# --- without --backend: the fastest backend that starts, and the next one when it cannot (xdp run only: once)
+if [ "$BACKEND" = xdp ]; then
+	ip netns exec "$NS_FW" "$DP" run --iface f0 --hosts "$WORK/hosts.yml" --secrets-dir "$WORK/secrets" \
+		--stats-interval 60 > "$WORK/auto1.log" 2>&1 &
+	FW_PID=$!
+	for _ in $(seq 50); do grep -q '^running' "$WORK/auto1.log" && break; sleep 0.1; done
+	check "auto: picks xdp and says so" grep -q 'backend xdp on f0 (auto: the fastest this kernel and NIC run)' \
+		"$WORK/auto1.log"
+	# a second instance finds the XDP hook taken: neither xdp nor afxdp can attach, AF_PACKET can
+	ip netns exec "$NS_FW" "$DP" run --iface f0 --hosts "$WORK/hosts.yml" --secrets-dir "$WORK/secrets" \
+		--stats-interval 60 > "$WORK/auto2.log" 2>&1 &
+	AUTO2=$!
+	for _ in $(seq 50); do grep -q '^running' "$WORK/auto2.log" && break; sleep 0.1; done
+	check "auto: falls back to afpacket when XDP cannot attach, and says why" \
+		grep -q 'backend afpacket on f0 (auto: .*xdp did not start: .*afxdp did not start' "$WORK/auto2.log"
+	kill -TERM $AUTO2 "$FW_PID"; wait $AUTO2 "$FW_PID"; FW_PID=
+	head -4 "$WORK/auto2.log"
+fi
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

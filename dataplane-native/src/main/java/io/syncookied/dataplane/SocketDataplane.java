@@ -88,7 +88,9 @@ public final class SocketDataplane implements Dataplane {
 		return Long.parseLong(this.hello.getOrDefault("pid", "-1"));
 	}
 
-	/** The backends the worker's build has ({@code memory}, {@code afpacket}, {@code afxdp}, {@code netmap}). */
+	/**
+	 * The backends the worker's build has ({@code memory}, {@code afpacket}, {@code afxdp}, {@code xdp}, {@code netmap}).
+	 */
 	List<String> backends() {
 		String b = this.hello.getOrDefault("backends", "");
 		return b.isEmpty() ? List.of() : List.of(b.split(","));

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param binary the {@code syncookied-dp} executable, or null to look it up (see {@link DataplaneWorker#resolveBinary})
  * @param socket the control socket path (the worker creates it, mode 0600)
- * @param backend {@code afpacket}, {@code afxdp}, {@code netmap} (or {@code memory} for tests)
+ * @param backend {@code auto}, {@code xdp}, {@code afxdp}, {@code afpacket}, {@code netmap} (or {@code memory} for tests)
  * @param iface the interface the diverted traffic arrives on
  * @param txIface the interface towards the servers, or null for {@code iface}
  * @param cpus the CPU list of the workers ({@code 0-3}), or null for one unpinned worker

@@ -66,7 +66,7 @@ final class JnaDataplane implements AutoCloseable {
 		return new JnaDataplane(lib, p);
 	}
 
-	/** Which backends the library has ({@code memory=yes afpacket=yes afxdp=yes netmap=yes}). */
+	/** Which backends the library has ({@code memory=yes afpacket=yes afxdp=yes xdp=yes netmap=yes}). */
 	String backends() {
 		return this.lib.dp_dataplane_backends();
 	}

@@ -17,7 +17,7 @@ class NetnsDataplaneTest {
 	static final int SKIP = 249;
 
 	@ParameterizedTest(name = "backend {0}")
-	@ValueSource(strings = { "afpacket", "afxdp" })
+	@ValueSource(strings = { "afpacket", "afxdp", "xdp" })
 	void endToEndOnVeth(String backend) throws Exception {
 		NetnsSupport.assumeNetns();
 		NetnsSupport.Result r = NetnsSupport.run(240,

@@ -23,7 +23,8 @@ import io.syncookied.dataplane.WorkerOptions;
  * @param manageWorker start, watch and restart the worker process; false = attach to a worker started elsewhere
  * @param binary the {@code syncookied-dp} executable
  * @param controlSocket the worker's Unix control socket
- * @param backend capture backend: afpacket, afxdp, netmap
+ * @param backend capture backend: auto (the worker starts the fastest the kernel and NIC run: xdp, then afxdp, then
+ *        afpacket), xdp (the XDP fast path), afxdp, afpacket, netmap
  * @param iface interface facing the router (diverted traffic arrives there)
  * @param txIface interface towards the servers, if different
  * @param cpus CPU list for the workers, e.g. {@code 0-1}
@@ -44,8 +45,8 @@ import io.syncookied.dataplane.WorkerOptions;
 public record DataplaneProperties(@DefaultValue("false") boolean enabled, @DefaultValue("true") boolean manageWorker,
 		@DefaultValue("syncookied-dp") @NotNull Path binary,
 		@DefaultValue("/run/syncookied/dataplane.sock") @NotNull Path controlSocket,
-		@DefaultValue("afpacket") @Pattern(regexp = "afpacket|afxdp|netmap|memory",
-				message = "must be afpacket, afxdp, netmap or memory") String backend,
+		@DefaultValue("auto") @Pattern(regexp = "auto|xdp|afxdp|afpacket|netmap|memory",
+				message = "must be auto, xdp, afxdp, afpacket, netmap or memory") String backend,
 		@Nullable String iface, @Nullable String txIface, @Nullable String cpus,
 		@Nullable @Pattern(regexp = "[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}", message = "must be a MAC address aa:bb:cc:dd:ee:ff") String mac,
 		@DefaultValue("500ms") @NotNull Duration heartbeatInterval,
