@@ -263,8 +263,21 @@ void dp_core_synchronize(struct dp_core *core);
 const struct dp_config *dp_core_config(const struct dp_core *core);
 /* Bumps on every publish. */
 uint64_t dp_core_generation(const struct dp_core *core);
-/* Sums the counters of every worker, including freed ones (relaxed loads; each counter is tear-free). */
+/* Sums the counters of every worker, including freed ones (relaxed loads; each counter is tear-free), and the
+ * counter source's. */
 void dp_core_stats(const struct dp_core *core, struct dp_stats *out);
+
+/* Counters kept outside the workers, in the workers' rows (the XDP program counts what it decides itself): the
+ * core adds them wherever it reads its own. add_row adds the raw counters of row (a host's stats slot, or
+ * DP_HOST_STATS_SLOTS for frames without one) to c; add_totals adds all rows' and the source's flows to s. Raw:
+ * each frame under the reason of its verdict, never in rx_pps or rx_drop (the core derives those). */
+struct dp_counter_source {
+	void (*add_row)(void *ctx, unsigned row, uint64_t c[DP_C_MAX]);
+	void (*add_totals)(void *ctx, struct dp_stats *s);
+	void *ctx;
+};
+/* Sets the counter source (NULL: none), before any host is published. */
+void dp_core_set_counter_source(struct dp_core *core, const struct dp_counter_source *src);
 /* The per-host counters (dp_counter_per_host; the others are 0) of the host ip of the current config, since it was
  * added, summed over every worker. 0, -ENOENT (not a host of the current config) or -ENOSPC (one of the hosts past
  * the first DP_HOST_STATS_SLOTS, which are counted only in the totals). out->flows is 0. */

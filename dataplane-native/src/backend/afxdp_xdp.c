@@ -88,8 +88,7 @@ static int attach_get(struct dp_port *p, const struct dp_port_cfg *cfg, struct x
 		free_slot->prog_fd = dp_fastpath_prog_fd(cfg->fastpath);
 		free_slot->map_fd = dp_fastpath_xsk_map_fd(cfg->fastpath);
 	} else {
-		static const uint8_t none[1][6];
-		struct dp_fastpath_opts o = { .macs = none, .n_macs = 1, .flow_slots = 16 };
+		struct dp_fastpath_opts o = { .flow_slots = 16 };
 		err = dp_fastpath_open(&o, &free_slot->own, p->err, sizeof(p->err));
 		if (err)
 			goto out_unlock;
@@ -149,7 +148,10 @@ static void xdp_close(struct dp_port *p)
 static int xdp_open(struct dp_port *p, const struct dp_port_cfg *cfg)
 {
 	struct xsk_umem_config ucfg = {
-		.fill_size = RING_SIZE, .comp_size = RING_SIZE, .frame_size = FRAME_SIZE, .frame_headroom = 0,
+		.fill_size = RING_SIZE,
+		.comp_size = RING_SIZE,
+		.frame_size = FRAME_SIZE,
+		.frame_headroom = 0,
 	};
 	struct xsk_socket_config scfg = {
 		.rx_size = RING_SIZE,
@@ -169,8 +171,8 @@ static int xdp_open(struct dp_port *p, const struct dp_port_cfg *cfg)
 	if (!x)
 		return -ENOMEM;
 	p->priv = x;
-	x->area = mmap(NULL, (size_t)NUM_FRAMES * FRAME_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		       0);
+	x->area =
+		mmap(NULL, (size_t)NUM_FRAMES * FRAME_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (x->area == MAP_FAILED) {
 		x->area = NULL;
 		err = -errno;

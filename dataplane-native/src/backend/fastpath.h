@@ -14,38 +14,31 @@ struct dp_config;
 struct dp_fastpath;
 
 struct dp_fastpath_opts {
-	const uint8_t (*macs)[6];  /* ours: the program handles frames to these only */
-	unsigned n_macs;
-	uint32_t flow_slots;       /* as the worker's flow table (0 = its default); the map holds 3/4 of it */
+	uint32_t flow_slots; /* as the worker's flow table (0 = its default); the map holds 3/4 of it */
 	uint32_t est_timeout_s, closing_timeout_s; /* 0 = the core's defaults (600, 120) */
-	int tx_ifindex;            /* > 0: forwards leave by this interface (XDP_REDIRECT), else XDP_TX */
-	uint8_t tx_mac[6];         /* the source MAC of those forwards */
+	int tx_ifindex; /* > 0: forwards leave by this interface (XDP_REDIRECT), else XDP_TX */
 };
-
-/* Per host counters, as the engine's host counters: frames, SYN-ACKs sent, forwarded, dropped. */
-#define DP_FASTPATH_HOST_COUNTERS 4
 
 #ifdef DP_HAVE_XDP
 /* Loads the object and sets up its maps (no host yet, nothing attached). 0 or -errno with a reason in err. */
 int dp_fastpath_open(const struct dp_fastpath_opts *o, struct dp_fastpath **out, char *err, size_t errlen);
 void dp_fastpath_close(struct dp_fastpath *fp);
 /* The programs and the AF_XDP socket map, for the backend to attach and fill. */
-int dp_fastpath_prog_fd(const struct dp_fastpath *fp);     /* dp_xdp_fastpath: decides what it can */
+int dp_fastpath_prog_fd(const struct dp_fastpath *fp);	   /* dp_xdp_fastpath: decides what it can */
 int dp_fastpath_redirect_fd(const struct dp_fastpath *fp); /* dp_xdp_redirect: every IP frame to the socket */
 int dp_fastpath_xsk_map_fd(const struct dp_fastpath *fp);
-/* Writes every host of cfg into the maps (each host as one atomic element update) and removes the others. A host
- * record that is not acceptable is refused before anything is written: -EINVAL naming the host and the field,
- * and the maps keep what they had. */
+/* Whether every host of cfg makes a record the program can use: 0, or -EINVAL naming the host and the field. */
+int dp_fastpath_check(const struct dp_config *cfg, char *err, size_t errlen);
+/* Makes the maps say what the published cfg says: our MACs, every host (each host one element, replaced whole, so a
+ * packet sees the old record or the new), no other host. Checks every record first (dp_fastpath_check): when one
+ * is refused nothing is written. 0 or -errno with the reason in err. */
 int dp_fastpath_sync(struct dp_fastpath *fp, const struct dp_config *cfg, char *err, size_t errlen);
-/* Adds the program's counters (summed over CPUs) into out->c, and its flows into out->flows. */
-void dp_fastpath_stats(struct dp_fastpath *fp, struct dp_stats *out);
-/* Adds the program's counters of host ip into out; -ENOENT when the host is not in the maps. */
-int dp_fastpath_host_stats(struct dp_fastpath *fp, const struct dp_addr *ip, uint64_t out[DP_FASTPATH_HOST_COUNTERS]);
+/* The program's counters, for dp_core_set_counter_source(). */
+void dp_fastpath_counter_source(struct dp_fastpath *fp, struct dp_counter_source *out);
 /* Removes expired flows, looking at up to budget of them from where the last call stopped; returns how many. */
 uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t budget);
 #else
-static inline int dp_fastpath_open(const struct dp_fastpath_opts *o, struct dp_fastpath **out, char *err,
-				   size_t errlen)
+static inline int dp_fastpath_open(const struct dp_fastpath_opts *o, struct dp_fastpath **out, char *err, size_t errlen)
 {
 	(void)o;
 	*out = NULL;
@@ -53,18 +46,24 @@ static inline int dp_fastpath_open(const struct dp_fastpath_opts *o, struct dp_f
 		__builtin_snprintf(err, errlen, "the XDP fast path was not built (libbpf/libxdp or clang absent)");
 	return -EOPNOTSUPP;
 }
-static inline void dp_fastpath_close(struct dp_fastpath *fp) { (void)fp; }
+static inline void dp_fastpath_close(struct dp_fastpath *fp)
+{
+	(void)fp;
+}
 static inline int dp_fastpath_sync(struct dp_fastpath *fp, const struct dp_config *cfg, char *err, size_t errlen)
 {
 	(void)fp, (void)cfg, (void)err, (void)errlen;
 	return -EOPNOTSUPP;
 }
-static inline void dp_fastpath_stats(struct dp_fastpath *fp, struct dp_stats *out) { (void)fp, (void)out; }
-static inline int dp_fastpath_host_stats(struct dp_fastpath *fp, const struct dp_addr *ip,
-					 uint64_t out[DP_FASTPATH_HOST_COUNTERS])
+static inline int dp_fastpath_check(const struct dp_config *cfg, char *err, size_t errlen)
 {
-	(void)fp, (void)ip, (void)out;
-	return -ENOENT;
+	(void)cfg, (void)err, (void)errlen;
+	return -EOPNOTSUPP;
+}
+static inline void dp_fastpath_counter_source(struct dp_fastpath *fp, struct dp_counter_source *out)
+{
+	(void)fp;
+	*out = (struct dp_counter_source){ 0 };
 }
 static inline uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t budget)
 {

@@ -13,30 +13,27 @@
 #include "core_int.h"
 #include "xdp/fastpath_abi.h"
 
-_Static_assert(DP_C_MAX <= DP_XDP_NCOUNTERS, "the program's counter array holds every enum dp_counter");
+_Static_assert(DP_C_MAX <= DP_XDP_NCOUNTERS, "the program's counter rows hold every enum dp_counter");
+_Static_assert(DP_XDP_ROW_SPILL == DP_HOST_STATS_SLOTS, "the program's rows are the core's");
+_Static_assert(DP_HOST_SLOT_SPILL == DP_HOST_STATS_SLOTS, "the spill row");
 _Static_assert(sizeof(struct dp_xdp_addr) == sizeof(struct dp_addr), "host key = struct dp_addr");
-_Static_assert(DP_XDP_HC_MAX == DP_FASTPATH_HOST_COUNTERS, "host counters");
+_Static_assert(DP_MAX_MACS <= DP_XDP_MAX_MACS, "our MACs");
 
 /* The object file, embedded by the Makefile (xdp_object.S). */
 extern const char dp_xdp_object[];
 extern const char dp_xdp_object_end[];
 
-struct slot {
-	struct dp_xdp_addr ip;
-	bool used;
-	uint64_t base[DP_XDP_HC_MAX]; /* the slot's counters when it was given to ip: the host's start at zero */
-};
-
 struct dp_fastpath {
 	struct bpf_object *obj;
 	int prog_fd, redirect_fd;
-	int config_fd, hosts_fd, flows_fd, counters_fd, host_stats_fd, xsks_fd, tx_port_fd;
+	int config_fd, hosts_fd, flows_fd, counters_fd, xsks_fd, tx_port_fd;
 	struct dp_xdp_config cfg;
 	int ncpus;
-	struct slot slots[DP_XDP_MAX_HOSTS];
-	uint64_t expired;     /* flows the sweep removed (the program counts those it removes itself) */
-	uint64_t flows_seen;  /* flows counted by the last complete sweep pass */
-	uint64_t flows_pass;  /* flows counted so far in the current pass */
+	struct dp_xdp_addr *present; /* the hosts in the map */
+	unsigned npresent;
+	uint64_t expired;    /* flows the sweep removed (the program counts those it finds itself) */
+	uint64_t flows_seen; /* flows counted by the last complete sweep pass */
+	uint64_t flows_pass; /* flows counted so far in the current pass */
 	struct dp_xdp_flow_key cursor;
 	bool cursor_valid;
 };
@@ -61,6 +58,7 @@ void dp_fastpath_close(struct dp_fastpath *fp)
 	if (!fp)
 		return;
 	bpf_object__close(fp->obj);
+	free(fp->present);
 	free(fp);
 }
 
@@ -86,11 +84,13 @@ int dp_fastpath_open(const struct dp_fastpath_opts *o, struct dp_fastpath **out,
 	int rc;
 
 	*out = NULL;
-	if (!o->n_macs || o->n_macs > DP_XDP_MAX_MACS)
-		return fail(err, errlen, -EINVAL, "xdp: %u MACs (1..%d)", o->n_macs, DP_XDP_MAX_MACS);
 	fp = calloc(1, sizeof(*fp));
-	if (!fp)
+	if (fp)
+		fp->present = calloc(DP_XDP_MAX_HOSTS, sizeof(*fp->present));
+	if (!fp || !fp->present) {
+		free(fp);
 		return fail(err, errlen, -ENOMEM, "xdp: out of memory");
+	}
 	fp->ncpus = libbpf_num_possible_cpus();
 	fp->obj = bpf_object__open_mem(dp_xdp_object, (size_t)(dp_xdp_object_end - dp_xdp_object), &oo);
 	if (!fp->obj) {
@@ -117,30 +117,28 @@ int dp_fastpath_open(const struct dp_fastpath_opts *o, struct dp_fastpath **out,
 	fp->hosts_fd = map_fd(fp, "dp_xdp_hosts");
 	fp->flows_fd = map_fd(fp, "dp_xdp_flows");
 	fp->counters_fd = map_fd(fp, "dp_xdp_counters");
-	fp->host_stats_fd = map_fd(fp, "dp_xdp_host_stats");
 	fp->xsks_fd = map_fd(fp, "dp_xdp_xsks");
 	fp->tx_port_fd = map_fd(fp, "dp_xdp_tx_port");
 	if (fp->prog_fd < 0 || fp->redirect_fd < 0 || fp->config_fd < 0 || fp->hosts_fd < 0 || fp->flows_fd < 0 ||
-	    fp->counters_fd < 0 || fp->host_stats_fd < 0 || fp->xsks_fd < 0 || fp->tx_port_fd < 0) {
+	    fp->counters_fd < 0 || fp->xsks_fd < 0 || fp->tx_port_fd < 0) {
 		rc = fail(err, errlen, -ENOENT, "xdp: the BPF object lacks a program or map");
 		goto out_close;
 	}
-	memcpy(fp->cfg.macs, o->macs, o->n_macs * 6);
-	fp->cfg.n_macs = o->n_macs;
 	fp->cfg.est_timeout_s = o->est_timeout_s ? o->est_timeout_s : 600;
 	fp->cfg.closing_timeout_s = o->closing_timeout_s ? o->closing_timeout_s : 120;
-	fp->cfg.all_hosts = 1; /* no host yet: every destination is unknown */
+	fp->cfg.all_hosts = 1; /* no MAC yet: every frame goes to userspace */
 	if (o->tx_ifindex > 0) {
 		uint32_t ifindex = (uint32_t)o->tx_ifindex;
 
 		rc = bpf_map_update_elem(fp->tx_port_fd, &zero, &ifindex, 0);
 		if (rc) {
-			rc = fail(err, errlen, rc, "xdp: tx port ifindex %d: %s (does the interface support XDP "
-				  "redirection?)", o->tx_ifindex, strerror(-rc));
+			rc = fail(err, errlen, rc,
+				  "xdp: tx port ifindex %d: %s (does the interface support XDP "
+				  "redirection?)",
+				  o->tx_ifindex, strerror(-rc));
 			goto out_close;
 		}
 		fp->cfg.tx_redirect = 1;
-		memcpy(fp->cfg.tx_mac, o->tx_mac, 6);
 	}
 	rc = bpf_map_update_elem(fp->config_fd, &zero, &fp->cfg, 0);
 	if (rc) {
@@ -193,14 +191,14 @@ static bool zero_key(const dp_siphash_key_t *k)
 }
 
 /* The map record of a published host: everything config.c precomputed, as the program reads it. */
-static int encode(const struct dp_host *h, uint32_t slot, struct dp_xdp_host *r, char *err, size_t errlen)
+static int encode(const struct dp_host *h, struct dp_xdp_host *r, char *err, size_t errlen)
 {
 	const struct dp_host_cfg *c = &h->cfg;
 	char ip[48];
 
 	inet_ntop(c->ip.family == 4 ? AF_INET : AF_INET6, c->ip.a, ip, sizeof(ip));
 	memset(r, 0, sizeof(*r));
-	r->slot = slot;
+	r->row = h->stats_slot;
 	memcpy(r->mac, c->mac, 6);
 	if (c->filter || h->cs_cur.alg != DP_COOKIE_SIPHASH || c->syn_refresh_ms)
 		r->flags |= DP_XDP_HOST_USERSPACE; /* filters, SHA-1 cookies and the SYN refresh stay in userspace */
@@ -218,11 +216,12 @@ static int encode(const struct dp_host *h, uint32_t slot, struct dp_xdp_host *r,
 		r->flags |= DP_XDP_HOST_NOSECRET_PASS;
 	if (c->flags & DP_HOST_PASSTHROUGH)
 		r->flags |= DP_XDP_HOST_PASSTHROUGH;
+	if (c->flags & DP_HOST_MD5_PASS)
+		r->flags |= DP_XDP_HOST_MD5_PASS;
 	memcpy(r->cur, h->cs_cur.key, sizeof(r->cur));
 	memcpy(r->prev, h->cs_prev.key, sizeof(r->prev));
 	r->ts_key = h->ts_key;
-	r->tsoff_rule = c->ts_mode == DP_TS_ZERO || h->sys.tcp_timestamps == 2 ? DP_TSOFF_NONE
-										: (uint8_t)c->ts_mode;
+	r->tsoff_rule = c->ts_mode == DP_TS_ZERO || h->sys.tcp_timestamps == 2 ? DP_TSOFF_NONE : (uint8_t)c->ts_mode;
 	r->clk = h->clk;
 	r->pickup_until_ns = c->pickup_until_ns;
 	r->sys = h->sys;
@@ -235,120 +234,116 @@ static int encode(const struct dp_host *h, uint32_t slot, struct dp_xdp_host *r,
 	return 0;
 }
 
-static int find_slot(const struct dp_fastpath *fp, const struct dp_addr *ip)
+int dp_fastpath_check(const struct dp_config *cfg, char *err, size_t errlen)
 {
-	for (int i = 0; i < DP_XDP_MAX_HOSTS; i++)
-		if (fp->slots[i].used && !memcmp(&fp->slots[i].ip, ip, sizeof(*ip)))
-			return i;
-	return -1;
+	struct dp_xdp_host r;
+	int rc = 0;
+
+	for (unsigned i = 0; cfg && i < cfg->n_hosts && !rc; i++)
+		rc = encode(&cfg->hosts[i], &r, err, errlen);
+	explicit_bzero(&r, sizeof(r)); /* secrets must not linger */
+	return rc;
 }
 
-static int take_slot(struct dp_fastpath *fp, const struct dp_addr *ip)
+static bool in_config(const struct dp_config *cfg, const struct dp_xdp_addr *ip)
 {
-	int i = find_slot(fp, ip);
+	return cfg && dp_host_lookup(cfg, ip->family, ip->a) != NULL;
+}
 
-	if (i >= 0)
-		return i;
-	for (i = 0; i < DP_XDP_MAX_HOSTS; i++) {
-		if (fp->slots[i].used)
-			continue;
-		memcpy(&fp->slots[i].ip, ip, sizeof(*ip));
-		fp->slots[i].used = true;
-		memset(fp->slots[i].base, 0, sizeof(fp->slots[i].base));
-		percpu_sum(fp, fp->host_stats_fd, (uint32_t)i, DP_XDP_HC_MAX, fp->slots[i].base);
-		return i;
+/* Remembers the hosts now in the map (removed ones are gone already). */
+static void note_present(struct dp_fastpath *fp, const struct dp_config *cfg, unsigned n)
+{
+	unsigned kept = 0;
+
+	for (unsigned i = 0; i < fp->npresent; i++)
+		if (fp->present[i].family)
+			fp->present[kept++] = fp->present[i];
+	fp->npresent = kept;
+	for (unsigned i = 0; i < n; i++) {
+		const struct dp_xdp_addr *ip = (const void *)&cfg->hosts[i].cfg.ip;
+		unsigned j;
+
+		for (j = 0; j < fp->npresent && memcmp(&fp->present[j], ip, sizeof(*ip)); j++)
+			;
+		if (j == fp->npresent && fp->npresent < DP_XDP_MAX_HOSTS)
+			fp->present[fp->npresent++] = *ip;
 	}
-	return -1;
 }
 
 int dp_fastpath_sync(struct dp_fastpath *fp, const struct dp_config *cfg, char *err, size_t errlen)
 {
 	unsigned n = cfg ? cfg->n_hosts : 0, i;
-	struct dp_xdp_host *recs;
+	struct dp_xdp_host r;
 	uint32_t zero = 0;
-	bool *keep;
-	int rc = 0;
+	int rc;
 
-	recs = calloc(n + 1, sizeof(*recs));
-	keep = calloc(DP_XDP_MAX_HOSTS, sizeof(*keep));
-	if (!recs || !keep) {
-		rc = fail(err, errlen, -ENOMEM, "xdp: out of memory");
-		goto out_free;
+	rc = dp_fastpath_check(cfg, err, errlen);
+	if (rc)
+		return rc;
+	if (n > DP_XDP_MAX_HOSTS)
+		n = DP_XDP_MAX_HOSTS; /* the rest go to userspace: the program must not drop frames to them */
+	fp->cfg.all_hosts = cfg && cfg->n_hosts <= DP_XDP_MAX_HOSTS;
+	fp->cfg.n_macs = cfg ? cfg->n_macs : 0;
+	for (i = 0; i < fp->cfg.n_macs; i++) {
+		memcpy(fp->cfg.ours[i].mac, cfg->ours[i].mac, 6);
+		memcpy(fp->cfg.ours[i].fwd_src, cfg->ours[i].fwd_src, 6);
 	}
-	/* Every record first: a bad one refuses the whole update before the maps change. Slots are taken only
-	 * for hosts already known or that fit; hosts beyond DP_XDP_MAX_HOSTS stay in userspace. */
 	for (i = 0; i < n; i++) {
-		int s = find_slot(fp, &cfg->hosts[i].cfg.ip);
-
-		rc = encode(&cfg->hosts[i], s < 0 ? 0 : (uint32_t)s, &recs[i], err, errlen);
-		if (rc)
-			goto out_free;
-	}
-	fp->cfg.all_hosts = 1;
-	for (i = 0; i < n; i++) {
-		const struct dp_addr *ip = &cfg->hosts[i].cfg.ip;
-		int s = take_slot(fp, ip);
-
-		if (s < 0) {
-			fp->cfg.all_hosts = 0; /* the program must not drop frames to the hosts left out */
-			continue;
-		}
-		recs[i].slot = (uint32_t)s;
-		keep[s] = true;
+		encode(&cfg->hosts[i], &r, err, errlen);
 		/* One element per host, replaced whole: a packet sees the old record or the new one. */
-		rc = bpf_map_update_elem(fp->hosts_fd, ip, &recs[i], BPF_ANY);
+		rc = bpf_map_update_elem(fp->hosts_fd, &cfg->hosts[i].cfg.ip, &r, BPF_ANY);
 		if (rc) {
-			rc = fail(err, errlen, rc, "xdp: host map update: %s", strerror(-rc));
-			goto out_free;
+			fail(err, errlen, rc, "xdp: host map update: %s", strerror(-rc));
+			goto out;
 		}
 	}
 	rc = bpf_map_update_elem(fp->config_fd, &zero, &fp->cfg, 0);
 	if (rc) {
-		rc = fail(err, errlen, rc, "xdp: config map: %s", strerror(-rc));
-		goto out_free;
+		fail(err, errlen, rc, "xdp: config map: %s", strerror(-rc));
+		goto out;
 	}
-	for (i = 0; i < DP_XDP_MAX_HOSTS; i++) {
-		if (!fp->slots[i].used || keep[i])
+	for (i = 0; i < fp->npresent; i++) {
+		if (in_config(cfg, &fp->present[i]))
 			continue;
-		bpf_map_delete_elem(fp->hosts_fd, &fp->slots[i].ip);
-		fp->slots[i].used = false;
+		bpf_map_delete_elem(fp->hosts_fd, &fp->present[i]);
+		fp->present[i].family = 0;
 	}
-out_free:
-	if (recs)
-		explicit_bzero(recs, (n + 1) * sizeof(*recs)); /* secrets must not linger in freed memory */
-	free(recs);
-	free(keep);
+	note_present(fp, cfg, n);
+out:
+	explicit_bzero(&r, sizeof(r));
 	return rc;
 }
 
-void dp_fastpath_stats(struct dp_fastpath *fp, struct dp_stats *out)
+static void add_row(void *ctx, unsigned row, uint64_t c[DP_C_MAX])
 {
-	uint64_t c[DP_XDP_NCOUNTERS] = { 0 };
+	struct dp_fastpath *fp = ctx;
+	uint64_t v[DP_XDP_NCOUNTERS] = { 0 };
 
-	percpu_sum(fp, fp->counters_fd, 0, DP_XDP_NCOUNTERS, c);
-	c[DP_C_FLOW_EXPIRED] += __atomic_load_n(&fp->expired, __ATOMIC_RELAXED);
+	percpu_sum(fp, fp->counters_fd, row, DP_XDP_NCOUNTERS, v);
 	for (unsigned i = 0; i < DP_C_MAX; i++)
-		out->c[i] += c[i];
-	out->flows += __atomic_load_n(&fp->flows_seen, __ATOMIC_RELAXED);
+		c[i] += v[i];
 }
 
-int dp_fastpath_host_stats(struct dp_fastpath *fp, const struct dp_addr *ip, uint64_t out[DP_FASTPATH_HOST_COUNTERS])
+static void add_totals(void *ctx, struct dp_stats *s)
 {
-	uint64_t v[DP_XDP_HC_MAX] = { 0 };
-	int s = find_slot(fp, ip);
+	struct dp_fastpath *fp = ctx;
 
-	if (s < 0)
-		return -ENOENT;
-	percpu_sum(fp, fp->host_stats_fd, (uint32_t)s, DP_XDP_HC_MAX, v);
-	for (unsigned i = 0; i < DP_XDP_HC_MAX; i++)
-		out[i] += v[i] - fp->slots[s].base[i];
-	return 0;
+	add_row(fp, DP_XDP_ROW_TOTAL, s->c);
+	s->c[DP_C_FLOW_EXPIRED] += __atomic_load_n(&fp->expired, __ATOMIC_RELAXED);
+	s->flows += __atomic_load_n(&fp->flows_seen, __ATOMIC_RELAXED);
+}
+
+void dp_fastpath_counter_source(struct dp_fastpath *fp, struct dp_counter_source *out)
+{
+	*out = (struct dp_counter_source){ .add_row = add_row, .add_totals = add_totals, .ctx = fp };
 }
 
 /* A batch of the flow map from the cursor on; the expired ones are deleted. Counts the pass's flows for the gauge. */
 uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t budget)
 {
-	enum { BATCH = 256 };
+	enum {
+		BATCH = 256
+	};
 	struct dp_xdp_flow_key keys[BATCH], dead[BATCH];
 	struct dp_xdp_flow vals[BATCH];
 	struct dp_xdp_flow_key next;
@@ -357,15 +352,15 @@ uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t bud
 
 	while (budget) {
 		count = budget < BATCH ? budget : BATCH;
-		rc = bpf_map_lookup_batch(fp->flows_fd, fp->cursor_valid ? &fp->cursor : NULL, &next, keys, vals, &count,
-					  NULL);
+		rc = bpf_map_lookup_batch(fp->flows_fd, fp->cursor_valid ? &fp->cursor : NULL, &next, keys, vals,
+					  &count, NULL);
 		if (rc && rc != -ENOENT)
 			break;
 		for (uint32_t i = 0; i < count; i++) {
 			uint32_t idle = now_s - vals[i].last_s;
 
-			if (idle >= (vals[i].state == DP_XDP_FLOW_CLOSING ? fp->cfg.closing_timeout_s
-									   : fp->cfg.est_timeout_s))
+			if (idle >=
+			    (vals[i].state == DP_XDP_FLOW_CLOSING ? fp->cfg.closing_timeout_s : fp->cfg.est_timeout_s))
 				dead[ndead++] = keys[i];
 		}
 		fp->flows_pass += count;

@@ -198,8 +198,8 @@ static int start_with(struct dp_dataplane_opts *o, const char *hosts, const char
  * The backend --backend names, or (auto) the fastest that starts here: the XDP fast path, then AF_XDP, then
  * AF_PACKET. Prints what it picked and why. 0, or the exit code.
  */
-static int start_fastest(struct dp_dataplane_opts *o, const char *hosts, const char *secrets,
-			 struct dp_dataplane **dpp, struct dp_secrets_dir **sdp)
+static int start_fastest(struct dp_dataplane_opts *o, const char *hosts, const char *secrets, struct dp_dataplane **dpp,
+			 struct dp_secrets_dir **sdp)
 {
 	static const char *const order[] = { "xdp", "afxdp", "afpacket" };
 	bool automatic = !strcmp(o->backend, "auto");
@@ -212,8 +212,9 @@ static int start_fastest(struct dp_dataplane_opts *o, const char *hosts, const c
 			o->backend = order[i];
 		rc = start_with(o, hosts, secrets, dpp, sdp, why, sizeof(why), &code);
 		if (rc == 0) {
-			fprintf(stderr, "syncookied-dp %s: backend %s on %s%s%s (%s%s), backends compiled: %s\n", DP_VERSION,
-				o->backend, o->iface, o->tx_iface ? " -> " : "", o->tx_iface ? o->tx_iface : "",
+			fprintf(stderr, "syncookied-dp %s: backend %s on %s%s%s (%s%s), backends compiled: %s\n",
+				DP_VERSION, o->backend, o->iface, o->tx_iface ? " -> " : "",
+				o->tx_iface ? o->tx_iface : "",
 				automatic ? "auto: the fastest this kernel and NIC run" : "as --backend says", skipped,
 				dp_dataplane_backends());
 			return 0;
@@ -222,8 +223,8 @@ static int start_fastest(struct dp_dataplane_opts *o, const char *hosts, const c
 			return rc;
 		fprintf(stderr, "syncookied-dp run: backend %s: %s\n", o->backend, why);
 		if (automatic && off < sizeof(skipped))
-			off += (size_t)snprintf(skipped + off, sizeof(skipped) - off, "; %s did not start: %s", o->backend,
-						why);
+			off += (size_t)snprintf(skipped + off, sizeof(skipped) - off, "; %s did not start: %s",
+						o->backend, why);
 		dp_dataplane_destroy(*dpp);
 		*dpp = NULL;
 	}

@@ -139,6 +139,15 @@ static void slot_raw(const struct dp_core *core, unsigned slot, uint64_t out[DP_
 			for (unsigned c = 0; c < DP_C_MAX; c++)
 				out[c] += __atomic_load_n(&w->hc[slot][c], __ATOMIC_RELAXED);
 	}
+	if (core->src.add_row)
+		core->src.add_row(core->src.ctx, slot, out);
+}
+
+void dp_core_set_counter_source(struct dp_core *core, const struct dp_counter_source *src)
+{
+	pthread_mutex_lock(core->lock);
+	core->src = src ? *src : (struct dp_counter_source){ 0 };
+	pthread_mutex_unlock(core->lock);
 }
 
 /*
@@ -489,6 +498,8 @@ void dp_core_stats(const struct dp_core *core, struct dp_stats *out)
 		add_rows(out->c, w->hc);
 		out->flows += atomic_load_explicit(&w->flows_gauge, memory_order_relaxed);
 	}
+	if (c->src.add_totals)
+		c->src.add_totals(c->src.ctx, out);
 	pthread_mutex_unlock(c->lock);
 	derive_sums(out->c);
 }

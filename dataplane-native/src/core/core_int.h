@@ -323,6 +323,7 @@ struct dp_core {
 	dp_host_row *hc_gone;      /* [DP_HOST_STATS_SLOTS + 1] counters of freed workers: totals never go backwards */
 	dp_host_row *hc_base;      /* [DP_HOST_STATS_SLOTS] */
 	uint32_t slot_cursor;      /* where the search for a free slot starts */
+	struct dp_counter_source src; /* counters kept outside the workers (no add_row: none) */
 	void *lock; /* pthread_mutex_t *, control side only */
 };
 

@@ -26,12 +26,10 @@ API const char *dp_dataplane_backends(void)
 	return dp_backend_summary();
 }
 
-/* Backend xdp: loads the program (the kernel's verifier checks it here) with our MACs and the forward port. */
+/* Backend xdp: loads the program (the kernel's verifier checks it here) with the forward port. */
 static int open_fastpath(struct dp_dataplane *dp)
 {
-	struct dp_fastpath_opts fo = {
-		.macs = (const uint8_t(*)[6])dp->macs, .n_macs = dp->n_macs, .flow_slots = dp->flow_slots,
-	};
+	struct dp_fastpath_opts fo = { .flow_slots = dp->flow_slots };
 	char why[200];
 	int err;
 
@@ -43,7 +41,6 @@ static int open_fastpath(struct dp_dataplane *dp)
 		if (err)
 			return set_err(dp, err, "tx_iface: %s", probe.err);
 		fo.tx_ifindex = probe.ifindex;
-		memcpy(fo.tx_mac, probe.mac, 6);
 	}
 	err = dp_fastpath_open(&fo, &dp->fastpath, why, sizeof(why));
 	if (err)
@@ -109,6 +106,12 @@ API int dp_dataplane_create(const struct dp_dataplane_opts *o, struct dp_datapla
 	dp->core = dp_core_new(dp->ncpus ? dp->ncpus : 1);
 	if (!dp->core)
 		return set_err(dp, -errno, "core: %s", strerror(errno));
+	if (dp->fastpath) { /* what the program decides itself counts with the workers' counters */
+		struct dp_counter_source src;
+
+		dp_fastpath_counter_source(dp->fastpath, &src);
+		dp_core_set_counter_source(dp->core, &src);
+	}
 	dp->state = DP_STATE_CREATED;
 	return 0;
 }
@@ -129,6 +132,7 @@ const struct dp_secrets_file *dp_dataplane_secrets_for(struct dp_dataplane *dp, 
 int dp_dataplane_publish(struct dp_dataplane *dp)
 {
 	struct dp_config *cfg = dp_config_new((const uint8_t(*)[6])dp->macs, dp->n_macs);
+	char why[200];
 	int err;
 
 	if (!cfg)
@@ -148,21 +152,19 @@ int dp_dataplane_publish(struct dp_dataplane *dp)
 				       strerror(-err));
 		}
 	}
-	/* The program's maps first: a host record it refuses refuses the whole update, the old one stays in force. */
-	if (dp->fastpath) {
-		char why[200];
-
-		err = dp_fastpath_sync(dp->fastpath, cfg, why, sizeof(why));
-		if (err) {
-			dp_config_free(cfg);
-			return set_err(dp, err, "%s (previous configuration kept)", why);
-		}
+	/* A host record the XDP program refuses refuses the whole update: the old one stays in force everywhere. */
+	if (dp->fastpath && (err = dp_fastpath_check(cfg, why, sizeof(why)))) {
+		dp_config_free(cfg);
+		return set_err(dp, err, "%s (previous configuration kept)", why);
 	}
 	err = dp_core_publish(dp->core, cfg);
 	if (err) {
 		dp_config_free(cfg);
 		return set_err(dp, err, "publish: %s", strerror(-err));
 	}
+	/* then the program's maps, from the published config (its hosts' counter rows are assigned now) */
+	if (dp->fastpath && (err = dp_fastpath_sync(dp->fastpath, dp_core_config(dp->core), why, sizeof(why))))
+		return set_err(dp, err, "%s", why);
 	return 0;
 }
 
@@ -252,8 +254,6 @@ API int dp_dataplane_stats(struct dp_dataplane *dp, struct dp_dataplane_stats *o
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&dp->lock);
 	dp_core_stats(dp->core, &st);
-	if (dp->fastpath)
-		dp_fastpath_stats(dp->fastpath, &st); /* what the XDP program decided itself */
 	p = dp->retired;
 	for (unsigned i = 0; i < dp->nworkers; i++) {
 		const struct dp_port_pub *w = &dp->wk[i].pub;

@@ -14,10 +14,6 @@
 #include "xdp_csum.h"
 #include "xdp_parse.h"
 
-struct dp_xdp_counters {
-	uint64_t c[DP_XDP_NCOUNTERS];
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -42,17 +38,10 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, DP_XDP_ROWS);
 	__type(key, uint32_t);
 	__type(value, struct dp_xdp_counters);
 } dp_xdp_counters SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, DP_XDP_MAX_HOSTS);
-	__type(key, uint32_t);
-	__type(value, struct dp_xdp_host_stats);
-} dp_xdp_host_stats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
@@ -75,7 +64,7 @@ struct xctx {
 	struct xtcp t;
 	const struct dp_xdp_config *cfg;
 	const struct dp_xdp_host *h;
-	struct dp_xdp_counters *cnt;
+	struct dp_xdp_counters *total, *row; /* every frame's row, the frame's host's (or the spill row) */
 	uint64_t now_ns;
 };
 
@@ -85,37 +74,25 @@ static __always_inline int to_userspace(struct xdp_md *md)
 	return bpf_redirect_map(&dp_xdp_xsks, md->rx_queue_index, XDP_PASS);
 }
 
+/* The frame's reason, or an event of its handshake (flows_created, ...): in its row and in the total. */
 static __always_inline void count(struct xctx *c, uint32_t what)
 {
-	c->cnt->c[what & (DP_XDP_NCOUNTERS - 1)]++;
-}
-
-static __always_inline void count_host(struct xctx *c, uint32_t what)
-{
-	uint32_t slot = c->h->slot;
-	struct dp_xdp_host_stats *hs = bpf_map_lookup_elem(&dp_xdp_host_stats, &slot);
-
-	if (hs) {
-		hs->c[DP_XDP_HC_RX]++;
-		hs->c[what & 3]++;
-	}
+	c->total->c[what & (DP_XDP_NCOUNTERS - 1)]++;
+	c->row->c[what & (DP_XDP_NCOUNTERS - 1)]++;
 }
 
 static __always_inline int drop(struct xctx *c, uint32_t why)
 {
-	count(c, DP_C_RX);
 	count(c, why);
-	count(c, DP_C_DROP);
-	count_host(c, DP_XDP_HC_DROP);
 	return XDP_DROP;
 }
 
 /* What a forward needs from the decision (a global function sees its caller's data only through its arguments). */
 struct fwd_args {
-	uint8_t mac[6];  /* the server's */
+	uint8_t mac[6]; /* the server's */
 	uint8_t family;
 	uint8_t mac_idx; /* which of our MACs the frame came to */
-	uint32_t l3_off, l4_off, l3_len, slot;
+	uint32_t l3_off, l4_off, l3_len, row;
 };
 
 /*
@@ -124,39 +101,35 @@ struct fwd_args {
  */
 __noinline int dp_xdp_forward(struct xdp_md *md, const struct fwd_args *a)
 {
-	uint32_t zero = 0, slot, field;
+	uint32_t zero = 0, total = DP_XDP_ROW_TOTAL, row, field;
 	struct dp_xdp_config *cfg = bpf_map_lookup_elem(&dp_xdp_config, &zero);
-	struct dp_xdp_counters *cnt = bpf_map_lookup_elem(&dp_xdp_counters, &zero);
-	struct dp_xdp_host_stats *hs;
+	struct dp_xdp_counters *ct = bpf_map_lookup_elem(&dp_xdp_counters, &total), *cr;
 	struct xpkt x = {
 		.data = (void *)(long)md->data,
 		.end = (void *)(long)md->data_end,
 	};
 	uint8_t *d = x.data;
 
-	if (!a || !cfg || !cnt || d + 12 > (uint8_t *)x.end)
+	if (!a || !cfg || !ct || d + 12 > (uint8_t *)x.end)
+		return XDP_ABORTED;
+	row = a->row;
+	cr = bpf_map_lookup_elem(&dp_xdp_counters, &row);
+	if (!cr)
 		return XDP_ABORTED;
 	x.len = (uint32_t)((uint8_t *)x.end - d);
 	x.family = a->family;
 	x.l3_off = a->l3_off;
 	x.l4_off = a->l4_off;
 	x.l3_len = a->l3_len;
-	slot = a->slot;
-	hs = bpf_map_lookup_elem(&dp_xdp_host_stats, &slot);
 	__builtin_memcpy(d, a->mac, 6);
-	if (cfg->tx_redirect)
-		__builtin_memcpy(d + 6, cfg->tx_mac, 6);
-	else
-		__builtin_memcpy(d + 6, cfg->macs[a->mac_idx & (DP_XDP_MAX_MACS - 1)], 6);
+	__builtin_memcpy(d + 6, cfg->ours[a->mac_idx & (DP_XDP_MAX_MACS - 1)].fwd_src, 6);
 	field = csum_unfinished(&x);
-	if (field && csum_complete(&x, field))
-		cnt->c[DP_C_CSUM_FIXED]++;
-	cnt->c[DP_C_RX]++;
-	cnt->c[DP_C_FORWARDED]++;
-	if (hs) {
-		hs->c[DP_XDP_HC_RX]++;
-		hs->c[DP_XDP_HC_FWD]++;
+	if (field && csum_complete(&x, field)) {
+		ct->c[DP_C_CSUM_FIXED]++;
+		cr->c[DP_C_CSUM_FIXED]++;
 	}
+	ct->c[DP_C_FORWARDED]++;
+	cr->c[DP_C_FORWARDED]++;
 	if (cfg->tx_redirect)
 		return bpf_redirect_map(&dp_xdp_tx_port, 0, XDP_DROP);
 	return XDP_TX;
@@ -170,7 +143,7 @@ static __always_inline int forward(struct xctx *c)
 		.l3_off = c->x.l3_off,
 		.l4_off = c->x.l4_off,
 		.l3_len = c->x.l3_len,
-		.slot = c->h->slot,
+		.row = c->h->row,
 	};
 
 	__builtin_memcpy(a.mac, c->h->mac, 6);
@@ -197,7 +170,7 @@ static __always_inline int our_mac(const struct dp_xdp_config *cfg, const uint8_
 	for (uint32_t i = 0; i < DP_XDP_MAX_MACS; i++) {
 		if (i >= cfg->n_macs)
 			break;
-		if (ld32(cfg->macs[i]) == dst4 && ld16(cfg->macs[i] + 4) == dst2)
+		if (ld32(cfg->ours[i].mac) == dst4 && ld16(cfg->ours[i].mac + 4) == dst2)
 			return (int)i;
 	}
 	return -1;
@@ -246,7 +219,7 @@ __noinline int dp_xdp_parse(struct xdp_md *md, struct xpkt *out)
 SEC("xdp")
 int dp_xdp_fastpath(struct xdp_md *md)
 {
-	uint32_t zero = 0;
+	uint32_t zero = 0, total = DP_XDP_ROW_TOTAL, row = DP_XDP_ROW_SPILL;
 	struct xctx c = { .md = md };
 	struct dp_xdp_addr key = { 0 };
 	int r;
@@ -259,19 +232,21 @@ int dp_xdp_fastpath(struct xdp_md *md)
 	c.x.data = (void *)(long)md->data;
 	c.x.end = (void *)(long)md->data_end;
 	c.cfg = bpf_map_lookup_elem(&dp_xdp_config, &zero);
-	c.cnt = bpf_map_lookup_elem(&dp_xdp_counters, &zero);
-	if (!c.cfg || !c.cnt)
+	c.total = bpf_map_lookup_elem(&dp_xdp_counters, &total);
+	if (!c.cfg || !c.total)
 		return to_userspace(md);
 	key.family = c.x.family;
 	__builtin_memcpy(key.a, c.x.daddr, 16);
 	c.h = bpf_map_lookup_elem(&dp_xdp_hosts, &key);
+	if (c.h)
+		row = c.h->row;
+	c.row = bpf_map_lookup_elem(&dp_xdp_counters, &row);
+	if (!c.row)
+		return to_userspace(md);
 	if (!c.h) {
 		if (!c.cfg->all_hosts)
 			return to_userspace(md);
-		count(&c, DP_C_RX);
-		count(&c, DP_C_DROP_UNKNOWN_HOST);
-		count(&c, DP_C_DROP);
-		return XDP_DROP;
+		return drop(&c, DP_C_DROP_UNKNOWN_HOST);
 	}
 	if (c.h->flags & DP_XDP_HOST_USERSPACE)
 		return to_userspace(md);

@@ -111,7 +111,13 @@ static __noinline int segment(struct xctx *c)
 		bpf_map_delete_elem(&dp_xdp_flows, &k);
 		count(c, DP_C_FLOW_EXPIRED);
 	}
-	/* Unknown flow. RST, and FIN or data without ACK: dropped, as the userspace core does. */
+	/* Unknown flow. An md5: pass host's MD5 segments carry the server's signature, which only it can check. */
+	if (c->h->flags & DP_XDP_HOST_MD5_PASS) {
+		parse_tcp_options(c->md, &c->x, &c->t);
+		if (c->t.md5)
+			return forward(c);
+	}
+	/* RST, and FIN or data without ACK: dropped, as the userspace core does. */
 	if ((c->t.flags & (TCPF_RST | TCPF_ACK)) != TCPF_ACK)
 		return drop(c, DP_C_DROP_BAD_STATE);
 	return unknown_ack(c, &k);

@@ -24,21 +24,19 @@ __noinline uint32_t dp_xdp_cookie_make(const struct xkeys *key, const struct xpk
 }
 
 /* The mss_index of the ACK t's cookie (as __cookie_v4_check: cookie = ack - 1, sseq = seq - 1), or -1. */
-__noinline int dp_xdp_cookie_check(const struct xkeys *key, const struct xpkt *x, const struct xtcp *t,
-				   uint32_t count)
+__noinline int dp_xdp_cookie_check(const struct xkeys *key, const struct xpkt *x, const struct xtcp *t, uint32_t count)
 {
 	if (!key || !x || !t)
 		return -1;
 	if (x->family == 4)
 		return dp_syncookie_v4_check(key->k, x->saddr[0], x->daddr[0], t->sport, t->dport, t->seq - 1,
 					     t->ack - 1, count);
-	return dp_syncookie_v6_check(key->k, (const uint8_t *)x->saddr, (const uint8_t *)x->daddr, t->sport,
-				     t->dport, t->seq - 1, t->ack - 1, count);
+	return dp_syncookie_v6_check(key->k, (const uint8_t *)x->saddr, (const uint8_t *)x->daddr, t->sport, t->dport,
+				     t->seq - 1, t->ack - 1, count);
 }
 
 /* tsoff of the connection (tsopt.h; local = the protected server, remote = the client). */
-__noinline uint32_t dp_xdp_tsoff(const dp_siphash_key_t *key, const struct xpkt *x, const struct xtcp *t,
-				 uint32_t rule)
+__noinline uint32_t dp_xdp_tsoff(const dp_siphash_key_t *key, const struct xpkt *x, const struct xtcp *t, uint32_t rule)
 {
 	if (!key || !x || !t)
 		return 0;

@@ -56,7 +56,7 @@ static __noinline int write_synack(struct xctx *c, struct xsyn *s, uint32_t len)
 	if (d + 12 > end)
 		return -1;
 	__builtin_memcpy(d, client_mac, 6);
-	__builtin_memcpy(d + 6, c->cfg->macs[c->x.mac_idx & (DP_XDP_MAX_MACS - 1)], 6);
+	__builtin_memcpy(d + 6, c->cfg->ours[c->x.mac_idx & (DP_XDP_MAX_MACS - 1)].mac, 6);
 	if (put_words(d + l3_off, end, ipw, nip) || put_words(d + l3_off + iphl, end, th, thl / 4))
 		return -1;
 	return 0;
@@ -73,16 +73,23 @@ static __noinline int syn(struct xctx *c)
 	bool ts, ecn_setup;
 	int r;
 
+	if (!s)
+		return to_userspace(c->md);
+	parse_tcp_options(c->md, &c->x, t);
+	/* We cannot sign a SYN-ACK: an MD5 SYN is the server's to answer (md5: pass), or dropped as a server without
+	 * the key would drop it. */
+	if (t->md5) {
+		if (h->flags & DP_XDP_HOST_MD5_PASS)
+			return forward(c);
+		return drop(c, DP_C_DROP_MD5);
+	}
 	if (!(h->flags & DP_XDP_HOST_ANSWERABLE)) {
 		if (h->flags & DP_XDP_HOST_NOSECRET_PASS)
 			return forward(c);
 		return drop(c, DP_C_DROP_NO_SECRETS);
 	}
-	if (!s)
-		return to_userspace(c->md);
 	in = &s->in;
 	*in = (struct dp_synack_in){ 0 };
-	parse_tcp_options(c->md, &c->x, t);
 	ecn_setup = (t->flags & (TCPF_ECE | TCPF_CWR)) == (TCPF_ECE | TCPF_CWR);
 	ts = (h->flags & DP_XDP_HOST_TS_USABLE) &&
 	     dp_cookie_syn_options(&h->sys, t->saw_ts, t->ws == 0xff ? -1 : t->ws, t->sack_ok, ecn_setup,
@@ -119,9 +126,7 @@ static __noinline int syn(struct xctx *c)
 		return to_userspace(c->md);
 	if (r < 0)
 		return XDP_ABORTED;
-	count(c, DP_C_RX);
 	count(c, DP_C_SYN);
-	count_host(c, DP_XDP_HC_SYN);
 	return XDP_TX;
 }
 

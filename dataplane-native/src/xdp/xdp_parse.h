@@ -11,9 +11,9 @@
 
 #define DP_XDP_MAX_OFF 0x1fff /* frames and offsets the program handles (XDP frames are at most a page) */
 
-#define ETH_P_IP_BE     0x0008 /* ethertypes as a native 16-bit load of their wire bytes */
-#define ETH_P_IPV6_BE   0xdd86
-#define ETH_P_8021Q_BE  0x0081
+#define ETH_P_IP_BE 0x0008 /* ethertypes as a native 16-bit load of their wire bytes */
+#define ETH_P_IPV6_BE 0xdd86
+#define ETH_P_8021Q_BE 0x0081
 #define ETH_P_8021AD_BE 0xa888
 
 #define TCPF_FIN 0x01
@@ -23,15 +23,19 @@
 #define TCPF_ECE 0x40
 #define TCPF_CWR 0x80
 
-enum dp_xdp_frag { XFRAG_NONE = 0, XFRAG_FIRST = 1, XFRAG_LATER = 2 };
+enum dp_xdp_frag {
+	XFRAG_NONE = 0,
+	XFRAG_FIRST = 1,
+	XFRAG_LATER = 2
+};
 
 struct xpkt {
 	void *data, *end;
-	uint32_t len;         /* frame length */
+	uint32_t len; /* frame length */
 	uint32_t l3_off, l4_off, l3_len;
 	uint8_t family, proto, frag, ip_ecn;
 	uint32_t saddr[4], daddr[4]; /* native loads of the address bytes (IPv4: word 0) */
-	uint32_t mac_idx;            /* which of our MACs the frame was sent to */
+	uint32_t mac_idx;	     /* which of our MACs the frame was sent to */
 };
 
 struct xtcp {
@@ -40,9 +44,10 @@ struct xtcp {
 	uint8_t flags, res1;
 	uint32_t hlen;
 	/* options */
-	uint16_t mss;          /* 0 = none */
-	uint8_t ws;            /* 0xff = none, else capped at 14 */
+	uint16_t mss; /* 0 = none */
+	uint8_t ws;   /* 0xff = none, else capped at 14 */
 	uint8_t sack_ok, saw_ts;
+	uint8_t md5; /* a TCP-MD5 signature option (kind 19, length 18) */
 	uint32_t tsval, tsecr;
 };
 
@@ -83,7 +88,7 @@ static __always_inline int parse_eth(struct xpkt *x, uint16_t *type)
 	*type = ld16(d + 12);
 	if (*type != ETH_P_IP_BE && *type != ETH_P_IPV6_BE && *type != ETH_P_8021Q_BE && *type != ETH_P_8021AD_BE)
 		return 1;
-	/* At most two tags (802.1ad outer + 802.1Q inner) */
+		/* At most two tags (802.1ad outer + 802.1Q inner) */
 #pragma unroll
 	for (int tags = 0; tags < 2; tags++) {
 		if (*type != ETH_P_8021Q_BE && *type != ETH_P_8021AD_BE)
@@ -225,7 +230,7 @@ static __always_inline int parse_tcp(const struct xpkt *x, struct xtcp *t)
 
 /* The option walk's state: the option bytes copied out of the frame, and where the walk is. */
 struct xopts {
-	uint8_t b[64];  /* hlen - 20 <= 40 bytes, the rest zero; indexes masked with 63 */
+	uint8_t b[64]; /* hlen - 20 <= 40 bytes, the rest zero; indexes masked with 63 */
 	int pos, length;
 	int syn;
 	struct xtcp *t;
@@ -272,7 +277,9 @@ static long tcp_option(uint32_t i, void *arg)
 			   (uint32_t)o->b[(at + 4) & 63] << 8 | o->b[(at + 5) & 63];
 		t->tsecr = (uint32_t)o->b[(at + 6) & 63] << 24 | (uint32_t)o->b[(at + 7) & 63] << 16 |
 			   (uint32_t)o->b[(at + 8) & 63] << 8 | o->b[(at + 9) & 63];
-	} /* SACK blocks, MD5, TFO, MPTCP, experimental...: ignored, as the kernel's cookie mode */
+	} else if (opcode == 19 && opsize == 18) { /* TCP-MD5: only noted, the verdict decides */
+		t->md5 = 1;
+	} /* SACK blocks, TFO, MPTCP, experimental...: ignored, as the kernel's cookie mode */
 	o->pos = at + opsize;
 	o->length -= opsize;
 	return 0;
@@ -292,6 +299,7 @@ static __noinline int parse_tcp_options(struct xdp_md *md, const struct xpkt *x,
 	t->ws = 0xff;
 	t->sack_ok = 0;
 	t->saw_ts = 0;
+	t->md5 = 0;
 	t->tsval = t->tsecr = 0;
 	if (len <= 0 || len > 40)
 		return 0;

@@ -38,9 +38,25 @@ typedef unsigned (*build_fn)(uint8_t *buf, struct dp_pkt *p);
 
 #define B(name) static unsigned name(uint8_t *buf, struct dp_pkt *p)
 
-B(syn4) { (void)p; struct tframe t = base4(0x02); return t_build(buf, &t); }
-B(syn6) { (void)p; struct tframe t = base6(0x02); return t_build(buf, &t); }
-B(syn4_vlan) { (void)p; struct tframe t = base4(0x02); t.vlan = 42; return t_build(buf, &t); }
+B(syn4)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	return t_build(buf, &t);
+}
+B(syn6)
+{
+	(void)p;
+	struct tframe t = base6(0x02);
+	return t_build(buf, &t);
+}
+B(syn4_vlan)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	t.vlan = 42;
+	return t_build(buf, &t);
+}
 B(syn4_qinq)
 {
 	(void)p;
@@ -52,7 +68,13 @@ B(syn4_qinq)
 	buf[12] = 0x88, buf[13] = 0xa8, buf[14] = 0, buf[15] = 7; /* 802.1ad outer tag, then the 802.1Q one */
 	return n + 4;
 }
-B(not_our_mac) { (void)p; struct tframe t = base4(0x02); t.dst_mac = T_HOST_MAC; return t_build(buf, &t); }
+B(not_our_mac)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	t.dst_mac = T_HOST_MAC;
+	return t_build(buf, &t);
+}
 B(arp)
 {
 	(void)p;
@@ -61,9 +83,26 @@ B(arp)
 	buf[12] = 0x08, buf[13] = 0x06;
 	return 60;
 }
-B(runt) { (void)p; memcpy(buf, T_OUR_MAC, 6); return 10; }
-B(vlan_truncated) { (void)p; memcpy(buf, T_OUR_MAC, 6); buf[12] = 0x81, buf[13] = 0; return 15; }
-B(ip4_truncated) { (void)p; struct tframe t = base4(0x02); t_build(buf, &t); return 14 + 19; }
+B(runt)
+{
+	(void)p;
+	memcpy(buf, T_OUR_MAC, 6);
+	return 10;
+}
+B(vlan_truncated)
+{
+	(void)p;
+	memcpy(buf, T_OUR_MAC, 6);
+	buf[12] = 0x81, buf[13] = 0;
+	return 15;
+}
+B(ip4_truncated)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	t_build(buf, &t);
+	return 14 + 19;
+}
 B(ip4_ihl4)
 {
 	(void)p;
@@ -87,9 +126,28 @@ B(ip4_bad_csum)
 	buf[14 + 10] ^= 0x01;
 	return n;
 }
-B(ip4_options_syn) { (void)p; struct tframe t = base4(0x02); t.ip_opts = 8; return t_build(buf, &t); }
-B(ip4_padding) { (void)p; struct tframe t = base4(0x02); unsigned n = t_build(buf, &t); memset(buf + n, 0, 6); return n + 6; }
-B(unknown_host) { (void)p; struct tframe t = base4(0x02); t_addr4(t.daddr, "10.99.0.200"); return t_build(buf, &t); }
+B(ip4_options_syn)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	t.ip_opts = 8;
+	return t_build(buf, &t);
+}
+B(ip4_padding)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	unsigned n = t_build(buf, &t);
+	memset(buf + n, 0, 6);
+	return n + 6;
+}
+B(unknown_host)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	t_addr4(t.daddr, "10.99.0.200");
+	return t_build(buf, &t);
+}
 B(tcp_truncated)
 {
 	(void)p;
@@ -103,8 +161,22 @@ B(tcp_truncated)
 	buf[24] = (uint8_t)(c >> 8), buf[25] = (uint8_t)c;
 	return n - 8;
 }
-B(tcp_doff4) { (void)p; struct tframe t = base4(0x02); unsigned n = t_build(buf, &t); buf[14 + 20 + 12] = 0x40; return n; }
-B(tcp_doff_beyond) { (void)p; struct tframe t = base4(0x02); unsigned n = t_build(buf, &t); buf[14 + 20 + 12] = 0xf0; return n; }
+B(tcp_doff4)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	unsigned n = t_build(buf, &t);
+	buf[14 + 20 + 12] = 0x40;
+	return n;
+}
+B(tcp_doff_beyond)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	unsigned n = t_build(buf, &t);
+	buf[14 + 20 + 12] = 0xf0;
+	return n;
+}
 B(opt_len0)
 {
 	(void)p;
@@ -125,24 +197,99 @@ B(opt_unknown)
 {
 	(void)p;
 	/* TFO cookie request (34, len 2), MPTCP MP_CAPABLE (30, len 4), experimental 254, then MSS and TS */
-	static const uint8_t o[] = { 34, 2, 30, 4, 0, 0, 254, 4, 0xf9, 0x89, 2, 4, 0x05, 0xb4,
-				     8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1 };
+	static const uint8_t o[] = { 34,   2, 30, 4, 0, 0, 254, 4, 0xf9, 0x89, 2, 4, 0x05,
+				     0xb4, 8, 10, 0, 0, 0, 1,	0, 0,	 0,    0, 1, 1 };
 	struct tframe t = base4(0x02);
 	t.opts = o, t.optlen = sizeof(o);
 	return t_build(buf, &t);
 }
-B(synack) { (void)p; struct tframe t = base4(0x12); return t_build(buf, &t); }
-B(synfin) { (void)p; struct tframe t = base4(0x03); return t_build(buf, &t); }
-B(synrst) { (void)p; struct tframe t = base4(0x06); return t_build(buf, &t); }
-B(rst_unknown) { (void)p; struct tframe t = base4(0x04); t.optlen = 0; return t_build(buf, &t); }
-B(fin_unknown) { (void)p; struct tframe t = base4(0x01); t.optlen = 0; return t_build(buf, &t); }
-B(ack_bad_cookie) { (void)p; struct tframe t = base4(0x10); t.optlen = 0; t.ack = 12345; return t_build(buf, &t); }
-B(ack_data_bad_cookie) { (void)p; struct tframe t = base4(0x18); t.optlen = 0; t.ack = 1; t.payload = 100; return t_build(buf, &t); }
-B(frag_first) { (void)p; struct tframe t = base4(0x02); t.frag = 0x2000; return t_build(buf, &t); }
-B(frag_later) { (void)p; struct tframe t = base4(0x02); t.frag = 0x0010; return t_build(buf, &t); }
-B(frag_evil_bit) { (void)p; struct tframe t = base4(0x02); t.frag = 0x8000; return t_build(buf, &t); }
-B(udp4) { (void)p; struct tframe t = base4(0); t.proto = 17; t.payload = 20; return t_build(buf, &t); }
-B(udp4_frag_later) { (void)p; struct tframe t = base4(0); t.proto = 17; t.payload = 20; t.frag = 0x0100; return t_build(buf, &t); }
+B(synack)
+{
+	(void)p;
+	struct tframe t = base4(0x12);
+	return t_build(buf, &t);
+}
+B(synfin)
+{
+	(void)p;
+	struct tframe t = base4(0x03);
+	return t_build(buf, &t);
+}
+B(synrst)
+{
+	(void)p;
+	struct tframe t = base4(0x06);
+	return t_build(buf, &t);
+}
+B(rst_unknown)
+{
+	(void)p;
+	struct tframe t = base4(0x04);
+	t.optlen = 0;
+	return t_build(buf, &t);
+}
+B(fin_unknown)
+{
+	(void)p;
+	struct tframe t = base4(0x01);
+	t.optlen = 0;
+	return t_build(buf, &t);
+}
+B(ack_bad_cookie)
+{
+	(void)p;
+	struct tframe t = base4(0x10);
+	t.optlen = 0;
+	t.ack = 12345;
+	return t_build(buf, &t);
+}
+B(ack_data_bad_cookie)
+{
+	(void)p;
+	struct tframe t = base4(0x18);
+	t.optlen = 0;
+	t.ack = 1;
+	t.payload = 100;
+	return t_build(buf, &t);
+}
+B(frag_first)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	t.frag = 0x2000;
+	return t_build(buf, &t);
+}
+B(frag_later)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	t.frag = 0x0010;
+	return t_build(buf, &t);
+}
+B(frag_evil_bit)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	t.frag = 0x8000;
+	return t_build(buf, &t);
+}
+B(udp4)
+{
+	(void)p;
+	struct tframe t = base4(0);
+	t.proto = 17;
+	t.payload = 20;
+	return t_build(buf, &t);
+}
+B(udp4_frag_later)
+{
+	(void)p;
+	struct tframe t = base4(0);
+	t.proto = 17;
+	t.payload = 20;
+	t.frag = 0x0100;
+	return t_build(buf, &t);
+}
 B(udp4_csum_partial)
 {
 	struct tframe t = base4(0);
@@ -160,12 +307,50 @@ B(udp4_csum_partial)
 	p->csum_offset = 6;
 	return n;
 }
-B(icmp4) { (void)p; struct tframe t = base4(0); t.proto = 1; t.payload = 20; return t_build(buf, &t); }
-B(no_secrets) { (void)p; struct tframe t = base4(0x02); t_addr4(t.daddr, "10.99.0.3"); return t_build(buf, &t); }
-B(passthrough_syn) { (void)p; struct tframe t = base4(0x02); t_addr4(t.daddr, "10.99.0.4"); return t_build(buf, &t); }
-B(passthrough_frag) { (void)p; struct tframe t = base4(0x10); t_addr4(t.daddr, "10.99.0.4"); t.frag = 0x0010; return t_build(buf, &t); }
-B(no_room) { struct tframe t = base4(0x02); t.optlen = 0; p->cap = 56; return t_build(buf, &t); }
-B(filtered) { (void)p; struct tframe t = base4(0x02); t.dport = 53; return t_build(buf, &t); }
+B(icmp4)
+{
+	(void)p;
+	struct tframe t = base4(0);
+	t.proto = 1;
+	t.payload = 20;
+	return t_build(buf, &t);
+}
+B(no_secrets)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	t_addr4(t.daddr, "10.99.0.3");
+	return t_build(buf, &t);
+}
+B(passthrough_syn)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	t_addr4(t.daddr, "10.99.0.4");
+	return t_build(buf, &t);
+}
+B(passthrough_frag)
+{
+	(void)p;
+	struct tframe t = base4(0x10);
+	t_addr4(t.daddr, "10.99.0.4");
+	t.frag = 0x0010;
+	return t_build(buf, &t);
+}
+B(no_room)
+{
+	struct tframe t = base4(0x02);
+	t.optlen = 0;
+	p->cap = 56;
+	return t_build(buf, &t);
+}
+B(filtered)
+{
+	(void)p;
+	struct tframe t = base4(0x02);
+	t.dport = 53;
+	return t_build(buf, &t);
+}
 B(ip6_dstopts_syn)
 {
 	(void)p;
@@ -191,8 +376,16 @@ static unsigned ip6_frag(uint8_t *buf, uint16_t offflags)
 	buf[18] = (uint8_t)(plen >> 8), buf[19] = (uint8_t)plen;
 	return n + 8;
 }
-B(ip6_frag_first) { (void)p; return ip6_frag(buf, 0x0001); }
-B(ip6_frag_later) { (void)p; return ip6_frag(buf, 0x0100); }
+B(ip6_frag_first)
+{
+	(void)p;
+	return ip6_frag(buf, 0x0001);
+}
+B(ip6_frag_later)
+{
+	(void)p;
+	return ip6_frag(buf, 0x0100);
+}
 B(ip6_ext_truncated)
 {
 	(void)p;
@@ -201,12 +394,25 @@ B(ip6_ext_truncated)
 	buf[20] = 60;
 	return n;
 }
-B(ip6_plen_long) { (void)p; struct tframe t = base6(0x02); unsigned n = t_build(buf, &t); return n - 4; }
-B(ip6_plen_zero) { (void)p; struct tframe t = base6(0x02); unsigned n = t_build(buf, &t); buf[18] = buf[19] = 0; return n; }
+B(ip6_plen_long)
+{
+	(void)p;
+	struct tframe t = base6(0x02);
+	unsigned n = t_build(buf, &t);
+	return n - 4;
+}
+B(ip6_plen_zero)
+{
+	(void)p;
+	struct tframe t = base6(0x02);
+	unsigned n = t_build(buf, &t);
+	buf[18] = buf[19] = 0;
+	return n;
+}
 
 /* Linux's MD5 SYN: NOP NOP MD5 (kind 19, length 18), then MSS (no TS with MD5); the signature bytes are opaque. */
-static const uint8_t MD5_OPTS[24] = { 1, 1, 19, 18, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-				      2, 4, 0x05, 0xb4 };
+static const uint8_t MD5_OPTS[24] = { 1, 1, 19, 18, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3,	4,
+				      5, 6, 7,	8,  9,	  10,	11,   12,   2, 4, 0x05, 0xb4 };
 /* kind 19 with a length other than 18 is not a signature (tcp_parse_md5sig_option ignores it) */
 static const uint8_t MD5_BAD_LEN[12] = { 19, 10, 1, 2, 3, 4, 5, 6, 7, 8, 1, 1 };
 static unsigned md5_seg(uint8_t *buf, int v6, const char *dst, uint8_t flags, const uint8_t *opts, unsigned optlen)
@@ -221,15 +427,51 @@ static unsigned md5_seg(uint8_t *buf, int v6, const char *dst, uint8_t flags, co
 		t.ack = 0x12345678, t.payload = 10;
 	return t_build(buf, &t);
 }
-B(md5_syn4) { (void)p; return md5_seg(buf, 0, NULL, 0x02, MD5_OPTS, sizeof(MD5_OPTS)); }
-B(md5_syn6) { (void)p; return md5_seg(buf, 1, NULL, 0x02, MD5_OPTS, sizeof(MD5_OPTS)); }
-B(md5_bad_len_syn) { (void)p; return md5_seg(buf, 0, NULL, 0x02, MD5_BAD_LEN, sizeof(MD5_BAD_LEN)); }
-B(md5_syn_pass) { (void)p; return md5_seg(buf, 0, "10.99.0.7", 0x02, MD5_OPTS, sizeof(MD5_OPTS)); }
-B(md5_ack_pass) { (void)p; return md5_seg(buf, 0, "10.99.0.7", 0x10, MD5_OPTS, sizeof(MD5_OPTS)); }
-B(md5_rst_pass) { (void)p; return md5_seg(buf, 0, "10.99.0.7", 0x04, MD5_OPTS, sizeof(MD5_OPTS)); }
-B(plain_syn_pass) { (void)p; return md5_seg(buf, 0, "10.99.0.7", 0x02, MSS_OPT, sizeof(MSS_OPT)); }
-B(plain_ack_pass) { (void)p; return md5_seg(buf, 0, "10.99.0.7", 0x10, MSS_OPT, sizeof(MSS_OPT)); }
-B(md5_ack_drop) { (void)p; return md5_seg(buf, 0, NULL, 0x10, MD5_OPTS, sizeof(MD5_OPTS)); }
+B(md5_syn4)
+{
+	(void)p;
+	return md5_seg(buf, 0, NULL, 0x02, MD5_OPTS, sizeof(MD5_OPTS));
+}
+B(md5_syn6)
+{
+	(void)p;
+	return md5_seg(buf, 1, NULL, 0x02, MD5_OPTS, sizeof(MD5_OPTS));
+}
+B(md5_bad_len_syn)
+{
+	(void)p;
+	return md5_seg(buf, 0, NULL, 0x02, MD5_BAD_LEN, sizeof(MD5_BAD_LEN));
+}
+B(md5_syn_pass)
+{
+	(void)p;
+	return md5_seg(buf, 0, "10.99.0.7", 0x02, MD5_OPTS, sizeof(MD5_OPTS));
+}
+B(md5_ack_pass)
+{
+	(void)p;
+	return md5_seg(buf, 0, "10.99.0.7", 0x10, MD5_OPTS, sizeof(MD5_OPTS));
+}
+B(md5_rst_pass)
+{
+	(void)p;
+	return md5_seg(buf, 0, "10.99.0.7", 0x04, MD5_OPTS, sizeof(MD5_OPTS));
+}
+B(plain_syn_pass)
+{
+	(void)p;
+	return md5_seg(buf, 0, "10.99.0.7", 0x02, MSS_OPT, sizeof(MSS_OPT));
+}
+B(plain_ack_pass)
+{
+	(void)p;
+	return md5_seg(buf, 0, "10.99.0.7", 0x10, MSS_OPT, sizeof(MSS_OPT));
+}
+B(md5_ack_drop)
+{
+	(void)p;
+	return md5_seg(buf, 0, NULL, 0x10, MD5_OPTS, sizeof(MD5_OPTS));
+}
 
 struct fixture {
 	const char *desc;

@@ -42,10 +42,11 @@ static void test_fixtures(struct xh *h)
 
 			p.len = fx->build(buf, &p);
 			snprintf(desc, sizeof(desc), "fixture '%s'%s", fx->desc, filtered ? " (filtered host)" : "");
-			xh_run(h, buf, p.len, fx->reason == DP_C_SYN, desc, &out);
+			xh_run(h, buf, p.len, desc, &out);
 			/* What userspace alone decides: frames it must see (malformed, not ours), a filtered host's. */
 			if (!filtered && fx->reason != DP_C_DROP_MAC && fx->reason != DP_C_DROP_BAD_ETHER &&
-			    fx->reason != DP_C_DROP_BAD_IP && fx->reason != DP_C_DROP_FILTERED && fx->reason != DP_C_DROP_NO_ROOM)
+			    fx->reason != DP_C_DROP_BAD_IP && fx->reason != DP_C_DROP_FILTERED &&
+			    fx->reason != DP_C_DROP_NO_ROOM)
 				CC_CHECK(!out.in_userspace, "%s: decided in XDP", desc);
 		}
 	}
@@ -82,7 +83,7 @@ static void vector_conversation(struct xh *h, const struct vec *v, const char *r
 	char desc[96];
 
 	snprintf(desc, sizeof(desc), "vector line %d (%s) SYN", v->line, rule);
-	xh_run(h, buf, len, true, desc, &synack);
+	xh_run(h, buf, len, desc, &synack);
 	CC_CHECK(!synack.in_userspace, "line %d: the SYN was answered in XDP", v->line);
 	if (synack.act != DP_ACT_REPLY)
 		return;
@@ -90,12 +91,15 @@ static void vector_conversation(struct xh *h, const struct vec *v, const char *r
 		 v->line, dp_be32_t(synack.frame + 14 + iphl + 4), v->isn);
 	for (int step = 0; step < 3; step++) {
 		static const uint8_t flags[] = { 0x10, 0x18, 0x11 };
-		struct tframe t = xc_reply_to(synack.frame, synack.len, flags[step], step == 1 ? 40 : 0, (unsigned)step);
+		struct tframe t =
+			xc_reply_to(synack.frame, synack.len, flags[step], step == 1 ? 40 : 0, (unsigned)step);
 
 		len = t_build(buf, &t);
 		snprintf(desc, sizeof(desc), "vector line %d (%s) %s", v->line, rule,
-			 step == 0 ? "cookie ACK" : step == 1 ? "data" : "FIN");
-		xh_run(h, buf, len, false, desc, &out);
+			 step == 0 ? "cookie ACK" :
+			 step == 1 ? "data" :
+				     "FIN");
+		xh_run(h, buf, len, desc, &out);
 		CC_CHECK(!out.in_userspace && out.act == DP_ACT_FORWARD, "line %d: %s forwarded in XDP", v->line, desc);
 	}
 }
@@ -150,7 +154,7 @@ static void test_golden(struct xh *h)
 		published_at = xh_now();
 		xh_publish(h, vector_cfg, &c);
 		len = syn_for(c.v, buf, goldens[g].vlan);
-		xh_run(h, buf, len, true, goldens[g].name, &out);
+		xh_run(h, buf, len, goldens[g].name, &out);
 		CC_CHECK(out.act == DP_ACT_REPLY && out.len == elen && !memcmp(out.frame, exp, elen),
 			 "golden %s: the program's SYN-ACK differs", goldens[g].name);
 		if (out.len != elen || memcmp(out.frame, exp, elen)) {
@@ -192,9 +196,10 @@ static void test_csum_zero(struct xh *h)
 	w = (uint16_t)(0xffff - w);
 	buf[60] = (uint8_t)(w >> 8), buf[61] = (uint8_t)w;
 	CC_CHECK(t_csum(buf + 34, 28, 0) == 0xffff || t_csum(buf + 34, 28, 0) == 0, "the sum is made zero");
-	xh_run(h, buf, len, false, "UDP checksum completing to 0", &out);
+	xh_run(h, buf, len, "UDP checksum completing to 0", &out);
 	CC_CHECK(out.act == DP_ACT_FORWARD && out.cnt[DP_C_CSUM_FIXED] == 1 && out.frame[40] == 0xff &&
-			 out.frame[41] == 0xff, "0 is sent as 0xffff (%02x%02x)", out.frame[40], out.frame[41]);
+			 out.frame[41] == 0xff,
+		 "0 is sent as 0xffff (%02x%02x)", out.frame[40], out.frame[41]);
 }
 
 /* A segment that only a known flow lets through: it acknowledges data far past the cookie. */
@@ -230,15 +235,15 @@ static void test_expiry(void)
 
 		t.sport = (uint16_t)(41000 + i);
 		len = t_build(buf, &t);
-		xh_run(&h, buf, len, true, "expiry: SYN", &synack);
+		xh_run(&h, buf, len, "expiry: SYN", &synack);
 		t = xc_reply_to(synack.frame, synack.len, i == 1 ? 0x11 : 0x10, 0, 0);
 		len = t_build(buf, &t);
-		xh_run(&h, buf, len, false, "expiry: cookie ACK", &out);
+		xh_run(&h, buf, len, "expiry: cookie ACK", &out);
 		CC_CHECK(out.act == DP_ACT_FORWARD && out.cnt[DP_C_FLOW_NEW] == 1, "expiry: %s made", what[i]);
 		if (i == 2) { /* closes with its next segment */
 			t = xc_reply_to(buf, len, 0x11, 0, 0);
 			len = t_build(buf, &t);
-			xh_run(&h, buf, len, false, "expiry: FIN of a known flow", &out);
+			xh_run(&h, buf, len, "expiry: FIN of a known flow", &out);
 		}
 		memcpy(flow[i].frame, buf, len);
 		flow[i].len = len;
@@ -246,12 +251,12 @@ static void test_expiry(void)
 	usleep(1100000);
 	for (int i = 0; i < 3; i++) { /* the Closing flows are gone, the Established one is not */
 		len = flow_only_segment(&flow[i], buf);
-		xh_run(&h, buf, len, false, what[i], &out);
+		xh_run(&h, buf, len, what[i], &out);
 		CC_CHECK(out.act == (i ? DP_ACT_DROP : DP_ACT_FORWARD), "expiry after 1.1 s: %s", what[i]);
 	}
 	usleep(3100000);
 	len = flow_only_segment(&flow[0], buf);
-	xh_run(&h, buf, len, false, "expiry: flow idle for 3.1 s", &out);
+	xh_run(&h, buf, len, "expiry: flow idle for 3.1 s", &out);
 	CC_CHECK(out.act == DP_ACT_DROP, "expiry: an established flow idle for 3.1 s is gone");
 	/* flow 3 was never looked up again: the sweep finds it */
 	CC_CHECK(dp_fastpath_sweep(h.fp, xh_now(), 100000) == 1, "the sweep removes the idle flow");
@@ -310,13 +315,13 @@ static void test_bad_secrets(struct xh *h)
 
 	published_at = xh_now();
 	xh_publish(h, one_host_cfg, &good);
-	xh_run(h, buf, len, true, "bad secrets: SYN before", &before);
+	xh_run(h, buf, len, "bad secrets: SYN before", &before);
 	bad.zero_keys = true;
 	cfg = one_host_cfg(&bad);
 	CC_CHECK(dp_fastpath_sync(h->fp, cfg, err, sizeof(err)) == -EINVAL, "all-zero keys refused");
 	CC_CHECK(strstr(err, "10.99.0.2") && strstr(err, "secrets"), "the error names the host and the field: %s", err);
 	dp_config_free(cfg);
-	xh_run(h, buf, len, true, "bad secrets: SYN after the refused update", &after);
+	xh_run(h, buf, len, "bad secrets: SYN after the refused update", &after);
 	CC_CHECK(!after.in_userspace && after.len == before.len && !memcmp(after.frame, before.frame, before.len),
 		 "the previous secrets stay in force");
 }
@@ -357,8 +362,8 @@ static void test_atomic_updates(struct xh *h)
 	xh_core(&h->ref, syn, len, xh_now(), &rb);
 	xh_publish(h, one_host_cfg, &a);
 	xh_core(&h->ref, syn, len, xh_now(), &ra);
-	f.cfg[0] = dp_core_config(h->ref.core);  /* a's */
-	f.cfg[1] = dp_core_config(h->chk.core);  /* replaced below by b's */
+	f.cfg[0] = dp_core_config(h->ref.core); /* a's */
+	f.cfg[1] = dp_core_config(h->chk.core); /* replaced below by b's */
 	CC_CHECK(dp_core_publish(h->chk.core, one_host_cfg(&b)) == 0, "publish b");
 	f.cfg[1] = dp_core_config(h->chk.core);
 	pthread_create(&t, NULL, flip, &f);
@@ -366,7 +371,8 @@ static void test_atomic_updates(struct xh *h)
 		LIBBPF_OPTS(bpf_test_run_opts, tr, .data_in = syn, .data_size_in = len, .data_out = out,
 			    .data_size_out = sizeof(out), .repeat = 1);
 
-		CC_CHECK(bpf_prog_test_run_opts(dp_fastpath_prog_fd(h->fp), &tr) == 0 && tr.retval == XDP_TX, "test run");
+		CC_CHECK(bpf_prog_test_run_opts(dp_fastpath_prog_fd(h->fp), &tr) == 0 && tr.retval == XDP_TX,
+			 "test run");
 		if (tr.data_size_out == ra.len && !memcmp(out, ra.frame, ra.len))
 			seen[0]++;
 		else if (tr.data_size_out == rb.len && !memcmp(out, rb.frame, rb.len))
@@ -394,7 +400,6 @@ static void test_random(struct xh *h)
 	for (unsigned i = 0; i < frames; i++) {
 		uint8_t buf[512];
 		unsigned len;
-		bool syn;
 		char desc[96];
 		struct xh_out out;
 
@@ -403,9 +408,9 @@ static void test_random(struct xh *h)
 			cfg.generation++;
 			xh_publish(h, xc_config, &cfg);
 		}
-		len = xc_frame(&st, buf, &syn);
+		len = xc_frame(&st, buf);
 		snprintf(desc, sizeof(desc), "random frame %u (seed %llu)", i, seed);
-		xh_run(h, buf, len, syn, desc, &out);
+		xh_run(h, buf, len, desc, &out);
 		xc_learn(&st, buf, len, &out);
 	}
 	CC_CHECK(h->decided - before > frames / 4, "the program decided %u of %u random frames itself",
@@ -422,7 +427,8 @@ int main(void)
 	if (rc == -EPERM || rc == -EACCES) {
 		printf("########################################################################\n"
 		       "## test_xdp_fastpath SKIPPED: %s (not root: no CAP_BPF)\n"
-		       "########################################################################\n", err);
+		       "########################################################################\n",
+		       err);
 		return cc_summary();
 	}
 	CC_CHECK(rc == 0, "open: %s", err);
@@ -436,8 +442,8 @@ int main(void)
 	test_atomic_updates(&h);
 	test_random(&h);
 	test_expiry();
-	printf("frames decided in XDP: %u, handed to userspace: %u, re-run for a clock tick: %u\n", h.decided,
-	       h.punted, h.inconclusive);
+	printf("frames decided in XDP: %u, handed to userspace: %u, re-run for a clock tick: %u\n", h.decided, h.punted,
+	       h.inconclusive);
 	xh_close(&h);
 	return cc_summary();
 }

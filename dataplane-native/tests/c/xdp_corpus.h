@@ -105,7 +105,7 @@ static inline struct tframe xc_reply_to(const uint8_t *f, unsigned len, uint8_t 
 	return t;
 }
 
-/* What the corpus's configuration changes with: the clock sample, and (every publish) host .10's secrets, whose
+/* What the corpus's configuration changes with: the clock sample, and (every publish) host .20's secrets, whose
  * previous ones stay valid, so the ACKs of SYN-ACKs made before check against them. */
 struct xc_cfg {
 	uint64_t local_ns;
@@ -116,7 +116,8 @@ static inline void xc_keys(uint64_t k[2][2], unsigned generation)
 {
 	for (int i = 0; i < 2; i++)
 		for (int j = 0; j < 2; j++)
-			k[i][j] = 0x2545f4914f6cdd1dULL * (uint64_t)(5 + i * 2 + j) + generation * 0x9e3779b97f4a7c15ULL;
+			k[i][j] =
+				0x2545f4914f6cdd1dULL * (uint64_t)(5 + i * 2 + j) + generation * 0x9e3779b97f4a7c15ULL;
 }
 
 static inline void xc_host(struct dp_config *cfg, const char *ip, uint8_t flags, enum dp_ts_mode mode,
@@ -164,50 +165,50 @@ static struct dp_config *xc_config(void *arg)
 	char err[256];
 
 	fixture_hosts(cfg, NULL, now);
-	xc_host(cfg, "10.99.0.7", DP_HOST_SECRETS_VALID, DP_TS_2026, 1, now);
-	xc_host(cfg, "10.99.0.8", DP_HOST_SECRETS_VALID, DP_TS_PRE2026, 1, now);
-	xc_host(cfg, "10.99.0.9", DP_HOST_SECRETS_VALID, DP_TS_2026, 1, now);
-	xc_host(cfg, "10.99.0.10", DP_HOST_SECRETS_VALID | DP_HOST_PREV_VALID, DP_TS_ZERO, 2, now);
-	xc_host(cfg, "10.99.0.11", DP_HOST_NOSECRET_PASS, DP_TS_ZERO, 1, now);
-	xc_host(cfg, "10.99.0.12", DP_HOST_SECRETS_VALID, DP_TS_2026, 1, now);
-	xc_host(cfg, "10.99.0.13", DP_HOST_SECRETS_VALID, DP_TS_ZERO, 2, now);
-	xc_host(cfg, "10.99.0.14", DP_HOST_SECRETS_VALID, DP_TS_ZERO, 2, now);
-	xc_host(cfg, "10.99.0.15", DP_HOST_SECRETS_VALID, DP_TS_2026, 1, now);
+	xc_host(cfg, "10.99.0.17", DP_HOST_SECRETS_VALID, DP_TS_2026, 1, now);
+	xc_host(cfg, "10.99.0.18", DP_HOST_SECRETS_VALID, DP_TS_PRE2026, 1, now);
+	xc_host(cfg, "10.99.0.19", DP_HOST_SECRETS_VALID, DP_TS_2026, 1, now);
+	xc_host(cfg, "10.99.0.20", DP_HOST_SECRETS_VALID | DP_HOST_PREV_VALID, DP_TS_ZERO, 2, now);
+	xc_host(cfg, "10.99.0.21", DP_HOST_NOSECRET_PASS, DP_TS_ZERO, 1, now);
+	xc_host(cfg, "10.99.0.22", DP_HOST_SECRETS_VALID, DP_TS_2026, 1, now);
+	xc_host(cfg, "10.99.0.23", DP_HOST_SECRETS_VALID, DP_TS_ZERO, 2, now);
+	xc_host(cfg, "10.99.0.24", DP_HOST_SECRETS_VALID, DP_TS_ZERO, 2, now);
+	xc_host(cfg, "10.99.0.25", DP_HOST_SECRETS_VALID, DP_TS_2026, 1, now);
 	xc_host(cfg, "2001:db8:99::7", DP_HOST_SECRETS_VALID, DP_TS_2026, 1, now);
-	/* .9 picks up flows for the next hour; .12 filters; .13 makes SHA-1 cookies; .14 refreshes listeners */
-	t_addr4(a.a, "10.99.0.9");
+	/* .19 picks up flows for the next hour; .22 filters; .23 makes SHA-1 cookies; .24 refreshes listeners */
+	t_addr4(a.a, "10.99.0.19");
 	h = *dp_config_host(cfg, &a);
 	h.pickup_until_ns = now + 3600ULL * 1000000000ULL;
 	dp_config_set_host(cfg, &h);
 	CC_CHECK(dp_filter_compile(rules, 1, DP_FILTER_PASS, &f, err, sizeof(err)) == 0, "compile: %s", err);
-	t_addr4(a.a, "10.99.0.12");
+	t_addr4(a.a, "10.99.0.22");
 	h = *dp_config_host(cfg, &a);
 	h.filter = f;
 	dp_config_set_host(cfg, &h);
 	dp_filter_put(f);
-	t_addr4(a.a, "10.99.0.13");
+	t_addr4(a.a, "10.99.0.23");
 	h = *dp_config_host(cfg, &a);
 	h.cookie_alg = 1;
 	dp_config_set_host(cfg, &h);
-	t_addr4(a.a, "10.99.0.14");
+	t_addr4(a.a, "10.99.0.24");
 	h = *dp_config_host(cfg, &a);
 	h.syn_refresh_ms = 55000;
 	dp_config_set_host(cfg, &h);
-	t_addr4(a.a, "10.99.0.10");
+	t_addr4(a.a, "10.99.0.20");
 	h = *dp_config_host(cfg, &a);
 	xc_keys(h.cur.v4, x->generation);
 	xc_keys(h.prev.v4, x->generation - 1);
 	dp_config_set_host(cfg, &h);
-	/* .16: 0.4 s before a minute ends, 1 s error: cookies are made for one count and checked against the next
+	/* .26: 0.4 s before a minute ends, 1 s error: cookies are made for one count and checked against the next
 	 * first; each publish is a minute later, so the ACKs of the last generation's SYN-ACKs need the lower one */
-	xc_host(cfg, "10.99.0.16", DP_HOST_SECRETS_VALID, DP_TS_ZERO, 2, now);
-	t_addr4(a.a, "10.99.0.16");
+	xc_host(cfg, "10.99.0.26", DP_HOST_SECRETS_VALID, DP_TS_ZERO, 2, now);
+	t_addr4(a.a, "10.99.0.26");
 	h = *dp_config_host(cfg, &a);
 	h.clock.jiffies = (uint64_t)(1000000 + x->generation) * 15000 + 14900;
 	h.clock.count = 1000000 + x->generation;
 	dp_config_set_host(cfg, &h);
-	/* .15: no SACK, no window scaling: an echo decoded with the wrong tsoff asks for them and is refused */
-	t_addr4(a.a, "10.99.0.15");
+	/* .25: no SACK, no window scaling: an echo decoded with the wrong tsoff asks for them and is refused */
+	t_addr4(a.a, "10.99.0.25");
 	h = *dp_config_host(cfg, &a);
 	h.sysctl.sack = 0;
 	h.sysctl.window_scaling = 0;
@@ -215,9 +216,10 @@ static struct dp_config *xc_config(void *arg)
 	return cfg;
 }
 
-static const char *const xc_hosts4[] = { "10.99.0.2", "10.99.0.3", "10.99.0.4", "10.99.0.5", "10.99.0.6",
-					  "10.99.0.7", "10.99.0.8", "10.99.0.9", "10.99.0.10", "10.99.0.11",
-					  "10.99.0.12", "10.99.0.13", "10.99.0.14", "10.99.0.15", "10.99.0.16", "10.99.0.200" };
+static const char *const xc_hosts4[] = { "10.99.0.2",  "10.99.0.3",  "10.99.0.4",  "10.99.0.5",	 "10.99.0.6",
+					 "10.99.0.7",  "10.99.0.17", "10.99.0.18", "10.99.0.19", "10.99.0.20",
+					 "10.99.0.21", "10.99.0.22", "10.99.0.23", "10.99.0.24", "10.99.0.25",
+					 "10.99.0.26", "10.99.0.200" };
 static const char *const xc_hosts6[] = { "2001:db8:99::2", "2001:db8:99::7", "2001:db8:99::99" };
 
 /* A random option list: the usual options in any order and size, NOPs, EOL, unknown kinds, or plain garbage. */
@@ -232,9 +234,15 @@ static inline unsigned xc_options(struct xc_state *s, uint8_t *o)
 	}
 	while (k-- && n < 36) {
 		switch (xc_r(s, 8)) {
-		case 0: o[n++] = 2, o[n++] = 4, o[n++] = (uint8_t)xc_r(s, 256), o[n++] = (uint8_t)xc_r(s, 256); break;
-		case 1: o[n++] = 4, o[n++] = 2; break;
-		case 2: o[n++] = 1, o[n++] = 3, o[n++] = 3, o[n++] = (uint8_t)xc_r(s, 17); break;
+		case 0:
+			o[n++] = 2, o[n++] = 4, o[n++] = (uint8_t)xc_r(s, 256), o[n++] = (uint8_t)xc_r(s, 256);
+			break;
+		case 1:
+			o[n++] = 4, o[n++] = 2;
+			break;
+		case 2:
+			o[n++] = 1, o[n++] = 3, o[n++] = 3, o[n++] = (uint8_t)xc_r(s, 17);
+			break;
 		case 3:
 			if (n + 10 > 40)
 				break;
@@ -242,10 +250,24 @@ static inline unsigned xc_options(struct xc_state *s, uint8_t *o)
 			for (int i = 0; i < 8; i++)
 				o[n++] = (uint8_t)xc_r(s, 256);
 			break;
-		case 4: o[n++] = 1; break;
-		case 5: o[n++] = (uint8_t)xc_r(s, 3) ? 30 : 19, o[n++] = 2; break;
-		case 6: o[n++] = 0; break;
-		default: o[n++] = 2, o[n++] = 4, o[n++] = 0x05, o[n++] = 0xb4; break;
+		case 4:
+			o[n++] = 1;
+			break;
+		case 5:
+			if (n + 18 <= 40 && xc_r(s, 2)) { /* TCP-MD5 */
+				o[n++] = 19, o[n++] = 18;
+				for (int i = 0; i < 16; i++)
+					o[n++] = (uint8_t)xc_r(s, 256);
+			} else {
+				o[n++] = (uint8_t)xc_r(s, 3) ? 30 : 19, o[n++] = 2;
+			}
+			break;
+		case 6:
+			o[n++] = 0;
+			break;
+		default:
+			o[n++] = 2, o[n++] = 4, o[n++] = 0x05, o[n++] = 0xb4;
+			break;
 		}
 	}
 	while (n % 4)
@@ -334,7 +356,7 @@ static inline unsigned xc_mutate(struct xc_state *s, uint8_t *buf, unsigned len)
 
 	if (how == 0 && len > 1)
 		return 1 + xc_r(s, len - 1); /* truncated */
-	if (how == 1) { /* a garbage tail */
+	if (how == 1) {			     /* a garbage tail */
 		unsigned extra = xc_r(s, 60);
 
 		for (unsigned i = 0; i < extra && len < 500; i++)
@@ -354,14 +376,13 @@ static inline unsigned xc_mutate(struct xc_state *s, uint8_t *buf, unsigned len)
 	return len;
 }
 
-/* The next frame of the corpus. *syn: it is a SYN (the harness may run it twice). */
-static inline unsigned xc_frame(struct xc_state *s, uint8_t *buf, bool *syn)
+/* The next frame of the corpus. */
+static inline unsigned xc_frame(struct xc_state *s, uint8_t *buf)
 {
 	static uint8_t opts[44];
 	struct tframe t = { 0 };
 	unsigned kind = xc_r(s, 10), len;
 
-	*syn = false;
 	if ((kind == 1 || kind == 8) && s->nsynacks) {
 		const struct xc_conn *c = &s->synacks[xc_r(s, s->nsynacks < XC_SEEN ? s->nsynacks : XC_SEEN)];
 
@@ -369,7 +390,7 @@ static inline unsigned xc_frame(struct xc_state *s, uint8_t *buf, bool *syn)
 				xc_r(s, 4));
 		if (kind == 8) /* a segment of a lost flow: no cookie, but maybe a valid TS echo */
 			t.seq += 1000 + xc_r(s, 100000), t.ack += 5000 + xc_r(s, 100000), t.flags = 0x18,
-			t.payload = 10;
+											  t.payload = 10;
 	} else if (kind == 2 && s->nflows) {
 		static const uint8_t f[] = { 0x10, 0x18, 0x11, 0x14, 0x04, 0x19, 0x12, 0x01 };
 		const struct xc_conn *c = &s->flows[xc_r(s, s->nflows < XC_SEEN ? s->nflows : XC_SEEN)];
@@ -393,7 +414,6 @@ static inline unsigned xc_frame(struct xc_state *s, uint8_t *buf, bool *syn)
 			t.flags = xc_r(s, 12) ? 0x02 : (uint8_t)(0x02 | xc_r(s, 256));
 			if (xc_r(s, 3) == 0)
 				t.flags |= 0xc0;
-			*syn = (t.flags & 0x17) == 0x02;
 		}
 		if (t.proto == 0) {
 			t.optlen = xc_options(s, opts);
@@ -408,10 +428,8 @@ static inline unsigned xc_frame(struct xc_state *s, uint8_t *buf, bool *syn)
 	if (xc_r(s, 40) == 0)
 		t.dst_mac = T_HOST_MAC; /* not ours */
 	len = t_build(buf, &t);
-	if (t.v6 && xc_r(s, 5) == 0) {
+	if (t.v6 && xc_r(s, 5) == 0)
 		len = xc_v6_ext(s, buf, len, t.vlan ? 18 : 14);
-		*syn = false; /* a SYN after a fragment header is dropped, not answered: no second run needed */
-	}
 	if (xc_r(s, 8) == 0)
 		xc_unfinish(buf, len);
 	if (xc_r(s, 12) == 0)
