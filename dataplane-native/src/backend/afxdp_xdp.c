@@ -4,13 +4,16 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <linux/ethtool.h>
 #include <linux/if_link.h>
+#include <linux/sockios.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -63,6 +66,35 @@ static __u32 mode_flags(unsigned mode)
 	return mode == 1 ? XDP_FLAGS_SKB_MODE : mode == 2 ? XDP_FLAGS_DRV_MODE : 0;
 }
 
+static bool is_veth(const char *ifname)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { .ifr_data = (void *)&info };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool veth;
+
+	if (fd < 0)
+		return false;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	veth = ioctl(fd, SIOCETHTOOL, &ifr) == 0 && !strcmp(info.driver, "veth");
+	close(fd);
+	return veth;
+}
+
+/*
+ * The attach mode: --xdp-mode's, else the kernel's choice (native where the driver has it), except for the fast
+ * path on a veth. There native XDP_TX and XDP_REDIRECT hand frames to the peer's NAPI instance, which the peer has
+ * only with an XDP program of its own; we cannot see the peer, and without it every reply would vanish without an
+ * error. Generic mode sends through the peer's ordinary receive path. (--xdp-mode drv: native, for peers set up
+ * for it. The AF_XDP backend's program redirects to its sockets only: native is fine.)
+ */
+static __u32 attach_flags(const struct dp_port_cfg *cfg)
+{
+	if (cfg->fastpath && cfg->xdp_mode == 0 && is_veth(cfg->ifname))
+		return XDP_FLAGS_SKB_MODE;
+	return mode_flags(cfg->xdp_mode);
+}
+
 static int attach_get(struct dp_port *p, const struct dp_port_cfg *cfg, struct xdp_attach **out)
 {
 	struct xdp_attach *free_slot = NULL;
@@ -95,7 +127,7 @@ static int attach_get(struct dp_port *p, const struct dp_port_cfg *cfg, struct x
 		free_slot->prog_fd = dp_fastpath_redirect_fd(free_slot->own);
 		free_slot->map_fd = dp_fastpath_xsk_map_fd(free_slot->own);
 	}
-	free_slot->flags = mode_flags(cfg->xdp_mode);
+	free_slot->flags = attach_flags(cfg);
 	err = bpf_xdp_attach(p->ifindex, free_slot->prog_fd, free_slot->flags | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
 	if (err) {
 		snprintf(p->err, sizeof(p->err), "%s: attaching XDP to %s: %s%s", cfg->fastpath ? "xdp" : "af_xdp",
@@ -368,10 +400,13 @@ static unsigned xdp_tx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n
 	}
 	if (want)
 		xsk_ring_prod__submit(&x->tx, want);
-	/* one kick per burst (copy mode always needs it; zero-copy only when the driver asks) */
-	if (want || !n)
-		if (xsk_ring_prod__needs_wakeup(&x->tx))
-			sendto(xsk_socket__fd(x->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
+	/* One kick per burst: copy mode always needs it, zero-copy only when the driver asks. A copy-mode kick sends at
+	 * most 32 frames (the kernel's TX_BATCH_SIZE) and says EAGAIN while more wait: kick until the ring is empty, or
+	 * replies pile up in it until it is full and every further one is lost. */
+	if ((want || !n) && xsk_ring_prod__needs_wakeup(&x->tx))
+		for (unsigned k = 0; k < RING_SIZE / 32; k++)
+			if (sendto(xsk_socket__fd(x->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0) == 0 || errno != EAGAIN)
+				break;
 	p->stats.tx_packets += want;
 	p->stats.tx_failed += n - want;
 	return want + big;

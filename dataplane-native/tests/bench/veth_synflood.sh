@@ -1,20 +1,41 @@
 #!/usr/bin/env bash
-# veth_synflood.sh [N]: CPU-seconds per million SYNs on veth for four SYN-flood answerers, same trafgen flood:
-#   our dataplane (AF_PACKET), our dataplane (AF_XDP), the kernel's own syncookies (tcp_syncookies=2), nft SYNPROXY.
-# Method (docs/benchmarks.md): the generator is pinned to CPU 0; everything the answerer does is steered to CPU 1
-# (RPS on the receiving veth, the dataplane worker pinned to CPU 1, threaded NAPI pinned to CPU 1 for native XDP).
-# The answerer's cost, made robust to unrelated load on a shared machine: softirq+irq time on CPU 1 (/proc/stat)
-# + the run time of ksoftirqd/1 (softirq work deferred to it) + the run time of the answerer's own threads (the
-# dataplane process, the NAPI thread for native XDP) from /proc/*/schedstat (exact ns); divided by the SYNs it
-# answered. Each answerer runs ROUNDS times; the median is reported. Prints a markdown table. Root; 2 CPUs.
+# veth_synflood.sh: CPU per SYN and zero-loss throughput of every SYN-flood answerer on one veth pair, under the same
+# trafgen flood (docs/benchmarks.md has the table, the command and the conditions). Root; 2 CPUs; prints markdown.
+#
+# The pair: the generator g0 (namespace G) and f0 (namespace T), where each answerer in turn answers for 10.0.2.10.
+# Accounting, the same for every row:
+#   - the generator's side runs on CPU 0 and is not counted: trafgen, and the receive of the SYN-ACKs on g0 (RPS to
+#     CPU 0; g0's NAPI thread on CPU 0 where XDP_TX into g0 needs it);
+#   - everything on CPU 1 is counted: its busy time (wall time minus idle, from /proc/stat), i.e. the answerer's
+#     threads, the softirq and NAPI work of f0 (RPS and f0's NAPI thread are on CPU 1), and whatever else runs there
+#     (report the load average; compare rows of one run);
+#   - SYN-ACKs are counted where they arrive: an nft counter on g0's ingress. The answerers' own counters do not.
+# Rows: XDP_TX floor (tests/xdp/veth_helpers.bpf.c: a SYN reflected in place, no SipHash), syncookied-dp xdp, afxdp
+# and afpacket, the kernel's syncookies (tcp_syncookies=2), nft SYNPROXY.
+# Per row: µs of CPU 1 per SYN-ACK and the loss at a fixed offered rate that every answerer sustains (RATE kpps;
+# median of ROUNDS trials of SECS seconds), then the zero-loss throughput: the highest offered rate with under
+# 0.1 % loss, by bisection over trafgen's rate (RFC 2544 style), up to what the generator offers on one CPU.
+#
+# Env: RATE (kpps, 100), SECS (3), ROUNDS (3), ROWS ("floor xdp afxdp afpacket kernel synproxy"), SEARCH (1 = find the
+# zero-loss throughput), STEPS (bisection steps, 6), DP_ARGS (more options for syncookied-dp run, e.g.
+# "--rt-priority 10"), DP (the syncookied-dp binary), DIAG (1 = where the lost SYNs went, per row).
 set -u
-N=${1:-300000}
-ONLY=${ONLY:-}  # "dp" = only our two backends
+RATE=${RATE:-100}
+SECS=${SECS:-3}
 ROUNDS=${ROUNDS:-3}
+ROWS=${ROWS:-floor xdp afxdp afpacket kernel synproxy}
+SEARCH=${SEARCH:-1}
+STEPS=${STEPS:-6}
+DIAG=${DIAG:-0}
 HERE=$(cd "$(dirname "$0")" && pwd)
-DP=${DP:-$HERE/../../target/native/syncookied-dp}
+MOD=$(cd "$HERE/../.." && pwd)
+DP=${DP:-$MOD/target/native/syncookied-dp}
+HELPERS=$MOD/target/native/xdp/veth_helpers.bpf.o
 [ "$(id -u)" = 0 ] || { echo "run as root"; exit 2; }
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; exit 2; }
+for t in trafgen nft ethtool busybox; do command -v $t >/dev/null || { echo "$t missing (deploy/install-deps.sh)"; exit 2; }; done
+[ -x "$DP" ] || { echo "$DP missing: make -C $MOD"; exit 2; }
+[ -f "$HELPERS" ] || make -s -C "$MOD" xdp-helpers >/dev/null || { echo "cannot build $HELPERS"; exit 2; }
 G=bgen$$ T=btgt$$
 SRV=10.0.2.10
 WORK=$(mktemp -d /tmp/dp-bench.XXXXXX)
@@ -22,113 +43,137 @@ WMEM=$(sysctl -n net.core.wmem_default)
 cleanup() {
 	ip netns pids $T 2>/dev/null | xargs -r kill -9 2>/dev/null
 	ip netns pids $G 2>/dev/null | xargs -r kill -9 2>/dev/null
-	ip netns del $G 2>/dev/null; ip netns del $T 2>/dev/null
+	ip netns del $G 2>/dev/null
+	ip netns del $T 2>/dev/null
 	sysctl -qw net.core.wmem_default="$WMEM"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
 cp "$DP" "$WORK/syncookied-dp" && DP=$WORK/syncookied-dp # a private copy: a rebuild cannot swap it mid-run
+cp "$HELPERS" "$WORK/helpers.o" && HELPERS=$WORK/helpers.o
 
-# /proc/stat cpu1 in USER_HZ: user+nice, system, irq+softirq
-cpu1() { awk '$1=="cpu1" {print $2+$3, $4, $7+$8}' /proc/stat; }
-# run time (ns) of the given pids' threads
-runtime() {
-	local p t sum=0
-	for p in "$@"; do
-		for t in /proc/$p/task/*/schedstat; do
-			[ -r "$t" ] && sum=$(( sum + $(cut -d' ' -f1 "$t") ))
-		done
-	done
-	echo $sum
+now_ns() { date +%s%N; }
+# CPU 1: busy = wall time - idle - iowait - steal (USER_HZ ticks of /proc/stat), and its softirq share
+cpu1() { awk '$1=="cpu1" {print $5 + $6 + $9, $8}' /proc/stat; } # idle+iowait+steal, softirq
+pin_napi() { # $1 ns, $2 dev, $3 cpu: the device's NAPI threads, made threaded, on that CPU
+	ip netns exec "$1" sh -c "echo 1 > /sys/class/net/$2/threaded" 2>/dev/null
+	for t in $(pgrep "napi/$2-"); do taskset -pc "$3" "$t" >/dev/null 2>&1; done
 }
-ANSWERER_PIDS=""
-setup() { # fresh pair of namespaces for each run: gen (g0) <-> tgt (f0)
-	ip netns del $G 2>/dev/null; ip netns del $T 2>/dev/null
-	ip netns add $G; ip netns add $T
+
+setup() { # fresh namespaces for each row: gen (g0) <-> tgt (f0)
+	ip netns pids $T 2>/dev/null | xargs -r kill -9 2>/dev/null
+	ip netns del $G 2>/dev/null
+	ip netns del $T 2>/dev/null
+	ip netns add $G
+	ip netns add $T
 	ip link add g0 netns $G type veth peer name f0 netns $T
-	ip -n $G link set lo up; ip -n $T link set lo up
-	ip -n $G link set g0 up; ip -n $T link set f0 up
+	ip -n $G link set lo up
+	ip -n $T link set lo up
+	ip -n $G link set g0 up
+	ip -n $T link set f0 up
 	ip -n $G addr add 10.0.2.1/24 dev g0
 	GEN_MAC=$(ip -n $G -j link show g0 | sed -n 's/.*"address":"\([0-9a-f:]*\)".*/\1/p')
 	TGT_MAC=$(ip -n $T -j link show f0 | sed -n 's/.*"address":"\([0-9a-f:]*\)".*/\1/p')
-	ip netns exec $T sh -c 'echo 2 > /sys/class/net/f0/queues/rx-0/rps_cpus'
+	ip netns exec $G sh -c 'echo 1 > /sys/class/net/g0/queues/rx-0/rps_cpus' # SYN-ACKs received on CPU 0
+	ip netns exec $T sh -c 'echo 2 > /sys/class/net/f0/queues/rx-0/rps_cpus' # SYNs received on CPU 1
+	# the SYN-ACKs that arrive on g0
+	ip netns exec $G nft -f - <<-'NFT'
+	table netdev gen {
+		chain in { type filter hook ingress device g0 priority 0; tcp flags & (syn | ack) == syn | ack counter; }
+	}
+	NFT
 	hx() { echo "0x${1//:/, 0x}"; }
 	# SYNs from random 10.1.x.x sources and ports, no options (trafgen writes complete checksums)
-	cat > "$WORK/syn.cfg" <<EOT
-{ $(hx "$TGT_MAC"), $(hx "$GEN_MAC"), c16(0x0800),
-  0x45, 0x00, c16(40), drnd(2), c16(0x4000), 64, 6, csumip(14, 33),
-  10, 1, drnd(2), 10, 0, 2, 10,
-  drnd(2), c16(80), drnd(4), c32(0), c16(0x5002), c16(64240), csumtcp(14, 34), c16(0) }
-EOT
+	cat > "$WORK/syn.cfg" <<-EOT
+	{ $(hx "$TGT_MAC"), $(hx "$GEN_MAC"), c16(0x0800),
+	  0x45, 0x00, c16(40), drnd(2), c16(0x4000), 64, 6, csumip(14, 33),
+	  10, 1, drnd(2), 10, 0, 2, 10,
+	  drnd(2), c16(80), drnd(4), c32(0), c16(0x5002), c16(64240), csumtcp(14, 34), c16(0) }
+	EOT
+}
+xdp_tx_into_g0() { # XDP_TX on f0 hands frames to g0's NAPI, which g0 has with an XDP program of its own (pass)
+	ip -n $G link set dev g0 xdpdrv obj "$HELPERS" sec pass
+	pin_napi $G g0 0
+}
+synacks() { ip netns exec $G nft list chain netdev gen in | sed -n 's/.*counter packets \([0-9]*\).*/\1/p'; }
+
+# trial KPPS: N = KPPS * 1000 * SECS SYNs at that rate; sets BUSY (CPU 1 seconds), ANS (SYN-ACKs), SOFT (softirq %)
+trial() {
+	local n=$(($1 * 1000 * SECS)) a b c0 c1 t0 t1 hz
+	hz=$(getconf CLK_TCK)
+	sleep 0.3
+	c0=$(synacks)
+	a=($(cpu1))
+	t0=$(now_ns)
+	ip netns exec $G taskset -c 0 trafgen -P 1 -C --dev g0 --in "$WORK/syn.cfg" --num $n -b $(($1 * 1000))pps \
+		-q >/dev/null 2>&1
+	sleep 0.3
+	t1=$(now_ns)
+	b=($(cpu1))
+	c1=$(synacks)
+	ANS=$((c1 - c0))
+	BUSY=$(awk -v w=$((t1 - t0)) -v i=$((b[0] - a[0])) -v hz=$hz 'BEGIN {printf "%.4f", w / 1e9 - i / hz}')
+	SOFT=$(awk -v s=$((b[1] - a[1])) -v hz=$hz -v busy=$BUSY 'BEGIN {printf "%d", busy > 0 ? 100 * s / hz / busy : 0}')
+	LOSS=$(awk -v a=$ANS -v n=$n 'BEGIN {printf "%.2f", 100 * (1 - a / n)}')
 }
 
-flood() { # runs the flood ROUNDS times; $1 prints the answerer's absolute SYN-ACK counter. Sets BUSY (median
-	# CPU-seconds), ANS (that round's SYN-ACKs) and SPLIT
-	local r a b ra rb c0 c1 ks results=()
-	ks=$(pgrep -x ksoftirqd/1)
+# The fixed rate, ROUNDS times: median µs per SYN-ACK (and that round's loss)
+fixed() {
+	local r res=()
 	for r in $(seq "$ROUNDS"); do
-		sleep 0.5
-		c0=$($1); a=($(cpu1)); ra=$(runtime $ks $ANSWERER_PIDS)
-		ip netns exec $G taskset -c 0 trafgen --dev g0 --in "$WORK/syn.cfg" --num "$N" -q >/dev/null 2>&1
-		sleep 0.3
-		b=($(cpu1)); rb=$(runtime $ks $ANSWERER_PIDS); c1=$($1)
-		results+=("$(awk -v q=$(( b[2] - a[2] )) -v t=$(( rb - ra )) -v hz=$(getconf CLK_TCK) 'BEGIN {printf "%.3f", q/hz + t/1e9}') $(( c1 - c0 )) $(( b[2] - a[2] )) $(( rb - ra ))")
+		trial "$RATE"
+		res+=("$(awk -v b=$BUSY -v a=$ANS 'BEGIN {printf "%.3f", a > 0 ? b * 1e6 / a : 999}') $LOSS $SOFT")
 	done
-	local med; med=$(printf '%s\n' "${results[@]}" | sort -n | sed -n "$(( (ROUNDS + 1) / 2 ))p")
-	set -- $med
-	BUSY=$1 ANS=$2
-	SPLIT=$(awk -v q=$3 -v t=$4 -v hz=$(getconf CLK_TCK) 'BEGIN {q = q/hz; t = t/1e9; s = q + t; if (s == 0) s = 1; printf "softirq %d%% / threads (worker, NAPI, ksoftirqd) %d%%", 100*q/s, 100*t/s}')
+	set -- $(printf '%s\n' "${res[@]}" | sort -n | sed -n "$(((ROUNDS + 1) / 2))p")
+	US=$1 FLOSS=$2 FSOFT=$3
 }
 
-row() { # name
-	local ans=$ANS
-	local per=$(awk -v b=$BUSY -v a=$ans 'BEGIN {if (a>0) printf "%.2f", b/(a/1e6); else print "n/a"}')
-	local us=$(awk -v b=$BUSY -v a=$ans 'BEGIN {if (a>0) printf "%.2f", b*1e6/a; else print "n/a"}')
-	local loss=$(awk -v a=$ans -v n=$N 'BEGIN {printf "%.1f%%", 100*(1-a/n)}')
-	printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$N" "$ans" "$loss" "$per" "$us" "$SPLIT"
+# Bisection for the highest rate with under 0.1 % loss, between what passed and what failed.
+zero_loss() {
+	local lo=0 hi=$GENMAX mid s
+	if [ "$SEARCH" != 1 ]; then ZL=-; return; fi
+	awk -v l=$FLOSS 'BEGIN {exit !(l < 0.1)}' && lo=$RATE
+	trial "$hi"
+	if awk -v l=$LOSS 'BEGIN {exit !(l < 0.1)}'; then ZL=">= $hi (the generator's limit)"; return; fi
+	for s in $(seq "$STEPS"); do
+		mid=$(((lo + hi) / 2))
+		[ $mid -le $lo ] && break
+		trial $mid
+		if awk -v l=$LOSS 'BEGIN {exit !(l < 0.1)}'; then lo=$mid; else hi=$mid; fi
+	done
+	ZL=$lo
 }
 
-sysctl -qw net.core.wmem_default=4194304 # trafgen in a netns cannot raise its own socket buffer
-echo "| answerer | SYNs sent | SYN-ACKs | loss | CPU-s per million SYNs | µs per SYN | where the CPU went |"
-echo "|---|---|---|---|---|---|---|"
+row() { # name: after fixed and zero_loss
+	printf '| %s | %s | %s%% | %s | softirq %s%% of CPU 1 busy |\n' "$1" "$US" "$FLOSS" "$ZL" "$FSOFT"
+}
 
-for backend in afpacket afxdp; do
-	setup
+diag() { # where a row's lost SYNs went: CPU softnet drops, the answerer's counters
+	[ "$DIAG" = 1 ] || return 0
+	echo "<!-- $1: softnet drops per CPU: $(awk '{printf "%d ", strtonum("0x"$2)}' /proc/net/softnet_stat)" \
+		"answerer: ${2:-} -->"
+}
+
+start_dp() { # $1 backend: syncookied-dp on CPU 1 answering for SRV
 	mkdir -p "$WORK/sec"
-	j=$(( $(date +%s) * 250 ))
+	local j=$(($(date +%s) * 250))
 	printf '%s %s 250\n0123456789abcdef.fedcba9876543210.\n0f1e2d3c4b5a6978.8796a5b4c3d2e1f0.\nformat 2\ntcp_clock_ms %s\ntcp_syncookies 2\ntcp_timestamps 2\n' \
-		$j $((j / 15000)) $((j * 4)) > "$WORK/sec/$SRV"
-	printf -- '- ip: %s\n  mac: 02:00:00:00:00:10\n' $SRV > "$WORK/hosts.yml"
-	ip netns exec $T "$DP" run --backend $backend --iface f0 --cpus 1 ${DP_ARGS:-} --hosts "$WORK/hosts.yml" \
-		--secrets-dir "$WORK/sec" --stats-interval 3600 > "$WORK/fw.log" 2>&1 &
+		$j $((j / 15000)) $((j * 4)) >"$WORK/sec/$SRV"
+	printf -- '- ip: %s\n  mac: 02:00:00:00:00:10\n' $SRV >"$WORK/hosts.yml"
+	# the fast path in native mode: g0 has the XDP program that a veth's native XDP_TX needs on the peer
+	ip netns exec $T "$DP" run --backend "$1" $([ $1 = xdp ] && echo --xdp-mode drv) --iface f0 --cpus 1 \
+		${DP_ARGS:-} --hosts "$WORK/hosts.yml" \
+		--secrets-dir "$WORK/sec" --stats-interval 3600 >"$WORK/fw.log" 2>&1 &
 	FW=$!
-	sleep 1
-	if ! grep -q '^running' "$WORK/fw.log"; then
-		echo "| syncookied-dp $backend | $N | - | - | n/a | n/a | did not start: $(tail -1 "$WORK/fw.log") |"
-		kill $FW 2>/dev/null; continue
-	fi
-	if [ $backend = afxdp ]; then # native XDP on veth runs in NAPI: make it a thread and pin it to CPU 1
-		ip netns exec $T sh -c 'echo 1 > /sys/class/net/f0/threaded' 2>/dev/null
-		for t in $(pgrep "napi/f0" 2>/dev/null); do taskset -pc 1 $t >/dev/null 2>&1; done
-	fi
-	ours() {
-		kill -USR1 $FW; sleep 0.3
-		grep '^counters:' "$WORK/fw.log" | tail -1 | tr ' ' '\n' | sed -n 's/^rx_syn=//p'
-	}
-	ANSWERER_PIDS="$FW $(pgrep "napi/f0" 2>/dev/null | tr '\n' ' ')"
-	flood ours
-	ANSWERER_PIDS=""
-	kill $FW; wait $FW 2>/dev/null
-	row "syncookied-dp $backend (worker on CPU 1${DP_ARGS:+, $DP_ARGS})"
-done
-
-if [ "$ONLY" = dp ]; then
-	echo; echo "(our backends only; generator: trafgen on CPU 0, $N SYNs; load average $(cut -d' ' -f1-3 /proc/loadavg))"
-	exit 0
-fi
-
-kernel_target() { # $1 = extra setup
-	setup
+	for _ in $(seq 50); do grep -q '^running' "$WORK/fw.log" && return 0; sleep 0.1; done
+	return 1
+}
+dp_counters() {
+	kill -USR1 $FW
+	sleep 0.3
+	grep '^counters:' "$WORK/fw.log" | tail -1 | tr ' ' '\n' | grep -E '^(rx_syn|rx_kernel_drops|tx_failed|rx_frames)=' | tr '\n' ' '
+}
+kernel_target() {
 	ip -n $T addr add $SRV/24 dev f0
 	ip -n $T route add default via 10.0.2.1 # SYN-ACKs to the random sources need a route
 	ip netns exec $T sysctl -qw net.ipv4.tcp_syncookies=2 net.ipv4.tcp_max_syn_backlog=4096
@@ -136,30 +181,82 @@ kernel_target() { # $1 = extra setup
 	sleep 0.2
 }
 
-kernel_target
-kern() { ip netns exec $T nstat -az TcpExtSyncookiesSent | awk '/SyncookiesSent/ {print $2}'; }
-flood kern
-row "Linux kernel syncookies (tcp_syncookies=2)"
-
-kernel_target
-if ip netns exec $T nft -f - <<'NFT' 2>"$WORK/nft.err"
-table ip sp {
-	chain pre { type filter hook prerouting priority raw; tcp dport 80 tcp flags syn notrack; }
-	chain in {
-		type filter hook input priority filter;
-		tcp dport 80 ct state invalid,untracked counter synproxy mss 1460 wscale 7 timestamp sack-perm
-		ct state invalid drop
-	}
-}
-NFT
-then
-	ip netns exec $T sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0 2>/dev/null
-	sp() { ip netns exec $T nft list chain ip sp in | sed -n 's/.*counter packets \([0-9]*\).*/\1/p' | head -1; }
-	flood sp
-	row "nft SYNPROXY"
-else
-	echo "| nft SYNPROXY | $N | - | - | n/a | n/a | cannot set up: $(head -1 "$WORK/nft.err") |"
-fi
+sysctl -qw net.core.wmem_default=4194304 # trafgen in a netns cannot raise its own socket buffer
+# What trafgen offers on CPU 0 with no answerer: the ceiling of the search.
+setup
+ip netns exec $G taskset -c 0 trafgen -P 1 -C --dev g0 --in "$WORK/syn.cfg" --num 300000 -q >/dev/null 2>&1 &
+t0=$(now_ns)
+wait $!
+GENMAX=$((300000 * 1000000 / (($(now_ns) - t0) / 1000) / 1000))
+COMMIT=$(git -C "$MOD" rev-parse --short HEAD 2>/dev/null || echo unknown)
+echo "Command: \`RATE=$RATE SECS=$SECS ROUNDS=$ROUNDS ${DP_ARGS:+DP_ARGS=\"$DP_ARGS\" }bash tests/bench/veth_synflood.sh\`" \
+	"(commit $COMMIT, $(uname -r), $(nproc) CPUs, $(date -u +%FT%TZ), load average at the start" \
+	"$(cut -d' ' -f1-3 /proc/loadavg); trafgen offers up to $GENMAX kpps on CPU 0)"
 echo
-echo "(generator: trafgen on CPU 0, $N SYNs without options from random 10.1.x.x sources, median of $ROUNDS rounds;"
-echo " $(uname -r); $(nproc) CPUs; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "| answerer | µs of CPU 1 per SYN at $RATE kpps | loss at $RATE kpps | zero-loss kpps | where the CPU went |"
+echo "|---|---|---|---|---|"
+
+for r in $ROWS; do
+	setup
+	case $r in
+	floor)
+		xdp_tx_into_g0
+		if ! ip -n $T link set dev f0 xdpdrv obj "$HELPERS" sec floor 2>"$WORK/floor.err"; then
+			echo "| XDP_TX floor | n/a | n/a | n/a | cannot attach: $(head -1 "$WORK/floor.err") |"
+			continue
+		fi
+		pin_napi $T f0 1
+		fixed
+		zero_loss
+		row "XDP_TX floor (in-place SYN-ACK, no SipHash)"
+		;;
+	xdp | afxdp | afpacket)
+		[ $r = xdp ] && xdp_tx_into_g0
+		if ! start_dp $r; then
+			echo "| syncookied-dp $r | n/a | n/a | n/a | did not start: $(tail -1 "$WORK/fw.log") |"
+			kill $FW 2>/dev/null
+			continue
+		fi
+		[ $r != afpacket ] && pin_napi $T f0 1
+		fixed
+		zero_loss
+		row "syncookied-dp $r (worker on CPU 1${DP_ARGS:+, $DP_ARGS})"
+		diag "$r" "$(dp_counters)"
+		kill $FW
+		wait $FW 2>/dev/null
+		;;
+	kernel)
+		kernel_target
+		fixed
+		zero_loss
+		row "Linux kernel syncookies (tcp_syncookies=2)"
+		diag kernel
+		;;
+	synproxy)
+		kernel_target
+		if ! ip netns exec $T nft -f - <<-'NFT' 2>"$WORK/nft.err"; then
+		table ip sp {
+			chain pre { type filter hook prerouting priority raw; tcp dport 80 tcp flags syn notrack; }
+			chain in {
+				type filter hook input priority filter;
+				tcp dport 80 ct state invalid,untracked synproxy mss 1460 wscale 7 timestamp sack-perm
+				ct state invalid drop
+			}
+		}
+		NFT
+			echo "| nft SYNPROXY | n/a | n/a | n/a | cannot set up: $(head -1 "$WORK/nft.err") |"
+			continue
+		fi
+		ip netns exec $T sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0 2>/dev/null
+		fixed
+		zero_loss
+		row "nft SYNPROXY"
+		diag synproxy
+		;;
+	*) echo "unknown row $r (rows: floor xdp afxdp afpacket kernel synproxy)" >&2 ;;
+	esac
+done
+echo
+echo "(trafgen: $RATE kpps of SYNs without options from random 10.1.x.x sources, $SECS s per trial, median of" \
+	"$ROUNDS at the fixed rate; zero-loss: under 0.1 % lost, $STEPS bisection steps; load average at the end:" \
+	"$(cut -d' ' -f1-3 /proc/loadavg))"

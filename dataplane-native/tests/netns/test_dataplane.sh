@@ -89,10 +89,6 @@ if [ "$BACKEND" = afxdp ] || [ "$BACKEND" = xdp ]; then
 	ip netns exec "$NS_FW" ethtool -K f0 rxvlan off >/dev/null 2>&1 || echo "note: cannot switch rxvlan off on f0"
 	ip netns exec "$NS_SW" ethtool -K sw-f txvlan off >/dev/null 2>&1 || echo "note: cannot switch txvlan off on sw-f"
 fi
-if [ "$BACKEND" = xdp ]; then
-	# XDP_TX on a veth hands the frame to the peer's NAPI, which a veth has only with GRO on (or its own program)
-	ip netns exec "$NS_SW" ethtool -K sw-f gro on >/dev/null 2>&1 || echo "note: cannot switch gro on on sw-f"
-fi
 # --- the firewall must never answer ARP for a protected IP: before the diversion the router learns the server
 ip netns exec "$NS_FW" "$DP" run --backend "$BACKEND" --iface f0 --hosts "$WORK/hosts.yml" \
 	--secrets-dir "$WORK/secrets" --stats-interval 2 > "$WORK/fw.log" 2>&1 &
@@ -260,8 +256,6 @@ ip link add f1 netns "$NS_FW" type veth peer name sw-f1 netns "$NS_SW"
 ip -n "$NS_SW" link set sw-f1 master br0 up
 ip -n "$NS_FW" link set f1 up
 F1_MAC=$(lab_mac "$NS_FW" f1)
-# the XDP program forwards by XDP_REDIRECT into f1, whose peer needs NAPI for it (see above)
-[ "$BACKEND" = xdp ] && ip netns exec "$NS_SW" ethtool -K sw-f1 gro on >/dev/null 2>&1
 write_hosts
 CPUS=0 # AF_PACKET: two workers in one fanout group (a veth has one queue, so AF_XDP keeps one)
 [ "$BACKEND" = afpacket ] && CPUS=0-1
