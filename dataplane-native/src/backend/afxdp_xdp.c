@@ -130,12 +130,13 @@ static int attach_get(struct dp_port *p, const struct dp_port_cfg *cfg, struct x
 	free_slot->flags = attach_flags(cfg);
 	err = bpf_xdp_attach(p->ifindex, free_slot->prog_fd, free_slot->flags | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
 	if (err) {
-		snprintf(p->err, sizeof(p->err), "%s: attaching XDP to %s: %s%s", cfg->fastpath ? "xdp" : "af_xdp",
-			 p->ifname, strerror(-err),
-			 err == -EBUSY || err == -EEXIST ? " (another XDP program is attached; detach it first)" :
-			 err == -ERANGE ? " (its MTU is too large for single-buffer XDP: jumbo frames need the afpacket "
-					  "backend, or an MTU of 3500 or less)" :
-					  "");
+		snprintf(
+			p->err, sizeof(p->err), "%s: attaching XDP to %s: %s%s", cfg->fastpath ? "xdp" : "af_xdp",
+			p->ifname, strerror(-err),
+			err == -EBUSY || err == -EEXIST ? " (another XDP program is attached; detach it first)" :
+			err == -ERANGE ? " (its MTU is too large for single-buffer XDP: jumbo frames need the afpacket "
+					 "backend, or an MTU of 3500 or less)" :
+					 "");
 		dp_fastpath_close(free_slot->own);
 		free_slot->own = NULL;
 		goto out_unlock;
@@ -287,9 +288,10 @@ static void read_rx_dropped(struct dp_port *p, struct xdp_port *x)
 	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	if (x->rx_dropped_logged_ns && now - x->rx_dropped_logged_ns < 10ull * 1000000000ull)
 		return;
-	fprintf(stderr, "af_xdp: %s: the kernel dropped %llu frame(s) it could not place in a %u-byte UMEM frame "
-			"(longer frames, e.g. jumbo: run AF_XDP at an MTU of 3500 or less; or no free frame); counted as "
-			"rx_truncated\n",
+	fprintf(stderr,
+		"af_xdp: %s: the kernel dropped %llu frame(s) it could not place in a %u-byte UMEM frame "
+		"(longer frames, e.g. jumbo: run AF_XDP at an MTU of 3500 or less; or no free frame); counted as "
+		"rx_truncated\n",
 		p->ifname, (unsigned long long)x->rx_dropped, (unsigned)FRAME_SIZE);
 	x->rx_dropped_logged_ns = now;
 }
@@ -362,8 +364,9 @@ static bool fits(struct dp_port *p, struct xdp_port *x, const struct dp_pkt *pkt
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	if (!x->oversize_logged_ns || now - x->oversize_logged_ns >= 10ull * 1000000000ull) {
-		fprintf(stderr, "af_xdp: %s: dropped %llu frame(s) longer than a %u-byte UMEM frame (last: %u bytes); "
-				"counted as tx_oversize\n",
+		fprintf(stderr,
+			"af_xdp: %s: dropped %llu frame(s) longer than a %u-byte UMEM frame (last: %u bytes); "
+			"counted as tx_oversize\n",
 			p->ifname, (unsigned long long)x->oversize_unlogged, (unsigned)FRAME_SIZE, pkt->len);
 		x->oversize_logged_ns = now;
 		x->oversize_unlogged = 0;

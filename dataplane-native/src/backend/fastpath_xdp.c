@@ -18,6 +18,7 @@ _Static_assert(DP_XDP_ROW_SPILL == DP_HOST_STATS_SLOTS, "the program's rows are 
 _Static_assert(DP_HOST_SLOT_SPILL == DP_HOST_STATS_SLOTS, "the spill row");
 _Static_assert(sizeof(struct dp_xdp_addr) == sizeof(struct dp_addr), "host key = struct dp_addr");
 _Static_assert(DP_MAX_MACS <= DP_XDP_MAX_MACS, "our MACs");
+_Static_assert(DP_TCP_PROFILE_PORTS == DP_XDP_PORT_WS, "listeners with their own window/scale");
 
 /* The object file, embedded by the Makefile (xdp_object.S). */
 extern const char dp_xdp_object[];
@@ -229,7 +230,16 @@ static int encode(const struct dp_host *h, struct dp_xdp_host *r, char *err, siz
 	r->window = h->window;
 	r->wscale = h->wscale;
 	r->ttl = h->ttl;
-	if (r->wscale > 14 || r->ttl == 0 || r->mss == 0 || (c->ip.family != 4 && c->ip.family != 6))
+	r->n_port_ws = h->n_port_ws;
+	for (unsigned i = 0; i < h->n_port_ws && i < DP_XDP_PORT_WS; i++) {
+		r->port_ws[i].port = h->port_ws[i].port;
+		r->port_ws[i].window = h->port_ws[i].window;
+		r->port_ws[i].wscale = h->port_ws[i].wscale;
+		if (r->port_ws[i].wscale > 14)
+			return fail(err, errlen, -EINVAL, "host %s: listener wscale out of range", ip);
+	}
+	if (r->n_port_ws > DP_XDP_PORT_WS || r->wscale > 14 || r->ttl == 0 || r->mss == 0 ||
+	    (c->ip.family != 4 && c->ip.family != 6))
 		return fail(err, errlen, -EINVAL, "host %s: wscale/ttl/mss/family out of range", ip);
 	return 0;
 }

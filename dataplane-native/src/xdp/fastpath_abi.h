@@ -11,6 +11,7 @@
 #define DP_XDP_MAX_MACS 8
 #define DP_XDP_MAX_QUEUES 64 /* AF_XDP sockets, one per RX queue */
 #define DP_XDP_NCOUNTERS 32  /* >= DP_C_MAX of syncookied/core.h (checked by the loader) */
+#define DP_XDP_PORT_WS 16    /* = DP_TCP_PROFILE_PORTS of syncookied/core.h (checked by the loader) */
 
 /* dp_xdp_counters: the core's rows (a host's stats slot; DP_XDP_ROW_SPILL = DP_HOST_STATS_SLOTS for frames without
  * one), each frame counted under the reason of its verdict as the core counts, and one row more with every frame. */
@@ -50,7 +51,14 @@ struct dp_xdp_host {
 	struct dp_ts_sysctls sys;
 	uint16_t mss, window;
 	uint8_t wscale, ttl;
-	uint8_t pad[2];
+	uint8_t n_port_ws; /* entries of port_ws: SYNs to these ports get their own window/scale (core_int.h) */
+	uint8_t pad;
+	struct {
+		uint16_t port; /* network order */
+		uint16_t window;
+		uint8_t wscale;
+		uint8_t pad;
+	} port_ws[DP_XDP_PORT_WS];
 };
 
 /* One row of dp_xdp_counters (per CPU), indexed by enum dp_counter. */

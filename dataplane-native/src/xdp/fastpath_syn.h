@@ -116,9 +116,18 @@ static __noinline int syn(struct xctx *c)
 	in->client_port = t->sport;
 	in->server_port = t->dport;
 	in->client_seq = t->seq;
-	in->window = h->window;
-	in->mss = h->mss;
+	in->window = h->window; /* the SYN's listener's window and scale, else the host's (dp_host_synack_ws) */
 	in->wscale = h->wscale;
+	for (unsigned i = 0; i < DP_XDP_PORT_WS; i++) {
+		if (i >= h->n_port_ws)
+			break;
+		if (h->port_ws[i].port == t->dport) {
+			in->window = h->port_ws[i].window;
+			in->wscale = h->port_ws[i].wscale;
+			break;
+		}
+	}
+	in->mss = h->mss;
 	in->ttl = h->ttl;
 	len = c->x.l3_off + (c->x.family == 4 ? 20 : 40) + dp_synack_tcp_len(in->ts, in->ws);
 	r = write_synack(c, s, len);

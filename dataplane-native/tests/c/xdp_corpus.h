@@ -207,6 +207,27 @@ static struct dp_config *xc_config(void *arg)
 	h.clock.jiffies = (uint64_t)(1000000 + x->generation) * 15000 + 14900;
 	h.clock.count = 1000000 + x->generation;
 	dp_config_set_host(cfg, &h);
+	/* .17 and 2001:db8:99::7: the agent's listener profile (port 443 and 8443 have their own window and scale) */
+	for (int i = 0; i < 2; i++) {
+		a.family = i ? 6 : 4;
+		if (i)
+			inet_pton(AF_INET6, "2001:db8:99::7", a.a);
+		else
+			t_addr4(a.a, "10.99.0.17");
+		h = *dp_config_host(cfg, &a);
+		h.profile.window = 62727;
+		h.profile.wscale = 8;
+		h.profile.n_ports = 2;
+		h.profile.ports[0].port = 443;
+		h.profile.ports[0].window = 65535;
+		h.profile.ports[0].wscale = 11;
+		h.profile.ports[1].port = 8443;
+		h.profile.ports[1].window = 14600;
+		h.profile.ports[1].wscale = 0;
+		dp_config_set_host(cfg, &h);
+	}
+	a.family = 4;
+	memset(a.a, 0, sizeof(a.a));
 	/* .25: no SACK, no window scaling: an echo decoded with the wrong tsoff asks for them and is refused */
 	t_addr4(a.a, "10.99.0.25");
 	h = *dp_config_host(cfg, &a);
@@ -288,7 +309,7 @@ static inline void xc_addr(struct xc_state *s, struct tframe *t)
 		t_addr4(t->daddr, xc_hosts4[xc_r(s, sizeof(xc_hosts4) / sizeof(xc_hosts4[0]))]);
 	}
 	t->sport = (uint16_t)xc_r(s, 65536);
-	t->dport = xc_r(s, 4) ? 80 : (uint16_t)xc_r(s, 65536);
+	t->dport = xc_r(s, 4) ? 80 : xc_r(s, 2) ? (xc_r(s, 2) ? 443 : 8443) : (uint16_t)xc_r(s, 65536);
 }
 
 /* Extension headers between an IPv6 header and its payload: hop-by-hop, routing, destination options, fragment,

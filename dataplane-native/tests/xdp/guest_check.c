@@ -50,8 +50,8 @@ static unsigned from_hex(const char *h, uint8_t *out)
 
 /* A host as config.c's precompute() makes it for vec_host(): SipHash keys, tcp_timestamps 2, the vector's clock
  * sampled now (30 s into the cookie minute, 1 s error). */
-static void host(struct dp_host *h, int family, const char *ip, uint64_t k0a, uint64_t k0b, uint64_t k1a,
-		 uint64_t k1b, uint16_t mss, uint16_t window, uint64_t now)
+static void host(struct dp_host *h, int family, const char *ip, uint64_t k0a, uint64_t k0b, uint64_t k1a, uint64_t k1b,
+		 uint16_t mss, uint16_t window, uint64_t now)
 {
 	memset(h, 0, sizeof(*h));
 	h->cfg.ip.family = (uint8_t)family;
@@ -67,8 +67,11 @@ static void host(struct dp_host *h, int family, const char *ip, uint64_t k0a, ui
 	h->window = window;
 	h->wscale = 7;
 	h->ttl = 64;
-	h->clk = (struct dp_clock_sample){ .base_ns = now, .phase_ns = 30000000000ULL, .err_ns = 1000000000ULL,
-					   .count = 286326, .ms = 5000000 };
+	h->clk = (struct dp_clock_sample){ .base_ns = now,
+					   .phase_ns = 30000000000ULL,
+					   .err_ns = 1000000000ULL,
+					   .count = 286326,
+					   .ms = 5000000 };
 	h->stats_slot = DP_HOST_SLOT_SPILL;
 }
 

@@ -21,7 +21,7 @@ static __always_inline uint16_t replace32(uint16_t check, uint32_t from, uint32_
 {
 	uint32_t s = (uint16_t)~check;
 
-	s += (uint16_t)~from + (uint16_t)~(from >> 16) + (uint16_t)to + (uint16_t)(to >> 16);
+	s += (uint16_t)~from + (uint16_t) ~(from >> 16) + (uint16_t)to + (uint16_t)(to >> 16);
 	return (uint16_t)~fold16(s);
 }
 
@@ -60,7 +60,6 @@ int xdp_floor(struct xdp_md *md)
 	__builtin_memcpy(th + 16, &check, 2);
 	return XDP_TX;
 }
-
 
 SEC("pass")
 int xdp_pass(struct xdp_md *md)
