@@ -1,10 +1,15 @@
-/* afpacket.c: AF_PACKET backend: TPACKET_V3 RX ring in a fanout group, TPACKET_V2 TX ring with qdisc bypass.
+/* afpacket.c: AF_PACKET backend: TPACKET_V3 RX ring in a fanout group; TX by sendmmsg() on a socket with qdisc
+ * bypass, one system call per burst.
  *
- * Large frames: the TX ring's frames hold the interface's MTU (jumbo included). GSO/GRO super-frames (veth and GRO
- * hand packet sockets frames of up to 64 KB, longer than the MTU) arrive with a virtio_net_hdr (PACKET_VNET_HDR on
- * the RX ring) and leave as they came, through a second socket with PACKET_VNET_HDR: the kernel, or the NIC with
- * TSO, cuts them into MTU-sized segments and finishes their checksums. A frame that still cannot leave (longer than
- * the output MTU and not GSO) is counted as tx_oversize and logged, at most once per 10 s per port. */
+ * Why not a TX ring: its frames go out as page fragments of the ring (zero-copy), which every path that delivers
+ * the frame locally (veth, a bridge) must copy into fresh pages (skb_copy_ubufs: a page allocation and a copy per
+ * frame); for the small frames that dominate a SYN flood, copying them into the skb once is cheaper everywhere.
+ *
+ * Large frames: GSO/GRO super-frames (veth and GRO hand packet sockets frames of up to 64 KB, longer than the MTU)
+ * arrive with a virtio_net_hdr (PACKET_VNET_HDR on the RX ring) and leave as they came (the TX socket has
+ * PACKET_VNET_HDR too): the kernel, or the NIC with TSO, cuts them into MTU-sized segments and finishes their
+ * checksums. A frame that still cannot leave (longer than the output MTU and not GSO) is counted as tx_oversize and
+ * logged, at most once per 10 s per port. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_ether.h>
@@ -33,30 +38,25 @@
 #define RX_FRAME_SIZE 2048u
 #define RX_BLOCK_TIMEOUT_MS 1u
 #define RX_POLL_MS 10
-#define TX_FRAME_NR 512u	/* TX ring frames, each of tx_frame_size (2048 for a 1500 MTU, 16384 for 9000) */
-#define TX_RING_MAX (16u << 20) /* fewer frames when they are that large (an MTU of 64 KB) */
-#define TX_BLOCK_MIN (1u << 16)
-#define TX_DATA_OFF (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))
+#define TX_SNDBUF (4u << 20) /* bytes of frames in flight (SO_SNDBUFFORCE; else the sysctl's maximum) */
 #define VLAN_HLEN 4u
 #define SCRATCH_SIZE 256u
 #define LOG_EVERY_NS (10ull * 1000000000ull)
 
 struct afp_port {
-	int rx_fd, tx_fd;
-	int gso_fd; /* PACKET_VNET_HDR socket for GSO super-frames (and any frame > tx frame) */
-	uint8_t *rx_map, *tx_map;
-	size_t rx_map_len, tx_map_len;
-	uint32_t tx_frame_size; /* a power of two that holds the MTU, an Ethernet header and 2 VLAN tags */
+	int rx_fd;
+	int tx_fd; /* PACKET_VNET_HDR, qdisc bypass: every frame leaves here, GSO super-frames as GSO */
+	uint8_t *rx_map;
+	size_t rx_map_len;
 	uint32_t mtu;
-	uint32_t tx_max; /* the longest frame the kernel sends from the ring: Ethernet + 2 VLAN tags + MTU */
-	uint64_t oversize_logged_ns;	/* the last tx_oversize log line */
-	uint64_t oversize_unlogged;	/* oversize frames since that line */
-	unsigned rx_block;		/* index of the block being consumed */
+	uint32_t tx_max;	     /* the longest frame the interface sends as it is: Ethernet + 2 VLAN tags + MTU */
+	uint64_t oversize_logged_ns; /* the last tx_oversize log line */
+	uint64_t oversize_unlogged;  /* oversize frames since that line */
+	unsigned rx_block;	     /* index of the block being consumed */
 	struct tpacket_block_desc *cur; /* NULL when no block is held */
 	struct tpacket3_hdr *next;	/* next frame in cur */
 	uint32_t left;			/* frames of cur not handed out yet */
-	unsigned tx_frame, tx_frame_nr;
-	unsigned bursts; /* rx_burst calls, to read the kernel's drop counter now and then */
+	unsigned bursts;		/* rx_burst calls, to read the kernel's drop counter now and then */
 	struct dp_pkt pkts[DP_BURST];
 	/* small frames sit packed in the ring with no tail room for a reply: they are copied here first */
 	uint8_t scratch[DP_BURST][SCRATCH_SIZE] __attribute__((aligned(64)));
@@ -131,14 +131,12 @@ static int if_mtu(struct dp_port *p, int fd, uint32_t *mtu)
 
 static int open_tx(struct dp_port *p, struct afp_port *a)
 {
-	int ver = TPACKET_V2, one = 1;
-	struct tpacket_req req;
+	int one = 1, sndbuf = (int)TX_SNDBUF;
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
 		.sll_protocol = 0, /* transmit only: receives nothing */
 		.sll_ifindex = p->ifindex,
 	};
-	uint32_t need, block, nr;
 	int err;
 
 	a->tx_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
@@ -147,41 +145,15 @@ static int open_tx(struct dp_port *p, struct afp_port *a)
 	if ((err = if_mtu(p, a->tx_fd, &a->mtu)))
 		return err;
 	a->tx_max = ETH_HLEN + 2 * VLAN_HLEN + a->mtu;
-	need = (uint32_t)TX_DATA_OFF + a->tx_max;
-	for (a->tx_frame_size = 2048; a->tx_frame_size < need; a->tx_frame_size <<= 1)
-		;
-	block = a->tx_frame_size > TX_BLOCK_MIN ? a->tx_frame_size : TX_BLOCK_MIN;
-	nr = TX_RING_MAX / a->tx_frame_size < TX_FRAME_NR ? TX_RING_MAX / a->tx_frame_size : TX_FRAME_NR;
-	req = (struct tpacket_req){
-		.tp_block_size = block,
-		.tp_block_nr = nr * a->tx_frame_size / block,
-		.tp_frame_size = a->tx_frame_size,
-		.tp_frame_nr = nr,
-	};
-	if (setsockopt(a->tx_fd, SOL_PACKET, PACKET_VERSION, &ver, sizeof(ver)) < 0)
-		return fail(p, "PACKET_VERSION TPACKET_V2");
+	if (setsockopt(a->tx_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0)
+		return fail(p, "PACKET_VNET_HDR (TX)");
 	if (setsockopt(a->tx_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0)
 		return fail(p, "PACKET_QDISC_BYPASS");
-	if (setsockopt(a->tx_fd, SOL_PACKET, PACKET_TX_RING, &req, sizeof(req)) < 0)
-		return fail(p, "PACKET_TX_RING");
-	a->tx_frame_nr = req.tp_frame_nr;
-	a->tx_map_len = (size_t)req.tp_block_size * req.tp_block_nr;
-	a->tx_map = mmap(NULL, a->tx_map_len, PROT_READ | PROT_WRITE, MAP_SHARED, a->tx_fd, 0);
-	if (a->tx_map == MAP_FAILED) {
-		a->tx_map = NULL;
-		return fail(p, "mmap TX ring");
-	}
+	/* room for bursts in flight: frames still queued on their way count against it until freed */
+	if (setsockopt(a->tx_fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)) < 0)
+		setsockopt(a->tx_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	if (bind(a->tx_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
 		return fail(p, "bind TX");
-	a->gso_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-	if (a->gso_fd < 0)
-		return fail(p, "socket (GSO TX)");
-	if (setsockopt(a->gso_fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0)
-		return fail(p, "PACKET_VNET_HDR (TX)");
-	if (setsockopt(a->gso_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0)
-		return fail(p, "PACKET_QDISC_BYPASS (GSO TX)");
-	if (bind(a->gso_fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
-		return fail(p, "bind GSO TX");
 	return 0;
 }
 
@@ -193,14 +165,10 @@ static void afp_close(struct dp_port *p)
 		return;
 	if (a->rx_map)
 		munmap(a->rx_map, a->rx_map_len);
-	if (a->tx_map)
-		munmap(a->tx_map, a->tx_map_len);
 	if (a->rx_fd >= 0)
 		close(a->rx_fd);
 	if (a->tx_fd >= 0)
 		close(a->tx_fd);
-	if (a->gso_fd >= 0)
-		close(a->gso_fd);
 	free(a);
 	p->priv = NULL;
 }
@@ -219,7 +187,7 @@ static int afp_open(struct dp_port *p, const struct dp_port_cfg *cfg)
 		snprintf(p->err, sizeof(p->err), "af_packet: out of memory");
 		return -ENOMEM;
 	}
-	a->rx_fd = a->tx_fd = a->gso_fd = -1;
+	a->rx_fd = a->tx_fd = -1;
 	p->priv = a;
 	errno = 0;
 	if (cfg->rx && (err = open_rx(p, a, cfg)))
@@ -391,77 +359,74 @@ static void oversize(struct dp_port *p, struct afp_port *a, const struct dp_pkt 
 	a->oversize_unlogged = 0;
 }
 
-/* Sends one frame through the PACKET_VNET_HDR socket: a GSO super-frame with its segmentation and partial
- * checksum, anything else as it is. The TX ring was kicked just before, so frames keep their order. */
-static void send_vnet(struct dp_port *p, struct afp_port *a, const struct dp_pkt *pkt)
+/* The virtio_net_hdr of one frame: a GSO super-frame's segmentation and partial checksum, else none. */
+static void vnet_hdr(const struct dp_pkt *pkt, struct virtio_net_hdr *vh)
 {
-	struct virtio_net_hdr vh = { .gso_type = VIRTIO_NET_HDR_GSO_NONE };
-	struct iovec iov[2] = { { &vh, sizeof(vh) }, { pkt->data, pkt->len } };
-	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
+	uint32_t l4 = pkt->csum_start, thl = 8; /* UDP */
+	uint8_t type = pkt->gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
 
-	if (pkt->flags & DP_PKT_GSO) {
-		uint32_t l4 = pkt->csum_start, thl = 8; /* UDP */
-		uint8_t type = pkt->gso_type & (uint8_t)~VIRTIO_NET_HDR_GSO_ECN;
-
-		if ((type == VIRTIO_NET_HDR_GSO_TCPV4 || type == VIRTIO_NET_HDR_GSO_TCPV6) && l4 + 13 < pkt->len)
-			thl = (uint32_t)(pkt->data[l4 + 12] >> 4) * 4;
-		vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-		vh.gso_type = pkt->gso_type;
-		vh.gso_size = pkt->gso_size;
-		vh.hdr_len = (uint16_t)(l4 + thl);
-		vh.csum_start = pkt->csum_start;
-		vh.csum_offset = pkt->csum_offset;
-	}
-	if (sendmsg(a->gso_fd, &msg, MSG_DONTWAIT) == (ssize_t)(sizeof(vh) + pkt->len))
-		p->stats.tx_packets++;
-	else if (errno == EMSGSIZE || errno == EINVAL)
-		oversize(p, a, pkt, errno);
-	else
-		p->stats.tx_failed++;
+	memset(vh, 0, sizeof(*vh));
+	vh->gso_type = VIRTIO_NET_HDR_GSO_NONE;
+	if (!(pkt->flags & DP_PKT_GSO))
+		return;
+	if ((type == VIRTIO_NET_HDR_GSO_TCPV4 || type == VIRTIO_NET_HDR_GSO_TCPV6) && l4 + 13 < pkt->len)
+		thl = (uint32_t)(pkt->data[l4 + 12] >> 4) * 4;
+	vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh->gso_type = pkt->gso_type;
+	vh->gso_size = pkt->gso_size;
+	vh->hdr_len = (uint16_t)(l4 + thl);
+	vh->csum_start = pkt->csum_start;
+	vh->csum_offset = pkt->csum_offset;
 }
 
-static void kick(struct dp_port *p, struct afp_port *a)
-{
-	if (sendto(a->tx_fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0 && errno != EAGAIN && errno != ENOBUFS)
-		p->stats.tx_failed++;
-}
-
+/*
+ * The burst in order, in one sendmmsg() (more only when the kernel refuses a frame: it stops there). A frame the
+ * interface cannot send (longer than its MTU and not GSO: EMSGSIZE/EINVAL) is tx_oversize; when the socket's
+ * buffer is full (EAGAIN/ENOBUFS: the interface does not drain as fast) the rest of the burst is tx_failed.
+ */
 static unsigned afp_tx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n)
 {
 	struct afp_port *a = p->priv;
-	unsigned i, queued = 0;
+	struct virtio_net_hdr vh[DP_BURST];
+	struct iovec iov[DP_BURST][2];
+	struct mmsghdr msg[DP_BURST];
+	unsigned i, k = 0, sent = 0;
 
+	if (n > DP_BURST) /* the worker's bursts are never longer; in chunks if one were */
+		return afp_tx_burst(p, pkts, DP_BURST) + afp_tx_burst(p, pkts + DP_BURST, n - DP_BURST);
 	for (i = 0; i < n; i++) {
-		uint8_t *frame = a->tx_map + (size_t)a->tx_frame * a->tx_frame_size;
-		struct tpacket2_hdr *h = (struct tpacket2_hdr *)frame;
-		uint32_t status;
-
-		/* longer than the ring sends (the kernel would refuse it there and stall the ring), or GSO */
-		if (__builtin_expect(pkts[i]->len > a->tx_max || (pkts[i]->flags & DP_PKT_GSO), 0)) {
-			if (queued)
-				kick(p, a); /* what the ring holds goes first */
-			queued = 0;
-			send_vnet(p, a, pkts[i]);
+		if (__builtin_expect(pkts[i]->len > a->tx_max && !(pkts[i]->flags & DP_PKT_GSO), 0)) {
+			oversize(p, a, pkts[i], EMSGSIZE); /* the kernel would refuse it: not worth a system call */
 			continue;
 		}
-		status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
-		if (status == TP_STATUS_WRONG_FORMAT) {
-			p->stats.tx_failed++; /* the kernel refused an earlier frame in this slot */
-		} else if (status != TP_STATUS_AVAILABLE) {
-			break; /* ring full: the kernel has not sent what we queued before */
-		}
-		memcpy(frame + TX_DATA_OFF, pkts[i]->data, pkts[i]->len);
-		h->tp_len = pkts[i]->len;
-		__atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
-		a->tx_frame = (a->tx_frame + 1) % a->tx_frame_nr;
-		p->stats.tx_packets++;
-		queued++;
+		vnet_hdr(pkts[i], &vh[k]);
+		iov[k][0] = (struct iovec){ &vh[k], sizeof(vh[k]) };
+		iov[k][1] = (struct iovec){ pkts[i]->data, pkts[i]->len };
+		msg[k].msg_hdr = (struct msghdr){ .msg_iov = iov[k], .msg_iovlen = 2 };
+		msg[k].msg_len = 0;
+		k++;
 	}
-	/* one kick per burst (n == 0: just flush); frames the kernel could not take now go with the next kick */
-	if (queued || !n)
-		kick(p, a);
-	p->stats.tx_failed += n - i;
-	return i;
+	for (unsigned at = 0; at < k;) {
+		int r = sendmmsg(a->tx_fd, msg + at, k - at, MSG_DONTWAIT);
+
+		if (r > 0) {
+			at += (unsigned)r;
+			sent += (unsigned)r;
+			continue;
+		}
+		if (r < 0 && (errno == EMSGSIZE || errno == EINVAL)) {
+			struct dp_pkt one = { .data = iov[at][1].iov_base, .len = (uint32_t)iov[at][1].iov_len };
+
+			one.flags = vh[at].gso_type != VIRTIO_NET_HDR_GSO_NONE ? DP_PKT_GSO : 0;
+			oversize(p, a, &one, errno);
+			at++;
+			continue;
+		}
+		p->stats.tx_failed += k - at; /* buffer full, or the interface is down */
+		break;
+	}
+	p->stats.tx_packets += sent;
+	return sent;
 }
 
 const struct dp_backend_ops dp_backend_afpacket = {

@@ -5,6 +5,7 @@
 #define DP_BACKEND_FASTPATH_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,7 +17,8 @@ struct dp_fastpath;
 struct dp_fastpath_opts {
 	uint32_t flow_slots; /* as the worker's flow table (0 = its default); the map holds 3/4 of it */
 	uint32_t est_timeout_s, closing_timeout_s; /* 0 = the core's defaults (600, 120) */
-	int tx_ifindex; /* > 0: forwards leave by this interface (XDP_REDIRECT), else XDP_TX */
+	int tx_ifindex;	 /* > 0: forwards leave by this interface (XDP_REDIRECT), else XDP_TX */
+	bool hosts_only; /* the AF_PACKET backend's use: the hosts map for dp_tc_taken, records not checked */
 };
 
 #ifdef DP_HAVE_XDP
@@ -27,6 +29,7 @@ void dp_fastpath_close(struct dp_fastpath *fp);
 int dp_fastpath_prog_fd(const struct dp_fastpath *fp);	   /* dp_xdp_fastpath: decides what it can */
 int dp_fastpath_redirect_fd(const struct dp_fastpath *fp); /* dp_xdp_redirect: every IP frame to the socket */
 int dp_fastpath_xsk_map_fd(const struct dp_fastpath *fp);
+int dp_fastpath_tc_fd(const struct dp_fastpath *fp); /* dp_tc_taken: the AF_PACKET backend's tc filter */
 /* Whether every host of cfg makes a record the program can use: 0, or -EINVAL naming the host and the field. */
 int dp_fastpath_check(const struct dp_config *cfg, char *err, size_t errlen);
 /* Makes the maps say what the published cfg says: our MACs, every host (each host one element, replaced whole, so a
@@ -37,6 +40,10 @@ int dp_fastpath_sync(struct dp_fastpath *fp, const struct dp_config *cfg, char *
 void dp_fastpath_counter_source(struct dp_fastpath *fp, struct dp_counter_source *out);
 /* Removes expired flows, looking at up to budget of them from where the last call stopped; returns how many. */
 uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t budget);
+/* The AF_PACKET backend's tc ingress filter (dp_tc_taken) on ifindex: frames of the protected hosts end after the
+ * packet sockets took them, instead of going on into the box's own IP stack. Detach: when it was attached. */
+int dp_fastpath_tc_attach(struct dp_fastpath *fp, int ifindex, char *err, size_t errlen);
+void dp_fastpath_tc_detach(struct dp_fastpath *fp);
 #else
 static inline int dp_fastpath_open(const struct dp_fastpath_opts *o, struct dp_fastpath **out, char *err, size_t errlen)
 {
@@ -69,6 +76,15 @@ static inline uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns
 {
 	(void)fp, (void)now_ns, (void)budget;
 	return 0;
+}
+static inline int dp_fastpath_tc_attach(struct dp_fastpath *fp, int ifindex, char *err, size_t errlen)
+{
+	(void)fp, (void)ifindex, (void)err, (void)errlen;
+	return -EOPNOTSUPP;
+}
+static inline void dp_fastpath_tc_detach(struct dp_fastpath *fp)
+{
+	(void)fp;
 }
 #endif
 

@@ -37,7 +37,14 @@ struct dp_fastpath {
 	uint64_t flows_pass; /* flows counted so far in the current pass */
 	struct dp_xdp_flow_key cursor;
 	bool cursor_valid;
+	bool hosts_only;
+	int tc_fd;	  /* dp_tc_taken */
+	int tc_ifindex;	  /* where it is attached (0: nowhere) */
+	bool tc_own_hook; /* we created the clsact qdisc (and remove it again) */
 };
+
+#define TC_HANDLE 0x5c00c1ed /* our filter on the clsact ingress hook */
+#define TC_PRIORITY 1
 
 static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 {
@@ -58,6 +65,7 @@ void dp_fastpath_close(struct dp_fastpath *fp)
 {
 	if (!fp)
 		return;
+	dp_fastpath_tc_detach(fp);
 	bpf_object__close(fp->obj);
 	free(fp->present);
 	free(fp);
@@ -114,14 +122,17 @@ int dp_fastpath_open(const struct dp_fastpath_opts *o, struct dp_fastpath **out,
 	fp->prog_fd = p ? bpf_program__fd(p) : -1;
 	p = bpf_object__find_program_by_name(fp->obj, "dp_xdp_redirect");
 	fp->redirect_fd = p ? bpf_program__fd(p) : -1;
+	p = bpf_object__find_program_by_name(fp->obj, "dp_tc_taken");
+	fp->tc_fd = p ? bpf_program__fd(p) : -1;
+	fp->hosts_only = o->hosts_only;
 	fp->config_fd = map_fd(fp, "dp_xdp_config");
 	fp->hosts_fd = map_fd(fp, "dp_xdp_hosts");
 	fp->flows_fd = map_fd(fp, "dp_xdp_flows");
 	fp->counters_fd = map_fd(fp, "dp_xdp_counters");
 	fp->xsks_fd = map_fd(fp, "dp_xdp_xsks");
 	fp->tx_port_fd = map_fd(fp, "dp_xdp_tx_port");
-	if (fp->prog_fd < 0 || fp->redirect_fd < 0 || fp->config_fd < 0 || fp->hosts_fd < 0 || fp->flows_fd < 0 ||
-	    fp->counters_fd < 0 || fp->xsks_fd < 0 || fp->tx_port_fd < 0) {
+	if (fp->prog_fd < 0 || fp->redirect_fd < 0 || fp->tc_fd < 0 || fp->config_fd < 0 || fp->hosts_fd < 0 ||
+	    fp->flows_fd < 0 || fp->counters_fd < 0 || fp->xsks_fd < 0 || fp->tx_port_fd < 0) {
 		rc = fail(err, errlen, -ENOENT, "xdp: the BPF object lacks a program or map");
 		goto out_close;
 	}
@@ -161,6 +172,11 @@ int dp_fastpath_prog_fd(const struct dp_fastpath *fp)
 int dp_fastpath_redirect_fd(const struct dp_fastpath *fp)
 {
 	return fp->redirect_fd;
+}
+
+int dp_fastpath_tc_fd(const struct dp_fastpath *fp)
+{
+	return fp->tc_fd;
 }
 
 int dp_fastpath_xsk_map_fd(const struct dp_fastpath *fp)
@@ -287,7 +303,7 @@ int dp_fastpath_sync(struct dp_fastpath *fp, const struct dp_config *cfg, char *
 	uint32_t zero = 0;
 	int rc;
 
-	rc = dp_fastpath_check(cfg, err, errlen);
+	rc = fp->hosts_only ? 0 : dp_fastpath_check(cfg, err, errlen);
 	if (rc)
 		return rc;
 	if (n > DP_XDP_MAX_HOSTS)
@@ -394,4 +410,38 @@ uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t bud
 	}
 	__atomic_store_n(&fp->expired, fp->expired + removed, __ATOMIC_RELAXED);
 	return removed;
+}
+
+int dp_fastpath_tc_attach(struct dp_fastpath *fp, int ifindex, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE, .priority = TC_PRIORITY, .prog_fd = fp->tc_fd,
+		    .flags = BPF_TC_F_REPLACE);
+	int rc;
+
+	rc = bpf_tc_hook_create(&hook);
+	if (rc && rc != -EEXIST)
+		return fail(err, errlen, rc, "tc clsact on ifindex %d: %s", ifindex, strerror(-rc));
+	fp->tc_own_hook = rc == 0;
+	rc = bpf_tc_attach(&hook, &opts); /* REPLACE: a filter a killed worker left behind is taken over */
+	if (rc) {
+		if (fp->tc_own_hook)
+			bpf_tc_hook_destroy(&hook);
+		return fail(err, errlen, rc, "tc ingress filter on ifindex %d: %s", ifindex, strerror(-rc));
+	}
+	fp->tc_ifindex = ifindex;
+	return 0;
+}
+
+void dp_fastpath_tc_detach(struct dp_fastpath *fp)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = fp->tc_ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = TC_HANDLE, .priority = TC_PRIORITY);
+
+	if (!fp->tc_ifindex)
+		return;
+	bpf_tc_detach(&hook, &opts);
+	if (fp->tc_own_hook)
+		bpf_tc_hook_destroy(&hook);
+	fp->tc_ifindex = 0;
 }

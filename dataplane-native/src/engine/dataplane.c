@@ -48,6 +48,35 @@ static int open_fastpath(struct dp_dataplane *dp)
 	return 0;
 }
 
+/*
+ * Backend afpacket: the protected hosts' frames end after the packet sockets took them (the tc filter dp_tc_taken,
+ * fed by the fast path's hosts map) instead of going on into the box's own IP stack, which would spend as much on
+ * each as the dataplane does, or forward it with ip_forward=1. Without BPF the dataplane runs as before: said once.
+ */
+static void take_from_stack(struct dp_dataplane *dp)
+{
+	struct dp_fastpath_opts fo = { .flow_slots = 16, .hosts_only = true };
+	struct dp_port probe;
+	char why[200];
+	int err;
+
+	memset(&probe, 0, sizeof(probe));
+	err = dp_if_lookup(&probe, dp->iface);
+	if (!err)
+		err = dp_fastpath_open(&fo, &dp->fastpath, why, sizeof(why));
+	else
+		snprintf(why, sizeof(why), "%s", probe.err);
+	if (!err && (err = dp_fastpath_tc_attach(dp->fastpath, probe.ifindex, why, sizeof(why)))) {
+		dp_fastpath_close(dp->fastpath);
+		dp->fastpath = NULL;
+	}
+	if (err)
+		fprintf(stderr,
+			"afpacket: the protected hosts' frames also go on into this box's IP stack (%s): keep "
+			"ip_forward=0 on %s\n",
+			why, dp->iface);
+}
+
 API int dp_dataplane_create(const struct dp_dataplane_opts *o, struct dp_dataplane **out)
 {
 	struct dp_dataplane *dp;
@@ -103,10 +132,12 @@ API int dp_dataplane_create(const struct dp_dataplane_opts *o, struct dp_datapla
 	}
 	if (dp->ops == DP_BACKEND_XDP && (err = open_fastpath(dp)))
 		return err;
+	if (!strcmp(dp->ops->name, "afpacket"))
+		take_from_stack(dp);
 	dp->core = dp_core_new(dp->ncpus ? dp->ncpus : 1);
 	if (!dp->core)
 		return set_err(dp, -errno, "core: %s", strerror(errno));
-	if (dp->fastpath) { /* what the program decides itself counts with the workers' counters */
+	if (dp->fastpath && dp->ops == DP_BACKEND_XDP) { /* what the program decides counts with the workers' */
 		struct dp_counter_source src;
 
 		dp_fastpath_counter_source(dp->fastpath, &src);
@@ -153,7 +184,7 @@ int dp_dataplane_publish(struct dp_dataplane *dp)
 		}
 	}
 	/* A host record the XDP program refuses refuses the whole update: the old one stays in force everywhere. */
-	if (dp->fastpath && (err = dp_fastpath_check(cfg, why, sizeof(why)))) {
+	if (dp->fastpath && dp->ops == DP_BACKEND_XDP && (err = dp_fastpath_check(cfg, why, sizeof(why)))) {
 		dp_config_free(cfg);
 		return set_err(dp, err, "%s (previous configuration kept)", why);
 	}
@@ -163,8 +194,11 @@ int dp_dataplane_publish(struct dp_dataplane *dp)
 		return set_err(dp, err, "publish: %s", strerror(-err));
 	}
 	/* then the program's maps, from the published config (its hosts' counter rows are assigned now) */
-	if (dp->fastpath && (err = dp_fastpath_sync(dp->fastpath, dp_core_config(dp->core), why, sizeof(why))))
-		return set_err(dp, err, "%s", why);
+	if (dp->fastpath && (err = dp_fastpath_sync(dp->fastpath, dp_core_config(dp->core), why, sizeof(why)))) {
+		if (dp->ops == DP_BACKEND_XDP)
+			return set_err(dp, err, "%s", why);
+		fprintf(stderr, "afpacket: the tc filter's hosts: %s\n", why); /* only the box's stack sees more */
+	}
 	return 0;
 }
 

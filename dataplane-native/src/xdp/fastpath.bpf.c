@@ -3,8 +3,10 @@
  * and drops what the userspace core would drop; every other frame goes to the worker's AF_XDP socket, where the
  * userspace core decides it. The mathematics is src/shared's, the same code the core runs; the decisions mirror
  * verdict.c's, which the differential test (tests/c/test_xdp_fastpath.c) holds them to. Also dp_xdp_redirect: the
- * AF_XDP backend's program (every IP frame to the socket). */
+ * AF_XDP backend's program (every IP frame to the socket), and dp_tc_taken: the AF_PACKET backend's tc ingress
+ * filter. */
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 
 #include "syncookied/core.h"
@@ -282,6 +284,50 @@ int dp_xdp_redirect(struct xdp_md *md)
 	if (type != ETH_P_IP_BE && type != ETH_P_IPV6_BE && type != ETH_P_8021Q_BE && type != ETH_P_8021AD_BE)
 		return XDP_PASS;
 	return to_userspace(md);
+}
+
+/*
+ * The AF_PACKET backend's ingress filter (tc clsact). A packet socket gets its copy of a frame before tc ingress;
+ * what is left would go on into the box's own IP stack, which has no business with a protected host's traffic: it
+ * would look the frame up (an early-demux socket lookup, a route lookup that allocates and frees a route for every
+ * new source) and drop it, or with forwarding on, forward it to the server beside the dataplane. So the frames to
+ * our MACs whose destination is a protected host end here; everything else (ARP, NDP, the box's own traffic) goes
+ * on. The hosts are dp_xdp_hosts, which the worker keeps as for the fast path.
+ */
+SEC("tc")
+int dp_tc_taken(struct __sk_buff *skb)
+{
+	const uint8_t *d = (const uint8_t *)(long)skb->data, *end = (const uint8_t *)(long)skb->data_end;
+	struct dp_xdp_addr key = { 0 };
+	uint32_t zero = 0, off = 14;
+	const struct dp_xdp_config *cfg = bpf_map_lookup_elem(&dp_xdp_config, &zero);
+	uint16_t type;
+
+	if (!cfg || d + 22 > end || our_mac(cfg, d) < 0)
+		return TC_ACT_OK;
+	type = ld16(d + 12);
+	if (type == ETH_P_8021Q_BE || type == ETH_P_8021AD_BE) { /* tags the NIC left in the frame */
+		type = ld16(d + 16);
+		off = 18;
+		if (type == ETH_P_8021Q_BE || type == ETH_P_8021AD_BE) {
+			type = ld16(d + 20);
+			off = 22;
+		}
+	}
+	if (type == ETH_P_IP_BE) {
+		if (d + off + 20 > end)
+			return TC_ACT_OK;
+		key.family = 4;
+		__builtin_memcpy(key.a, d + off + 16, 4);
+	} else if (type == ETH_P_IPV6_BE) {
+		if (d + off + 40 > end)
+			return TC_ACT_OK;
+		key.family = 6;
+		__builtin_memcpy(key.a, d + off + 24, 16);
+	} else {
+		return TC_ACT_OK;
+	}
+	return bpf_map_lookup_elem(&dp_xdp_hosts, &key) ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
 char LICENSE[] SEC("license") = "GPL"; /* the SipHash and checksum code derive from the kernel's */

@@ -7,9 +7,13 @@
 #   - the generator's side runs on CPU 0 and is not counted: trafgen, and the receive of the SYN-ACKs on g0 (RPS to
 #     CPU 0; g0's NAPI thread on CPU 0 where XDP_TX into g0 needs it);
 #   - everything on CPU 1 is counted: its busy time (wall time minus idle, from /proc/stat), i.e. the answerer's
-#     threads, the softirq and NAPI work of f0 (RPS and f0's NAPI thread are on CPU 1), and whatever else runs there
-#     (report the load average; compare rows of one run);
+#     threads, the softirq and NAPI work of f0 (RPS and f0's NAPI thread are on CPU 1), and whatever else runs there;
+#   - on a shared machine "whatever else" is other people's work: a second figure counts only the answering path,
+#     from a perf profile of CPU 1 during the same trial (cpu_attribution.py: samples in the answerer's threads,
+#     ksoftirqd, NAPI threads, or softirq on top of any thread). On a quiet machine the two agree;
 #   - SYN-ACKs are counted where they arrive: an nft counter on g0's ingress. The answerers' own counters do not.
+#   - NAPI threads (veth has NAPI only with XDP) run SCHED_FIFO, as a NIC's receive runs in softirq: a veth's NAPI
+#     thread left to the CFS scheduler on a loaded CPU drops what its 256-frame ring cannot hold.
 # Rows: XDP_TX floor (tests/xdp/veth_helpers.bpf.c: a SYN reflected in place, no SipHash), syncookied-dp xdp, afxdp
 # and afpacket, the kernel's syncookies (tcp_syncookies=2), nft SYNPROXY.
 # Per row: µs of CPU 1 per SYN-ACK and the loss at a fixed offered rate that every answerer sustains (RATE kpps;
@@ -18,7 +22,8 @@
 #
 # Env: RATE (kpps, 100), SECS (3), ROUNDS (3), ROWS ("floor xdp afxdp afpacket kernel synproxy"), SEARCH (1 = find the
 # zero-loss throughput), STEPS (bisection steps, 6), DP_ARGS (more options for syncookied-dp run, e.g.
-# "--rt-priority 10"), DP (the syncookied-dp binary), DIAG (1 = where the lost SYNs went, per row).
+# "--rt-priority 10"), DP (the syncookied-dp binary), DIAG (1 = where the lost SYNs went, per row), PERF (1 = the
+# answering-path figure; needs perf).
 set -u
 RATE=${RATE:-100}
 SECS=${SECS:-3}
@@ -27,13 +32,15 @@ ROWS=${ROWS:-floor xdp afxdp afpacket kernel synproxy}
 SEARCH=${SEARCH:-1}
 STEPS=${STEPS:-6}
 DIAG=${DIAG:-0}
+PERF=${PERF:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 MOD=$(cd "$HERE/../.." && pwd)
 DP=${DP:-$MOD/target/native/syncookied-dp}
 HELPERS=$MOD/target/native/xdp/veth_helpers.bpf.o
 [ "$(id -u)" = 0 ] || { echo "run as root"; exit 2; }
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; exit 2; }
-for t in trafgen nft ethtool busybox; do command -v $t >/dev/null || { echo "$t missing (deploy/install-deps.sh)"; exit 2; }; done
+command -v perf >/dev/null || PERF=0
+for t in trafgen nft ethtool busybox python3; do command -v $t >/dev/null || { echo "$t missing (deploy/install-deps.sh)"; exit 2; }; done
 [ -x "$DP" ] || { echo "$DP missing: make -C $MOD"; exit 2; }
 [ -f "$HELPERS" ] || make -s -C "$MOD" xdp-helpers >/dev/null || { echo "cannot build $HELPERS"; exit 2; }
 G=bgen$$ T=btgt$$
@@ -55,9 +62,12 @@ cp "$HELPERS" "$WORK/helpers.o" && HELPERS=$WORK/helpers.o
 now_ns() { date +%s%N; }
 # CPU 1: busy = wall time - idle - iowait - steal (USER_HZ ticks of /proc/stat), and its softirq share
 cpu1() { awk '$1=="cpu1" {print $5 + $6 + $9, $8}' /proc/stat; } # idle+iowait+steal, softirq
-pin_napi() { # $1 ns, $2 dev, $3 cpu: the device's NAPI threads, made threaded, on that CPU
+pin_napi() { # $1 ns, $2 dev, $3 cpu: the device's NAPI threads, made threaded, on that CPU, SCHED_FIFO
 	ip netns exec "$1" sh -c "echo 1 > /sys/class/net/$2/threaded" 2>/dev/null
-	for t in $(pgrep "napi/$2-"); do taskset -pc "$3" "$t" >/dev/null 2>&1; done
+	for t in $(pgrep "napi/$2-"); do
+		taskset -pc "$3" "$t" >/dev/null 2>&1
+		chrt -f -p 50 "$t" 2>/dev/null
+	done
 }
 
 setup() { # fresh namespaces for each row: gen (g0) <-> tgt (f0)
@@ -97,35 +107,53 @@ xdp_tx_into_g0() { # XDP_TX on f0 hands frames to g0's NAPI, which g0 has with a
 }
 synacks() { ip netns exec $G nft list chain netdev gen in | sed -n 's/.*counter packets \([0-9]*\).*/\1/p'; }
 
-# trial KPPS: N = KPPS * 1000 * SECS SYNs at that rate; sets BUSY (CPU 1 seconds), ANS (SYN-ACKs), SOFT (softirq %)
+# trial KPPS [PROFILE]: N = KPPS * 1000 * SECS SYNs at that rate; sets BUSY (CPU 1 seconds), ANS (SYN-ACKs), SOFT
+# (softirq % of BUSY), LOSS (%), OFFERED (kpps trafgen achieved) and, with PROFILE=1 and PERF=1, OURS (seconds of
+# CPU 1 in the answering path)
 trial() {
-	local n=$(($1 * 1000 * SECS)) a b c0 c1 t0 t1 hz
+	local n=$(($1 * 1000 * SECS)) a b c0 c1 t0 t1 t2 hz pp=
 	hz=$(getconf CLK_TCK)
 	sleep 0.3
+	if [ "${2:-0}" = 1 ] && [ "$PERF" = 1 ]; then
+		perf record -q -C 1 -F 1000 -e cpu-clock -g -o "$WORK/perf.data" >/dev/null 2>&1 &
+		pp=$!
+		sleep 0.5
+	fi
 	c0=$(synacks)
 	a=($(cpu1))
 	t0=$(now_ns)
 	ip netns exec $G taskset -c 0 trafgen -P 1 -C --dev g0 --in "$WORK/syn.cfg" --num $n -b $(($1 * 1000))pps \
 		-q >/dev/null 2>&1
+	t2=$(now_ns)
 	sleep 0.3
 	t1=$(now_ns)
 	b=($(cpu1))
 	c1=$(synacks)
+	OURS=-
+	if [ -n "$pp" ]; then
+		kill -INT $pp
+		wait $pp 2>/dev/null
+		# the profile spans the trial plus 0.5 s of quiet before it: its idle-time answering work is counted too
+		OURS=$(perf script -i "$WORK/perf.data" -F comm,pid,tid,cpu,ip,sym 2>/dev/null |
+			python3 "$HERE/cpu_attribution.py" 1000 | sed -n 's/^ours=\([0-9.]*\).*/\1/p')
+	fi
 	ANS=$((c1 - c0))
 	BUSY=$(awk -v w=$((t1 - t0)) -v i=$((b[0] - a[0])) -v hz=$hz 'BEGIN {printf "%.4f", w / 1e9 - i / hz}')
-	SOFT=$(awk -v s=$((b[1] - a[1])) -v hz=$hz -v busy=$BUSY 'BEGIN {printf "%d", busy > 0 ? 100 * s / hz / busy : 0}')
+	SOFT=$(awk -v s=$((b[1] - a[1])) -v hz=$hz -v busy=$BUSY 'BEGIN {printf "%d", (busy > 0) ? 100 * s / hz / busy : 0}')
 	LOSS=$(awk -v a=$ANS -v n=$n 'BEGIN {printf "%.2f", 100 * (1 - a / n)}')
+	OFFERED=$(awk -v n=$n -v d=$((t2 - t0)) 'BEGIN {printf "%d", n / (d / 1e9) / 1000}')
 }
 
-# The fixed rate, ROUNDS times: median µs per SYN-ACK (and that round's loss)
+# The fixed rate, ROUNDS times: the round with the median µs per SYN-ACK (all of CPU 1) gives every figure
 fixed() {
 	local r res=()
 	for r in $(seq "$ROUNDS"); do
-		trial "$RATE"
-		res+=("$(awk -v b=$BUSY -v a=$ANS 'BEGIN {printf "%.3f", a > 0 ? b * 1e6 / a : 999}') $LOSS $SOFT")
+		trial "$RATE" 1
+		res+=("$(awk -v b=$BUSY -v a=$ANS 'BEGIN {printf "%.3f", (a > 0) ? b * 1e6 / a : 999}') $LOSS $SOFT \
+$(awk -v o=$OURS -v a=$ANS 'BEGIN {if (o == "-") print "-"; else printf "%.3f", (a > 0) ? o * 1e6 / a : 999}') $OFFERED")
 	done
 	set -- $(printf '%s\n' "${res[@]}" | sort -n | sed -n "$(((ROUNDS + 1) / 2))p")
-	US=$1 FLOSS=$2 FSOFT=$3
+	US=$1 FLOSS=$2 FSOFT=$3 UPATH=$4 FOFF=$5
 }
 
 # Bisection for the highest rate with under 0.1 % loss, between what passed and what failed.
@@ -145,13 +173,15 @@ zero_loss() {
 }
 
 row() { # name: after fixed and zero_loss
-	printf '| %s | %s | %s%% | %s | softirq %s%% of CPU 1 busy |\n' "$1" "$US" "$FLOSS" "$ZL" "$FSOFT"
+	printf '| %s | %s | %s | %s%% | %s | %s | %s%% |\n' "$1" "$US" "$UPATH" "$FLOSS" "$ZL" "$FOFF" "$FSOFT"
 }
 
-diag() { # where a row's lost SYNs went: CPU softnet drops, the answerer's counters
+diag() { # where a row's lost SYNs went: softnet drops per CPU, f0's drops, the answerer's counters
 	[ "$DIAG" = 1 ] || return 0
-	echo "<!-- $1: softnet drops per CPU: $(awk '{printf "%d ", strtonum("0x"$2)}' /proc/net/softnet_stat)" \
-		"answerer: ${2:-} -->"
+	echo "<!-- $1: softnet dropped per CPU: $(python3 -c 'import sys
+print(" ".join(str(int(l.split()[1], 16)) for l in open("/proc/net/softnet_stat")))');" \
+		"f0 rx/tx dropped: $(ip -n $T -j -s link show f0 | python3 -c 'import json, sys
+s = json.load(sys.stdin)[0]["stats64"]; print(s["rx"]["dropped"], s["tx"]["dropped"])'); answerer: ${2:-} -->"
 }
 
 start_dp() { # $1 backend: syncookied-dp on CPU 1 answering for SRV
@@ -171,7 +201,7 @@ start_dp() { # $1 backend: syncookied-dp on CPU 1 answering for SRV
 dp_counters() {
 	kill -USR1 $FW
 	sleep 0.3
-	grep '^counters:' "$WORK/fw.log" | tail -1 | tr ' ' '\n' | grep -E '^(rx_syn|rx_kernel_drops|tx_failed|rx_frames)=' | tr '\n' ' '
+	grep '^counters:' "$WORK/fw.log" | tail -1 | tr ' ' '\n' | grep -E '^(rx_frames|rx_pps|rx_syn|rx_kernel_drops|rx_truncated|tx_pps|tx_failed)=' | tr '\n' ' '
 }
 kernel_target() {
 	ip -n $T addr add $SRV/24 dev f0
@@ -193,8 +223,9 @@ echo "Command: \`RATE=$RATE SECS=$SECS ROUNDS=$ROUNDS ${DP_ARGS:+DP_ARGS=\"$DP_A
 	"(commit $COMMIT, $(uname -r), $(nproc) CPUs, $(date -u +%FT%TZ), load average at the start" \
 	"$(cut -d' ' -f1-3 /proc/loadavg); trafgen offers up to $GENMAX kpps on CPU 0)"
 echo
-echo "| answerer | µs of CPU 1 per SYN at $RATE kpps | loss at $RATE kpps | zero-loss kpps | where the CPU went |"
-echo "|---|---|---|---|---|"
+echo "| answerer | µs per SYN (all of CPU 1) | µs per SYN (answering path) | loss | zero-loss kpps |" \
+	"trafgen kpps achieved | softirq share of CPU 1 |"
+echo "|---|---|---|---|---|---|---|"
 
 for r in $ROWS; do
 	setup
@@ -202,7 +233,7 @@ for r in $ROWS; do
 	floor)
 		xdp_tx_into_g0
 		if ! ip -n $T link set dev f0 xdpdrv obj "$HELPERS" sec floor 2>"$WORK/floor.err"; then
-			echo "| XDP_TX floor | n/a | n/a | n/a | cannot attach: $(head -1 "$WORK/floor.err") |"
+			echo "| XDP_TX floor | n/a | n/a | n/a | n/a | n/a | cannot attach: $(head -1 "$WORK/floor.err") |"
 			continue
 		fi
 		pin_napi $T f0 1
@@ -213,7 +244,7 @@ for r in $ROWS; do
 	xdp | afxdp | afpacket)
 		[ $r = xdp ] && xdp_tx_into_g0
 		if ! start_dp $r; then
-			echo "| syncookied-dp $r | n/a | n/a | n/a | did not start: $(tail -1 "$WORK/fw.log") |"
+			echo "| syncookied-dp $r | n/a | n/a | n/a | n/a | n/a | did not start: $(tail -1 "$WORK/fw.log") |"
 			kill $FW 2>/dev/null
 			continue
 		fi
@@ -244,7 +275,7 @@ for r in $ROWS; do
 			}
 		}
 		NFT
-			echo "| nft SYNPROXY | n/a | n/a | n/a | cannot set up: $(head -1 "$WORK/nft.err") |"
+			echo "| nft SYNPROXY | n/a | n/a | n/a | n/a | n/a | cannot set up: $(head -1 "$WORK/nft.err") |"
 			continue
 		fi
 		ip netns exec $T sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0 2>/dev/null

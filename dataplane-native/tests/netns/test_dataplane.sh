@@ -275,7 +275,7 @@ if [ "$BACKEND" = xdp ]; then # the IPv6 host has no filter: the program itself 
 	cap_stop $ST
 	check "xdp: the IPv6 handshake completes with --tx-iface f1" grep -q connected "$WORK/conn3.out"
 	check "xdp: its ACK left by f1 (XDP_REDIRECT), from f1's MAC, to the server's MAC" \
-		bash -c "tcpdump -nn -e -r '$WORK/srvtx6.pcap' 'tcp[tcpflags] == tcp-ack' 2>/dev/null | grep -q '$F1_MAC > $SRV_MAC'"
+		bash -c "tcpdump -nn -e -r '$WORK/srvtx6.pcap' 'ip6[6] == 6 and ip6[53] == 0x10' 2>/dev/null | grep -q '$F1_MAC > $SRV_MAC'"
 fi
 kill -USR1 "$FW_PID"; sleep 0.5
 WANT=1; [ "$CPUS" = 0-1 ] && WANT=2
