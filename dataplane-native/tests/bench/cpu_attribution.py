@@ -7,7 +7,8 @@ A sample is the answering path's when it ran in a thread of the path (the answer
 in softirq or the RPS interrupt on top of any thread (the kernel's packet receive and transmit run there, whoever
 was interrupted); idle when the CPU idled; anything else (other processes, their system calls, timers) is foreign.
 
-Usage: perf script -F comm,pid,tid,cpu,ip,sym | cpu_attribution.py HZ [COMM_REGEX] [--detail]
+Usage: perf script -F comm,pid,tid,cpu,ip,sym | cpu_attribution.py HZ [--pids P,...] [--detail]
+--pids: the answerer's processes (all their threads); without it, samples of any process named syncookied-dp.
 Prints `ours=<s> foreign=<s> idle=<s>` (seconds of CPU), and with --detail where the answering path's time went.
 """
 import collections
@@ -15,8 +16,8 @@ import re
 import sys
 
 HZ = float(sys.argv[1])
-COMMS = re.compile(sys.argv[2] if len(sys.argv) > 2 and not sys.argv[2].startswith("--") else
-                   r"^(syncookied-dp|ksoftirqd/|napi/)")
+PIDS = set(sys.argv[sys.argv.index("--pids") + 1].split(",")) if "--pids" in sys.argv else None
+KTHREADS = re.compile(r"^(ksoftirqd/|napi/)")
 DETAIL = "--detail" in sys.argv
 SOFTIRQ = {"handle_softirqs", "__do_softirq", "net_rx_action", "do_softirq", "rps_trigger_softirq",
            "napi_threaded_poll"}
@@ -39,10 +40,16 @@ leaf = collections.Counter()
 stage = collections.Counter()
 
 
-def account(comm, syms):
+def answerer(comm, pid):
+    if PIDS is not None:
+        return pid in PIDS
+    return comm.startswith("syncookied-dp")
+
+
+def account(comm, pid, syms):
     if comm.startswith("swapper") and not SOFTIRQ & set(syms):
         kind = "idle" if any(IDLE.search(s) for s in syms[:10]) or not syms else "foreign"
-    elif COMMS.match(comm) or SOFTIRQ & set(syms):
+    elif answerer(comm, pid) or KTHREADS.match(comm) or SOFTIRQ & set(syms):
         kind = "ours"
     else:
         kind = "foreign"
@@ -63,12 +70,12 @@ for line in sys.stdin:
     elif not line[0].isspace():
         if cur:
             account(*cur)
-        m = re.match(r"^\s*(.+?)\s+\d+(?:/\d+)?\s+\[\d+\]", line)
-        cur = (m.group(1) if m else line.split()[0], [])
+        m = re.match(r"^\s*(.+?)\s+(\d+)(?:/\d+)?\s+\[\d+\]", line)
+        cur = (m.group(1), m.group(2), []) if m else (line.split()[0], "", [])
     elif cur is not None:
         parts = line.split()
         if len(parts) >= 2:
-            cur[1].append(re.sub(r"\+0x[0-9a-f]+$", "", parts[1]))
+            cur[2].append(re.sub(r"\+0x[0-9a-f]+$", "", parts[1]))
 if cur:
     account(*cur)
 

@@ -115,7 +115,7 @@ trial() {
 	hz=$(getconf CLK_TCK)
 	sleep 0.3
 	if [ "${2:-0}" = 1 ] && [ "$PERF" = 1 ]; then
-		perf record -q -C 1 -F 1000 -e cpu-clock -g -o "$WORK/perf.data" >/dev/null 2>&1 &
+		taskset -c 0 perf record -q -C 1 -F 1000 -e cpu-clock -g -o "$WORK/perf.data" >/dev/null 2>&1 &
 		pp=$!
 		sleep 0.5
 	fi
@@ -135,7 +135,7 @@ trial() {
 		wait $pp 2>/dev/null
 		# the profile spans the trial plus 0.5 s of quiet before it: its idle-time answering work is counted too
 		OURS=$(perf script -i "$WORK/perf.data" -F comm,pid,tid,cpu,ip,sym 2>/dev/null |
-			python3 "$HERE/cpu_attribution.py" 1000 | sed -n 's/^ours=\([0-9.]*\).*/\1/p')
+			python3 "$HERE/cpu_attribution.py" 1000 --pids "${ANSWERER:-0}" | sed -n 's/^ours=\([0-9.]*\).*/\1/p')
 	fi
 	ANS=$((c1 - c0))
 	BUSY=$(awk -v w=$((t1 - t0)) -v i=$((b[0] - a[0])) -v hz=$hz 'BEGIN {printf "%.4f", w / 1e9 - i / hz}')
@@ -195,6 +195,7 @@ start_dp() { # $1 backend: syncookied-dp on CPU 1 answering for SRV
 		${DP_ARGS:-} --hosts "$WORK/hosts.yml" \
 		--secrets-dir "$WORK/sec" --stats-interval 3600 >"$WORK/fw.log" 2>&1 &
 	FW=$!
+	ANSWERER=$FW # ip netns exec execs the dataplane: the same process
 	for _ in $(seq 50); do grep -q '^running' "$WORK/fw.log" && return 0; sleep 0.1; done
 	return 1
 }
@@ -228,6 +229,7 @@ echo "| answerer | µs per SYN (all of CPU 1) | µs per SYN (answering path) | l
 echo "|---|---|---|---|---|---|---|"
 
 for r in $ROWS; do
+	ANSWERER=0 # the answerer's process, when it has one: its threads count (cpu_attribution.py --pids)
 	setup
 	case $r in
 	floor)
