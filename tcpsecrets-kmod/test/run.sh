@@ -2,7 +2,8 @@
 # run.sh: prove on real Linux kernels (Debian's, booted under QEMU/TCG) that tcpsecrets and our cookie core are
 # right: (1) our cookie and TSval equal the kernel's own, (2) the kernel accepts an ACK carrying only our cookie,
 # (3) it rejects that ACK without the module's hook, (4) end to end through `syncookied-dp run`, (4b) the
-# module-free fallback, and the module's unload under traffic. It boots every kernel of test/kernels.conf, then
+# module-free fallback, the XDP fast path (its program loaded by the guest's verifier, proof 4 through it), and
+# the module's unload under traffic. It boots every kernel of test/kernels.conf, then
 # checks the supported-kernels tables of the READMEs against the kernels it verified (lib/table.sh).
 # Run as root from the repository (./mvnw verify runs it). Env: TSK_KVERS="6.1.0-57-amd64 ..." boots only those
 # (a partial run), TSK_UPDATE_DOCS=1 writes the tables after a green full run, TSK_KEEP=1 keeps the work dirs,
@@ -65,6 +66,7 @@ cp "$dpjar" "$SRC/target/dataplane-native.jar"
 . "$SRC/test/lib/proofs.sh"
 . "$SRC/test/lib/proof4.sh"
 . "$SRC/test/lib/proof-window.sh"
+. "$SRC/test/lib/proof-xdp.sh"
 AGENT_JAR=$SRC/target/syncookied-agent.jar
 DPN_JAR=$SRC/target/dataplane-native.jar
 . "$SRC/test/lib/table.sh"
@@ -132,7 +134,7 @@ config_text() {
 	echo "${text:--}"
 }
 
-PROOFS=(file "/proc/tcp_secrets" p1 "proof 1" p2 "proof 2" p3 "proof 3" p4 "proof 4" p4b "proof 4b" win "SYN-ACK window" unload "unload" matrix "matrix row")
+PROOFS=(file "/proc/tcp_secrets" p1 "proof 1" p2 "proof 2" p3 "proof 3" p4 "proof 4" p4b "proof 4b" xload "XDP program" p4x "proof 4 via XDP" win "SYN-ACK window" unload "unload" matrix "matrix row")
 
 # timed NAME CMD...: runs CMD, adding its wall time to the kernel's timing line
 TIMES=
@@ -178,6 +180,8 @@ run_kernel() {
 	timed p1 proof1
 	timed p4 proof4
 	timed p4b proof4b
+	timed xload proof_xdp_load
+	timed p4x proof4_xdp
 	timed unload lifecycle
 	matrix_requirements "$require"
 	echo "=== report for $KVER ($PASS assertions passed, $FAIL failed$( ((XFAIL)) && echo ", $XFAIL known-bug XFAIL"), $((SECONDS - t0)) s) ==="
