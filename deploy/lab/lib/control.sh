@@ -73,7 +73,7 @@ control_files() {
 		    manage-worker: true
 		    binary: $WORK/bin/syncookied-dp
 		    control-socket: $WORK/state/dataplane.sock
-		    backend: afpacket
+		    backend: ${LAB_BACKEND:-auto}
 		    iface: fw0
 		    mac: $FW_MAC
 		    cpus: "1"
