@@ -142,6 +142,9 @@ trial() {
 	SOFT=$(awk -v s=$((b[1] - a[1])) -v hz=$hz -v busy=$BUSY 'BEGIN {printf "%d", (busy > 0) ? 100 * s / hz / busy : 0}')
 	LOSS=$(awk -v a=$ANS -v n=$n 'BEGIN {printf "%.2f", 100 * (1 - a / n)}')
 	OFFERED=$(awk -v n=$n -v d=$((t2 - t0)) 'BEGIN {printf "%d", n / (d / 1e9) / 1000}')
+	[ "$DIAG" = 1 ] && echo "<!-- trial $1 kpps: sent $n, SYN-ACKs $ANS, loss $LOSS %, trafgen $OFFERED kpps," \
+		"CPU 1 busy ${BUSY}s, answering path ${OURS}s -->"
+	return 0
 }
 
 # The fixed rate, ROUNDS times: the round with the median µs per SYN-ACK (all of CPU 1) gives every figure
@@ -196,7 +199,7 @@ start_dp() { # $1 backend: syncookied-dp on CPU 1 answering for SRV
 		--secrets-dir "$WORK/sec" --stats-interval 3600 >"$WORK/fw.log" 2>&1 &
 	FW=$!
 	ANSWERER=$FW # ip netns exec execs the dataplane: the same process
-	for _ in $(seq 50); do grep -q '^running' "$WORK/fw.log" && return 0; sleep 0.1; done
+	for _ in $(seq 50); do grep -q '^running' "$WORK/fw.log" 2>/dev/null && return 0; sleep 0.1; done
 	return 1
 }
 dp_counters() {
