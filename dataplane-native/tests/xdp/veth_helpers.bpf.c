@@ -5,7 +5,10 @@
  *          deliver them on every kernel); this one passes everything on to the stack;
  *   floor: the benchmark's floor (tests/bench/veth_synflood.sh, row "XDP_TX floor"), the cheapest answer a SYN can
  *          get: an untagged IPv4 SYN turned in place into a SYN-ACK (MACs, addresses and ports swapped, a fixed
- *          ISN, the checksum updated incrementally) and sent back with XDP_TX; no SipHash, no options, no maps. */
+ *          ISN, the checksum updated incrementally) and sent back with XDP_TX; no SipHash, no options, no maps;
+ *   synack_sink: the benchmark's generator side: SYN-ACKs (IPv4, untagged) are dropped here, where the veth's
+ *          XDP statistics count them (ethtool -S: rx_queue_0_xdp_drops), without an skb or the stack's work on the
+ *          generator's CPU; everything else passes. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <stdint.h>
@@ -59,6 +62,19 @@ int xdp_floor(struct xdp_md *md)
 	__builtin_memcpy(th + 12, &nw3, 4);
 	__builtin_memcpy(th + 16, &check, 2);
 	return XDP_TX;
+}
+
+SEC("synack_sink")
+int xdp_synack_sink(struct xdp_md *md)
+{
+	uint8_t *d = (void *)(long)md->data, *end = (void *)(long)md->data_end, *th;
+
+	if (d + 34 > end || d[12] != 0x08 || d[13] != 0 || d[23] != 6)
+		return XDP_PASS;
+	th = d + 14 + ((d[14] & 0xf) << 2);
+	if (th + 14 > end)
+		return XDP_PASS;
+	return (th[13] & 0x12) == 0x12 ? XDP_DROP : XDP_PASS;
 }
 
 SEC("pass")
