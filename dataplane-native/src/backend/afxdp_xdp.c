@@ -126,7 +126,7 @@ static int attach_get(struct dp_port *p, const struct dp_port_cfg *cfg, struct x
 		free_slot->prog_fd = dp_fastpath_prog_fd(cfg->fastpath);
 		free_slot->map_fd = dp_fastpath_xsk_map_fd(cfg->fastpath);
 	} else {
-		struct dp_fastpath_opts o = { .flow_slots = 16 };
+		struct dp_fastpath_opts o = { .flow_slots = 16, .use = DP_FASTPATH_REDIRECT };
 		err = dp_fastpath_open(&o, &free_slot->own, p->err, sizeof(p->err));
 		if (err)
 			goto out_unlock;

@@ -14,11 +14,22 @@
 struct dp_config;
 struct dp_fastpath;
 
+/*
+ * Which programs of the object are loaded: only the one a backend attaches, so that a kernel whose verifier refuses
+ * the fast path still runs plain AF_XDP and AF_PACKET's tc filter.
+ */
+enum dp_fastpath_use {
+	DP_FASTPATH_ALL = 0,  /* every program (the tests) */
+	DP_FASTPATH_XDP,      /* backend xdp: dp_xdp_fastpath */
+	DP_FASTPATH_REDIRECT, /* plain AF_XDP: dp_xdp_redirect */
+	DP_FASTPATH_TC,	      /* AF_PACKET: dp_tc_taken and the hosts map, records not checked */
+};
+
 struct dp_fastpath_opts {
 	uint32_t flow_slots; /* as the worker's flow table (0 = its default); the map holds 3/4 of it */
 	uint32_t est_timeout_s, closing_timeout_s; /* 0 = the core's defaults (600, 120) */
-	int tx_ifindex;	 /* > 0: forwards leave by this interface (XDP_REDIRECT), else XDP_TX */
-	bool hosts_only; /* the AF_PACKET backend's use: the hosts map for dp_tc_taken, records not checked */
+	int tx_ifindex; /* > 0: forwards leave by this interface (XDP_REDIRECT), else XDP_TX */
+	enum dp_fastpath_use use;
 };
 
 #ifdef DP_HAVE_XDP

@@ -37,7 +37,7 @@ struct dp_fastpath {
 	uint64_t flows_pass; /* flows counted so far in the current pass */
 	struct dp_xdp_flow_key cursor;
 	bool cursor_valid;
-	bool hosts_only;
+	enum dp_fastpath_use use;
 	int tc_fd;	  /* dp_tc_taken */
 	int tc_ifindex;	  /* where it is attached (0: nowhere) */
 	bool tc_own_hook; /* we created the clsact qdisc (and remove it again) */
@@ -71,6 +71,23 @@ void dp_fastpath_close(struct dp_fastpath *fp)
 	free(fp);
 }
 
+static void set_autoload(struct bpf_object *obj, const char *name, bool load)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
+
+	if (p)
+		bpf_program__set_autoload(p, load);
+}
+
+/* A loaded program's fd; -1 when the object has no such program or it was not loaded. */
+static int prog_fd(struct bpf_object *obj, const char *name)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
+	int fd = p ? bpf_program__fd(p) : -1;
+
+	return fd >= 0 ? fd : -1;
+}
+
 /* The core's flow table size for these parameters (flows.c): the map may hold as many flows as it does. */
 static uint32_t flow_capacity(uint32_t slots)
 {
@@ -88,7 +105,6 @@ int dp_fastpath_open(const struct dp_fastpath_opts *o, struct dp_fastpath **out,
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "syncookied_xdp");
 	struct dp_fastpath *fp;
 	struct bpf_map *flows;
-	struct bpf_program *p;
 	uint32_t zero = 0;
 	int rc;
 
@@ -112,27 +128,29 @@ int dp_fastpath_open(const struct dp_fastpath_opts *o, struct dp_fastpath **out,
 		rc = fail(err, errlen, -EINVAL, "xdp: the BPF object has no flow map");
 		goto out_close;
 	}
+	set_autoload(fp->obj, "dp_xdp_fastpath", o->use == DP_FASTPATH_ALL || o->use == DP_FASTPATH_XDP);
+	set_autoload(fp->obj, "dp_xdp_redirect", o->use == DP_FASTPATH_ALL || o->use == DP_FASTPATH_REDIRECT);
+	set_autoload(fp->obj, "dp_tc_taken", o->use == DP_FASTPATH_ALL || o->use == DP_FASTPATH_TC);
 	rc = bpf_object__load(fp->obj);
 	if (rc) {
 		rc = fail(err, errlen, rc, "xdp: loading the program: %s%s", strerror(-rc),
 			  rc == -EPERM ? " (needs CAP_BPF and CAP_NET_ADMIN)" : " (the kernel's verifier refused it?)");
 		goto out_close;
 	}
-	p = bpf_object__find_program_by_name(fp->obj, "dp_xdp_fastpath");
-	fp->prog_fd = p ? bpf_program__fd(p) : -1;
-	p = bpf_object__find_program_by_name(fp->obj, "dp_xdp_redirect");
-	fp->redirect_fd = p ? bpf_program__fd(p) : -1;
-	p = bpf_object__find_program_by_name(fp->obj, "dp_tc_taken");
-	fp->tc_fd = p ? bpf_program__fd(p) : -1;
-	fp->hosts_only = o->hosts_only;
+	fp->prog_fd = prog_fd(fp->obj, "dp_xdp_fastpath");
+	fp->redirect_fd = prog_fd(fp->obj, "dp_xdp_redirect");
+	fp->tc_fd = prog_fd(fp->obj, "dp_tc_taken");
+	fp->use = o->use;
 	fp->config_fd = map_fd(fp, "dp_xdp_config");
 	fp->hosts_fd = map_fd(fp, "dp_xdp_hosts");
 	fp->flows_fd = map_fd(fp, "dp_xdp_flows");
 	fp->counters_fd = map_fd(fp, "dp_xdp_counters");
 	fp->xsks_fd = map_fd(fp, "dp_xdp_xsks");
 	fp->tx_port_fd = map_fd(fp, "dp_xdp_tx_port");
-	if (fp->prog_fd < 0 || fp->redirect_fd < 0 || fp->tc_fd < 0 || fp->config_fd < 0 || fp->hosts_fd < 0 ||
-	    fp->flows_fd < 0 || fp->counters_fd < 0 || fp->xsks_fd < 0 || fp->tx_port_fd < 0) {
+	if ((fp->prog_fd < 0 && (o->use == DP_FASTPATH_ALL || o->use == DP_FASTPATH_XDP)) ||
+	    (fp->redirect_fd < 0 && (o->use == DP_FASTPATH_ALL || o->use == DP_FASTPATH_REDIRECT)) ||
+	    (fp->tc_fd < 0 && (o->use == DP_FASTPATH_ALL || o->use == DP_FASTPATH_TC)) || fp->config_fd < 0 ||
+	    fp->hosts_fd < 0 || fp->flows_fd < 0 || fp->counters_fd < 0 || fp->xsks_fd < 0 || fp->tx_port_fd < 0) {
 		rc = fail(err, errlen, -ENOENT, "xdp: the BPF object lacks a program or map");
 		goto out_close;
 	}
@@ -303,7 +321,7 @@ int dp_fastpath_sync(struct dp_fastpath *fp, const struct dp_config *cfg, char *
 	uint32_t zero = 0;
 	int rc;
 
-	rc = fp->hosts_only ? 0 : dp_fastpath_check(cfg, err, errlen);
+	rc = fp->use == DP_FASTPATH_TC ? 0 : dp_fastpath_check(cfg, err, errlen);
 	if (rc)
 		return rc;
 	if (n > DP_XDP_MAX_HOSTS)

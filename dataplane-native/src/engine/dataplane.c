@@ -29,7 +29,7 @@ API const char *dp_dataplane_backends(void)
 /* Backend xdp: loads the program (the kernel's verifier checks it here) with the forward port. */
 static int open_fastpath(struct dp_dataplane *dp)
 {
-	struct dp_fastpath_opts fo = { .flow_slots = dp->flow_slots };
+	struct dp_fastpath_opts fo = { .flow_slots = dp->flow_slots, .use = DP_FASTPATH_XDP };
 	char why[200];
 	int err;
 
@@ -55,7 +55,7 @@ static int open_fastpath(struct dp_dataplane *dp)
  */
 static void take_from_stack(struct dp_dataplane *dp)
 {
-	struct dp_fastpath_opts fo = { .flow_slots = 16, .hosts_only = true };
+	struct dp_fastpath_opts fo = { .flow_slots = 16, .use = DP_FASTPATH_TC };
 	struct dp_port probe;
 	char why[200];
 	int err;

@@ -90,7 +90,7 @@ static int run(int prog, const char *hex, uint8_t *out, uint32_t *outlen, uint32
 
 int main(void)
 {
-	struct dp_fastpath_opts o = { .flow_slots = 1024 };
+	struct dp_fastpath_opts o = { .flow_slots = 1024, .use = DP_FASTPATH_XDP };
 	struct dp_fastpath *fp;
 	struct dp_host hosts[2];
 	uint32_t slots[4] = { 0 };
@@ -101,10 +101,21 @@ int main(void)
 	char err[256];
 	int rc;
 
+	/* the programs one by one first: which one a verifier refuses, and that the others load without it */
+	for (unsigned i = 0; i < 2; i++) {
+		struct dp_fastpath_opts one = { .flow_slots = 16, .use = i ? DP_FASTPATH_TC : DP_FASTPATH_REDIRECT };
+
+		rc = dp_fastpath_open(&one, &fp, err, sizeof(err));
+		check(rc == 0, "the kernel's verifier accepts %s (%s)",
+		      i ? "AF_PACKET's tc filter dp_tc_taken" : "plain AF_XDP's dp_xdp_redirect", rc ? err : "loaded");
+		dp_fastpath_close(fp);
+	}
 	rc = dp_fastpath_open(&o, &fp, err, sizeof(err));
 	check(rc == 0, "the kernel's verifier accepts the XDP program (%s)", rc ? err : "loaded");
-	if (rc)
+	if (rc) {
+		printf("xdp-guest-check: FAILED\n");
 		return 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	memcpy(cfg.ours[0].mac, OUR_MAC, 6);
 	memcpy(cfg.ours[0].fwd_src, OUR_MAC, 6);

@@ -1,9 +1,9 @@
 # proof-xdp.sh: the dataplane's XDP fast path (issue 18) on each kernel of the matrix. Sourced by run.sh, after
 # proof4.sh.
-#   xload: inside the guest, its own kernel's verifier loads the XDP program and the program answers a real-kernel
-#          vector's SYNs as the server's kernel did (dataplane-native/tests/xdp/guest_check.c, static, put into
-#          the initramfs as /bin/xdp-guest-check): verifiers differ between kernels, the host's proves nothing
-#          about the guest's.
+#   xload: inside the guest, its own kernel's verifier loads each program of the object (the fast path, plain
+#          AF_XDP's redirect, AF_PACKET's tc filter) and the fast path answers a real-kernel vector's SYNs as the
+#          server's kernel did (dataplane-native/tests/xdp/guest_check.c, static, put into the initramfs as
+#          /bin/xdp-guest-check): verifiers differ between kernels, the host's proves nothing about the guest's.
 #   p4x:   proof 4 again with `syncookied-dp run --backend xdp` (the program runs in the host's firewall namespace):
 #          real clients through the firewall, their SYNs answered inside XDP, and the VM's kernel accepts the ACKs.
 
@@ -26,6 +26,10 @@ proof_xdp_load() {
 	fi
 	out=$(guest /bin/xdp-guest-check 2>&1)
 	[ "${TSK_VERBOSE:-0}" = 1 ] && sed 's/^/     /' <<<"$out"
+	F="the guest kernel's verifier accepts plain AF_XDP's redirect program" \
+		expect_eq "AF_XDP redirect program on $KVER" "$(grep -c 'ok   the kernel.s verifier accepts plain AF_XDP' <<<"$out")" 1
+	F="the guest kernel's verifier accepts AF_PACKET's tc filter" \
+		expect_eq "tc filter on $KVER" "$(grep -c 'ok   the kernel.s verifier accepts AF_PACKET' <<<"$out")" 1
 	F="the guest kernel's verifier accepts the XDP program" \
 		expect_eq "verifier of $KVER" "$(grep -c 'ok   the kernel.s verifier accepts' <<<"$out")" 1
 	F="the program answers an IPv4 SYN with the golden SYN-ACK, byte for byte" \
