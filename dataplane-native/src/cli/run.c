@@ -174,7 +174,11 @@ static int start_with(struct dp_dataplane_opts *o, const char *hosts, const char
 	*dpp = dp;
 	if (rc) {
 		snprintf(why, whylen, "%s", dp ? dp_dataplane_last_error(dp) : strerror(-rc));
-		*code = rc == -EINVAL || rc == -EPROTONOSUPPORT || rc == -ENODEV ? DP_CLI_EBADARG : 1;
+		if (rc == -ENODEV) { /* no such interface: no other backend finds it either */
+			fprintf(stderr, "syncookied-dp run: %s\n", why);
+			return DP_CLI_EBADARG;
+		}
+		*code = rc == -EINVAL || rc == -EPROTONOSUPPORT ? DP_CLI_EBADARG : 1;
 		return -1;
 	}
 	if (hosts && load_hosts(dp, hosts))

@@ -300,6 +300,12 @@ if [ "$BACKEND" = xdp ]; then
 		grep -q 'backend afpacket on f0 (auto: .*xdp did not start: .*afxdp did not start' "$WORK/auto2.log"
 	kill -TERM $AUTO2 "$FW_PID"; wait $AUTO2 "$FW_PID"; FW_PID=
 	head -4 "$WORK/auto2.log"
+	# no such interface: the operator's mistake (exit 2), said once, not once per backend tried
+	ip netns exec "$NS_FW" "$DP" run --iface nosuch0 --hosts "$WORK/hosts.yml" --secrets-dir "$WORK/secrets" \
+		> "$WORK/auto3.log" 2>&1
+	AUTO3=$?
+	check "auto: a missing interface is exit 2 with one error naming it" \
+		test "$AUTO3" = 2 -a "$(grep -c "interface 'nosuch0'" "$WORK/auto3.log")" = 1
 fi
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]
