@@ -262,12 +262,14 @@ static int encode(const struct dp_host *h, struct dp_xdp_host *r, char *err, siz
 	r->sys = h->sys;
 	r->mss = h->mss;
 	r->window = h->window;
+	r->window_ts = h->window_ts;
 	r->wscale = h->wscale;
 	r->ttl = h->ttl;
 	r->n_port_ws = h->n_port_ws;
 	for (unsigned i = 0; i < h->n_port_ws && i < DP_XDP_PORT_WS; i++) {
 		r->port_ws[i].port = h->port_ws[i].port;
 		r->port_ws[i].window = h->port_ws[i].window;
+		r->port_ws[i].window_ts = h->port_ws[i].window_ts;
 		r->port_ws[i].wscale = h->port_ws[i].wscale;
 		if (r->port_ws[i].wscale > 14)
 			return fail(err, errlen, -EINVAL, "host %s: listener wscale out of range", ip);

@@ -49,13 +49,13 @@ struct dp_xdp_host {
 	uint8_t flags;		  /* DP_XDP_HOST_* */
 	uint8_t tsoff_rule;	  /* enum dp_tsoff_rule; NONE when tsoff is 0 (tcp_timestamps=2, or no secret) */
 	struct dp_ts_sysctls sys;
-	uint16_t mss, window;
+	uint16_t mss, window, window_ts; /* window: SYN-ACK without timestamps, window_ts: with */
 	uint8_t wscale, ttl;
 	uint8_t n_port_ws; /* entries of port_ws: SYNs to these ports get their own window/scale (core_int.h) */
 	uint8_t pad;
 	struct {
 		uint16_t port; /* network order */
-		uint16_t window;
+		uint16_t window, window_ts;
 		uint8_t wscale;
 		uint8_t pad;
 	} port_ws[DP_XDP_PORT_WS];

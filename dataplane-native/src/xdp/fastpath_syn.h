@@ -116,13 +116,14 @@ static __noinline int syn(struct xctx *c)
 	in->client_port = t->sport;
 	in->server_port = t->dport;
 	in->client_seq = t->seq;
-	in->window = h->window; /* the SYN's listener's window and scale, else the host's (dp_host_synack_ws) */
+	/* the SYN's listener's window and scale, else the host's; the window with or without TS (dp_host_synack_ws) */
+	in->window = ts ? h->window_ts : h->window;
 	in->wscale = h->wscale;
 	for (unsigned i = 0; i < DP_XDP_PORT_WS; i++) {
 		if (i >= h->n_port_ws)
 			break;
 		if (h->port_ws[i].port == t->dport) {
-			in->window = h->port_ws[i].window;
+			in->window = ts ? h->port_ws[i].window_ts : h->port_ws[i].window;
 			in->wscale = h->port_ws[i].wscale;
 			break;
 		}

@@ -65,6 +65,7 @@ static void host(struct dp_host *h, int family, const char *ip, uint64_t k0a, ui
 	h->ts_usable = 1;
 	h->mss = mss;
 	h->window = window;
+	h->window_ts = family == 4 ? 65160 : 64260; /* a stock kernel's with timestamps (config.c) */
 	h->wscale = 7;
 	h->ttl = 64;
 	h->clk = (struct dp_clock_sample){ .base_ns = now,
