@@ -301,6 +301,9 @@ static __noinline int parse_tcp_options(struct xdp_md *md, const struct xpkt *x,
 	t->saw_ts = 0;
 	t->md5 = 0;
 	t->tsval = t->tsecr = 0;
+	/* The bounds checked on len itself: clang would otherwise test hlen and pass len = hlen - 20 from another
+	 * register, whose bounds the 6.1 and 6.12 verifiers do not learn from that test (R4 min value is negative). */
+	asm volatile("" : "+r"(len));
 	if (len <= 0 || len > 40)
 		return 0;
 	if (bpf_xdp_load_bytes(md, x->l4_off + 20, o.b, (uint32_t)len))
