@@ -13,6 +13,8 @@ import io.etcd.jetcd.ByteSequence;
  * {prefix}/assign/{ip}     which node serves a protected IP ({@link Assignment})
  * {prefix}/router/{ip}     the last router change of an IP ({@link RouterChange})
  * {prefix}/hosts/{ip}      protection state and intent of an IP ({@link ProtectionRecord}); its history is the journal
+ * {prefix}/held/{id}/{ip}  node {id}'s worker holds the IP ({@link HeldHost}), with that node's session lease
+ * {prefix}/verdicts/{id}/{ip}  node {id}'s detection verdict on the IP ({@link Verdict}), with its session lease
  * </pre>
  * IPs appear in RFC 5952 text, so one IP has exactly one key.
  */
@@ -52,6 +54,22 @@ public record ClusterKeys(String prefix) {
 
 	public String host(InetAddress ip) {
 		return hosts() + IpKeys.text(ip);
+	}
+
+	public String held() {
+		return this.prefix + "/held/";
+	}
+
+	public String held(NodeId node, InetAddress ip) {
+		return held() + node.value() + "/" + IpKeys.text(ip);
+	}
+
+	public String verdicts() {
+		return this.prefix + "/verdicts/";
+	}
+
+	public String verdict(NodeId node, InetAddress ip) {
+		return verdicts() + node.value() + "/" + IpKeys.text(ip);
 	}
 
 	static ByteSequence bytes(String key) {
