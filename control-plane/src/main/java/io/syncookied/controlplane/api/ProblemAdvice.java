@@ -2,13 +2,17 @@ package io.syncookied.controlplane.api;
 
 import java.net.URI;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.server.ServerWebExchange;
 
 import io.syncookied.controlplane.protection.HostNotConfiguredException;
+import io.syncookied.controlplane.protection.NotTheLeaderException;
 import io.syncookied.controlplane.protection.ProtectionRefusedException;
 
 /**
@@ -44,6 +48,26 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
 		problem.setType(URI.create(TYPE + ex.code()));
 		problem.setProperty("code", ex.code());
 		return problem;
+	}
+
+	/**
+	 * A change sent to a cluster node that does not lead: 307 to the same path on the leader (the method and body are
+	 * kept by a client that follows it), or 503 while the cluster has no leader.
+	 */
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> notTheLeader(NotTheLeaderException ex, ServerWebExchange exchange) {
+		URI leader = ex.leaderApi();
+		HttpStatus status = (leader != null) ? HttpStatus.TEMPORARY_REDIRECT : HttpStatus.SERVICE_UNAVAILABLE;
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
+		problem.setTitle((leader != null) ? "not the leader" : "no leader");
+		problem.setType(URI.create(TYPE + ((leader != null) ? "not-the-leader" : "no-leader")));
+		HttpHeaders headers = new HttpHeaders();
+		if (leader != null) {
+			URI request = exchange.getRequest().getURI();
+			headers.setLocation(leader.resolve(request.getRawPath()
+					+ ((request.getRawQuery() != null) ? "?" + request.getRawQuery() : "")));
+		}
+		return ResponseEntity.status(status).headers(headers).body(problem);
 	}
 
 	@ExceptionHandler

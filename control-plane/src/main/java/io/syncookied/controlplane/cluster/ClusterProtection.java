@@ -1,6 +1,7 @@
 package io.syncookied.controlplane.cluster;
 
 import java.net.InetAddress;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,8 +61,16 @@ public final class ClusterProtection implements AutoCloseable {
 
 		private static final long serialVersionUID = 1L;
 
-		NotLeaderException(String message) {
+		private final transient @Nullable URI leaderApi;
+
+		NotLeaderException(String message, @Nullable URI leaderApi) {
 			super(message);
+			this.leaderApi = leaderApi;
+		}
+
+		/** Where the leader's REST API answers, when a leader is known. */
+		public @Nullable URI leaderApi() {
+			return this.leaderApi;
 		}
 
 	}
@@ -87,6 +96,9 @@ public final class ClusterProtection implements AutoCloseable {
 	private final PrefixMirror<Verdict> verdicts;
 
 	private final Queue<Queued> queue = new ArrayDeque<>();
+
+	/** The records as last seen, for readers on any thread (replaced whole on each change). */
+	private volatile Map<String, ProtectionRecord> snapshot = Map.of();
 
 	/** The state this leader decides on; null while it does not lead or has not loaded it yet. */
 	private @Nullable MemoryState state;
@@ -121,6 +133,7 @@ public final class ClusterProtection implements AutoCloseable {
 		this.steps = new LeaderSteps(node, router);
 		this.records = node.mirror(node.keys().hosts(), ProtectionRecord::decode);
 		this.verdicts = node.mirror(node.keys().verdicts(), Verdict::decode);
+		this.records.listen((key, before, after, revision) -> this.snapshot = Map.copyOf(this.records.values()));
 		this.verdicts.listen((key, before, after, revision) -> {
 			if (after != null && this.state != null) {
 				apply(after);
@@ -150,9 +163,9 @@ public final class ClusterProtection implements AutoCloseable {
 		return this.state != null;
 	}
 
-	/** The protection records as this node last saw them in etcd: what every node answers reads from. */
+	/** The protection records as this node last saw them in etcd, by key: what every node answers reads from. */
 	public Map<String, ProtectionRecord> records() {
-		return this.records.values();
+		return this.snapshot;
 	}
 
 	/** Applies one event (the leader only); completes once its transition is committed in etcd. Any thread. */
@@ -261,7 +274,7 @@ public final class ClusterProtection implements AutoCloseable {
 		this.steps.abandon(why);
 		Queued q;
 		while ((q = this.queue.poll()) != null) {
-			q.result().completeExceptionally(new NotLeaderException(why));
+			q.result().completeExceptionally(notLeader(why));
 		}
 	}
 
@@ -272,9 +285,7 @@ public final class ClusterProtection implements AutoCloseable {
 			Queued q = this.queue.poll();
 			MemoryState current = this.state;
 			if (current == null || !this.node.election().leading()) {
-				NodeId leader = this.node.election().leader();
-				q.result().completeExceptionally(new NotLeaderException("node " + this.node.id()
-						+ " does not lead the cluster" + ((leader != null) ? " (the leader is " + leader + ")" : "")));
+				q.result().completeExceptionally(notLeader("node " + this.node.id() + " does not lead the cluster"));
 				continue;
 			}
 			Transition t;
@@ -301,7 +312,7 @@ public final class ClusterProtection implements AutoCloseable {
 				}
 				else {
 					Throwable cause = (error != null) ? EtcdSession.unwrap(error)
-							: new NotLeaderException("leadership changed while the transition was committed");
+							: notLeader("leadership changed while the transition was committed");
 					q.result().completeExceptionally(cause);
 					if (this.state == current) {
 						// the outcome in etcd is unknown: start again from what etcd holds
@@ -317,6 +328,15 @@ public final class ClusterProtection implements AutoCloseable {
 				pump();
 			}, this.node.executor());
 		}
+	}
+
+	/** Refuses an event here, naming the leader and where its API answers when one is known. */
+	private NotLeaderException notLeader(String why) {
+		NodeId leader = this.node.election().leader();
+		NodeRecord record = (leader != null && !leader.equals(this.node.id()))
+				? this.node.membership().live().get(leader) : null;
+		return new NotLeaderException(why + ((leader != null) ? " (the leader is " + leader + ")" : " (no leader yet)"),
+				(record != null) ? record.api() : null);
 	}
 
 	/** One put per host whose stored record changed, one delete per forgotten host: the whole transition. */

@@ -30,11 +30,15 @@ import reactor.core.scheduler.Schedulers;
 
 import io.syncookied.common.IpText;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
+import io.syncookied.controlplane.cluster.ClusterMode;
+import io.syncookied.controlplane.cluster.ClusterProtection;
+import io.syncookied.controlplane.cluster.ProtectionRecord;
 import io.syncookied.controlplane.config.DataplaneProperties;
 import io.syncookied.controlplane.config.ProtectionProperties;
 import io.syncookied.controlplane.dataplane.DataplanePort;
@@ -58,6 +62,10 @@ import io.syncookied.controlplane.telemetry.SecretsUpdate;
  * Runs the {@link ProtectionCore} for this control plane: one event at a time on one thread ("protection", like a
  * Kafka controller), state in memory, commands carried out by a {@link CommandExecutor} whose outcomes come back as
  * events. Requests from REST, detection and the supervisor become events; views are published after each one.
+ * <p>
+ * In cluster mode ({@link ClusterMode}) the cluster's leader runs the same core over the state in etcd: requests go to
+ * it (a follower refuses changes with {@link NotTheLeaderException}), detection verdicts are forwarded to it, and views
+ * are read from this node's copy of etcd, so every node answers reads.
  */
 @Service
 public class ProtectionService implements SmartLifecycle {
@@ -117,9 +125,21 @@ public class ProtectionService implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	/** Set in cluster mode: the leader decides, this node forwards. */
+	private final @Nullable ClusterMode cluster;
+
+	/** A control plane on its own (single-node mode). */
 	public ProtectionService(HostRegistry registry, DataplanePort dataplane, DiversionPort router,
 			SecretsStore secrets, EventBus events, ProtectionProperties properties, DataplaneProperties dataplaneProperties,
 			Clock clock, MeterRegistry meters) {
+		this(registry, dataplane, router, secrets, events, properties, dataplaneProperties, clock, meters, null);
+	}
+
+	@Autowired
+	public ProtectionService(HostRegistry registry, DataplanePort dataplane, DiversionPort router,
+			SecretsStore secrets, EventBus events, ProtectionProperties properties, DataplaneProperties dataplaneProperties,
+			Clock clock, MeterRegistry meters, @Nullable ClusterMode cluster) {
+		this.cluster = (cluster != null && cluster.enabled()) ? cluster : null;
 		this.registry = registry;
 		this.dataplane = dataplane;
 		this.router = router;
@@ -139,6 +159,10 @@ public class ProtectionService implements SmartLifecycle {
 	/** Opens and replays the journal before the web server takes requests (its phase is later). */
 	@Override
 	public void start() {
+		if (this.cluster != null) {
+			this.running = true; // the state lives in etcd; the leader's ClusterProtection runs the core
+			return;
+		}
 		StateJournal opened;
 		Map<String, io.syncookied.controlplane.protection.core.JournalEntry> replayed;
 		try {
@@ -200,6 +224,9 @@ public class ProtectionService implements SmartLifecycle {
 	/** First reconciliation once the application is up (agents have had time to send fresh secrets). */
 	@EventListener(ApplicationReadyEvent.class)
 	public void scheduleReconciliation() {
+		if (this.cluster != null) {
+			return;
+		}
 		this.subscriptions.add(Flux.interval(this.properties.reconcileDelay(), this.properties.reconcileInterval())
 			.onBackpressureDrop()
 			.concatMap(n -> reconcile((n == 0) ? Reconcile.STARTUP : Reconcile.PERIODIC).onErrorResume(ex -> {
@@ -227,6 +254,9 @@ public class ProtectionService implements SmartLifecycle {
 	// ---------------------------------------------------------------- queries (any thread)
 
 	public List<HostView> hosts() {
+		if (this.cluster != null) {
+			return clusterViews();
+		}
 		List<HostView> list = new ArrayList<>();
 		for (InetAddress ip : this.order) {
 			HostView v = this.views.get(ip);
@@ -238,6 +268,9 @@ public class ProtectionService implements SmartLifecycle {
 	}
 
 	public Optional<HostView> host(InetAddress ip) {
+		if (this.cluster != null) {
+			return clusterViews().stream().filter(v -> v.ip().equals(ip)).findFirst();
+		}
 		return Optional.ofNullable(this.views.get(ip));
 	}
 
@@ -262,17 +295,28 @@ public class ProtectionService implements SmartLifecycle {
 
 	/** Detection saw an attack. Acted on for hosts in mode {@code auto} only. */
 	public Mono<Void> attackStarted(InetAddress ip, String reason) {
+		if (this.cluster != null) {
+			return Mono.fromFuture(() -> this.cluster.verdict(ip, true, reason));
+		}
 		return submit(at -> new ProtectionEvent.AttackStarted(ip, reason, at)).then();
 	}
 
 	/** Detection saw the attack end (after its quiet period); returns whether a restore started. */
 	public Mono<Boolean> attackEnded(InetAddress ip, String reason) {
+		if (this.cluster != null) {
+			return Mono.fromFuture(() -> this.cluster.verdict(ip, false, reason)).thenReturn(true);
+		}
 		return submit(at -> new ProtectionEvent.AttackEnded(ip, reason, at))
 			.map(t -> t.reply() instanceof Reply.Accepted);
 	}
 
 	/** The dataplane worker is gone; returns how many hosts may be diverted. */
 	public Mono<Integer> workerLost(String cause) {
+		if (this.cluster != null) {
+			// the node's IPs stay assigned to it: its worker gets them back when it returns (see workerBack)
+			log.warn("cluster: this node's dataplane worker is lost ({}); its diverted hosts wait for it", cause);
+			return Mono.just(0);
+		}
 		return onControl(() -> {
 			int diverted = (int) this.state.hosts().stream().filter(s -> s.state().mayBeDiverted()).count();
 			apply(new ProtectionEvent.WorkerLost(cause, now()));
@@ -285,6 +329,10 @@ public class ProtectionService implements SmartLifecycle {
 	 * re-sync is over (or the worker was lost again meanwhile).
 	 */
 	public Mono<Void> workerBack(boolean adopted) {
+		if (this.cluster != null) {
+			this.cluster.workerBack(adopted);
+			return Mono.empty();
+		}
 		Sinks.One<Void> synced = Sinks.one();
 		return onControl(() -> {
 			this.syncWaiters.add(synced);
@@ -303,11 +351,18 @@ public class ProtectionService implements SmartLifecycle {
 			return Mono.empty();
 		}
 		this.lastSecretsEvent.put(update.ip(), update.receivedAt());
+		if (this.cluster != null) {
+			this.cluster.secretsArrived(update);
+			return Mono.empty();
+		}
 		return submit(at -> new ProtectionEvent.SecretsArrived(update.ip(), update.receivedAt())).then();
 	}
 
 	/** Reads the router's overrides back and lets the core repair any difference. */
 	public Mono<Void> reconcile(Reconcile trigger) {
+		if (this.cluster != null) {
+			return Mono.empty(); // the leader's failover re-drives unconfirmed router changes
+		}
 		Set<String> targets = this.router.targets();
 		return Flux.fromIterable(targets)
 			.flatMap(t -> this.router.overrides(t)
@@ -349,7 +404,12 @@ public class ProtectionService implements SmartLifecycle {
 	// ---------------------------------------------------------------- the loop (control thread)
 
 	private Mono<HostView> request(Function<Instant, ProtectionEvent> event, InetAddress ip) {
-		return submit(event).map(t -> {
+		ClusterMode c = this.cluster;
+		Mono<Transition> applied = (c == null) ? submit(event)
+				: Mono.defer(() -> Mono.fromFuture(c.submit(event.apply(now())))).onErrorMap(
+						ClusterProtection.NotLeaderException.class,
+						ex -> new NotTheLeaderException(ex.getMessage(), ex.leaderApi()));
+		return applied.map(t -> {
 			Reply reply = t.reply();
 			if (reply instanceof Reply.Refused r) {
 				throw new ProtectionRefusedException(r.code().wireName(), r.message());
@@ -357,8 +417,33 @@ public class ProtectionService implements SmartLifecycle {
 			if (reply instanceof Reply.NotConfigured) {
 				throw new HostNotConfiguredException(IpText.of(ip));
 			}
+			if (c != null) { // this node's copy of etcd may lag the commit: the transition has the state
+				Optional<HostState> s = t.updated().stream().filter(u -> u.ip().equals(ip)).findFirst();
+				if (s.isPresent()) {
+					return HostView.of(s.get(), WorkerState.up(s.get().state().since()));
+				}
+			}
 			return host(ip).orElseThrow(() -> new HostNotConfiguredException(IpText.of(ip)));
 		});
+	}
+
+	/** Cluster mode: every host as this node's copy of etcd has it, configured hosts in file order first. */
+	private List<HostView> clusterViews() {
+		Map<InetAddress, ProtectionRecord> records = new java.util.LinkedHashMap<>();
+		this.cluster.records().values().forEach(r -> records.put(r.ip(), r));
+		List<HostView> views = new ArrayList<>();
+		for (HostConfig h : this.registry.current().hosts()) {
+			ProtectionRecord r = records.remove(h.ip());
+			HostState s = (r != null) ? r.toHostState(h) : HostState.configured(h, this.registry.current().loadedAt());
+			views.add(HostView.of(s, WorkerState.up(s.state().since())));
+		}
+		for (ProtectionRecord r : records.values()) {
+			if (r.state().mayBeDiverted()) {
+				HostState s = r.toHostState(HostConfig.unconfigured(r.ip(), null));
+				views.add(HostView.of(s, WorkerState.up(s.state().since())));
+			}
+		}
+		return views;
 	}
 
 	/**

@@ -23,6 +23,13 @@ public interface DiversionPort {
 
 	Mono<Void> divert(HostConfig host, String mitigationId);
 
+	/**
+	 * As {@link #divert(HostConfig, String)}, pointing the IP at the firewall with {@code firewallMac} (lower-case
+	 * {@code aa:bb:cc:dd:ee:ff}) instead of this firewall's: in a cluster the leader diverts each IP to the node that
+	 * serves it. Targets that route to a next hop ignore the MAC.
+	 */
+	Mono<Void> divert(HostConfig host, String mitigationId, String firewallMac);
+
 	Mono<Void> restore(HostConfig host, String mitigationId);
 
 	/** The diversions that point at this scrubber on one target: IP to where (the MAC, or {@code via <next hop>}). */

@@ -31,6 +31,11 @@ public final class NoDiversion implements DiversionPort {
 	}
 
 	@Override
+	public Mono<Void> divert(HostConfig host, String mitigationId, String firewallMac) {
+		return divert(host, mitigationId);
+	}
+
+	@Override
 	public Mono<Void> restore(HostConfig host, String mitigationId) {
 		return Mono.empty();
 	}

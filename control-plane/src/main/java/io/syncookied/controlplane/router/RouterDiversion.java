@@ -63,7 +63,16 @@ public final class RouterDiversion implements DiversionPort {
 
 	@Override
 	public Mono<Void> divert(HostConfig host, String mitigationId) {
-		return Mono.defer(() -> this.adapter.divert(host.ip(), this.firewallMac, target(host),
+		return divertTo(host, mitigationId, this.firewallMac);
+	}
+
+	@Override
+	public Mono<Void> divert(HostConfig host, String mitigationId, String firewallMac) {
+		return Mono.defer(() -> divertTo(host, mitigationId, MacAddress.parse("firewall MAC", firewallMac)));
+	}
+
+	private Mono<Void> divertTo(HostConfig host, String mitigationId, @Nullable MacAddress mac) {
+		return Mono.defer(() -> this.adapter.divert(host.ip(), mac, target(host),
 				new OverrideTag(OWNER, "protection", mitigationId)))
 			.then();
 	}

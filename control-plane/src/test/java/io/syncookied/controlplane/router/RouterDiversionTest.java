@@ -79,6 +79,18 @@ class RouterDiversionTest {
 	}
 
 	@Test
+	void aClusterLeaderDivertsToTheMacOfTheNodeThatServesTheHost() throws Exception {
+		HostConfig h = hosts("""
+				- ip: 10.0.2.10
+				  mac: 02:00:00:00:02:0a
+				""").get(0);
+		this.port.divert(h, "m-1", "02:00:00:00:00:03").block();
+		assertThat(this.calls).containsExactly("divert 10.0.2.10 02:00:00:00:00:03 on r1 m-1");
+		assertThatThrownBy(() -> this.port.divert(h, "m-2", "02:00:00:00:00").block())
+			.hasMessageContaining("firewall MAC");
+	}
+
+	@Test
 	void aBadPerHostInterfaceNamesTheHostsFileLine() throws Exception {
 		HostConfig h = hosts("""
 				- ip: fd00:2::10

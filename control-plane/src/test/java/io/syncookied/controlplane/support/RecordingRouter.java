@@ -64,6 +64,11 @@ public final class RecordingRouter implements DiversionPort {
 	}
 
 	@Override
+	public Mono<Void> divert(HostConfig host, String mitigationId, String firewallMac) {
+		return op("divert " + host.ipText() + " to " + firewallMac, () -> this.overrides.put(host.ip(), firewallMac));
+	}
+
+	@Override
 	public Mono<Void> restore(HostConfig host, String mitigationId) {
 		return op("restore " + host.ipText(), () -> this.overrides.remove(host.ip()));
 	}
