@@ -89,6 +89,8 @@ public final class ClusterProtection implements AutoCloseable {
 
 	private final Consumer<ProtectionCommand> announcements;
 
+	private final HeldHosts held;
+
 	private final LeaderSteps steps;
 
 	private final PrefixMirror<ProtectionRecord> records;
@@ -130,7 +132,8 @@ public final class ClusterProtection implements AutoCloseable {
 		this.stepTimeout = stepTimeout;
 		this.clock = clock;
 		this.announcements = announcements;
-		this.steps = new LeaderSteps(node, router);
+		this.held = new HeldHosts(node);
+		this.steps = new LeaderSteps(node, router, this.held);
 		this.records = node.mirror(node.keys().hosts(), ProtectionRecord::decode);
 		this.verdicts = node.mirror(node.keys().verdicts(), Verdict::decode);
 		this.records.listen((key, before, after, revision) -> this.snapshot = Map.copyOf(this.records.values()));
@@ -153,6 +156,7 @@ public final class ClusterProtection implements AutoCloseable {
 	}
 
 	public void start() {
+		this.held.start();
 		this.steps.start();
 		this.records.start();
 		this.verdicts.start();
@@ -215,7 +219,7 @@ public final class ClusterProtection implements AutoCloseable {
 		if (this.node.election().term() != newTerm) {
 			return;
 		}
-		if (!this.records.synced() || !this.steps.synced() || !this.verdicts.synced()) {
+		if (!this.records.synced() || !this.steps.synced() || !this.held.synced() || !this.verdicts.synced()) {
 			this.node.executor().schedule(() -> load(newTerm), 50, TimeUnit.MILLISECONDS);
 			return;
 		}
@@ -420,6 +424,7 @@ public final class ClusterProtection implements AutoCloseable {
 	public void close() {
 		this.node.executor().execute(() -> unload("closed"));
 		this.steps.close();
+		this.held.close();
 		this.records.close();
 		this.verdicts.close();
 	}

@@ -1,9 +1,6 @@
 package io.syncookied.controlplane.cluster;
 
 import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -33,56 +30,35 @@ final class LeaderSteps implements AutoCloseable {
 
 	private final PrefixMirror<Assignment> assignments;
 
-	private final PrefixMirror<HeldHost> held;
+	private final HeldHosts held;
 
 	private final PrefixMirror<RouterChange> changes;
 
-	/** Steps waiting for a held key to appear (true) or for every held key of the IP to go (false). */
-	private final Map<InetAddress, List<Waiter>> waiters = new HashMap<>();
-
-	private record Waiter(@Nullable NodeId node, CompletableFuture<Void> done) {
-	}
-
-	LeaderSteps(ClusterNode node, FencedDiversion router) {
+	LeaderSteps(ClusterNode node, FencedDiversion router, HeldHosts held) {
 		this.node = node;
 		this.router = router;
 		this.assignments = node.mirror(node.keys().assignments(), Assignment::decode);
-		this.held = node.mirror(node.keys().held(), HeldHost::decode);
+		this.held = held;
 		this.changes = node.mirror(node.keys().routerChanges(), RouterChange::decode);
-		this.held.listen((key, before, after, revision) -> {
-			HeldHost any = (after != null) ? after : before;
-			if (any != null) {
-				check(any.ip());
-			}
-		});
 	}
 
 	void start() {
 		this.assignments.start();
-		this.held.start();
 		this.changes.start();
 	}
 
 	boolean synced() {
-		return this.assignments.synced() && this.held.synced() && this.changes.synced();
+		return this.assignments.synced() && this.changes.synced();
 	}
 
 	/** The IP's owner holds it in its worker: assigned first when no live node serves it. */
 	CompletableFuture<Void> hold(InetAddress ip) {
-		return assigned(ip).thenCompose((owner) -> {
-			CompletableFuture<Void> done = new CompletableFuture<>();
-			this.waiters.computeIfAbsent(ip, (k) -> new ArrayList<>()).add(new Waiter(owner, done));
-			check(ip);
-			return done;
-		});
+		return assigned(ip).thenCompose((owner) -> this.held.heldBy(owner, ip));
 	}
 
 	/** No node's worker holds the IP any more (each owner lets go once the IP may no longer be diverted). */
 	CompletableFuture<Void> release(InetAddress ip) {
-		CompletableFuture<Void> done = new CompletableFuture<>();
-		this.waiters.computeIfAbsent(ip, (k) -> new ArrayList<>()).add(new Waiter(null, done));
-		check(ip);
-		return done;
+		return this.held.released(ip);
 	}
 
 	/** Points the router at the IP's owner (divert) or withdraws the diversion (restore), fenced. */
@@ -125,50 +101,14 @@ final class LeaderSteps implements AutoCloseable {
 			.thenApply((response) -> owner.get());
 	}
 
-	/** Completes the waiters of an IP whose condition holds in the held copy. */
-	private void check(InetAddress ip) {
-		List<Waiter> list = this.waiters.get(ip);
-		if (list == null) {
-			return;
-		}
-		list.removeIf((w) -> w.done().isDone());
-		for (Waiter w : List.copyOf(list)) {
-			boolean met = (w.node() != null) ? heldBy(w.node(), ip) : heldByNone(ip);
-			if (met) {
-				list.remove(w);
-				w.done().complete(null);
-			}
-		}
-		if (list.isEmpty()) {
-			this.waiters.remove(ip);
-		}
-	}
-
-	private boolean heldBy(NodeId owner, InetAddress ip) {
-		return this.held.values().containsKey(this.node.keys().held(owner, ip));
-	}
-
-	private boolean heldByNone(InetAddress ip) {
-		for (HeldHost h : this.held.values().values()) {
-			if (h.ip().equals(ip)) {
-				return false;
-			}
-		}
-		return true;
-	}
-
 	/** Steps in flight end (the next leader drives the hosts again). */
 	void abandon(String why) {
-		for (List<Waiter> list : this.waiters.values()) {
-			list.forEach((w) -> w.done().completeExceptionally(new LeadershipLostException(why)));
-		}
-		this.waiters.clear();
+		this.held.abandon(why);
 	}
 
 	@Override
 	public void close() {
 		this.assignments.close();
-		this.held.close();
 		this.changes.close();
 	}
 

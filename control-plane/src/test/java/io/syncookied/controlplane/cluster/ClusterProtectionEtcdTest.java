@@ -65,13 +65,13 @@ class ClusterProtectionEtcdTest {
 	/** Every router write of the cluster, and whether the change's node held the IP in its worker at that moment. */
 	private final List<DeviceWrite> deviceWrites = new CopyOnWriteArrayList<>();
 
-	private record DeviceWrite(RouterChange change, boolean heldByItsNode) {
+	private record DeviceWrite(RouterChange change, boolean heldByItsNode, long atNanos) {
 	}
 
 	private final List<HostConfig> hostsFile = new CopyOnWriteArrayList<>();
 
 	private record Member(ClusterNode node, RecordingDataplane dataplane, HostHolder holder,
-			ClusterProtection protection) {
+			ClusterProtection protection, Failover failover) {
 	}
 
 	@BeforeAll
@@ -91,6 +91,7 @@ class ClusterProtectionEtcdTest {
 				continue; // crashed
 			}
 			m.protection().close();
+			m.failover().close();
 			m.holder().close();
 		}
 		this.nodes.close();
@@ -163,6 +164,36 @@ class ClusterProtectionEtcdTest {
 		assertThat(this.deviceWrites.get(0).heldByItsNode()).isTrue();
 	}
 
+	@Test
+	void aProtectedIpMovesWithItsPickupWindowWhenItsNodeDies() throws Exception {
+		startThree();
+		Member leader = leader(this.members);
+		Member owner = notThe(leader);
+		InetAddress ip = ipOwnedBy(owner.node().id());
+		configure(leader, ip, ProtectionMode.MANUAL);
+		leader.protection().submit(new ProtectionEvent.ProtectRequested(ip, "ticket 8", null, Instant.now()))
+			.get(5, TimeUnit.SECONDS);
+		awaitPhase(leader, ip, Phase.PROTECTED);
+
+		long crashed = System.nanoTime();
+		owner.node().crash();
+		Member heir = member(Rendezvous.owner(ip, ids(this.members.stream().filter((m) -> m != owner).toList()))
+			.orElseThrow());
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.deviceWrites.size() == 2);
+		long heldAt = await().atMost(Duration.ofSeconds(5)).until(() -> heir.dataplane().hosts.contains(ip)
+				? System.nanoTime() : 0L, (t) -> t != 0L);
+		DeviceWrite repoint = this.deviceWrites.get(1);
+		assertThat(repoint.change().action()).isEqualTo(RouterChange.Action.DIVERT);
+		assertThat(repoint.change().mac()).isEqualTo(heir.node().membership().self().mac());
+		assertThat(heir.dataplane().pickups.get(ip)).as("the heir adopts the moved connections").isEqualTo(
+				SETTINGS.pickupWindow());
+		assertThat(record(leader, ip).state().phase()).isEqualTo(Phase.PROTECTED);
+		System.out.println("cluster: a protected IP moved off a dead node: router re-pointed "
+				+ TimeUnit.NANOSECONDS.toMillis(repoint.atNanos() - crashed) + " ms after the crash (held by the heir "
+				+ (repoint.heldByItsNode() ? "before" : "after") + " it; heir's worker took it by "
+				+ TimeUnit.NANOSECONDS.toMillis(heldAt - crashed) + " ms)");
+	}
+
 	// ---------------------------------------------------------------- fixtures
 
 	private void startThree() {
@@ -187,16 +218,19 @@ class ClusterProtectionEtcdTest {
 		FencedDiversion router = new FencedDiversion(node.election(), node.keys(), node.executor(), (change) -> {
 			boolean held = this.members.stream()
 				.anyMatch((m) -> m.node().id().equals(change.node()) && m.dataplane().hosts.contains(change.ip()));
-			this.deviceWrites.add(new DeviceWrite(change, held));
+			this.deviceWrites.add(new DeviceWrite(change, held, System.nanoTime()));
 			return CompletableFuture.completedFuture(null);
 		});
 		Member member = on(node, () -> new Member(node, dataplane,
 				new HostHolder(node, dataplane, sources, SETTINGS.pickupWindow()),
 				new ClusterProtection(node, new ProtectionCore(SETTINGS), router, () -> List.copyOf(this.hostsFile),
 						(ip) -> Instant.now(), Duration.ofSeconds(5), Clock.systemUTC(), (announcement) -> {
-						})));
+						}),
+				new Failover(node, router, (moved) -> {
+				})));
 		member.holder().start();
 		member.protection().start();
+		member.failover().start();
 		this.members.add(member);
 	}
 

@@ -1,0 +1,102 @@
+package io.syncookied.controlplane.cluster;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The leader's view of which node's worker holds which IP ({@code held/<node>/<ip>}, written by each node's
+ * {@link HostHolder}), and the steps waiting for it: a push is done when the owner holds the IP, a removal when no
+ * node does. Runs on the cluster executor.
+ */
+final class HeldHosts implements AutoCloseable {
+
+	private final ClusterKeys keys;
+
+	private final PrefixMirror<HeldHost> held;
+
+	private final Map<InetAddress, List<Waiter>> waiters = new HashMap<>();
+
+	/** {@code node} null: waits until no node holds the IP. */
+	private record Waiter(@Nullable NodeId node, CompletableFuture<Void> done) {
+	}
+
+	HeldHosts(ClusterNode node) {
+		this.keys = node.keys();
+		this.held = node.mirror(node.keys().held(), HeldHost::decode);
+		this.held.listen((key, before, after, revision) -> {
+			HeldHost any = (after != null) ? after : before;
+			if (any != null) {
+				check(any.ip());
+			}
+		});
+	}
+
+	void start() {
+		this.held.start();
+	}
+
+	boolean synced() {
+		return this.held.synced();
+	}
+
+	/** Completes once {@code owner}'s worker holds the IP. */
+	CompletableFuture<Void> heldBy(NodeId owner, InetAddress ip) {
+		return await(new Waiter(owner, new CompletableFuture<>()), ip);
+	}
+
+	/** Completes once no node's worker holds the IP. */
+	CompletableFuture<Void> released(InetAddress ip) {
+		return await(new Waiter(null, new CompletableFuture<>()), ip);
+	}
+
+	private CompletableFuture<Void> await(Waiter waiter, InetAddress ip) {
+		this.waiters.computeIfAbsent(ip, (k) -> new ArrayList<>()).add(waiter);
+		check(ip);
+		return waiter.done();
+	}
+
+	private void check(InetAddress ip) {
+		List<Waiter> list = this.waiters.get(ip);
+		if (list == null) {
+			return;
+		}
+		list.removeIf((w) -> w.done().isDone()); // timed out
+		for (Waiter w : List.copyOf(list)) {
+			if ((w.node() != null) ? holds(w.node(), ip) : heldByNone(ip)) {
+				list.remove(w);
+				w.done().complete(null);
+			}
+		}
+		if (list.isEmpty()) {
+			this.waiters.remove(ip);
+		}
+	}
+
+	private boolean holds(NodeId owner, InetAddress ip) {
+		return this.held.values().containsKey(this.keys.held(owner, ip));
+	}
+
+	private boolean heldByNone(InetAddress ip) {
+		return this.held.values().values().stream().noneMatch((h) -> h.ip().equals(ip));
+	}
+
+	/** Every waiting step ends (leadership ended: the next leader drives the hosts again). */
+	void abandon(String why) {
+		for (List<Waiter> list : this.waiters.values()) {
+			list.forEach((w) -> w.done().completeExceptionally(new LeadershipLostException(why)));
+		}
+		this.waiters.clear();
+	}
+
+	@Override
+	public void close() {
+		this.held.close();
+	}
+
+}
