@@ -66,6 +66,14 @@ public final class Failover implements AutoCloseable {
 
 	private final Map<NodeId, Long> goneAt = new HashMap<>();
 
+	/**
+	 * When this node last became leader (System.nanoTime). The grace of a node counts from no earlier than this: what
+	 * a follower saw leave may have gone in the same etcd outage that made this node leader (etcd drops every lease it
+	 * could not renew on its return, and the nodes re-register at different moments), so a new leader gives every
+	 * absent node one full grace of its own.
+	 */
+	private long electedAt = Long.MIN_VALUE;
+
 	/** Moved IPs whose router re-point has not held yet: where from, and since when (System.nanoTime). */
 	private final Map<InetAddress, Pending> pending = new HashMap<>();
 
@@ -95,6 +103,8 @@ public final class Failover implements AutoCloseable {
 		node.election().listen(new LeaderElection.Listener() {
 			@Override
 			public void elected(long term) {
+				Failover.this.electedAt = System.nanoTime();
+				node.executor().schedule(Failover.this::reconcile, grace().toMillis() + 10, TimeUnit.MILLISECONDS);
 				reconcile();
 			}
 
@@ -138,7 +148,7 @@ public final class Failover implements AutoCloseable {
 				this.node.executor().schedule(this::reconcile, grace().toMillis() + 10, TimeUnit.MILLISECONDS);
 				stillCounted.add(owner);
 			}
-			else if (now - gone < grace().toNanos()) {
+			else if (now - Math.max(gone, this.electedAt) < grace().toNanos()) {
 				stillCounted.add(owner); // maybe a live node re-opening an expired session
 			}
 		}
