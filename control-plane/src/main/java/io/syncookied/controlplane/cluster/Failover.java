@@ -38,12 +38,6 @@ public final class Failover implements AutoCloseable {
 
 	private static final Duration RETRY = Duration.ofSeconds(1);
 
-	/**
-	 * How long a move waits for the heir's worker before it re-points the router anyway: traffic sent to a dead node's
-	 * MAC is lost for sure, traffic sent to an heir still taking the host only until it has it.
-	 */
-	private static final Duration HOLD_WAIT = Duration.ofSeconds(3);
-
 	/** One finished move of a diverted IP: who lost it, who has it, and how long it took. */
 	public record Moved(InetAddress ip, @Nullable NodeId from, NodeId to, Duration took) {
 	}
@@ -55,10 +49,6 @@ public final class Failover implements AutoCloseable {
 	private final PrefixMirror<Assignment> assignments;
 
 	private final PrefixMirror<RouterChange> changes;
-
-	private final PrefixMirror<ProtectionRecord> records;
-
-	private final HeldHosts held;
 
 	private final Consumer<Moved> onMoved;
 
@@ -86,8 +76,6 @@ public final class Failover implements AutoCloseable {
 		this.onMoved = onMoved;
 		this.assignments = node.mirror(node.keys().assignments(), Assignment::decode);
 		this.changes = node.mirror(node.keys().routerChanges(), RouterChange::decode);
-		this.records = node.mirror(node.keys().hosts(), ProtectionRecord::decode);
-		this.held = new HeldHosts(node);
 		node.membership().listen((key, before, after, revision) -> {
 			if (after == null && before != null) {
 				this.goneAt.put(before.node(), System.nanoTime());
@@ -119,14 +107,12 @@ public final class Failover implements AutoCloseable {
 	public void start() {
 		this.assignments.start();
 		this.changes.start();
-		this.records.start();
-		this.held.start();
 	}
 
 	/** Plans and starts the moves this leader owes; a no-op on followers or before the copies are read. */
 	private void reconcile() {
 		if (!this.node.election().leading() || !this.node.membership().synced() || !this.assignments.synced()
-				|| !this.changes.synced() || !this.records.synced() || !this.held.synced()) {
+				|| !this.changes.synced()) {
 			return;
 		}
 		Map<InetAddress, NodeId> assigned = new HashMap<>();
@@ -222,8 +208,6 @@ public final class Failover implements AutoCloseable {
 		Assignment next = new Assignment(move.ip(), move.to(), term);
 		CompletableFuture<?> done = this.node.election()
 			.fenced(term, Op.put(key, ByteSequence.from(next.encode()), PutOption.DEFAULT))
-			.thenComposeAsync((ignored) -> diverted ? heirHolds(move.ip(), move.to()) : CompletableFuture
-				.completedFuture(null), this.node.executor())
 			.thenComposeAsync((ignored) -> diverted
 					? this.router.change(move.ip(), RouterChange.Action.DIVERT, to, last.mitigationId())
 					: CompletableFuture.completedFuture(null), this.node.executor());
@@ -239,25 +223,6 @@ public final class Failover implements AutoCloseable {
 				log.info("failover: {} assigned to {} (was {})", IpKeys.text(move.ip()), move.to(), move.from());
 			}
 		}, this.node.executor());
-	}
-
-	/**
-	 * Completes once the heir's worker holds an IP that the protection state machine diverts (its {@link HostHolder}
-	 * takes it from the new assignment), so the router never points at a worker without the host; or after
-	 * {@link #HOLD_WAIT} without it. An IP with no protection record (diverted outside it) is not waited for.
-	 */
-	private CompletableFuture<Void> heirHolds(InetAddress ip, NodeId heir) {
-		ProtectionRecord record = this.records.values().get(this.node.keys().host(ip));
-		if (record == null || !record.state().mayBeDiverted()) {
-			return CompletableFuture.completedFuture(null);
-		}
-		return this.held.heldBy(heir, ip)
-			.orTimeout(HOLD_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-			.exceptionally((timedOut) -> {
-				log.warn("failover: {} not held by {} after {} ms; re-pointing the router anyway", IpKeys.text(ip), heir,
-						HOLD_WAIT.toMillis());
-				return null;
-			});
 	}
 
 	/**
@@ -282,8 +247,6 @@ public final class Failover implements AutoCloseable {
 	public void close() {
 		this.assignments.close();
 		this.changes.close();
-		this.records.close();
-		this.held.close();
 	}
 
 }
