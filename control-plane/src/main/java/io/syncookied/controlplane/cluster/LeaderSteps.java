@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
 import org.jspecify.annotations.Nullable;
 
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * <li>a dataplane push is done by the IP's owner: the leader makes sure the IP is assigned to a live node
  * ({@code assign/<ip>}, rendezvous hash, fenced) and the step is done once that node's worker says it holds the IP
  * ({@code held/<node>/<ip>}, written by its {@link HostHolder});</li>
- * <li>a dataplane removal is done once no node says it holds the IP any more;</li>
+ * <li>a dataplane removal unassigns the IP and is done once no node says it holds it any more;</li>
  * <li>a divert points the router at the owner's MAC and a restore withdraws it, both through {@link FencedDiversion},
  * so a deposed leader's change fails in etcd.</li>
  * </ul>
@@ -56,9 +57,16 @@ final class LeaderSteps implements AutoCloseable {
 		return assigned(ip).thenCompose((owner) -> this.held.heldBy(owner, ip));
 	}
 
-	/** No node's worker holds the IP any more (each owner lets go once the IP may no longer be diverted). */
+	/**
+	 * No node's worker holds the IP any more: the IP is unassigned (fenced), so its owner lets go although the record
+	 * still says RESTORING (the router no longer diverts it; the record changes only once this step is done). A later
+	 * protection assigns it again.
+	 */
 	CompletableFuture<Void> release(InetAddress ip) {
-		return this.held.released(ip);
+		long term = this.node.election().term();
+		return this.node.election()
+			.fenced(term, Op.delete(ClusterKeys.bytes(this.node.keys().assignment(ip)), DeleteOption.DEFAULT))
+			.thenCompose((response) -> this.held.released(ip));
 	}
 
 	/** Points the router at the IP's owner (divert) or withdraws the diversion (restore), fenced. */

@@ -29,6 +29,7 @@ import io.syncookied.controlplane.hosts.HostConfig;
 import io.syncookied.controlplane.hosts.ProtectionMode;
 import io.syncookied.controlplane.protection.core.CoreSettings;
 import io.syncookied.controlplane.protection.core.Phase;
+import io.syncookied.controlplane.protection.core.ProtectionCommand;
 import io.syncookied.controlplane.protection.core.ProtectionCore;
 import io.syncookied.controlplane.protection.core.ProtectionEvent;
 import io.syncookied.controlplane.protection.core.ProtectionIntent;
@@ -69,6 +70,9 @@ class ClusterProtectionEtcdTest {
 	}
 
 	private final List<HostConfig> hostsFile = new CopyOnWriteArrayList<>();
+
+	/** What the leaders told operators. */
+	private final List<ProtectionCommand> announcements = new CopyOnWriteArrayList<>();
 
 	private record Member(ClusterNode node, RecordingDataplane dataplane, HostHolder holder,
 			ClusterProtection protection, Failover failover) {
@@ -144,6 +148,8 @@ class ClusterProtectionEtcdTest {
 		assertThat(this.deviceWrites.get(1).change().action()).isEqualTo(RouterChange.Action.RESTORE);
 		await().atMost(Duration.ofSeconds(5)).until(() -> !owner.dataplane().hosts.contains(ip));
 		await().atMost(Duration.ofSeconds(5)).until(() -> on(owner.node(), () -> owner.holder().holding().isEmpty()));
+		assertThat(this.announcements).as("the owner let go of the host: no step failed")
+			.noneMatch((a) -> a instanceof ProtectionCommand.Alert);
 	}
 
 	@Test
@@ -224,8 +230,7 @@ class ClusterProtectionEtcdTest {
 		Member member = on(node, () -> new Member(node, dataplane,
 				new HostHolder(node, dataplane, sources, SETTINGS.pickupWindow()),
 				new ClusterProtection(node, new ProtectionCore(SETTINGS), router, () -> List.copyOf(this.hostsFile),
-						(ip) -> Instant.now(), Duration.ofSeconds(5), Clock.systemUTC(), (announcement) -> {
-						}),
+						(ip) -> Instant.now(), Duration.ofSeconds(5), Clock.systemUTC(), this.announcements::add),
 				new Failover(node, router, (moved) -> {
 				})));
 		member.holder().start();
