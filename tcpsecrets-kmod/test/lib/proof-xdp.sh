@@ -31,7 +31,7 @@ proof_xdp_load() {
 	F="the guest kernel's verifier accepts AF_PACKET's tc filter" \
 		expect_eq "tc filter on $KVER" "$(grep -c 'ok   the kernel.s verifier accepts AF_PACKET' <<<"$out")" 1
 	F="the guest kernel's verifier accepts the XDP program" \
-		expect_eq "verifier of $KVER" "$(grep -c 'ok   the kernel.s verifier accepts' <<<"$out")" 1
+		expect_eq "verifier of $KVER" "$(grep -c 'ok   the kernel.s verifier accepts the XDP program' <<<"$out")" 1
 	F="the program answers an IPv4 SYN with the golden SYN-ACK, byte for byte" \
 		expect_eq "IPv4 golden SYN-ACK in the guest" "$(grep -c 'ok   IPv4 SYN answered' <<<"$out")" 1
 	F="the program answers an IPv6 SYN with the kernel's cookie" \
