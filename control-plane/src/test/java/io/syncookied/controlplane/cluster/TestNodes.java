@@ -4,11 +4,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -53,7 +56,10 @@ final class TestNodes implements AutoCloseable {
 		return ByteSequence.from(text, StandardCharsets.UTF_8);
 	}
 
-	/** Runs {@code work} on the node's cluster thread, where all of its state lives. */
+	/**
+	 * Runs {@code work} on the node's cluster thread, where all of its state lives. A thread that does not get to it
+	 * within 5 s is a bug (nothing may block it): the error carries what that thread was doing.
+	 */
 	static <T> T on(ClusterNode node, Callable<T> work) {
 		try {
 			return CompletableFuture.supplyAsync(() -> {
@@ -65,9 +71,23 @@ final class TestNodes implements AutoCloseable {
 				}
 			}, node.executor()).get(5, TimeUnit.SECONDS);
 		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("the cluster thread of " + node.id() + " did not answer within 5 s: "
+					+ stackOf("cluster-" + node.id()), ex);
+		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	private static String stackOf(String threadName) {
+		return Thread.getAllStackTraces()
+			.entrySet()
+			.stream()
+			.filter((e) -> e.getKey().getName().equals(threadName))
+			.map((e) -> Arrays.stream(e.getValue()).map(StackTraceElement::toString).collect(Collectors.joining("\n\tat ")))
+			.findFirst()
+			.orElse("(no thread named " + threadName + ")");
 	}
 
 	/**
