@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench_ab.sh OLD NEW [ROUNDS] [SECONDS]: `syncookied-dp bench` of two binaries, interleaved run by run (OLD, NEW,
 # OLD, NEW, ...) on CPU 1 for every workload, so that the machine's drift hits both alike; prints every run, the
-# medians and NEW/OLD. A benchmark, not a test: run it on a quiet machine (under /work/tools/heavy on the shared one).
+# medians and NEW/OLD. A benchmark, not a test: run it on a quiet machine (alone, with no other benchmark or netns job, on a shared one).
 set -eu
 OLD=$1 NEW=$2 ROUNDS=${3:-8} SECS=${4:-1}
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)   $(date -u +%FT%TZ)"

@@ -10,7 +10,7 @@
 #   noise   no event; instead, all along, background scanning (trafgen random-source SYNs at 60 pps) and two
 #           one-second legitimate bursts of 400 connections/s at t=3 s and t=9 s
 # Columns are the ones the control plane receives from an agent (TelemetrySample order); nic_rx_packets is the
-# server interface's rx counter. Needs root, iproute2, trafgen, gcc. Run it under /work/tools/heavy on a shared
+# server interface's rx counter. Needs root, iproute2, trafgen, gcc. Run it alone (no other netns or benchmark job) on a shared
 # machine (network namespaces, CPU).
 set -euo pipefail
 
