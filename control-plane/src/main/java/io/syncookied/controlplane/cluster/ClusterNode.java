@@ -102,7 +102,7 @@ public final class ClusterNode implements AutoCloseable {
 	public void close() {
 		this.membership.close();
 		this.election.close();
-		this.session.awaitRevoked(this.requestTimeout.multipliedBy(2));
+		this.session.close();
 		this.executor.shutdown();
 		try {
 			this.executor.awaitTermination(this.requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);

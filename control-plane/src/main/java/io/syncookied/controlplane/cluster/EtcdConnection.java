@@ -70,9 +70,7 @@ public final class EtcdConnection implements AutoCloseable {
 					this.endpoints, this.reconnects);
 		}
 		// closing stops the old client's Vert.x and gRPC threads and waits for them: never on the cluster thread
-		Thread closer = new Thread(old::close, "etcd-client-close");
-		closer.setDaemon(true);
-		closer.start();
+		closeInBackground(old);
 		for (Runnable listener : this.onReconnect) {
 			listener.run();
 		}
@@ -114,11 +112,9 @@ public final class EtcdConnection implements AutoCloseable {
 		closeWithin(this.client, this.requestTimeout.multipliedBy(2));
 	}
 
-	/** Closes {@code client} on a daemon thread and waits for it at most {@code limit}; true when it finished. */
-	static boolean closeWithin(Client client, Duration limit) {
-		Thread closer = new Thread(client::close, "etcd-client-close");
-		closer.setDaemon(true);
-		closer.start();
+	/** Closes {@code client} on a daemon thread and waits for it at most {@code limit}. */
+	static void closeWithin(Client client, Duration limit) {
+		Thread closer = closeInBackground(client);
 		try {
 			closer.join(limit.toMillis());
 		}
@@ -127,9 +123,15 @@ public final class EtcdConnection implements AutoCloseable {
 		}
 		if (closer.isAlive()) {
 			log.warn("etcd: the client did not close within {}; leaving its threads behind", limit);
-			return false;
 		}
-		return true;
+	}
+
+	/** Closes {@code client} on a daemon thread of its own, which is returned. */
+	private static Thread closeInBackground(Client client) {
+		Thread closer = new Thread(client::close, "etcd-client-close");
+		closer.setDaemon(true);
+		closer.start();
+		return closer;
 	}
 
 }

@@ -231,7 +231,7 @@ public final class EtcdSession implements AutoCloseable {
 	 * Revokes and waits at most {@code limit} on a timed wait of its own, so a close can never hang on a future that
 	 * etcd's client (or a timer behind it) fails to complete; past that the lease simply runs out.
 	 */
-	void awaitRevoked(Duration limit) {
+	private void awaitRevoked(Duration limit) {
 		try {
 			revoke().get(limit.toMillis(), TimeUnit.MILLISECONDS);
 		}
