@@ -37,7 +37,8 @@ import io.syncookied.controlplane.telemetry.SecretsUpdate;
 /**
  * This control plane as one node of a cluster ({@code syncookied.cluster.endpoints} set): it joins etcd, keeps its own
  * worker level with what etcd diverts to it ({@link HostHolder}), moves a dead node's IPs when it leads
- * ({@link Failover}), and runs the protection state machine when it leads ({@link ClusterProtection}). Every node
+ * ({@link Failover}), and runs the protection state machine when it leads ({@link ClusterProtection}), reading the
+ * router back as a single node does ({@link RouterReadBack}). Every node
  * announces every state change it sees under {@code hosts/}, so an operator's event stream on any node shows them all.
  * With no endpoints (the default) nothing here runs and protection is the single-node one.
  */
@@ -67,7 +68,7 @@ public class ClusterMode implements SmartLifecycle {
 	private volatile @Nullable Running running;
 
 	private record Running(ClusterNode node, HostHolder holder, Failover failover, ClusterProtection protection,
-			PrefixMirror<ProtectionRecord> announced, Disposable reloads) {
+			RouterReadBack readBack, PrefixMirror<ProtectionRecord> announced, Disposable reloads) {
 	}
 
 	public ClusterMode(ClusterProperties properties, ProtectionProperties protection,
@@ -115,15 +116,22 @@ public class ClusterMode implements SmartLifecycle {
 					return ClusterMode.this.secrets.fresh(ip).map(SecretsUpdate::secrets);
 				}
 			}, this.protection.pickupWindow());
-			Failover failover = new Failover(node, fenced, (moved) -> log.info("cluster: {} moved to {} in {} ms",
-					IpText.of(moved.ip()), moved.to(), moved.took().toMillis()));
 			ClusterProtection core = new ClusterProtection(node, new ProtectionCore(CoreSettings.of(this.protection)),
 					fenced, () -> this.registry.current().hosts(),
 					(ip) -> this.secrets.fresh(ip).map(SecretsUpdate::receivedAt).orElse(null),
 					this.protection.stepTimeout(), this.clock, this::announce);
+			RouterReadBack readBack = new RouterReadBack(node, core, this.router, this.protection.stepTimeout(),
+					this.clock);
+			Failover failover = new Failover(node, fenced, core.held(), (moved) -> {
+				log.info("cluster: {} moved to {} in {} ms", IpText.of(moved.ip()),
+						(moved.to() != null) ? moved.to() : "no node (diversion withdrawn)", moved.took().toMillis());
+				if (moved.to() == null) {
+					readBack.run(); // the core learns from the router that the IP is no longer diverted
+				}
+			});
 			PrefixMirror<ProtectionRecord> announced = node.mirror(node.keys().hosts(), ProtectionRecord::decode);
 			announced.listen(this::stateChanged);
-			return new Running(node, holder, failover, core, announced, this.registry.changes()
+			return new Running(node, holder, failover, core, readBack, announced, this.registry.changes()
 				.subscribe((snapshot) -> {
 					holder.hostsChanged();
 					core.submit(new ProtectionEvent.HostsLoaded(snapshot.hosts(), this.clock.instant()))
@@ -133,6 +141,7 @@ public class ClusterMode implements SmartLifecycle {
 		r.holder().start();
 		r.failover().start();
 		r.protection().start();
+		r.readBack().start(this.protection.reconcileDelay(), this.protection.reconcileInterval());
 		r.announced().start();
 		this.running = r;
 		log.info("cluster: node {} joining etcd {} (prefix {})", self.node(), this.properties.endpoints(),
@@ -193,7 +202,15 @@ public class ClusterMode implements SmartLifecycle {
 			.exceptionally((notLeader) -> null);
 	}
 
-	/** This node's worker came back: it gets exactly the hosts etcd diverts to this node. */
+	/**
+	 * This node's worker is lost: the node stops being an owner of IPs, so the leader moves them to nodes whose worker
+	 * runs, or fails open when none does.
+	 */
+	public void workerLost(String cause) {
+		running().holder().workerLost(cause);
+	}
+
+	/** This node's worker came back: it gets exactly the hosts etcd diverts to this node, and takes IPs again. */
 	public void workerBack(boolean adopted) {
 		running().holder().workerBack(adopted);
 	}
@@ -219,6 +236,7 @@ public class ClusterMode implements SmartLifecycle {
 			return;
 		}
 		r.reloads().dispose();
+		r.readBack().close();
 		r.protection().close();
 		r.failover().close();
 		r.holder().close();

@@ -1,9 +1,12 @@
 package io.syncookied.controlplane.cluster;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.etcd.jetcd.Client;
 
@@ -90,6 +93,19 @@ public final class ClusterNode implements AutoCloseable {
 
 	public Duration requestTimeout() {
 		return this.requestTimeout;
+	}
+
+	/**
+	 * {@code wait}, failed with a TimeoutException after {@code limit} unless done by then. Timed on the cluster
+	 * executor rather than with {@link CompletableFuture#orTimeout}, whose one JVM-wide timer thread also runs
+	 * whatever completes synchronously after other timeouts (the etcd client's among them), so a bound the cluster
+	 * relies on does not depend on it.
+	 */
+	public <T> CompletableFuture<T> within(Duration limit, CompletableFuture<T> wait) {
+		ScheduledFuture<?> timer = this.executor.schedule(() -> wait.completeExceptionally(
+				new TimeoutException("not within " + limit.toMillis() + " ms")), limit.toMillis(), TimeUnit.MILLISECONDS);
+		wait.whenComplete((value, error) -> timer.cancel(false));
+		return wait;
 	}
 
 	/** A watched copy of another prefix, on this node's client and thread. */

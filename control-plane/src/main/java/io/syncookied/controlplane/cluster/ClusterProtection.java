@@ -110,6 +110,9 @@ public final class ClusterProtection implements AutoCloseable {
 
 	private long term;
 
+	/** Whether some live node's worker runs, as the core was last told (while this node leads). */
+	private boolean workersUp = true;
+
 	private boolean committing;
 
 	private @Nullable ScheduledFuture<?> ticks;
@@ -142,6 +145,7 @@ public final class ClusterProtection implements AutoCloseable {
 				apply(after);
 			}
 		});
+		node.membership().listen((key, before, after, revision) -> workersChanged());
 		node.election().listen(new LeaderElection.Listener() {
 			@Override
 			public void elected(long term) {
@@ -160,6 +164,22 @@ public final class ClusterProtection implements AutoCloseable {
 		this.steps.start();
 		this.records.start();
 		this.verdicts.start();
+	}
+
+	/** Which node's worker holds which IP: the one watch of {@code held/} on this node, which failover shares. */
+	HeldHosts held() {
+		return this.held;
+	}
+
+	/** Where the leader's steps stand: assignments and router changes, as this node sees them (cluster executor). */
+	LeaderSteps steps() {
+		return this.steps;
+	}
+
+	/** The hosts of the state this leader decides on (cluster executor); empty while it does not lead. */
+	List<HostConfig> managed() {
+		MemoryState current = this.state;
+		return (current == null) ? List.of() : current.hosts().stream().map(HostState::host).toList();
 	}
 
 	/** True while this node leads and has the cluster's state loaded (cluster executor). */
@@ -219,7 +239,8 @@ public final class ClusterProtection implements AutoCloseable {
 		if (this.node.election().term() != newTerm) {
 			return;
 		}
-		if (!this.records.synced() || !this.steps.synced() || !this.held.synced() || !this.verdicts.synced()) {
+		if (!this.records.synced() || !this.steps.synced() || !this.held.synced() || !this.verdicts.synced()
+				|| !this.node.membership().synced()) {
 			this.node.executor().schedule(() -> load(newTerm), 50, TimeUnit.MILLISECONDS);
 			return;
 		}
@@ -253,7 +274,36 @@ public final class ClusterProtection implements AutoCloseable {
 		}, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
 		// drives every host as after a restart: interrupted diverts and restores are finished in their intent's direction
 		submit(new ProtectionEvent.WorkerSynced(null, now));
+		this.workersUp = true;
+		workersChanged();
 		this.verdicts.values().values().forEach(this::apply);
+	}
+
+	/**
+	 * The cluster's dataplane is up while some live node's worker runs. When every live node, this leader included,
+	 * says its worker is lost, the core fails open as a single node does when its worker dies (every diverted host
+	 * gets its direct path back); when a worker is back, the core re-diverts what is still wanted. A node whose lease
+	 * just expired is no evidence either way: failover's grace covers it.
+	 */
+	private void workersChanged() {
+		if (this.state == null) {
+			return;
+		}
+		Map<NodeId, NodeRecord> live = this.node.membership().live();
+		boolean up = !live.containsKey(this.node.id()) || !this.node.membership().owners().isEmpty();
+		if (up == this.workersUp) {
+			return;
+		}
+		this.workersUp = up;
+		Instant at = this.clock.instant();
+		if (up) {
+			log.info("cluster: a node's dataplane worker runs again: protection re-diverts what is wanted");
+			submit(new ProtectionEvent.WorkerBack(false, at));
+		}
+		else {
+			log.error("cluster: no live node's dataplane worker runs: failing open");
+			submit(new ProtectionEvent.WorkerLost("no live node's dataplane worker runs", at));
+		}
 	}
 
 	private HostState stateOf(ProtectionRecord r, HostConfig config, boolean configured) {
@@ -403,7 +453,7 @@ public final class ClusterProtection implements AutoCloseable {
 	/** The step's outcome goes back into the loop, unless leadership ended meanwhile (the next leader drives it). */
 	private void step(InetAddress ip, Step step, CompletableFuture<Void> work) {
 		long stepTerm = this.term;
-		work.orTimeout(this.stepTimeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((ignored, error) -> {
+		this.node.within(this.stepTimeout, work).whenCompleteAsync((ignored, error) -> {
 			if (this.term != stepTerm) {
 				return;
 			}

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import io.etcd.jetcd.ByteSequence;
@@ -21,16 +22,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The leader's answer to a node that died: its IPs are assigned to live nodes ({@link AssignmentPlan}) and every one
+ * The leader's answer to a node that died or lost its dataplane worker: its IPs are assigned to live nodes whose
+ * worker runs ({@link Membership#owners()}, {@link AssignmentPlan}) and every one
  * that is diverted is re-pointed at its new node's MAC through the router, fenced ({@link FencedDiversion}). The new
  * node validates the moved IP's cookies with the same server secrets (the agents report to every node) and adopts its
  * established connections within the pickup window, so they survive the move.
  * <p>
  * A node counts as dead once it has been out of the membership for one session TTL ({@link #grace}).
- * The assignment is written before the router is re-pointed, so the new node's worker takes the host before traffic
- * arrives. A re-point that failed is tried again every second, and a router change an earlier leader left
- * unconfirmed is carried out again ({@link #needsRedrive}). A move is measured from the moment this leader saw the node's membership key go (its lease expired) to
- * the device's confirmation. Runs on the cluster executor; acts only while this node leads.
+ * The router is re-pointed only once the heir's worker holds the IP ({@code held/<heir>/<ip>}, written by its
+ * {@link HostHolder} when it sees the new assignment), so traffic never reaches a worker without the host. An heir
+ * that does not hold it within {@link #HOLD_WAIT} is passed over for the next owner in the IP's rendezvous order;
+ * when no owner holds it, the diversion is withdrawn (fail open: the server takes the flood directly rather than
+ * nobody answering for it) and {@link Moved#to()} says so. A re-point that failed is tried again every second, and a
+ * router change an earlier leader left unconfirmed is carried out again ({@link #needsRedrive}). A move is measured
+ * from the moment this leader saw the node's membership key go (its lease expired) to the device's confirmation.
+ * Runs on the cluster executor and never blocks it (the waits are futures); acts only while this node leads.
  */
 public final class Failover implements AutoCloseable {
 
@@ -38,8 +44,18 @@ public final class Failover implements AutoCloseable {
 
 	private static final Duration RETRY = Duration.ofSeconds(1);
 
-	/** One finished move of a diverted IP: who lost it, who has it, and how long it took. */
-	public record Moved(InetAddress ip, @Nullable NodeId from, NodeId to, Duration took) {
+	/**
+	 * How long a move waits for the heir's worker to hold the IP before it tries the next node. A healthy worker
+	 * takes a host in milliseconds; one that has not after this long (no fresh secrets of the server, a worker that
+	 * refuses) would leave the IP's traffic unanswered.
+	 */
+	static final Duration HOLD_WAIT = Duration.ofSeconds(2);
+
+	/**
+	 * One finished move of a diverted IP: who lost it, who has it now ({@code to} null: no live node held it, so its
+	 * diversion was withdrawn), and how long it took.
+	 */
+	public record Moved(InetAddress ip, @Nullable NodeId from, @Nullable NodeId to, Duration took) {
 	}
 
 	private final ClusterNode node;
@@ -49,6 +65,8 @@ public final class Failover implements AutoCloseable {
 	private final PrefixMirror<Assignment> assignments;
 
 	private final PrefixMirror<RouterChange> changes;
+
+	private final HeldHosts held;
 
 	private final Consumer<Moved> onMoved;
 
@@ -70,9 +88,11 @@ public final class Failover implements AutoCloseable {
 	private record Pending(@Nullable NodeId from, long since) {
 	}
 
-	public Failover(ClusterNode node, FencedDiversion router, Consumer<Moved> onMoved) {
+	/** @param held the leader's view of which worker holds which IP, shared with {@link ClusterProtection} */
+	Failover(ClusterNode node, FencedDiversion router, HeldHosts held, Consumer<Moved> onMoved) {
 		this.node = node;
 		this.router = router;
+		this.held = held;
 		this.onMoved = onMoved;
 		this.assignments = node.mirror(node.keys().assignments(), Assignment::decode);
 		this.changes = node.mirror(node.keys().routerChanges(), RouterChange::decode);
@@ -112,7 +132,7 @@ public final class Failover implements AutoCloseable {
 	/** Plans and starts the moves this leader owes; a no-op on followers or before the copies are read. */
 	private void reconcile() {
 		if (!this.node.election().leading() || !this.node.membership().synced() || !this.assignments.synced()
-				|| !this.changes.synced()) {
+				|| !this.changes.synced() || !this.held.synced()) {
 			return;
 		}
 		Map<InetAddress, NodeId> assigned = new HashMap<>();
@@ -139,16 +159,18 @@ public final class Failover implements AutoCloseable {
 			}
 		}
 		ips.removeIf((ip) -> !live.containsKey(assigned.get(ip)) && stillCounted.contains(assigned.get(ip)));
-		for (AssignmentPlan.Move move : AssignmentPlan.moves(ips, assigned, live.keySet())) {
+		// a live node whose worker is lost gets no grace: it said so itself, and its IPs go at once
+		Map<NodeId, NodeRecord> owners = this.node.membership().owners();
+		for (AssignmentPlan.Move move : AssignmentPlan.moves(ips, assigned, owners.keySet())) {
 			if (this.moving.add(move.ip())) {
-				move(move, live.get(move.to()));
+				move(move, owners.get(move.to()));
 			}
 		}
 		long term = this.node.election().term();
 		for (Map.Entry<InetAddress, NodeId> entry : assigned.entrySet()) {
 			InetAddress ip = entry.getKey();
 			RouterChange last = this.changes.values().get(this.node.keys().routerChange(ip));
-			NodeRecord to = live.get(entry.getValue());
+			NodeRecord to = owners.get(entry.getValue());
 			if (last != null && to != null && needsRedrive(last, entry.getValue(), term) && this.moving.add(ip)) {
 				redrive(last, to);
 			}
@@ -171,21 +193,29 @@ public final class Failover implements AutoCloseable {
 	private void redrive(RouterChange last, NodeRecord to) {
 		log.info("failover: {} of {} by term {} is {}; carrying it out again for {}", last.action(),
 				IpKeys.text(last.ip()), last.term(), last.phase(), to.node());
-		this.router.change(last.ip(), last.action(), to, last.mitigationId())
-			.whenCompleteAsync((ignored, error) -> {
-				settled(last.ip(), error);
-				Pending moved = (error == null && last.action() == RouterChange.Action.DIVERT)
-						? this.pending.remove(last.ip()) : null;
-				if (moved != null) {
-					finished(last.ip(), moved, to.node());
-				}
-			}, this.node.executor());
+		CompletableFuture<@Nullable NodeId> done = (last.action() == RouterChange.Action.DIVERT)
+				? handOver(last.ip(), to, last, this.node.election().term(), new HashSet<>())
+				: this.router.change(last.ip(), last.action(), to, last.mitigationId()).thenApply((c) -> to.node());
+		done.whenCompleteAsync((heir, error) -> {
+			settled(last.ip(), error);
+			Pending moved = (error == null && last.action() == RouterChange.Action.DIVERT)
+					? this.pending.remove(last.ip()) : null;
+			if (moved != null) {
+				finished(last.ip(), moved, heir);
+			}
+		}, this.node.executor());
 	}
 
-	private void finished(InetAddress ip, Pending move, NodeId to) {
+	private void finished(InetAddress ip, Pending move, @Nullable NodeId to) {
 		Duration took = Duration.ofNanos(System.nanoTime() - move.since());
-		log.info("failover: {} moved from {} to {} (router re-pointed) in {} ms", IpKeys.text(ip), move.from(), to,
-				took.toMillis());
+		if (to != null) {
+			log.info("failover: {} moved from {} to {} (router re-pointed) in {} ms", IpKeys.text(ip), move.from(), to,
+					took.toMillis());
+		}
+		else {
+			log.error("failover: no live node took {} (was on {}): its diversion is withdrawn (fail open) after {} ms",
+					IpKeys.text(ip), move.from(), took.toMillis());
+		}
 		this.onMoved.accept(new Moved(ip, move.from(), to, took));
 	}
 
@@ -204,25 +234,66 @@ public final class Failover implements AutoCloseable {
 				: System.nanoTime();
 		RouterChange last = this.changes.values().get(this.node.keys().routerChange(move.ip()));
 		boolean diverted = last != null && last.action() == RouterChange.Action.DIVERT;
-		ByteSequence key = ClusterKeys.bytes(this.node.keys().assignment(move.ip()));
-		Assignment next = new Assignment(move.ip(), move.to(), term);
-		CompletableFuture<?> done = this.node.election()
-			.fenced(term, Op.put(key, ByteSequence.from(next.encode()), PutOption.DEFAULT))
-			.thenComposeAsync((ignored) -> diverted
-					? this.router.change(move.ip(), RouterChange.Action.DIVERT, to, last.mitigationId())
-					: CompletableFuture.completedFuture(null), this.node.executor());
+		CompletableFuture<@Nullable NodeId> done = diverted ? handOver(move.ip(), to, last, term, new HashSet<>())
+				: assign(move.ip(), move.to(), term).thenApply((ignored) -> move.to());
 		if (diverted) {
 			this.pending.put(move.ip(), new Pending(move.from(), started));
 		}
-		done.whenCompleteAsync((ignored, error) -> {
+		done.whenCompleteAsync((heir, error) -> {
 			settled(move.ip(), error);
 			if (error == null && diverted && this.pending.remove(move.ip()) != null) {
-				finished(move.ip(), new Pending(move.from(), started), move.to());
+				finished(move.ip(), new Pending(move.from(), started), heir);
 			}
 			else if (error == null) {
 				log.info("failover: {} assigned to {} (was {})", IpKeys.text(move.ip()), move.to(), move.from());
 			}
 		}, this.node.executor());
+	}
+
+	/**
+	 * Hands a diverted IP to {@code to}: assigns it there (fenced), waits until that node's worker holds it, then
+	 * points the router at it. An heir that does not hold it within {@link #HOLD_WAIT} is passed over for the next
+	 * owner in rendezvous order ({@code tried} are the ones passed over); when none is left the diversion is
+	 * withdrawn. Completes with the node the router points at, or null when it was withdrawn.
+	 */
+	private CompletableFuture<@Nullable NodeId> handOver(InetAddress ip, NodeRecord to, RouterChange last, long term,
+			Set<NodeId> tried) {
+		tried.add(to.node());
+		Assignment current = this.assignments.values().get(this.node.keys().assignment(ip));
+		CompletableFuture<?> assigned = (current != null && current.node().equals(to.node()))
+				? CompletableFuture.completedFuture(null) : assign(ip, to.node(), term);
+		return assigned
+			.thenComposeAsync((ignored) -> this.node.within(HOLD_WAIT, this.held.heldBy(to.node(), ip)),
+					this.node.executor())
+			.handleAsync((ignored, error) -> {
+				if (error == null) {
+					return this.router.change(ip, RouterChange.Action.DIVERT, to, last.mitigationId())
+						.<@Nullable NodeId>thenApply((change) -> to.node());
+				}
+				if (!(EtcdSession.unwrap(error) instanceof TimeoutException)) {
+					return CompletableFuture.<@Nullable NodeId>failedFuture(EtcdSession.unwrap(error));
+				}
+				Map<NodeId, NodeRecord> owners = this.node.membership().owners();
+				Set<NodeId> others = new HashSet<>(owners.keySet());
+				others.removeAll(tried);
+				NodeRecord next = Rendezvous.owner(ip, others).map(owners::get).orElse(null);
+				if (next != null) {
+					log.warn("failover: {} did not hold {} within {} ms; trying {}", to.node(), IpKeys.text(ip),
+							HOLD_WAIT.toMillis(), next.node());
+					return handOver(ip, next, last, term, tried);
+				}
+				log.error("failover: no live node holds {} within {} ms (tried {}); withdrawing its diversion",
+						IpKeys.text(ip), HOLD_WAIT.toMillis(), tried);
+				return this.router.change(ip, RouterChange.Action.RESTORE, to, last.mitigationId())
+					.<@Nullable NodeId>thenApply((change) -> null);
+			}, this.node.executor())
+			.thenCompose((next) -> next);
+	}
+
+	private CompletableFuture<?> assign(InetAddress ip, NodeId to, long term) {
+		ByteSequence key = ClusterKeys.bytes(this.node.keys().assignment(ip));
+		Assignment next = new Assignment(ip, to, term);
+		return this.node.election().fenced(term, Op.put(key, ByteSequence.from(next.encode()), PutOption.DEFAULT));
 	}
 
 	/**

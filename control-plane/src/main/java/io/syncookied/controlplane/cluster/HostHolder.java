@@ -74,6 +74,9 @@ public final class HostHolder implements AutoCloseable {
 
 	private boolean retryScheduled;
 
+	/** The worker is lost: nothing is pushed, and this node holds nothing, until it is back. */
+	private boolean workerDown;
+
 	private boolean closed;
 
 	private record Holding(HostConfig config, String mitigationId) {
@@ -103,11 +106,48 @@ public final class HostHolder implements AutoCloseable {
 	}
 
 	/**
+	 * The worker is gone (exit seen, or no healthy heartbeat): this node withdraws its word that it holds anything
+	 * ({@code held/<self>/}) and says in its membership record that its worker is lost, so the leader hands its IPs to
+	 * nodes whose worker runs, or fails open when none does. Nothing is pushed until {@link #workerBack}. Call from any
+	 * thread.
+	 */
+	public void workerLost(String cause) {
+		this.node.executor().execute(() -> {
+			if (this.workerDown) {
+				return;
+			}
+			this.workerDown = true;
+			log.warn("cluster: this node's dataplane worker is lost ({}); handing its {} IP(s) back to the cluster",
+					cause, this.holding.size());
+			this.holding.clear();
+			this.node.membership().workerUp(false);
+			withdrawHeld();
+		});
+	}
+
+	private void withdrawHeld() {
+		if (!this.workerDown || this.closed) {
+			return;
+		}
+		this.node.client().getKVClient()
+			.delete(ClusterKeys.bytes(this.node.keys().held() + this.node.id().value() + "/"),
+					DeleteOption.builder().isPrefix(true).build())
+			.orTimeout(this.node.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.whenCompleteAsync((ignored, error) -> {
+				if (error != null) {
+					log.warn("cluster: cannot withdraw what this node held: {}; retrying", EtcdSession.describe(error));
+					this.node.executor().schedule(this::withdrawHeld, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+				}
+			}, this.node.executor());
+	}
+
+	/**
 	 * The worker came back (restarted or adopted): it gets exactly the hosts it must hold, with the pickup window when
-	 * it lost its flows. Call from any thread.
+	 * it lost its flows, and this node takes IPs again once that re-sync is done. Call from any thread.
 	 */
 	public void workerBack(boolean adopted) {
 		this.node.executor().execute(() -> {
+			this.workerDown = false;
 			Map<InetAddress, Holding> wanted = wanted();
 			List<HostConfig> hosts = new ArrayList<>();
 			Map<InetAddress, KernelSecrets> secrets = new HashMap<>();
@@ -121,12 +161,22 @@ public final class HostHolder implements AutoCloseable {
 			this.holding.clear();
 			this.dataplane.resync(hosts, secrets, adopted ? Duration.ZERO : this.pickupWindow)
 				.subscribe(null, (error) -> this.node.executor().execute(() -> {
-					log.warn("cluster: re-sync of this node's worker failed: {}", EtcdSession.describe(error));
-					retryLater();
+					log.warn("cluster: re-sync of this node's worker failed: {}; trying again in {} ms",
+							EtcdSession.describe(error), RETRY.toMillis());
+					this.node.executor().schedule(() -> {
+						if (!this.workerDown && !this.closed) {
+							workerBack(adopted);
+						}
+					}, RETRY.toMillis(), TimeUnit.MILLISECONDS);
 				}), () -> this.node.executor().execute(() -> {
+					if (this.workerDown) {
+						return; // lost again meanwhile
+					}
 					for (HostConfig host : hosts) {
 						this.holding.put(host.ip(), wanted.get(host.ip()));
+						announce(host.ip());
 					}
+					this.node.membership().workerUp(true);
 					reconcile();
 				}));
 		});
@@ -164,7 +214,7 @@ public final class HostHolder implements AutoCloseable {
 	}
 
 	private void reconcile() {
-		if (this.closed || !this.assignments.synced() || !this.records.synced()) {
+		if (this.closed || this.workerDown || !this.assignments.synced() || !this.records.synced()) {
 			return;
 		}
 		Map<InetAddress, Holding> wanted = wanted();
@@ -204,6 +254,9 @@ public final class HostHolder implements AutoCloseable {
 				retryLater();
 			}), () -> this.node.executor().execute(() -> {
 				this.busy.remove(ip);
+				if (this.workerDown) {
+					return; // the worker that took it is gone
+				}
 				this.holding.put(ip, next);
 				announce(ip);
 				reconcile();

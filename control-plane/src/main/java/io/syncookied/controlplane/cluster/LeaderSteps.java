@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * How the leader carries out the protection core's dataplane and router steps for the whole cluster:
  * <ul>
- * <li>a dataplane push is done by the IP's owner: the leader makes sure the IP is assigned to a live node
- * ({@code assign/<ip>}, rendezvous hash, fenced) and the step is done once that node's worker says it holds the IP
- * ({@code held/<node>/<ip>}, written by its {@link HostHolder});</li>
+ * <li>a dataplane push is done by the IP's owner: the leader makes sure the IP is assigned to a live node whose
+ * worker runs ({@code assign/<ip>}, rendezvous hash, fenced) and the step is done once that node's worker says it
+ * holds the IP ({@code held/<node>/<ip>}, written by its {@link HostHolder});</li>
  * <li>a dataplane removal unassigns the IP and is done once no node says it holds it any more;</li>
  * <li>a divert points the router at the owner's MAC and a restore withdraws it, both through {@link FencedDiversion},
  * so a deposed leader's change fails in etcd.</li>
@@ -82,7 +82,7 @@ final class LeaderSteps implements AutoCloseable {
 	/** The node a change names: the live owner; for a restore, the node the last change pointed at will do. */
 	private @Nullable NodeRecord routedNode(InetAddress ip, RouterChange.Action action) {
 		Assignment assignment = this.assignments.values().get(this.node.keys().assignment(ip));
-		NodeRecord owner = (assignment != null) ? this.node.membership().live().get(assignment.node()) : null;
+		NodeRecord owner = (assignment != null) ? this.node.membership().owners().get(assignment.node()) : null;
 		if (owner != null || action == RouterChange.Action.DIVERT) {
 			return owner;
 		}
@@ -92,14 +92,15 @@ final class LeaderSteps implements AutoCloseable {
 	}
 
 	private CompletableFuture<NodeId> assigned(InetAddress ip) {
-		Map<NodeId, NodeRecord> live = this.node.membership().live();
+		Map<NodeId, NodeRecord> live = this.node.membership().owners();
 		Assignment current = this.assignments.values().get(this.node.keys().assignment(ip));
 		if (current != null && live.containsKey(current.node())) {
 			return CompletableFuture.completedFuture(current.node());
 		}
 		Optional<NodeId> owner = Rendezvous.owner(ip, live.keySet());
 		if (owner.isEmpty()) {
-			return CompletableFuture.failedFuture(new IllegalStateException("no live node to hold " + IpKeys.text(ip)));
+			return CompletableFuture.failedFuture(
+					new IllegalStateException("no live node with a running worker to hold " + IpKeys.text(ip)));
 		}
 		long term = this.node.election().term();
 		Assignment next = new Assignment(ip, owner.get(), term);
@@ -107,6 +108,21 @@ final class LeaderSteps implements AutoCloseable {
 			.fenced(term, Op.put(ClusterKeys.bytes(this.node.keys().assignment(ip)), ByteSequence.from(next.encode()),
 					PutOption.DEFAULT))
 			.thenApply((response) -> owner.get());
+	}
+
+	/** The IP's assignment as this node last saw it, or null. */
+	@Nullable Assignment assignment(InetAddress ip) {
+		return this.assignments.values().get(this.node.keys().assignment(ip));
+	}
+
+	/** The IP's last router change as this node last saw it, or null. */
+	@Nullable RouterChange lastChange(InetAddress ip) {
+		return this.changes.values().get(this.node.keys().routerChange(ip));
+	}
+
+	/** Every IP's last router change, by key. */
+	Map<String, RouterChange> changes() {
+		return this.changes.values();
 	}
 
 	/** Steps in flight end (the next leader drives the hosts again). */

@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * process started with the same node id waits until the first one's key is gone instead of taking it over, so two
  * workers never answer for one node.
  * <p>
+ * The record also says whether the node's dataplane worker runs ({@link #workerUp}): the leader gives IPs only to
+ * {@link #owners()}, the live nodes whose worker does, so a node that lost its worker hands its IPs over while its
+ * control plane stays in the cluster.
+ * <p>
  * Runs on the cluster executor.
  */
 public final class Membership implements AutoCloseable {
@@ -35,7 +39,10 @@ public final class Membership implements AutoCloseable {
 
 	private final ClusterKeys keys;
 
-	private final NodeRecord self;
+	private NodeRecord self;
+
+	/** The record as this node last wrote it under its current lease (what an update replaces). */
+	private @Nullable NodeRecord written;
 
 	private final EtcdSession session;
 
@@ -78,6 +85,59 @@ public final class Membership implements AutoCloseable {
 		return live;
 	}
 
+	/** The live nodes whose dataplane worker runs: the nodes that may be given IPs. */
+	public Map<NodeId, NodeRecord> owners() {
+		Map<NodeId, NodeRecord> owners = live();
+		owners.values().removeIf((record) -> !record.workerUp());
+		return owners;
+	}
+
+	/**
+	 * Says in this node's record whether its dataplane worker runs (cluster executor). Written at once when this node
+	 * is registered, otherwise with its next registration.
+	 */
+	public void workerUp(boolean up) {
+		if (this.self.workerUp() == up) {
+			return;
+		}
+		this.self = this.self.withWorkerUp(up);
+		long lease = this.session.leaseId();
+		if (this.registered && lease != 0) {
+			update(lease);
+		}
+	}
+
+	/** Replaces this node's record, only if it is still the one this node wrote (never another process's). */
+	private void update(long lease) {
+		NodeRecord previous = this.written;
+		NodeRecord next = this.self;
+		if (previous == null || previous.equals(next)) {
+			return;
+		}
+		var key = ClusterKeys.bytes(this.keys.node(next.node()));
+		this.connection.client().getKVClient()
+			.txn()
+			.If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(io.etcd.jetcd.ByteSequence.from(previous.encode()))))
+			.Then(Op.put(key, io.etcd.jetcd.ByteSequence.from(next.encode()),
+					PutOption.builder().withLeaseId(lease).build()))
+			.commit()
+			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.whenCompleteAsync((response, error) -> {
+				if (lease != this.session.leaseId() || !this.registered) {
+					return; // the next registration writes the current record
+				}
+				if (error == null && response.isSucceeded()) {
+					this.written = next;
+					update(lease); // the worker may have changed again meanwhile
+				}
+				else {
+					log.warn("etcd: cannot update node {}'s record ({}); retrying", next.node(),
+							(error != null) ? EtcdSession.describe(error) : "it changed under this node");
+					this.executor.schedule(() -> update(lease), 500, TimeUnit.MILLISECONDS);
+				}
+			}, this.executor);
+	}
+
 	public boolean synced() {
 		return this.nodes.synced();
 	}
@@ -99,19 +159,21 @@ public final class Membership implements AutoCloseable {
 		if (lease != this.session.leaseId()) {
 			return;
 		}
-		var key = ClusterKeys.bytes(this.keys.node(this.self.node()));
+		NodeRecord record = this.self;
+		var key = ClusterKeys.bytes(this.keys.node(record.node()));
 		this.connection.client().getKVClient()
 			.txn()
 			.If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-			.Then(Op.put(key, io.etcd.jetcd.ByteSequence.from(this.self.encode()),
+			.Then(Op.put(key, io.etcd.jetcd.ByteSequence.from(record.encode()),
 					PutOption.builder().withLeaseId(lease).build()))
 			.Else(Op.get(key, GetOption.DEFAULT))
 			.commit()
 			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-			.whenCompleteAsync((response, error) -> registered(lease, response, error), this.executor);
+			.whenCompleteAsync((response, error) -> registered(lease, record, response, error), this.executor);
 	}
 
-	private void registered(long lease, @Nullable TxnResponse response, @Nullable Throwable error) {
+	private void registered(long lease, NodeRecord record, @Nullable TxnResponse response,
+			@Nullable Throwable error) {
 		if (lease != this.session.leaseId()) {
 			return;
 		}
@@ -129,14 +191,23 @@ public final class Membership implements AutoCloseable {
 		}
 		if (response.isSucceeded()) {
 			this.registered = true;
+			this.written = record;
 			this.attempts = 0;
-			log.info("etcd: node {} joined the cluster", this.self.node());
+			log.info("etcd: node {} joined the cluster", record.node());
+			update(lease); // the worker's state may have changed while the registration was under way
 			return;
 		}
 		KeyValue held = response.getGetResponses().isEmpty() || response.getGetResponses().get(0).getKvs().isEmpty()
 				? null : response.getGetResponses().get(0).getKvs().get(0);
 		if (held != null && held.getLease() == lease) {
 			this.registered = true;
+			try {
+				this.written = NodeRecord.decode(this.keys.node(record.node()), held.getValue().getBytes());
+			}
+			catch (CorruptValueException ex) {
+				this.written = record;
+			}
+			update(lease);
 			return;
 		}
 		if (this.attempts++ % 10 == 0) {

@@ -10,8 +10,10 @@ import java.util.regex.Pattern;
  * @param node the node's id
  * @param api where its REST API answers (followers redirect writes to the leader's)
  * @param mac the firewall MAC the router points an IP at when this node serves it
+ * @param workerUp whether the node's dataplane worker runs: a node whose worker is lost stays a member (its control
+ *        plane answers) but is given no IP until its worker is back
  */
-public record NodeRecord(NodeId node, URI api, String mac) {
+public record NodeRecord(NodeId node, URI api, String mac, boolean workerUp) {
 
 	private static final Pattern MAC = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
 
@@ -22,11 +24,21 @@ public record NodeRecord(NodeId node, URI api, String mac) {
 		}
 	}
 
+	/** A node whose worker runs. */
+	public NodeRecord(NodeId node, URI api, String mac) {
+		this(node, api, mac, true);
+	}
+
+	NodeRecord withWorkerUp(boolean up) {
+		return new NodeRecord(this.node, this.api, this.mac, up);
+	}
+
 	byte[] encode() {
 		return StoredJson.bytes(StoredJson.write()
 			.put("node", this.node.value())
 			.put("api", this.api.toString())
-			.put("mac", this.mac));
+			.put("mac", this.mac)
+			.put("worker", this.workerUp));
 	}
 
 	static NodeRecord decode(String key, byte[] value) throws CorruptValueException {
@@ -34,6 +46,7 @@ public record NodeRecord(NodeId node, URI api, String mac) {
 		NodeId node = json.node("node");
 		URI api = json.uri("api");
 		String mac = json.text("mac");
+		boolean workerUp = json.flag("worker");
 		json.done();
 		if (!MAC.matcher(mac).matches()) {
 			throw json.invalid("mac", "'" + mac + "' is not a lower-case MAC address");
@@ -41,7 +54,7 @@ public record NodeRecord(NodeId node, URI api, String mac) {
 		if (!key.endsWith("/" + node.value())) {
 			throw json.invalid("node", "'" + node + "' is not the node of its key");
 		}
-		return new NodeRecord(node, api, mac);
+		return new NodeRecord(node, api, mac, workerUp);
 	}
 
 }

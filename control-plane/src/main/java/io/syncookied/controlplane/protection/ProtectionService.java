@@ -313,8 +313,8 @@ public class ProtectionService implements SmartLifecycle {
 	/** The dataplane worker is gone; returns how many hosts may be diverted. */
 	public Mono<Integer> workerLost(String cause) {
 		if (this.cluster != null) {
-			// the node's IPs stay assigned to it: its worker gets them back when it returns (see workerBack)
-			log.warn("cluster: this node's dataplane worker is lost ({}); its diverted hosts wait for it", cause);
+			// the node stops being an owner: the leader moves its IPs to a node whose worker runs, or fails open
+			this.cluster.workerLost(cause);
 			return Mono.just(0);
 		}
 		return onControl(() -> {

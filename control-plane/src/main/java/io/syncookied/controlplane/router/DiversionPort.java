@@ -35,4 +35,13 @@ public interface DiversionPort {
 	/** The diversions that point at this scrubber on one target: IP to where (the MAC, or {@code via <next hop>}). */
 	Mono<Map<InetAddress, String>> overrides(String target);
 
+	/**
+	 * As {@link #overrides(String)}, counting as ours the neighbour entries that name any of {@code firewallMacs}
+	 * (lower-case {@code aa:bb:cc:dd:ee:ff}): a cluster's leader reads back the diversions to every node. Targets
+	 * that route to a next hop answer as {@link #overrides(String)}.
+	 */
+	default Mono<Map<InetAddress, String>> overrides(String target, Set<String> firewallMacs) {
+		return overrides(target);
+	}
+
 }

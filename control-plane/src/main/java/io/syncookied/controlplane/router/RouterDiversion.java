@@ -1,6 +1,7 @@
 package io.syncookied.controlplane.router;
 
 import java.net.InetAddress;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -84,28 +85,41 @@ public final class RouterDiversion implements DiversionPort {
 
 	@Override
 	public Mono<Map<InetAddress, String>> overrides(String target) {
+		return pointingAt(target, (this.firewallMac != null) ? Set.of(this.firewallMac) : Set.of());
+	}
+
+	@Override
+	public Mono<Map<InetAddress, String>> overrides(String target, Set<String> firewallMacs) {
+		return Mono.defer(() -> {
+			Set<MacAddress> macs = new HashSet<>();
+			firewallMacs.forEach(m -> macs.add(MacAddress.parse("firewall MAC", m)));
+			return pointingAt(target, macs);
+		});
+	}
+
+	private Mono<Map<InetAddress, String>> pointingAt(String target, Set<MacAddress> ours) {
 		RouterTarget t = this.targets.get(target);
 		if (t == null) {
 			return Mono.error(new IllegalArgumentException("unknown router target " + target));
 		}
 		return this.adapter.listDiversions(t).map(list -> {
-			Map<InetAddress, String> ours = new LinkedHashMap<>();
+			Map<InetAddress, String> found = new LinkedHashMap<>();
 			for (Diversion d : list) {
-				if (pointsHere(d)) {
-					ours.put(d.ip(), d.via().toString());
+				if (pointsAt(d, ours)) {
+					found.put(d.ip(), d.via().toString());
 				}
 			}
-			return ours;
+			return found;
 		});
 	}
 
 	/**
-	 * A neighbour entry is ours when it names our MAC (the router may hold other static entries); a host route is ours
-	 * when our own speaker announces it, which is what the route adapters list with an owner.
+	 * A neighbour entry is ours when it names one of our MACs (the router may hold other static entries); a host route
+	 * is ours when our own speaker announces it, which is what the route adapters list with an owner.
 	 */
-	private boolean pointsHere(Diversion d) {
+	private static boolean pointsAt(Diversion d, Set<MacAddress> ours) {
 		if (d.via() instanceof Via.Mac m) {
-			return m.mac().equals(this.firewallMac);
+			return ours.contains(m.mac());
 		}
 		return d.owner() != null;
 	}

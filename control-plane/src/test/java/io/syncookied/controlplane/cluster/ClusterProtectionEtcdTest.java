@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIf;
+import reactor.core.publisher.Mono;
 
 import io.syncookied.controlplane.config.ProtectionProperties.FailMode;
 import io.syncookied.controlplane.hosts.DetectionOverrides;
@@ -35,6 +36,7 @@ import io.syncookied.controlplane.protection.core.ProtectionEvent;
 import io.syncookied.controlplane.protection.core.ProtectionIntent;
 import io.syncookied.controlplane.protection.core.Reply;
 import io.syncookied.controlplane.protection.core.Transition;
+import io.syncookied.controlplane.router.DiversionPort;
 import io.syncookied.controlplane.support.RecordingDataplane;
 import io.syncookied.controlplane.support.Secrets;
 import io.syncookied.dataplane.DpHost;
@@ -71,12 +73,57 @@ class ClusterProtectionEtcdTest {
 
 	private final List<HostConfig> hostsFile = new CopyOnWriteArrayList<>();
 
+	private final List<Failover.Moved> moved = new CopyOnWriteArrayList<>();
+
 	/** What the leaders told operators. */
 	private final List<ProtectionCommand> announcements = new CopyOnWriteArrayList<>();
 
 	private record Member(ClusterNode node, RecordingDataplane dataplane, HostHolder holder,
-			ClusterProtection protection, Failover failover) {
+			ClusterProtection protection, Failover failover, RouterReadBack readBack) {
 	}
+
+	/** The router's neighbour table: IP to the MAC it diverts to, as the device writes left it. */
+	private final Map<InetAddress, String> routerTable = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/** The router as the read-back sees it: one target, listing the entries that name one of the MACs asked for. */
+	private final DiversionPort routerPort = new DiversionPort() {
+		@Override
+		public Set<String> targets() {
+			return Set.of("r1");
+		}
+
+		@Override
+		public String targetOf(HostConfig host) {
+			return "r1";
+		}
+
+		@Override
+		public Mono<Void> divert(HostConfig host, String mitigationId) {
+			throw new UnsupportedOperationException("the cluster diverts to a node's MAC");
+		}
+
+		@Override
+		public Mono<Void> divert(HostConfig host, String mitigationId, String firewallMac) {
+			throw new UnsupportedOperationException("the test's device is the fenced router's");
+		}
+
+		@Override
+		public Mono<Void> restore(HostConfig host, String mitigationId) {
+			throw new UnsupportedOperationException("the test's device is the fenced router's");
+		}
+
+		@Override
+		public Mono<Map<InetAddress, String>> overrides(String target) {
+			throw new UnsupportedOperationException("a cluster reads back every node's MAC");
+		}
+
+		@Override
+		public Mono<Map<InetAddress, String>> overrides(String target, Set<String> firewallMacs) {
+			Map<InetAddress, String> found = new java.util.HashMap<>(ClusterProtectionEtcdTest.this.routerTable);
+			found.values().removeIf((mac) -> !firewallMacs.contains(mac));
+			return Mono.just(found);
+		}
+	};
 
 	@BeforeAll
 	static void startEtcd() throws Exception {
@@ -94,6 +141,7 @@ class ClusterProtectionEtcdTest {
 			if (m.node().executor().isShutdown()) {
 				continue; // crashed
 			}
+			m.readBack().close();
 			m.protection().close();
 			m.failover().close();
 			m.holder().close();
@@ -186,21 +234,180 @@ class ClusterProtectionEtcdTest {
 		Member heir = member(Rendezvous.owner(ip, ids(this.members.stream().filter((m) -> m != owner).toList()))
 			.orElseThrow());
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.deviceWrites.size() == 2);
-		long heldAt = await().atMost(Duration.ofSeconds(5)).until(() -> heir.dataplane().hosts.contains(ip)
-				? System.nanoTime() : 0L, (t) -> t != 0L);
 		DeviceWrite repoint = this.deviceWrites.get(1);
 		assertThat(repoint.change().action()).isEqualTo(RouterChange.Action.DIVERT);
+		assertThat(repoint.heldByItsNode()).as("the heir's worker held the host before the router was told").isTrue();
 		assertThat(repoint.change().mac()).isEqualTo(heir.node().membership().self().mac());
 		assertThat(heir.dataplane().pickups.get(ip)).as("the heir adopts the moved connections").isEqualTo(
 				SETTINGS.pickupWindow());
 		assertThat(record(leader, ip).state().phase()).isEqualTo(Phase.PROTECTED);
 		System.out.println("cluster: a protected IP moved off a dead node: router re-pointed "
-				+ TimeUnit.NANOSECONDS.toMillis(repoint.atNanos() - crashed) + " ms after the crash (held by the heir "
-				+ (repoint.heldByItsNode() ? "before" : "after") + " it; heir's worker took it by "
-				+ TimeUnit.NANOSECONDS.toMillis(heldAt - crashed) + " ms)");
+				+ TimeUnit.NANOSECONDS.toMillis(repoint.atNanos() - crashed) + " ms after the crash, once its heir held it");
+	}
+
+	@Test
+	void anHeirWhoseWorkerDoesNotTakeTheIpIsPassedOverForTheNextNode() throws Exception {
+		startThree();
+		Member leader = leader(this.members);
+		Member owner = notThe(leader);
+		InetAddress ip = protectedOn(leader, owner);
+		List<Member> survivors = this.members.stream().filter((m) -> m != owner).toList();
+		Member heir = member(Rendezvous.owner(ip, ids(survivors)).orElseThrow());
+		Member next = survivors.stream().filter((m) -> m != heir).findFirst().orElseThrow();
+		heir.dataplane().failOn.set("setHost"); // a worker that cannot take the host
+
+		owner.node().crash();
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.moved.size() == 1);
+		assertThat(this.moved.get(0).to()).isEqualTo(next.node().id());
+		assertThat(this.deviceWrites).hasSize(2);
+		DeviceWrite repoint = this.deviceWrites.get(1);
+		assertThat(repoint.change().action()).isEqualTo(RouterChange.Action.DIVERT);
+		assertThat(repoint.change().node()).as("never the heir that could not answer").isEqualTo(next.node().id());
+		assertThat(repoint.heldByItsNode()).isTrue();
+		assertThat(next.dataplane().pickups.get(ip)).isEqualTo(SETTINGS.pickupWindow());
+	}
+
+	@Test
+	void aDivertedIpThatNoLiveNodeTakesHasItsDiversionWithdrawn() throws Exception {
+		startThree();
+		Member leader = leader(this.members);
+		Member owner = notThe(leader);
+		InetAddress ip = protectedOn(leader, owner);
+		this.members.stream().filter((m) -> m != owner).forEach((m) -> m.dataplane().failOn.set("setHost"));
+
+		owner.node().crash();
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.moved.size() == 1);
+		assertThat(this.moved.get(0).to()).as("withdrawn: no node took it").isNull();
+		assertThat(this.deviceWrites).hasSize(2);
+		assertThat(this.deviceWrites.get(1).change().action()).isEqualTo(RouterChange.Action.RESTORE);
+	}
+
+	@Test
+	void aNodeWhoseWorkerIsLostHandsItsIpsToAHealthyNodeAndTakesIpsAgainOnceItsWorkerIsBack() throws Exception {
+		startThree();
+		Member leader = leader(this.members);
+		Member owner = notThe(leader);
+		InetAddress ip = protectedOn(leader, owner);
+		Member heir = member(Rendezvous.owner(ip, ids(this.members.stream().filter((m) -> m != owner).toList()))
+			.orElseThrow());
+
+		long lost = System.nanoTime();
+		owner.dataplane().failOn.set("setHost"); // the worker exited: it holds nothing and takes nothing
+		owner.dataplane().hosts.clear();
+		owner.holder().workerLost("worker exited (test)");
+
+		await().atMost(Duration.ofSeconds(15)).until(() -> this.deviceWrites.size() == 2);
+		DeviceWrite repoint = this.deviceWrites.get(1);
+		assertThat(repoint.change().action()).isEqualTo(RouterChange.Action.DIVERT);
+		assertThat(repoint.change().node()).isEqualTo(heir.node().id());
+		assertThat(repoint.heldByItsNode()).isTrue();
+		assertThat(heir.dataplane().pickups.get(ip)).isEqualTo(SETTINGS.pickupWindow());
+		assertThat(record(leader, ip).state().phase()).isEqualTo(Phase.PROTECTED);
+		System.out.println("cluster: a protected IP moved off a node whose worker was lost: router re-pointed "
+				+ TimeUnit.NANOSECONDS.toMillis(repoint.atNanos() - lost) + " ms after the loss was reported");
+
+		owner.dataplane().failOn.set("");
+		owner.holder().workerBack(false);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> on(leader.node(), () -> leader.node().membership().owners().containsKey(owner.node().id())));
+		InetAddress second = ipOwnedBy(owner.node().id(), ip);
+		configure(leader, second, ProtectionMode.MANUAL);
+		leader.protection().submit(new ProtectionEvent.ProtectRequested(second, "ticket 10", null, Instant.now()))
+			.get(5, TimeUnit.SECONDS);
+		awaitPhase(leader, second, Phase.PROTECTED);
+		DeviceWrite divert = this.deviceWrites.get(this.deviceWrites.size() - 1);
+		assertThat(divert.change().ip()).isEqualTo(second);
+		assertThat(divert.change().node()).as("an owner again").isEqualTo(owner.node().id());
+		assertThat(divert.heldByItsNode()).isTrue();
+		assertThat(this.deviceWrites.stream().filter((w) -> w.change().ip().equals(ip)))
+			.as("the first IP stays with its heir: nothing moves back").hasSize(2);
+	}
+
+	@Test
+	void whenNoNodesWorkerRunsProtectionFailsOpenAndDivertsAgainOnceOneIsBack() throws Exception {
+		startThree();
+		Member leader = leader(this.members);
+		Member owner = notThe(leader);
+		InetAddress ip = protectedOn(leader, owner);
+
+		for (Member m : this.members) {
+			m.dataplane().failOn.set("setHost");
+			m.dataplane().hosts.clear();
+			m.holder().workerLost("worker exited (test)");
+		}
+
+		awaitPhase(leader, ip, Phase.UNPROTECTED);
+		DeviceWrite last = this.deviceWrites.get(this.deviceWrites.size() - 1);
+		assertThat(last.change().action()).as("the direct path is back").isEqualTo(RouterChange.Action.RESTORE);
+		assertThat(this.deviceWrites.stream().skip(1).map(DeviceWrite::change))
+			.as("never diverted to a node without a worker")
+			.noneMatch((c) -> c.action() == RouterChange.Action.DIVERT);
+		assertThat(this.announcements).anyMatch((a) -> a instanceof ProtectionCommand.Alert alert
+				&& alert.kind() == io.syncookied.controlplane.events.AlertKind.FAIL_OPEN);
+
+		Member back = this.members.stream().filter((m) -> m != leader && m != owner).findFirst().orElseThrow();
+		back.dataplane().failOn.set("");
+		back.holder().workerBack(false);
+
+		awaitPhase(leader, ip, Phase.PROTECTED);
+		DeviceWrite again = this.deviceWrites.get(this.deviceWrites.size() - 1);
+		assertThat(again.change().action()).isEqualTo(RouterChange.Action.DIVERT);
+		assertThat(again.change().node()).isEqualTo(back.node().id());
+		assertThat(again.heldByItsNode()).isTrue();
+	}
+
+	@Test
+	void theLeadersReadBackPutsRightADiversionChangedBehindItsBack() throws Exception {
+		startThree();
+		Member leader = leader(this.members);
+		Member owner = notThe(leader);
+		InetAddress ip = protectedOn(leader, owner);
+		Member other = this.members.stream().filter((m) -> m != leader && m != owner).findFirst().orElseThrow();
+		assertThat(notThe(leader).readBack().run().get(5, TimeUnit.SECONDS)).as("a follower reads nothing back")
+			.isFalse();
+		assertThat(leader.readBack().run().get(5, TimeUnit.SECONDS)).isTrue();
+		EtcdTestCluster.sleep(500);
+		assertThat(this.deviceWrites).as("a diversion in place is left alone").hasSize(1);
+
+		this.routerTable.remove(ip); // an operator deleted the ARP entry
+		assertThat(leader.readBack().run().get(5, TimeUnit.SECONDS)).isTrue();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.deviceWrites.size() == 2);
+		assertThat(this.deviceWrites.get(1).change().action()).isEqualTo(RouterChange.Action.DIVERT);
+		assertThat(this.deviceWrites.get(1).change().node()).isEqualTo(owner.node().id());
+		assertThat(this.announcements).anyMatch((a) -> a instanceof ProtectionCommand.Alert alert
+				&& alert.kind() == io.syncookied.controlplane.events.AlertKind.DIVERSION_LOST);
+		awaitPhase(leader, ip, Phase.PROTECTED);
+
+		this.routerTable.put(ip, other.node().membership().self().mac()); // pointed at a node that does not hold it
+		assertThat(leader.readBack().run().get(5, TimeUnit.SECONDS)).isTrue();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.deviceWrites.size() == 3);
+		assertThat(this.deviceWrites.get(2).change().node()).isEqualTo(owner.node().id());
+		assertThat(this.deviceWrites.get(2).heldByItsNode()).isTrue();
+		assertThat(this.routerTable).containsEntry(ip, owner.node().membership().self().mac());
+
+		InetAddress stray = InetAddress.getByName("198.51.100.250"); // no host at all, diverted to a node
+		this.routerTable.put(stray, owner.node().membership().self().mac());
+		assertThat(leader.readBack().run().get(5, TimeUnit.SECONDS)).isTrue();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.routerTable.containsKey(stray));
+		assertThat(this.deviceWrites.get(this.deviceWrites.size() - 1).change().action())
+			.isEqualTo(RouterChange.Action.RESTORE);
 	}
 
 	// ---------------------------------------------------------------- fixtures
+
+	/** An IP owned by {@code owner}, protected through the leader until the router diverts it to the owner. */
+	private InetAddress protectedOn(Member leader, Member owner) throws Exception {
+		InetAddress ip = ipOwnedBy(owner.node().id());
+		configure(leader, ip, ProtectionMode.MANUAL);
+		leader.protection().submit(new ProtectionEvent.ProtectRequested(ip, "ticket 9", null, Instant.now()))
+			.get(5, TimeUnit.SECONDS);
+		awaitPhase(leader, ip, Phase.PROTECTED);
+		assertThat(this.deviceWrites).hasSize(1);
+		assertThat(this.deviceWrites.get(0).change().node()).isEqualTo(owner.node().id());
+		return ip;
+	}
 
 	private void startThree() {
 		Stream.of(1, 2, 3).map((i) -> this.nodes.start(i, etcd.endpoints())).forEach(this::join);
@@ -225,14 +432,22 @@ class ClusterProtectionEtcdTest {
 			boolean held = this.members.stream()
 				.anyMatch((m) -> m.node().id().equals(change.node()) && m.dataplane().hosts.contains(change.ip()));
 			this.deviceWrites.add(new DeviceWrite(change, held, System.nanoTime()));
+			if (change.action() == RouterChange.Action.DIVERT) {
+				this.routerTable.put(change.ip(), change.mac());
+			}
+			else {
+				this.routerTable.remove(change.ip());
+			}
 			return CompletableFuture.completedFuture(null);
 		});
-		Member member = on(node, () -> new Member(node, dataplane,
-				new HostHolder(node, dataplane, sources, SETTINGS.pickupWindow()),
-				new ClusterProtection(node, new ProtectionCore(SETTINGS), router, () -> List.copyOf(this.hostsFile),
-						(ip) -> Instant.now(), Duration.ofSeconds(5), Clock.systemUTC(), this.announcements::add),
-				new Failover(node, router, (moved) -> {
-				})));
+		Member member = on(node, () -> {
+			ClusterProtection protection = new ClusterProtection(node, new ProtectionCore(SETTINGS), router,
+					() -> List.copyOf(this.hostsFile), (ip) -> Instant.now(), Duration.ofSeconds(5), Clock.systemUTC(),
+					this.announcements::add);
+			return new Member(node, dataplane, new HostHolder(node, dataplane, sources, SETTINGS.pickupWindow()),
+					protection, new Failover(node, router, protection.held(), this.moved::add),
+					new RouterReadBack(node, protection, this.routerPort, Duration.ofSeconds(5), Clock.systemUTC()));
+		});
 		member.holder().start();
 		member.protection().start();
 		member.failover().start();
@@ -268,11 +483,11 @@ class ClusterProtectionEtcdTest {
 		return members.stream().map((m) -> m.node().id()).collect(Collectors.toSet());
 	}
 
-	private InetAddress ipOwnedBy(NodeId node) throws Exception {
+	private InetAddress ipOwnedBy(NodeId node, InetAddress... besides) throws Exception {
 		Set<NodeId> all = ids(this.members);
 		for (int i = 1;; i++) {
 			InetAddress ip = InetAddress.getByAddress(new byte[] { (byte) 198, 51, 100, (byte) i });
-			if (Rendezvous.owner(ip, all).orElseThrow().equals(node)) {
+			if (Rendezvous.owner(ip, all).orElseThrow().equals(node) && !List.of(besides).contains(ip)) {
 				return ip;
 			}
 		}

@@ -124,7 +124,9 @@ class EtcdOutageTest {
 				deviceWrites.add(change);
 				return CompletableFuture.completedFuture(null);
 			});
-			Failover failover = on(node, () -> new Failover(node, router, (moved) -> changes.add("moved " + moved)));
+			HeldHosts held = on(node, () -> new HeldHosts(node));
+			held.start();
+			Failover failover = on(node, () -> new Failover(node, router, held, (moved) -> changes.add("moved " + moved)));
 			failover.start();
 			PrefixMirror<RouterChange> routerState = node.mirror(node.keys().routerChanges(), RouterChange::decode);
 			routerState.start();

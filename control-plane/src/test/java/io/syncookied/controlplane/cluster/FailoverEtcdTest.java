@@ -1,9 +1,13 @@
 package io.syncookied.controlplane.cluster;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,11 +18,18 @@ import java.util.stream.Stream;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
+
+import io.syncookied.common.KernelSecrets;
+import io.syncookied.controlplane.hosts.HostConfig;
+import io.syncookied.controlplane.protection.core.ProtectionState;
+import io.syncookied.controlplane.support.RecordingDataplane;
+import io.syncookied.controlplane.support.Secrets;
 
 import static io.syncookied.controlplane.cluster.LeadershipEtcdTest.awaitLeader;
 import static io.syncookied.controlplane.cluster.TestNodes.await;
@@ -26,7 +37,10 @@ import static io.syncookied.controlplane.cluster.TestNodes.bytes;
 import static io.syncookied.controlplane.cluster.TestNodes.on;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A node dies while it serves diverted IPs: the leader re-points each at a live node, once, fenced. */
+/**
+ * A node dies while it serves diverted IPs: the leader re-points each at a live node, once, fenced, once that node's
+ * worker holds it.
+ */
 @EnabledIf(value = "io.syncookied.controlplane.cluster.EtcdTestCluster#available",
 		disabledReason = "Debian's etcd-server is not installed (/usr/bin/etcd); deploy/install-deps.sh installs it")
 class FailoverEtcdTest {
@@ -55,7 +69,14 @@ class FailoverEtcdTest {
 	}
 
 	@AfterEach
-	void stopNodes() {
+	void stopNodes() throws Exception {
+		for (Map.Entry<ClusterNode, List<AutoCloseable>> each : this.parts.entrySet()) {
+			if (!each.getKey().executor().isShutdown()) { // not crashed
+				for (AutoCloseable part : each.getValue()) {
+					part.close();
+				}
+			}
+		}
 		this.nodes.close();
 	}
 
@@ -123,6 +144,7 @@ class FailoverEtcdTest {
 				RouterChange.Phase.STARTED);
 		admin.getKVClient().put(bytes(this.nodes.keys.routerChange(ip)), ByteSequence.from(unconfirmed.encode()))
 			.get(5, TimeUnit.SECONDS);
+		protect(admin, ip, "m-200");
 
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> recorded(admin, ip).phase() == RouterChange.Phase.DONE);
@@ -181,6 +203,7 @@ class FailoverEtcdTest {
 			admin.getKVClient()
 				.put(bytes(this.nodes.keys.assignment(ip)), ByteSequence.from(new Assignment(ip, node.id(), 1).encode()))
 				.get(5, TimeUnit.SECONDS);
+			protect(admin, ip, "m-" + ip.getHostAddress());
 		}
 		for (ClusterNode each : three) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> on(each,
@@ -189,7 +212,17 @@ class FailoverEtcdTest {
 		return ips;
 	}
 
+	/** The protection record a leader would have left for a diverted IP: what makes the heir's worker take it. */
+	private void protect(Client admin, InetAddress ip, String mitigation) throws Exception {
+		ProtectionRecord record = new ProtectionRecord(ip, true,
+				new ProtectionState.Protected(Instant.now(), "test", mitigation), null, null, null, null);
+		admin.getKVClient().put(bytes(this.nodes.keys.host(ip)), ByteSequence.from(record.encode()))
+			.get(5, TimeUnit.SECONDS);
+	}
+
 	private final List<Failover> failovers = new ArrayList<>();
+
+	private final Map<ClusterNode, List<AutoCloseable>> parts = new java.util.LinkedHashMap<>();
 
 	private List<ClusterNode> startThree() {
 		List<ClusterNode> three = Stream.of(1, 2, 3).map((i) -> this.nodes.start(i, etcd.endpoints())).toList();
@@ -198,8 +231,25 @@ class FailoverEtcdTest {
 				this.deviceWrites.add(change);
 				return this.device.apply(change);
 			});
-			Failover failover = on(node, () -> new Failover(node, router, this.moved::add));
+			// each node's worker takes what is assigned to it, as in production
+			RecordingDataplane dataplane = new RecordingDataplane(new CopyOnWriteArrayList<>(), Clock.systemUTC());
+			HostHolder holder = on(node, () -> new HostHolder(node, dataplane, new HostHolder.Sources() {
+				@Override
+				public @Nullable HostConfig config(InetAddress ip) {
+					return null;
+				}
+
+				@Override
+				public Optional<KernelSecrets> secrets(InetAddress ip) {
+					return Optional.of(Secrets.sampledAt(Instant.now()));
+				}
+			}, Duration.ofSeconds(30)));
+			HeldHosts held = on(node, () -> new HeldHosts(node));
+			Failover failover = on(node, () -> new Failover(node, router, held, this.moved::add));
+			holder.start();
+			held.start();
 			failover.start();
+			this.parts.put(node, List.of(failover, held, holder));
 			this.failovers.add(failover);
 		}
 		return three;

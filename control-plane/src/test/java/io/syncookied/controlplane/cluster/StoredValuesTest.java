@@ -19,6 +19,8 @@ class StoredValuesTest {
 	void everyValueReadsBackAsWritten() throws Exception {
 		NodeRecord node = new NodeRecord(new NodeId("fw-1"), URI.create("http://10.0.0.1:8080"), "02:00:00:00:00:01");
 		assertThat(NodeRecord.decode(KEYS.node(node.node()), node.encode())).isEqualTo(node);
+		NodeRecord workerLost = node.withWorkerUp(false);
+		assertThat(NodeRecord.decode(KEYS.node(node.node()), workerLost.encode())).isEqualTo(workerLost);
 
 		InetAddress v6 = InetAddress.getByName("2001:db8::1");
 		RouterChange change = new RouterChange(v6, RouterChange.Action.DIVERT, new NodeId("fw-2"), "02:00:00:00:00:02",
@@ -40,14 +42,16 @@ class StoredValuesTest {
 			not an object       | [1,2]                                                                       | not a JSON object
 			no version          | {"node":"fw-1","api":"http://a:1","mac":"02:00:00:00:00:01"}                | field 'v' is missing
 			newer version       | {"v":2,"node":"fw-1","api":"http://a:1","mac":"02:00:00:00:00:01"}          | unknown format version 2
-			unknown field       | {"v":1,"node":"fw-1","api":"http://a:1","mac":"02:00:00:00:00:01","x":1}    | field 'x' unknown field
+			unknown field       | {"v":1,"node":"fw-1","api":"http://a:1","mac":"02:00:00:00:00:01","worker":true,"x":1} | field 'x' unknown field
 			duplicate field     | {"v":1,"node":"fw-1","node":"fw-2","api":"http://a:1","mac":"02:00:00:00:00:01"} | not JSON
 			missing field       | {"v":1,"node":"fw-1","mac":"02:00:00:00:00:01"}                             | field 'api' is missing
 			wrong type          | {"v":1,"node":7,"api":"http://a:1","mac":"02:00:00:00:00:01"}               | field 'node' must be a string
 			bad node id         | {"v":1,"node":"FW_1","api":"http://a:1","mac":"02:00:00:00:00:01"}          | field 'node' node id must be
 			bad URL             | {"v":1,"node":"fw-1","api":"ftp://a:1","mac":"02:00:00:00:00:01"}           | field 'api' 'ftp://a:1' is not an http(s) URL
-			bad MAC             | {"v":1,"node":"fw-1","api":"http://a:1","mac":"02:00:00:00:00"}             | field 'mac'
-			other node's key    | {"v":1,"node":"fw-2","api":"http://a:1","mac":"02:00:00:00:00:01"}          | field 'node' 'fw-2' is not the node of its key
+			bad MAC             | {"v":1,"node":"fw-1","api":"http://a:1","mac":"02:00:00:00:00","worker":true} | field 'mac'
+			other node's key    | {"v":1,"node":"fw-2","api":"http://a:1","mac":"02:00:00:00:00:01","worker":true} | field 'node' 'fw-2' is not the node of its key
+			no worker state     | {"v":1,"node":"fw-1","api":"http://a:1","mac":"02:00:00:00:00:01"}          | field 'worker' is missing
+			worker not a flag   | {"v":1,"node":"fw-1","api":"http://a:1","mac":"02:00:00:00:00:01","worker":"up"} | field 'worker' must be true or false
 			""")
 	void aBadNodeValueNamesItsKeyAndField(String name, String json, String problem) {
 		String key = "/syncookied/nodes/fw-1";
