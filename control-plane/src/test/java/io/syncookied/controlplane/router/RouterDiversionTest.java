@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -115,6 +116,19 @@ class RouterDiversionTest {
 						"syncookied"),
 				new Diversion(foreignRoute, new Via.NextHop(IpAddresses.parse("ip", "10.1.1.9"), List.of()), null)));
 		assertThat(this.port.overrides("rt").block()).containsOnlyKeys(ours4, ours6, routed);
+	}
+
+	@Test
+	void aClusterLeaderReadsBackTheDiversionsToEveryNodesMacWithTheMac() throws Exception {
+		InetAddress here = IpAddresses.parse("ip", "10.0.2.10");
+		InetAddress otherNode = IpAddresses.parse("ip", "10.0.2.11");
+		InetAddress notOurs = IpAddresses.parse("ip", "10.0.2.99");
+		this.onDevice.addAll(List.of(Diversion.neighbour(here, FW, "syncookied"),
+				Diversion.neighbour(otherNode, MacAddress.parse("m", "02:00:00:00:00:03"), "syncookied"),
+				Diversion.neighbour(notOurs, MacAddress.parse("m", "02:00:00:00:00:99"), null)));
+		assertThat(this.port.overrides("rt", Set.of("02:00:00:00:00:fe", "02:00:00:00:00:03")).block())
+			.containsExactlyInAnyOrderEntriesOf(Map.of(here, "02:00:00:00:00:fe", otherNode, "02:00:00:00:00:03"));
+		assertThatThrownBy(() -> this.port.overrides("rt", Set.of("02:00")).block()).hasMessageContaining("firewall MAC");
 	}
 
 }
