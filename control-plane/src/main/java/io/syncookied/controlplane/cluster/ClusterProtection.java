@@ -56,6 +56,9 @@ public final class ClusterProtection implements AutoCloseable {
 
 	private static final Duration TICK = Duration.ofSeconds(1);
 
+	/** A change of a record's secrets age alone is written once it moved this much (see {@link #puts}). */
+	static final Duration SECRETS_AT_STEP = Duration.ofSeconds(10);
+
 	/** Thrown to whoever submits an event to a node that does not lead (REST redirects it to the leader). */
 	public static final class NotLeaderException extends IllegalStateException {
 
@@ -226,7 +229,18 @@ public final class ClusterProtection implements AutoCloseable {
 		}, this.node.executor()).thenCompose((f) -> f);
 	}
 
+	/**
+	 * A verdict becomes the core's event, except that only the node an IP is assigned to can say its attack ended:
+	 * once an IP is diverted, the other nodes' workers see none of its traffic, and their detection reads that as
+	 * quiet. Any node may say an attack started (the agents report to every node).
+	 */
 	private CompletableFuture<Void> apply(Verdict v) {
+		Assignment owner = v.attack() ? null : this.steps.assignment(v.ip());
+		if (owner != null && !owner.node().equals(v.node())) {
+			log.debug("cluster: {}'s attack-over verdict on {} ignored: {} serves it", v.node(), IpKeys.text(v.ip()),
+					owner.node());
+			return CompletableFuture.completedFuture(null);
+		}
 		Instant at = this.clock.instant();
 		ProtectionEvent event = v.attack() ? new ProtectionEvent.AttackStarted(v.ip(), v.reason(), at)
 				: new ProtectionEvent.AttackEnded(v.ip(), v.reason(), at);
@@ -350,7 +364,8 @@ public final class ClusterProtection implements AutoCloseable {
 				q.result().completeExceptionally(ex);
 				continue;
 			}
-			List<Op> ops = writes(t);
+			Map<InetAddress, ProtectionRecord> puts = puts(t);
+			List<Op> ops = writes(puts, t);
 			if (ops.isEmpty()) {
 				done(current, t, q);
 				continue;
@@ -360,7 +375,7 @@ public final class ClusterProtection implements AutoCloseable {
 			this.node.election().fenced(fencedTerm, ops.toArray(Op[]::new)).whenCompleteAsync((response, error) -> {
 				this.committing = false;
 				if (error == null && this.state == current && this.term == fencedTerm) {
-					t.updated().forEach((s) -> this.committed.put(s.ip(), ProtectionRecord.of(s)));
+					this.committed.putAll(puts);
 					t.forgotten().forEach(this.committed::remove);
 					done(current, t, q);
 				}
@@ -393,16 +408,37 @@ public final class ClusterProtection implements AutoCloseable {
 				(record != null) ? record.api() : null);
 	}
 
-	/** One put per host whose stored record changed, one delete per forgotten host: the whole transition. */
-	private List<Op> writes(Transition t) {
-		List<Op> ops = new ArrayList<>();
+	/**
+	 * The records a transition changes in etcd: every host whose record differs from the committed one, except when
+	 * only its secrets' age moved by less than {@link #SECRETS_AT_STEP}. Agents report every second, so writing each
+	 * report would rewrite every protected IP's record once a second; a new leader reading a secrets age up to that
+	 * step older only judges the secrets stale that much sooner (its own copy, when it has one, is newer anyway).
+	 */
+	private Map<InetAddress, ProtectionRecord> puts(Transition t) {
+		Map<InetAddress, ProtectionRecord> puts = new LinkedHashMap<>();
 		for (HostState s : t.updated()) {
 			ProtectionRecord next = ProtectionRecord.of(s);
-			if (!next.equals(this.committed.get(s.ip()))) {
-				ops.add(Op.put(ClusterKeys.bytes(this.node.keys().host(s.ip())), ByteSequence.from(next.encode()),
-						PutOption.DEFAULT));
+			ProtectionRecord stored = this.committed.get(s.ip());
+			if (!next.equals(stored) && !onlySecretsAged(stored, next)) {
+				puts.put(s.ip(), next);
 			}
 		}
+		return puts;
+	}
+
+	private static boolean onlySecretsAged(@Nullable ProtectionRecord stored, ProtectionRecord next) {
+		if (stored == null || stored.secretsAt() == null || next.secretsAt() == null
+				|| !next.withSecretsAt(stored.secretsAt()).equals(stored)) {
+			return false;
+		}
+		return Duration.between(stored.secretsAt(), next.secretsAt()).compareTo(SECRETS_AT_STEP) < 0;
+	}
+
+	/** The transaction of a transition: its puts, and one delete per forgotten host. */
+	private List<Op> writes(Map<InetAddress, ProtectionRecord> puts, Transition t) {
+		List<Op> ops = new ArrayList<>();
+		puts.forEach((ip, next) -> ops.add(Op.put(ClusterKeys.bytes(this.node.keys().host(ip)),
+				ByteSequence.from(next.encode()), PutOption.DEFAULT)));
 		for (InetAddress ip : t.forgotten()) {
 			ops.add(Op.delete(ClusterKeys.bytes(this.node.keys().host(ip)), DeleteOption.DEFAULT));
 		}

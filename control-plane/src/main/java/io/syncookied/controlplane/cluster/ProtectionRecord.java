@@ -27,6 +27,11 @@ public record ProtectionRecord(InetAddress ip, boolean configured, ProtectionSta
 				host.secretsAt(), host.lastStaleAlert());
 	}
 
+	ProtectionRecord withSecretsAt(@Nullable Instant at) {
+		return new ProtectionRecord(this.ip, this.configured, this.state, this.intent, this.pickupUntil, at,
+				this.lastStaleAlert);
+	}
+
 	/** The core's state of this IP, with the configuration this node has for it and no step in flight. */
 	public HostState toHostState(HostConfig config) {
 		if (!config.ip().equals(this.ip)) {

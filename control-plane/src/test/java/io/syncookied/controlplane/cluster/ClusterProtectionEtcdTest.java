@@ -56,8 +56,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterProtectionEtcdTest {
 
+	/** A hold-down of 2 s, so a test sees an automatic protection end. */
 	private static final CoreSettings SETTINGS = new CoreSettings(Duration.ofMinutes(30), Duration.ofDays(1),
-			Duration.ofSeconds(60), Duration.ofSeconds(60), FailMode.OPEN, Duration.ofSeconds(30));
+			Duration.ofSeconds(2), Duration.ofSeconds(60), FailMode.OPEN, Duration.ofSeconds(30));
 
 	private static EtcdTestCluster etcd;
 
@@ -216,6 +217,58 @@ class ClusterProtectionEtcdTest {
 		assertThat(intent.trigger()).isEqualTo(ProtectionIntent.Trigger.AUTO);
 		assertThat(this.deviceWrites).hasSize(1);
 		assertThat(this.deviceWrites.get(0).heldByItsNode()).isTrue();
+	}
+
+	@Test
+	void onlyTheNodeThatServesAnIpCanSayItsAttackEnded() throws Exception {
+		startThree();
+		Member leader = leader(this.members);
+		Member owner = notThe(leader);
+		Member other = this.members.stream().filter((m) -> m != leader && m != owner).findFirst().orElseThrow();
+		InetAddress ip = ipOwnedBy(owner.node().id());
+		configure(leader, ip, ProtectionMode.AUTO);
+		other.protection().verdict(ip, true, "SYN flood 50000/s").get(5, TimeUnit.SECONDS);
+		awaitPhase(leader, ip, Phase.PROTECTED);
+		EtcdTestCluster.sleep(2500); // the hold-down is over
+
+		// the nodes that do not serve the IP see none of its traffic now: their detection says quiet
+		leader.protection().verdict(ip, false, "unanswered SYN/s 0").get(5, TimeUnit.SECONDS);
+		other.protection().verdict(ip, false, "unanswered SYN/s 0").get(5, TimeUnit.SECONDS);
+		EtcdTestCluster.sleep(1500);
+		assertThat(record(leader, ip).state().phase()).as("still under attack for all the owner knows")
+			.isEqualTo(Phase.PROTECTED);
+		assertThat(this.deviceWrites).hasSize(1);
+
+		owner.protection().verdict(ip, false, "quiet for 10 s").get(5, TimeUnit.SECONDS);
+		awaitPhase(leader, ip, Phase.UNPROTECTED);
+		assertThat(this.deviceWrites.get(this.deviceWrites.size() - 1).change().action())
+			.isEqualTo(RouterChange.Action.RESTORE);
+	}
+
+	@Test
+	void aProtectedIpsRecordIsNotRewrittenForEverySecretsReport() throws Exception {
+		startThree();
+		Member leader = leader(this.members);
+		InetAddress ip = protectedOn(leader, notThe(leader));
+		io.etcd.jetcd.Client admin = this.nodes.admin(etcd.endpoints());
+		long written = modRevision(admin, ip);
+		Instant base = Instant.now();
+
+		for (int i = 1; i <= 5; i++) { // the agent reports every second
+			leader.protection().submit(new ProtectionEvent.SecretsArrived(ip, base.plusSeconds(i)))
+				.get(5, TimeUnit.SECONDS);
+		}
+		assertThat(modRevision(admin, ip)).as("hosts/<ip> not rewritten for a secrets age alone").isEqualTo(written);
+
+		Instant later = base.plus(ClusterProtection.SECRETS_AT_STEP).plusSeconds(5);
+		leader.protection().submit(new ProtectionEvent.SecretsArrived(ip, later)).get(5, TimeUnit.SECONDS);
+		assertThat(modRevision(admin, ip)).isGreaterThan(written);
+		await().atMost(Duration.ofSeconds(5)).until(() -> later.equals(record(leader, ip).secretsAt()));
+	}
+
+	private long modRevision(io.etcd.jetcd.Client admin, InetAddress ip) throws Exception {
+		return admin.getKVClient().get(TestNodes.bytes(this.nodes.keys.host(ip))).get(5, TimeUnit.SECONDS).getKvs()
+			.get(0).getModRevision();
 	}
 
 	@Test
