@@ -1,5 +1,6 @@
-/* afxdp_xdp.c: AF_XDP backend (libxdp xsk rings, copy or zero-copy) behind the XDP program of src/xdp: its redirect
- * program (backend afxdp), or the fast path, which hands over only what it does not decide (backend xdp). */
+/* afxdp_xdp.c: AF_XDP backend (libxdp xsk rings, copy or zero-copy) behind the XDP program of src/xdp that the
+ * dataplane loaded (dp_port_cfg.fastpath): its redirect program, which hands over the protected hosts' frames
+ * (backend afxdp), or the fast path, which hands over only what it does not decide (backend xdp). */
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -32,11 +33,9 @@
 
 /* One XDP program and socket map per interface, shared by every worker (queue) on it: the program of src/xdp
  * (built into the library), attached alone (the libxdp multi-program dispatcher is refused in some environments).
- * Plain AF_XDP attaches dp_xdp_redirect (IPv4, IPv6 and VLAN frames to the queue's socket; ARP and the rest stay
- * with the kernel) from an object of its own; the xdp backend attaches the dataplane's fast path (dp_port_cfg). */
+ * Both programs leave what is for no protected host (the box's own traffic, ARP, NDP) to the kernel. */
 struct xdp_attach {
 	int ifindex;
-	struct dp_fastpath *own; /* the object loaded for plain AF_XDP; NULL when the fast path is the dataplane's */
 	int prog_fd, map_fd;
 	unsigned users;
 	__u32 flags;
@@ -91,7 +90,7 @@ static bool is_veth(const char *ifname)
  */
 static __u32 attach_flags(const struct dp_port_cfg *cfg)
 {
-	if (cfg->fastpath && cfg->xdp_mode == 0 && is_veth(cfg->ifname)) {
+	if (dp_fastpath_prog_fd(cfg->fastpath) >= 0 && cfg->xdp_mode == 0 && is_veth(cfg->ifname)) {
 		fprintf(stderr,
 			"xdp: %s is a veth: the fast path runs in generic mode (--xdp-mode drv for native, "
 			"which needs an XDP program on the peer)\n",
@@ -121,30 +120,20 @@ static int attach_get(struct dp_port *p, const struct dp_port_cfg *cfg, struct x
 		snprintf(p->err, sizeof(p->err), "af_xdp: too many interfaces");
 		goto out_unlock;
 	}
-	free_slot->own = NULL;
-	if (cfg->fastpath) {
-		free_slot->prog_fd = dp_fastpath_prog_fd(cfg->fastpath);
-		free_slot->map_fd = dp_fastpath_xsk_map_fd(cfg->fastpath);
-	} else {
-		struct dp_fastpath_opts o = { .flow_slots = 16, .use = DP_FASTPATH_REDIRECT };
-		err = dp_fastpath_open(&o, &free_slot->own, p->err, sizeof(p->err));
-		if (err)
-			goto out_unlock;
-		free_slot->prog_fd = dp_fastpath_redirect_fd(free_slot->own);
-		free_slot->map_fd = dp_fastpath_xsk_map_fd(free_slot->own);
-	}
+	/* the object holds the one program it was loaded for */
+	free_slot->prog_fd = dp_fastpath_prog_fd(cfg->fastpath) >= 0 ? dp_fastpath_prog_fd(cfg->fastpath) :
+								       dp_fastpath_redirect_fd(cfg->fastpath);
+	free_slot->map_fd = dp_fastpath_xsk_map_fd(cfg->fastpath);
 	free_slot->flags = attach_flags(cfg);
 	err = bpf_xdp_attach(p->ifindex, free_slot->prog_fd, free_slot->flags | XDP_FLAGS_UPDATE_IF_NOEXIST, NULL);
 	if (err) {
 		snprintf(
-			p->err, sizeof(p->err), "%s: attaching XDP to %s: %s%s", cfg->fastpath ? "xdp" : "af_xdp",
-			p->ifname, strerror(-err),
+			p->err, sizeof(p->err), "%s: attaching XDP to %s: %s%s",
+			dp_fastpath_prog_fd(cfg->fastpath) >= 0 ? "xdp" : "af_xdp", p->ifname, strerror(-err),
 			err == -EBUSY || err == -EEXIST ? " (another XDP program is attached; detach it first)" :
 			err == -ERANGE ? " (its MTU is too large for single-buffer XDP: jumbo frames need the afpacket "
 					 "backend, or an MTU of 3500 or less)" :
 					 "");
-		dp_fastpath_close(free_slot->own);
-		free_slot->own = NULL;
 		goto out_unlock;
 	}
 	free_slot->ifindex = p->ifindex;
@@ -158,11 +147,8 @@ out_unlock:
 static void attach_put(struct xdp_attach *a)
 {
 	pthread_mutex_lock(&attach_lock);
-	if (--a->users == 0) {
+	if (--a->users == 0)
 		bpf_xdp_detach(a->ifindex, a->flags, NULL);
-		dp_fastpath_close(a->own);
-		a->own = NULL;
-	}
 	pthread_mutex_unlock(&attach_lock);
 }
 
@@ -202,6 +188,10 @@ static int xdp_open(struct dp_port *p, const struct dp_port_cfg *cfg)
 	__u32 idx = 0;
 	int err, fd;
 
+	if (cfg->rx && !cfg->fastpath) {
+		snprintf(p->err, sizeof(p->err), "af_xdp: no XDP program given for %s", cfg->ifname);
+		return -EINVAL;
+	}
 	err = dp_if_lookup(p, cfg->ifname);
 	if (err)
 		return err;
@@ -439,7 +429,7 @@ const struct dp_backend_ops dp_backend_afxdp = {
 /* The same sockets behind the fast path: the port must come with the dataplane's (dp_port_cfg.fastpath). */
 static int fastpath_open(struct dp_port *p, const struct dp_port_cfg *cfg)
 {
-	if (cfg->rx && !cfg->fastpath) {
+	if (cfg->rx && dp_fastpath_prog_fd(cfg->fastpath) < 0) {
 		snprintf(p->err, sizeof(p->err), "xdp: no fast path given for %s", cfg->ifname);
 		return -EINVAL;
 	}

@@ -21,7 +21,7 @@ struct dp_fastpath;
 enum dp_fastpath_use {
 	DP_FASTPATH_ALL = 0,  /* every program (the tests) */
 	DP_FASTPATH_XDP,      /* backend xdp: dp_xdp_fastpath */
-	DP_FASTPATH_REDIRECT, /* plain AF_XDP: dp_xdp_redirect */
+	DP_FASTPATH_REDIRECT, /* plain AF_XDP: dp_xdp_redirect and the hosts map, records not checked */
 	DP_FASTPATH_TC,	      /* AF_PACKET: dp_tc_taken and the hosts map, records not checked */
 };
 
@@ -37,7 +37,7 @@ struct dp_fastpath_opts {
 int dp_fastpath_open(const struct dp_fastpath_opts *o, struct dp_fastpath **out, char *err, size_t errlen);
 void dp_fastpath_close(struct dp_fastpath *fp);
 /* The programs and the AF_XDP socket map, for the backend to attach and fill. */
-int dp_fastpath_prog_fd(const struct dp_fastpath *fp);	   /* dp_xdp_fastpath: decides what it can */
+int dp_fastpath_prog_fd(const struct dp_fastpath *fp);	   /* dp_xdp_fastpath: decides what it can (-1: none) */
 int dp_fastpath_redirect_fd(const struct dp_fastpath *fp); /* dp_xdp_redirect: every IP frame to the socket */
 int dp_fastpath_xsk_map_fd(const struct dp_fastpath *fp);
 int dp_fastpath_tc_fd(const struct dp_fastpath *fp); /* dp_tc_taken: the AF_PACKET backend's tc filter */
@@ -49,6 +49,8 @@ int dp_fastpath_check(const struct dp_config *cfg, char *err, size_t errlen);
 int dp_fastpath_sync(struct dp_fastpath *fp, const struct dp_config *cfg, char *err, size_t errlen);
 /* The program's counters, for dp_core_set_counter_source(). */
 void dp_fastpath_counter_source(struct dp_fastpath *fp, struct dp_counter_source *out);
+/* Frames its XDP programs left to the kernel as for no protected host (every CPU, since the load). */
+uint64_t dp_fastpath_to_kernel(struct dp_fastpath *fp);
 /* Removes expired flows, looking at up to budget of them from where the last call stopped; returns how many. */
 uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t budget);
 /* The AF_PACKET backend's tc ingress filter (dp_tc_taken) on ifindex: frames of the protected hosts end after the
@@ -82,6 +84,11 @@ static inline void dp_fastpath_counter_source(struct dp_fastpath *fp, struct dp_
 {
 	(void)fp;
 	*out = (struct dp_counter_source){ 0 };
+}
+static inline uint64_t dp_fastpath_to_kernel(struct dp_fastpath *fp)
+{
+	(void)fp;
+	return 0;
 }
 static inline uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t budget)
 {

@@ -13,7 +13,7 @@
 #include "core_int.h"
 #include "xdp/fastpath_abi.h"
 
-_Static_assert(DP_C_MAX <= DP_XDP_NCOUNTERS, "the program's counter rows hold every enum dp_counter");
+_Static_assert(DP_C_MAX <= DP_XDP_C_TO_KERNEL, "the program's counter rows hold every enum dp_counter, then its own");
 _Static_assert(DP_XDP_ROW_SPILL == DP_HOST_STATS_SLOTS, "the program's rows are the core's");
 _Static_assert(DP_HOST_SLOT_SPILL == DP_HOST_STATS_SLOTS, "the spill row");
 _Static_assert(sizeof(struct dp_xdp_addr) == sizeof(struct dp_addr), "host key = struct dp_addr");
@@ -184,7 +184,7 @@ out_close:
 
 int dp_fastpath_prog_fd(const struct dp_fastpath *fp)
 {
-	return fp->prog_fd;
+	return fp ? fp->prog_fd : -1;
 }
 
 int dp_fastpath_redirect_fd(const struct dp_fastpath *fp)
@@ -323,7 +323,8 @@ int dp_fastpath_sync(struct dp_fastpath *fp, const struct dp_config *cfg, char *
 	uint32_t zero = 0;
 	int rc;
 
-	rc = fp->use == DP_FASTPATH_TC ? 0 : dp_fastpath_check(cfg, err, errlen);
+	/* only the fast path answers from the records; the other programs need the hosts' addresses */
+	rc = fp->use == DP_FASTPATH_TC || fp->use == DP_FASTPATH_REDIRECT ? 0 : dp_fastpath_check(cfg, err, errlen);
 	if (rc)
 		return rc;
 	if (n > DP_XDP_MAX_HOSTS)
@@ -377,6 +378,14 @@ static void add_totals(void *ctx, struct dp_stats *s)
 	add_row(fp, DP_XDP_ROW_TOTAL, s->c);
 	s->c[DP_C_FLOW_EXPIRED] += __atomic_load_n(&fp->expired, __ATOMIC_RELAXED);
 	s->flows += __atomic_load_n(&fp->flows_seen, __ATOMIC_RELAXED);
+}
+
+uint64_t dp_fastpath_to_kernel(struct dp_fastpath *fp)
+{
+	uint64_t v[DP_XDP_NCOUNTERS] = { 0 };
+
+	percpu_sum(fp, fp->counters_fd, DP_XDP_ROW_TOTAL, DP_XDP_NCOUNTERS, v);
+	return v[DP_XDP_C_TO_KERNEL];
 }
 
 void dp_fastpath_counter_source(struct dp_fastpath *fp, struct dp_counter_source *out)

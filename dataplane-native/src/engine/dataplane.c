@@ -26,14 +26,17 @@ API const char *dp_dataplane_backends(void)
 	return dp_backend_summary();
 }
 
-/* Backend xdp: loads the program (the kernel's verifier checks it here) with the forward port. */
+/* Backend xdp: loads the fast path (the kernel's verifier checks it here) with the forward port. Backend afxdp: its
+ * redirect program, which hands the protected hosts' frames to the sockets and leaves the rest to the kernel. */
 static int open_fastpath(struct dp_dataplane *dp)
 {
-	struct dp_fastpath_opts fo = { .flow_slots = dp->flow_slots, .use = DP_FASTPATH_XDP };
+	bool fast = dp->ops == DP_BACKEND_XDP;
+	struct dp_fastpath_opts fo = { .flow_slots = fast ? dp->flow_slots : 16,
+				       .use = fast ? DP_FASTPATH_XDP : DP_FASTPATH_REDIRECT };
 	char why[200];
 	int err;
 
-	if (dp->tx_iface[0] && strcmp(dp->tx_iface, dp->iface)) {
+	if (fast && dp->tx_iface[0] && strcmp(dp->tx_iface, dp->iface)) {
 		struct dp_port probe;
 
 		memset(&probe, 0, sizeof(probe));
@@ -44,7 +47,7 @@ static int open_fastpath(struct dp_dataplane *dp)
 	}
 	err = dp_fastpath_open(&fo, &dp->fastpath, why, sizeof(why));
 	if (err)
-		return set_err(dp, err, "backend xdp: %s", why);
+		return set_err(dp, err, "backend %s: %s", dp->ops->name, why);
 	return 0;
 }
 
@@ -130,7 +133,7 @@ API int dp_dataplane_create(const struct dp_dataplane_opts *o, struct dp_datapla
 			dp->has_fwd_mac = true;
 		}
 	}
-	if (dp->ops == DP_BACKEND_XDP && (err = open_fastpath(dp)))
+	if ((dp->ops == DP_BACKEND_XDP || dp->ops == DP_BACKEND_AFXDP) && (err = open_fastpath(dp)))
 		return err;
 	if (!strcmp(dp->ops->name, "afpacket"))
 		take_from_stack(dp);
@@ -195,7 +198,7 @@ int dp_dataplane_publish(struct dp_dataplane *dp)
 	}
 	/* then the program's maps, from the published config (its hosts' counter rows are assigned now) */
 	if (dp->fastpath && (err = dp_fastpath_sync(dp->fastpath, dp_core_config(dp->core), why, sizeof(why)))) {
-		if (dp->ops == DP_BACKEND_XDP)
+		if (strcmp(dp->ops->name, "afpacket")) /* a host missing from the map would reach the kernel unprotected */
 			return set_err(dp, err, "%s", why);
 		fprintf(stderr, "afpacket: the tc filter's hosts: %s\n", why); /* only the box's stack sees more */
 	}

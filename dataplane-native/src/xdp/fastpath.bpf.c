@@ -1,10 +1,11 @@
 /* fastpath.bpf.c: the XDP fast path. For the protected hosts it can decide alone it answers SYNs in place with the
  * server kernel's cookie SYN-ACK (XDP_TX), forwards valid cookie ACKs and the packets of known flows to the server,
- * and drops what the userspace core would drop; every other frame goes to the worker's AF_XDP socket, where the
- * userspace core decides it. The mathematics is src/shared's, the same code the core runs; the decisions mirror
- * verdict.c's, which the differential test (tests/c/test_xdp_fastpath.c) holds them to. Also dp_xdp_redirect: the
- * AF_XDP backend's program (every IP frame to the socket), and dp_tc_taken: the AF_PACKET backend's tc ingress
- * filter. */
+ * and drops what the userspace core would drop; the protected hosts' other frames go to the worker's AF_XDP socket,
+ * where the userspace core decides them. Frames for no protected host (the box's own traffic: its BGP sessions, SSH,
+ * ARP, NDP; frames to other MACs) are the kernel's. The mathematics is src/shared's, the same code the core runs;
+ * the decisions mirror verdict.c's, which the differential test (tests/c/test_xdp_fastpath.c) holds them to. Also
+ * dp_xdp_redirect: the AF_XDP backend's program (the protected hosts' frames to the socket), and dp_tc_taken: the
+ * AF_PACKET backend's tc ingress filter. */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
@@ -72,8 +73,19 @@ struct xctx {
 
 static __always_inline int to_userspace(struct xdp_md *md)
 {
-	/* no socket on this queue (more queues than workers): the kernel gets it, as with the AF_XDP backend */
+	/* no socket on this queue (more queues than workers): the kernel gets it */
 	return bpf_redirect_map(&dp_xdp_xsks, md->rx_queue_index, XDP_PASS);
+}
+
+/* A frame for no protected host: the kernel's. Counted in the total row, apart from the core's reasons. */
+static __always_inline int to_kernel(void)
+{
+	uint32_t total = DP_XDP_ROW_TOTAL;
+	struct dp_xdp_counters *ct = bpf_map_lookup_elem(&dp_xdp_counters, &total);
+
+	if (ct)
+		ct->c[DP_XDP_C_TO_KERNEL]++;
+	return XDP_PASS;
 }
 
 /* The frame's reason, or an event of its handshake (flows_created, ...): in its row and in the total. */
@@ -179,9 +191,9 @@ static __always_inline int our_mac(const struct dp_xdp_config *cfg, const uint8_
 }
 
 /*
- * Ethernet, our MAC, IPv4 or IPv6 into x's numbers: 0 (an IP frame to us), 1 (not IP: the kernel's), -1 (for
- * userspace: malformed, or not to our MAC). A global function, checked once: its many parse paths end here instead
- * of multiplying the paths of everything after it. To the caller the packet pointers in x are plain numbers after it.
+ * Our MAC, Ethernet, IPv4 or IPv6 into x's numbers: 0 (an IP frame to us), 1 (the kernel's: to another MAC, or not
+ * IP), -1 (malformed). A global function, checked once: its many parse paths end here instead of multiplying the
+ * paths of everything after it. To the caller the packet pointers in x are plain numbers after it.
  */
 __noinline int dp_xdp_parse(struct xdp_md *md, struct xpkt *out)
 {
@@ -196,13 +208,15 @@ __noinline int dp_xdp_parse(struct xdp_md *md, struct xpkt *out)
 	x.data = (void *)(long)md->data;
 	x.end = (void *)(long)md->data_end;
 	x.len = (uint32_t)(x.end - x.data);
+	if (x.data + 14 > x.end)
+		return -1;
+	mac = our_mac(cfg, x.data);
+	if (mac < 0)
+		return 1;
 	r = parse_eth(&x, &type);
 	if (r)
 		return r;
 	if (x.len > DP_XDP_MAX_OFF)
-		return -1;
-	mac = our_mac(cfg, x.data);
-	if (mac < 0)
 		return -1;
 	if (type == ETH_P_IP_BE)
 		r = parse_ipv4(&x);
@@ -217,6 +231,53 @@ __noinline int dp_xdp_parse(struct xdp_md *md, struct xpkt *out)
 	return 0;
 }
 
+/* The destination of an IP frame to one of our MACs, read from its header (after up to two VLAN tags left in the
+ * frame): 1 with *key set; 0 when the frame is to another MAC, not IP, or too short to tell. */
+static __always_inline int frame_dest(const struct dp_xdp_config *cfg, const uint8_t *d, const uint8_t *end,
+				      struct dp_xdp_addr *key)
+{
+	uint32_t off = 14;
+	uint16_t type;
+
+	if (d + 22 > end || our_mac(cfg, d) < 0)
+		return 0;
+	type = ld16(d + 12);
+	if (type == ETH_P_8021Q_BE || type == ETH_P_8021AD_BE) {
+		type = ld16(d + 16);
+		off = 18;
+		if (type == ETH_P_8021Q_BE || type == ETH_P_8021AD_BE) {
+			type = ld16(d + 20);
+			off = 22;
+		}
+	}
+	if (type == ETH_P_IP_BE) {
+		if (d + off + 20 > end)
+			return 0;
+		key->family = 4;
+		__builtin_memcpy(key->a, d + off + 16, 4);
+		return 1;
+	}
+	if (type == ETH_P_IPV6_BE) {
+		if (d + off + 40 > end)
+			return 0;
+		key->family = 6;
+		__builtin_memcpy(key->a, d + off + 24, 16);
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether the dataplane takes a frame: one for a protected host, or any IP frame to our MAC while the hosts do not
+ * all fit in the map (userspace knows the rest). Everything else is the kernel's. */
+static __always_inline bool taken(const struct dp_xdp_config *cfg, struct xdp_md *md)
+{
+	struct dp_xdp_addr key = { 0 };
+
+	if (!frame_dest(cfg, (const uint8_t *)(long)md->data, (const uint8_t *)(long)md->data_end, &key))
+		return false;
+	return !cfg->all_hosts || bpf_map_lookup_elem(&dp_xdp_hosts, &key);
+}
+
 /* The frame's host, then passthrough, fragments, TCP (verdict.c's verdict() after the parse, and tcp()). */
 SEC("xdp")
 int dp_xdp_fastpath(struct xdp_md *md)
@@ -228,12 +289,12 @@ int dp_xdp_fastpath(struct xdp_md *md)
 
 	r = dp_xdp_parse(md, &c.x);
 	if (r > 0)
-		return XDP_PASS; /* ARP and the rest: the kernel's */
-	if (r < 0)
-		return to_userspace(md);
+		return to_kernel(); /* to another MAC, ARP and the rest */
+	c.cfg = bpf_map_lookup_elem(&dp_xdp_config, &zero);
+	if (r < 0) /* malformed: userspace drops it when it is for a protected host, the kernel when not */
+		return c.cfg && !taken(c.cfg, md) ? to_kernel() : to_userspace(md);
 	c.x.data = (void *)(long)md->data;
 	c.x.end = (void *)(long)md->data_end;
-	c.cfg = bpf_map_lookup_elem(&dp_xdp_config, &zero);
 	c.total = bpf_map_lookup_elem(&dp_xdp_counters, &total);
 	if (!c.cfg || !c.total)
 		return to_userspace(md);
@@ -245,11 +306,8 @@ int dp_xdp_fastpath(struct xdp_md *md)
 	c.row = bpf_map_lookup_elem(&dp_xdp_counters, &row);
 	if (!c.row)
 		return to_userspace(md);
-	if (!c.h) {
-		if (!c.cfg->all_hosts)
-			return to_userspace(md);
-		return drop(&c, DP_C_DROP_UNKNOWN_HOST);
-	}
+	if (!c.h) /* no protected host: the box's own traffic */
+		return c.cfg->all_hosts ? to_kernel() : to_userspace(md);
 	if (c.h->flags & DP_XDP_HOST_USERSPACE)
 		return to_userspace(md);
 	if ((c.h->flags & DP_XDP_HOST_PASSTHROUGH) || c.x.proto != 6)
@@ -271,19 +329,15 @@ int dp_xdp_fastpath(struct xdp_md *md)
 	return segment(&c);
 }
 
-/* The AF_XDP backend's program: IP frames (tagged or not) to the queue's socket; ARP and the rest to the kernel. */
+/* The AF_XDP backend's program: the protected hosts' frames (tagged or not) to the queue's socket; the rest to the
+ * kernel. The hosts are dp_xdp_hosts, which the worker keeps as for the fast path. */
 SEC("xdp")
 int dp_xdp_redirect(struct xdp_md *md)
 {
-	void *data = (void *)(long)md->data, *end = (void *)(long)md->data_end;
-	uint16_t type;
+	uint32_t zero = 0;
+	const struct dp_xdp_config *cfg = bpf_map_lookup_elem(&dp_xdp_config, &zero);
 
-	if (data + 14 > end)
-		return XDP_PASS;
-	type = ld16((uint8_t *)data + 12);
-	if (type != ETH_P_IP_BE && type != ETH_P_IPV6_BE && type != ETH_P_8021Q_BE && type != ETH_P_8021AD_BE)
-		return XDP_PASS;
-	return to_userspace(md);
+	return cfg && taken(cfg, md) ? to_userspace(md) : to_kernel();
 }
 
 /*
@@ -299,34 +353,11 @@ int dp_tc_taken(struct __sk_buff *skb)
 {
 	const uint8_t *d = (const uint8_t *)(long)skb->data, *end = (const uint8_t *)(long)skb->data_end;
 	struct dp_xdp_addr key = { 0 };
-	uint32_t zero = 0, off = 14;
+	uint32_t zero = 0;
 	const struct dp_xdp_config *cfg = bpf_map_lookup_elem(&dp_xdp_config, &zero);
-	uint16_t type;
 
-	if (!cfg || d + 22 > end || our_mac(cfg, d) < 0)
+	if (!cfg || !frame_dest(cfg, d, end, &key))
 		return TC_ACT_OK;
-	type = ld16(d + 12);
-	if (type == ETH_P_8021Q_BE || type == ETH_P_8021AD_BE) { /* tags the NIC left in the frame */
-		type = ld16(d + 16);
-		off = 18;
-		if (type == ETH_P_8021Q_BE || type == ETH_P_8021AD_BE) {
-			type = ld16(d + 20);
-			off = 22;
-		}
-	}
-	if (type == ETH_P_IP_BE) {
-		if (d + off + 20 > end)
-			return TC_ACT_OK;
-		key.family = 4;
-		__builtin_memcpy(key.a, d + off + 16, 4);
-	} else if (type == ETH_P_IPV6_BE) {
-		if (d + off + 40 > end)
-			return TC_ACT_OK;
-		key.family = 6;
-		__builtin_memcpy(key.a, d + off + 24, 16);
-	} else {
-		return TC_ACT_OK;
-	}
 	return bpf_map_lookup_elem(&dp_xdp_hosts, &key) ? TC_ACT_SHOT : TC_ACT_OK;
 }
 

@@ -18,6 +18,9 @@
 #define DP_XDP_ROW_SPILL 4096
 #define DP_XDP_ROW_TOTAL (DP_XDP_ROW_SPILL + 1)
 #define DP_XDP_ROWS (DP_XDP_ROW_TOTAL + 1)
+/* A counter of the total row only, past the core's: frames the program left to the kernel because they are for no
+ * protected host (the box's own traffic, ARP, NDP, other MACs). */
+#define DP_XDP_C_TO_KERNEL (DP_XDP_NCOUNTERS - 1)
 
 /* The protected IP: the key of dp_xdp_hosts (struct dp_addr's layout). */
 struct dp_xdp_addr {
@@ -68,7 +71,7 @@ struct dp_xdp_counters {
 
 /* Everything that is not per host: one element of dp_xdp_config. */
 struct dp_xdp_mac {
-	uint8_t mac[6];	    /* ours: frames to any other MAC go to userspace (which drops them) */
+	uint8_t mac[6];	    /* ours: frames to any other MAC are the kernel's */
 	uint8_t fwd_src[6]; /* the source MAC of what is forwarded from a frame sent to mac (the core's config) */
 };
 
@@ -76,7 +79,7 @@ struct dp_xdp_config {
 	struct dp_xdp_mac ours[DP_XDP_MAX_MACS];
 	uint32_t n_macs;
 	uint32_t est_timeout_s, closing_timeout_s;
-	uint32_t all_hosts;   /* every configured host is in dp_xdp_hosts: an unknown one may be dropped */
+	uint32_t all_hosts;   /* every configured host is in dp_xdp_hosts: an unknown destination is the kernel's */
 	uint32_t tx_redirect; /* forwards leave by dp_xdp_tx_port[0] (--tx-iface) instead of XDP_TX */
 };
 

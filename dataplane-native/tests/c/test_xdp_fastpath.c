@@ -2,7 +2,8 @@
  * BPF_PROG_TEST_RUN: the malformed-packet fixtures, every real-kernel vector (SYN, its cookie ACK, data, FIN) under
  * three tsoff rules, the golden SYN-ACKs, a randomized corpus (seed printed; XDP_FUZZ_SEED, XDP_FUZZ_FRAMES), flow
  * expiry, bad secrets refused with the old ones kept, and host updates that packets never see half-written; and the
- * AF_PACKET backend's tc filter (dp_tc_taken). */
+ * AF_XDP backend's redirect program (dp_xdp_redirect) and the AF_PACKET backend's tc filter (dp_tc_taken): frames
+ * for no protected host (the box's own traffic) are the kernel's on every backend. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -47,8 +48,11 @@ static void test_fixtures(struct xh *h)
 			/* What userspace alone decides: frames it must see (malformed, not ours), a filtered host's. */
 			if (!filtered && fx->reason != DP_C_DROP_MAC && fx->reason != DP_C_DROP_BAD_ETHER &&
 			    fx->reason != DP_C_DROP_BAD_IP && fx->reason != DP_C_DROP_FILTERED &&
-			    fx->reason != DP_C_DROP_NO_ROOM)
-				CC_CHECK(!out.in_userspace, "%s: decided in XDP", desc);
+			    fx->reason != DP_C_DROP_NO_ROOM && fx->reason != DP_C_DROP_UNKNOWN_HOST)
+				CC_CHECK(!out.in_userspace && !out.to_kernel, "%s: decided in XDP", desc);
+			/* The box's own traffic on the interface, and frames to other MACs: never taken. */
+			if (fx->reason == DP_C_DROP_MAC || fx->reason == DP_C_DROP_UNKNOWN_HOST || fx->build == arp)
+				CC_CHECK(out.to_kernel, "%s: left to the kernel", desc);
 		}
 	}
 }
@@ -340,6 +344,46 @@ static void test_tc_taken(struct xh *h)
 	}
 }
 
+/* The AF_XDP backend's program: the protected hosts' frames to the socket (XDP_PASS under a test run: no socket), the
+ * rest to the kernel (XDP_PASS, counted as the kernel's): ARP, other MACs, other destinations (the box's own BGP
+ * sessions, SSH...), frames too short to tell. */
+static void test_redirect(struct xh *h)
+{
+	static const struct {
+		const char *desc;
+		build_fn build;
+		bool to_kernel;
+	} cases[] = {
+		{ "IPv4 SYN to a protected host", syn4, false },
+		{ "IPv6 SYN to a protected host", syn6, false },
+		{ "802.1Q-tagged SYN to a protected host", syn4_vlan, false },
+		{ "802.1ad+802.1Q-tagged SYN to a protected host", syn4_qinq, false },
+		{ "IPv4 bad header checksum to a protected host", ip4_bad_csum, false },
+		{ "a frame to another MAC", not_our_mac, true },
+		{ "ARP", arp, true },
+		{ "a VLAN tag cut short", vlan_truncated, true },
+		{ "a SYN to an address that is no protected host", unknown_host, true },
+	};
+
+	published_at = xh_now();
+	xh_publish(h, fixture_cfg, NULL);
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t buf[512] = { 0 };
+		struct dp_pkt p = { .data = buf, .cap = sizeof(buf) };
+		LIBBPF_OPTS(bpf_test_run_opts, tr, .data_in = buf, .repeat = 1);
+		uint64_t before = dp_fastpath_to_kernel(h->fp);
+		int rc;
+
+		tr.data_size_in = cases[i].build(buf, &p);
+		rc = bpf_prog_test_run_opts(dp_fastpath_redirect_fd(h->fp), &tr);
+		CC_CHECK(rc == 0 && tr.retval == XDP_PASS &&
+				 (dp_fastpath_to_kernel(h->fp) == before + 1) == cases[i].to_kernel,
+			 "redirect program, %s: test run %d, verdict %u, %s (want %s)", cases[i].desc, rc, tr.retval,
+			 dp_fastpath_to_kernel(h->fp) == before ? "to the socket" : "to the kernel",
+			 cases[i].to_kernel ? "to the kernel" : "to the socket");
+	}
+}
+
 /* A host record the program cannot use is refused before the maps change: the old secrets keep answering. */
 static void test_bad_secrets(struct xh *h)
 {
@@ -480,8 +524,9 @@ int main(void)
 	test_random(&h);
 	test_expiry();
 	test_tc_taken(&h);
-	printf("frames decided in XDP: %u, handed to userspace: %u, re-run for a clock tick: %u\n", h.decided, h.punted,
-	       h.inconclusive);
+	test_redirect(&h);
+	printf("frames decided in XDP: %u, handed to userspace: %u, left to the kernel: %u, re-run for a clock tick: %u\n",
+	       h.decided, h.punted, h.to_kernel, h.inconclusive);
 	xh_close(&h);
 	return cc_summary();
 }

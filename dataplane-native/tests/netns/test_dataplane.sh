@@ -29,6 +29,7 @@ trap cleanup EXIT
 ok() { echo "ok - $*"; PASSED=$((PASSED + 1)); }
 fail() { echo "FAIL - $*"; FAILED=$((FAILED + 1)); }
 check() { local d=$1; shift; if "$@"; then ok "$d"; else fail "$d"; fi; }
+quiet() { "$@" >/dev/null 2>&1; }
 
 # tcpdump in a namespace, written unbuffered to a file; cap_stop waits for it to flush.
 cap_start() { # $1 ns $2 if $3 file [filter...]
@@ -104,6 +105,31 @@ ok "firewall running with backend $BACKEND ($(sed -n 's/.*backends compiled: //p
 ip netns exec "$NS_R" ping -c 1 -W 1 $SRV4 >/dev/null 2>&1
 check "firewall never answers ARP: the router learned the server's own MAC" \
 	[ "$(ip -n "$NS_R" neigh show $SRV4 | awk '{print $5}')" = "$SRV_MAC" ]
+# --- the box's own traffic on the dataplane's interface (its BGP sessions, SSH) is the kernel's, on every backend
+FW4=10.0.2.5 FW6=fd00:2::5
+ip -n "$NS_FW" addr add $FW4/24 dev f0
+ip -n "$NS_FW" addr add $FW6/64 dev f0 nodad
+ip netns exec "$NS_FW" timeout 20 python3 -c 'import socket
+s = socket.create_server(("::", 179), family=socket.AF_INET6, dualstack_ipv6=True)
+for _ in range(2):
+    c, _ = s.accept(); c.sendall(b"OPEN\n"); c.close()' &
+OWN_PID=$!
+own_tcp() { # $1 address: a TCP session with the box's own listener, as a BGP peer would open
+	for _ in $(seq 40); do
+		[ "$(ip netns exec "$NS_R" timeout 3 bash -c "exec 3<>/dev/tcp/$1/179 && head -c 4 <&3" 2>/dev/null)" = OPEN ] &&
+			return 0
+		sleep 0.1
+	done
+	return 1
+}
+check "the box's own IPv4 address answers ping through the dataplane's interface" \
+	quiet ip netns exec "$NS_R" ping -c 1 -W 2 $FW4
+check "the box's own IPv6 address answers ping (neighbour discovery included)" \
+	quiet ip netns exec "$NS_R" ping -6 -c 1 -W 2 $FW6
+check "a TCP session to the box's own IPv4 address (a BGP peer's)" own_tcp $FW4
+check "a TCP session to the box's own IPv6 address" own_tcp $FW6
+kill $OWN_PID 2>/dev/null
+wait $OWN_PID 2>/dev/null
 lab_divert
 
 # --- IPv4 handshake: SYN answered by the firewall, cookie valid, ACK forwarded to the server's MAC
