@@ -305,6 +305,8 @@ API int dp_dataplane_stats(struct dp_dataplane *dp, struct dp_dataplane_stats *o
 		p.rx_truncated += __atomic_load_n(&w->rx_truncated, __ATOMIC_RELAXED);
 		p.tx_oversize += __atomic_load_n(&w->tx_oversize, __ATOMIC_RELAXED);
 	}
+	if (dp->fastpath) /* what the XDP programs left to the kernel, as for no protected host */
+		p.rx_not_host += dp_fastpath_to_kernel(dp->fastpath);
 	for (unsigned c = 0; c < DP_C_MAX; c++)
 		out->v[c] = st.c[c];
 	out->v[S_FLOWS] = st.flows;

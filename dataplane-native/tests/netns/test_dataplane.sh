@@ -130,6 +130,8 @@ check "a TCP session to the box's own IPv4 address (a BGP peer's)" own_tcp $FW4
 check "a TCP session to the box's own IPv6 address" own_tcp $FW6
 kill $OWN_PID 2>/dev/null
 wait $OWN_PID 2>/dev/null
+NOT_HOST=$(counter rx_drop_not_host)
+check "frames the dataplane left to the box are counted (rx_drop_not_host=$NOT_HOST)" [ "${NOT_HOST:-0}" -gt 0 ]
 lab_divert
 
 # --- IPv4 handshake: SYN answered by the firewall, cookie valid, ACK forwarded to the server's MAC
