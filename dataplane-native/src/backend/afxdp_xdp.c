@@ -22,12 +22,10 @@
 
 #include "backend/backend.h"
 #include "backend/fastpath.h"
+#include "syncookied/dataplane.h"
 
 #define FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
-#define RX_FRAMES 2048u
-#define TX_FRAMES 2048u
-#define NUM_FRAMES (RX_FRAMES + TX_FRAMES)
-#define RING_SIZE 2048u
+#define TX_FRAMES 2048u /* and the TX and completion rings: a burst's replies are sent at once */
 #define RX_POLL_MS 10
 #define RX_NAP_NS 50000 /* 50 µs: 2 % of what the RX ring holds at 1 Mpps */
 
@@ -55,6 +53,7 @@ struct xdp_port {
 	unsigned nheld;
 	uint64_t tx_free[TX_FRAMES];
 	unsigned ntx_free;
+	unsigned rx_frames; /* UMEM frames [0, rx_frames) receive, the TX_FRAMES after them send */
 	uint64_t oversize_logged_ns, oversize_unlogged;
 	uint64_t rx_dropped, rx_dropped_logged_ns; /* XDP_STATISTICS rx_dropped as last read */
 	unsigned bursts;
@@ -165,22 +164,25 @@ static void xdp_close(struct dp_port *p)
 	if (x->att)
 		attach_put(x->att);
 	if (x->area)
-		munmap(x->area, (size_t)NUM_FRAMES * FRAME_SIZE);
+		munmap(x->area, (size_t)(x->rx_frames + TX_FRAMES) * FRAME_SIZE);
 	free(x);
 	p->priv = NULL;
 }
 
 static int xdp_open(struct dp_port *p, const struct dp_port_cfg *cfg)
 {
+	/* The RX ring and the fill ring as large as the receive frames: every frame fits in the fill ring at start,
+	 * and the RX ring can hold all that the kernel filled while the worker was not scheduled. */
+	unsigned rx_frames = cfg->xsk_ring ? cfg->xsk_ring : DP_XSK_RING_DEFAULT;
 	struct xsk_umem_config ucfg = {
-		.fill_size = RING_SIZE,
-		.comp_size = RING_SIZE,
+		.fill_size = rx_frames,
+		.comp_size = TX_FRAMES,
 		.frame_size = FRAME_SIZE,
 		.frame_headroom = 0,
 	};
 	struct xsk_socket_config scfg = {
-		.rx_size = RING_SIZE,
-		.tx_size = RING_SIZE,
+		.rx_size = rx_frames,
+		.tx_size = TX_FRAMES,
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
 		.xdp_flags = mode_flags(cfg->xdp_mode),
 	};
@@ -200,15 +202,16 @@ static int xdp_open(struct dp_port *p, const struct dp_port_cfg *cfg)
 	if (!x)
 		return -ENOMEM;
 	p->priv = x;
-	x->area =
-		mmap(NULL, (size_t)NUM_FRAMES * FRAME_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	x->rx_frames = rx_frames;
+	x->area = mmap(NULL, (size_t)(rx_frames + TX_FRAMES) * FRAME_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (x->area == MAP_FAILED) {
 		x->area = NULL;
 		err = -errno;
 		snprintf(p->err, sizeof(p->err), "af_xdp: umem: %s", strerror(errno));
 		goto out_close_port;
 	}
-	err = xsk_umem__create(&x->umem, x->area, (__u64)NUM_FRAMES * FRAME_SIZE, &x->fq, &x->cq, &ucfg);
+	err = xsk_umem__create(&x->umem, x->area, (__u64)(rx_frames + TX_FRAMES) * FRAME_SIZE, &x->fq, &x->cq, &ucfg);
 	if (err) {
 		snprintf(p->err, sizeof(p->err), "af_xdp: umem on %s: %s", p->ifname, strerror(-err));
 		goto out_close_port;
@@ -238,16 +241,16 @@ static int xdp_open(struct dp_port *p, const struct dp_port_cfg *cfg)
 			goto out_close_port;
 		}
 		/* every RX frame starts in the fill ring */
-		if (xsk_ring_prod__reserve(&x->fq, RX_FRAMES, &idx) == 0) {
+		if (xsk_ring_prod__reserve(&x->fq, rx_frames, &idx) == 0) {
 			err = -ENOMEM;
 			goto out_close_port;
 		}
-		for (unsigned i = 0; i < (RX_FRAMES); i++)
+		for (unsigned i = 0; i < rx_frames; i++)
 			*xsk_ring_prod__fill_addr(&x->fq, idx + i) = (uint64_t)i * FRAME_SIZE;
-		xsk_ring_prod__submit(&x->fq, RX_FRAMES);
+		xsk_ring_prod__submit(&x->fq, rx_frames);
 	}
 	for (unsigned i = 0; i < TX_FRAMES; i++)
-		x->tx_free[x->ntx_free++] = (uint64_t)(RX_FRAMES + i) * FRAME_SIZE;
+		x->tx_free[x->ntx_free++] = (uint64_t)(rx_frames + i) * FRAME_SIZE;
 	return 0;
 out_close_port:
 	xdp_close(p);
@@ -259,7 +262,7 @@ static void refill(struct xdp_port *x)
 	__u32 idx;
 
 	if (!x->nheld || xsk_ring_prod__reserve(&x->fq, x->nheld, &idx) != x->nheld)
-		return; /* fill ring full: cannot happen with RX_FRAMES <= RING_SIZE held frames */
+		return; /* fill ring full: cannot happen, it has room for every receive frame */
 	for (unsigned i = 0; i < x->nheld; i++)
 		*xsk_ring_prod__fill_addr(&x->fq, idx + i) = x->held[i];
 	xsk_ring_prod__submit(&x->fq, x->nheld);
@@ -286,9 +289,10 @@ static void read_rx_dropped(struct dp_port *p, struct xdp_port *x)
 		return;
 	fprintf(stderr,
 		"af_xdp: %s: the kernel dropped %llu frame(s) it could not place in a %u-byte UMEM frame "
-		"(longer frames, e.g. jumbo: run AF_XDP at an MTU of 3500 or less; or no free frame); counted as "
-		"rx_truncated\n",
-		p->ifname, (unsigned long long)x->rx_dropped, (unsigned)FRAME_SIZE);
+		"(longer frames, e.g. jumbo: run AF_XDP at an MTU of 3500 or less; or no free frame: all %u were "
+		"waiting for the worker, which was not scheduled in time: a larger --xsk-ring, or --rt-priority); "
+		"counted as rx_truncated\n",
+		p->ifname, (unsigned long long)x->rx_dropped, (unsigned)FRAME_SIZE, x->rx_frames);
 	x->rx_dropped_logged_ns = now;
 }
 
@@ -345,7 +349,7 @@ static unsigned xdp_rx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n
 static void reclaim_tx(struct xdp_port *x)
 {
 	__u32 idx;
-	unsigned done = xsk_ring_cons__peek(&x->cq, RING_SIZE, &idx);
+	unsigned done = xsk_ring_cons__peek(&x->cq, TX_FRAMES, &idx);
 
 	for (unsigned i = 0; i < done; i++)
 		x->tx_free[x->ntx_free++] = *xsk_ring_cons__comp_addr(&x->cq, idx + i);
@@ -410,7 +414,7 @@ static unsigned xdp_tx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n
 	 * most 32 frames (the kernel's TX_BATCH_SIZE) and says EAGAIN while more wait: kick until the ring is empty, or
 	 * replies pile up in it until it is full and every further one is lost. */
 	if ((want || !n) && xsk_ring_prod__needs_wakeup(&x->tx))
-		for (unsigned k = 0; k < RING_SIZE / 32; k++)
+		for (unsigned k = 0; k < TX_FRAMES / 32; k++)
 			if (sendto(xsk_socket__fd(x->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0) == 0 || errno != EAGAIN)
 				break;
 	p->stats.tx_packets += want;

@@ -21,6 +21,7 @@ struct dp_port_cfg {
 	bool rx;               /* open the receive side */
 	bool tx;               /* open the transmit side */
 	unsigned xdp_mode;     /* AF_XDP: 0 = kernel's choice, 1 = generic (skb), 2 = native (drv) */
+	unsigned xsk_ring;     /* AF_XDP: RX and fill ring entries (a power of two; 0 = DP_XSK_RING_DEFAULT) */
 	struct dp_fastpath *fastpath; /* backend xdp: the loaded fast path, attached in front of the sockets */
 };
 

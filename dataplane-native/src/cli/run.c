@@ -57,7 +57,7 @@ static void usage(FILE *f)
 		"usage: syncookied-dp run [--backend auto|xdp|afxdp|afpacket|netmap] --iface IF [--tx-iface IF2]\n"
 		"                         --hosts hosts.yml --secrets-dir DIR [--cpus 0-3] [--stats-interval S]\n"
 		"                         [--control-socket PATH [--control-socket-group GROUP]] [--flow-slots N]\n"
-		"                         [--xdp-mode auto|skb|drv] [--rt-priority 1..99]\n"
+		"                         [--xdp-mode auto|skb|drv] [--xsk-ring N] [--rt-priority 1..99]\n"
 		"  worker mode (driven by the control plane): --control-socket PATH without --hosts\n"
 		"  --backend auto (the default) starts the fastest backend this kernel and NIC run: xdp, then afxdp,\n"
 		"                 then afpacket, and says which and why.\n"
@@ -65,9 +65,13 @@ static void usage(FILE *f)
 		"                                this process's user (0600). The socket carries the hosts' secrets.\n"
 		"  --flow-slots N  flow-table slots per packet worker, rounded up to a power of two (default %u);\n"
 		"                  %u bytes each, allocated at start (default: %u MiB per worker)\n"
+		"  --xsk-ring N    xdp and afxdp: entries of each AF_XDP socket's RX and fill rings, a power of two from\n"
+		"                  %u to %u (default %u); as many 4 KiB receive frames per worker. What the ring holds\n"
+		"                  is what arrives while the worker is not scheduled: more holds a longer gap.\n"
 		"  SIGHUP re-reads hosts.yml and every secrets file; a bad file keeps the running config.\n",
 		DP_DEFAULT_FLOW_SLOTS, DP_FLOW_BYTES_PER_SLOT,
-		DP_DEFAULT_FLOW_SLOTS / (1u << 20) * DP_FLOW_BYTES_PER_SLOT);
+		DP_DEFAULT_FLOW_SLOTS / (1u << 20) * DP_FLOW_BYTES_PER_SLOT, DP_XSK_RING_MIN, DP_XSK_RING_MAX,
+		DP_XSK_RING_DEFAULT);
 }
 
 static int bad_arg(const char *name, const char *why)
@@ -250,6 +254,7 @@ int dp_cli_run(int argc, char **argv)
 		{ "flow-slots", required_argument, NULL, 'f' },
 		{ "xdp-mode", required_argument, NULL, 'x' },
 		{ "rt-priority", required_argument, NULL, 'R' },
+		{ "xsk-ring", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -266,7 +271,7 @@ int dp_cli_run(int argc, char **argv)
 	int c, rc = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "b:i:o:c:s:C:S:u:g:f:x:R:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "b:i:o:c:s:C:S:u:g:f:x:R:X:h", opts, NULL)) != -1) {
 		char *end;
 
 		switch (c) {
@@ -314,6 +319,13 @@ int dp_cli_run(int argc, char **argv)
 			o.rt_priority = (uint32_t)strtoul(optarg, &end, 10);
 			if (*end || o.rt_priority < 1 || o.rt_priority > 99)
 				return bad_arg("--rt-priority", "expected 1..99 (SCHED_FIFO workers)");
+			break;
+		case 'X':
+			o.xsk_ring = (uint32_t)strtoul(optarg, &end, 10);
+			if (*end || o.xsk_ring < DP_XSK_RING_MIN || o.xsk_ring > DP_XSK_RING_MAX ||
+			    (o.xsk_ring & (o.xsk_ring - 1)))
+				return bad_arg("--xsk-ring", "expected a power of two from 64 to 32768 (AF_XDP RX ring "
+							     "entries)");
 			break;
 		case 'x':
 			if (!strcmp(optarg, "auto"))

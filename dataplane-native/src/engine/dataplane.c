@@ -112,6 +112,11 @@ API int dp_dataplane_create(const struct dp_dataplane_opts *o, struct dp_datapla
 	if (o->rt_priority > 99)
 		return set_err(dp, -EINVAL, "rt_priority: %u is outside 1..99", o->rt_priority);
 	dp->rt_priority = o->rt_priority;
+	if (o->xsk_ring && (o->xsk_ring < DP_XSK_RING_MIN || o->xsk_ring > DP_XSK_RING_MAX ||
+			    (o->xsk_ring & (o->xsk_ring - 1))))
+		return set_err(dp, -EINVAL, "xsk_ring: %u is not a power of two from %u to %u", o->xsk_ring,
+			       DP_XSK_RING_MIN, DP_XSK_RING_MAX);
+	dp->xsk_ring = o->xsk_ring ? o->xsk_ring : DP_XSK_RING_DEFAULT;
 	/* our MACs: frames to any other MAC are not ours (the core drops them) */
 	memset(&probe, 0, sizeof(probe));
 	if (dp->ops == &dp_backend_memory) {

@@ -45,6 +45,7 @@ struct dp_dataplane {
 	unsigned ncpus; /* 0 = one unpinned worker */
 	uint32_t flow_slots;
 	uint32_t xdp_mode;
+	uint32_t xsk_ring;
 	uint32_t rt_priority;
 	const struct dp_backend_ops *ops;
 	struct dp_fastpath *fastpath; /* backend xdp: the XDP program, its maps kept equal to every published config */

@@ -104,6 +104,7 @@ static int open_worker(struct dp_dataplane *dp, struct dp_wk *k, unsigned idx, u
 		.rx = true,
 		.tx = true,
 		.xdp_mode = dp->xdp_mode,
+		.xsk_ring = dp->xsk_ring,
 		.fastpath = dp->fastpath,
 	};
 	struct dp_worker_params wp = { .flow_slots = dp->flow_slots };
@@ -126,6 +127,7 @@ static int open_worker(struct dp_dataplane *dp, struct dp_wk *k, unsigned idx, u
 			.nqueues = nworkers,
 			.tx = true,
 			.xdp_mode = dp->xdp_mode,
+			.xsk_ring = dp->xsk_ring,
 		};
 
 		k->tx.ops = dp->ops;

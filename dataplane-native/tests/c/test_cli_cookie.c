@@ -135,6 +135,8 @@ static void test_bad_arguments(void)
 					"--daddr", "5.6.7.8", "--sport", "1", "--dport", "2", "--seq", "3", "--ack",
 					"0x10", NULL });
 	expect_bad("--bogus", (char *[]){ "x", "check6", "--bogus", "1", NULL });
+	expect_bad("--xsk-ring", (char *[]){ "x", "run", "--iface", "lo", "--xsk-ring", "3000", NULL });
+	expect_bad("--xsk-ring", (char *[]){ "x", "run", "--iface", "lo", "--xsk-ring", "65536", NULL });
 	expect_bad("--wscale", (char *[]){ "x", "tsval", "--now-ms", "1", "--tsoff", "0", "--wscale", "256", "--sack",
 					   "0", "--ecn", "0", NULL });
 	expect_bad("--sack", (char *[]){ "x", "tsval", "--now-ms", "1", "--tsoff", "0", "--wscale", "none", "--sack",

@@ -8,6 +8,7 @@
 #include "backend/backend.h"
 #include "engine/engine.h"
 #include "pkt_util.h"
+#include "syncookied/dataplane.h"
 
 static char err[512];
 
@@ -289,6 +290,26 @@ static void test_memory_backend_burst(void)
 	port.ops->close(&port);
 }
 
+/* The AF_XDP ring size is checked when the dataplane is made: a clear error naming the field, nothing started. */
+static void test_xsk_ring_option(void)
+{
+	static const uint32_t bad[] = { 1, 63, 3000, 65536 }, good[] = { 0, 64, 8192, 32768 };
+
+	for (unsigned i = 0; i < 4; i++) {
+		struct dp_dataplane_opts o = { .backend = "memory", .iface = "mem0", .xsk_ring = bad[i] };
+		struct dp_dataplane *dp;
+		int rc = dp_dataplane_create(&o, &dp);
+
+		CC_CHECK(rc == -EINVAL && strstr(dp_dataplane_last_error(dp), "xsk_ring"), "xsk_ring %u refused: %d %s",
+			 bad[i], rc, dp_dataplane_last_error(dp));
+		dp_dataplane_destroy(dp);
+		o.xsk_ring = good[i];
+		rc = dp_dataplane_create(&o, &dp);
+		CC_CHECK(rc == 0, "xsk_ring %u accepted: %d %s", good[i], rc, dp_dataplane_last_error(dp));
+		dp_dataplane_destroy(dp);
+	}
+}
+
 int main(void)
 {
 	test_hosts_original_format();
@@ -298,5 +319,6 @@ int main(void)
 	test_cpulist();
 	test_csum_partial();
 	test_memory_backend_burst();
+	test_xsk_ring_option();
 	return cc_summary();
 }

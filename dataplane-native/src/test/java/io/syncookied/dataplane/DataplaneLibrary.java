@@ -11,7 +11,8 @@ import com.sun.jna.ptr.PointerByReference;
 interface DataplaneLibrary extends Library {
 
 	/** struct dp_dataplane_opts */
-	@Structure.FieldOrder({ "backend", "iface", "tx_iface", "cpus", "flow_slots", "xdp_mode", "rt_priority" })
+	@Structure.FieldOrder({ "backend", "iface", "tx_iface", "cpus", "flow_slots", "xdp_mode", "rt_priority",
+			"xsk_ring" })
 	final class Opts extends Structure {
 
 		public String backend;
@@ -27,6 +28,8 @@ interface DataplaneLibrary extends Library {
 		public int xdp_mode;
 
 		public int rt_priority;
+
+		public int xsk_ring;
 
 	}
 
