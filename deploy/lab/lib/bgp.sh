@@ -13,10 +13,9 @@
 # (next-hop6). Its dataplane forwards valid packets to the server's MAC on the same bridge, as in the ARP mode.
 
 SCRUB_COMMUNITY=65000:666
-# Each scrubber's BGP session runs over its dataplane interface fw0. The xdp and afxdp backends take every IP frame
-# of their interface (the box's own included: docs/limitations.md), which would starve the session's keepalives;
-# afpacket leaves the box's own traffic to its IP stack. LAB_BACKEND still picks another backend.
-LAB_BACKEND=${LAB_BACKEND:-afpacket}
+# Each scrubber's BGP session runs over its dataplane interface fw0, beside the diverted traffic: every backend
+# leaves frames for no protected host (the session's) to the box's own IP stack. The worker's backend is the lab's
+# default (LAB_BACKEND, control.sh).
 BGP_HOLD=3 # seconds, the minimum BGP allows: a hung scrubber is dropped this fast (a dead one at once)
 
 scrubber_ip4() { echo "10.99.2.$((2 + $1))"; }
