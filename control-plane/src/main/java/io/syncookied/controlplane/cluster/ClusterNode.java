@@ -2,9 +2,9 @@ package io.syncookied.controlplane.cluster;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -36,11 +36,16 @@ public final class ClusterNode implements AutoCloseable {
 		this.requestTimeout = properties.requestTimeout();
 		this.keys = new ClusterKeys(properties.prefix());
 		this.connection = new EtcdConnection(properties.endpoints(), properties.requestTimeout());
-		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "cluster-" + self.node());
-			thread.setDaemon(true);
-			return thread;
+		ScheduledThreadPoolExecutor thread = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread t = new Thread(task, "cluster-" + self.node());
+			t.setDaemon(true);
+			return t;
 		});
+		// every etcd request leaves a timer (Deadlines) of one request timeout: a cancelled one leaves the queue at
+		// once, and a closing node does not wait for the pending ones
+		thread.setRemoveOnCancelPolicy(true);
+		thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		this.executor = thread;
 		this.session = new EtcdSession(this.connection, this.executor, properties.sessionTtl(),
 				this.requestTimeout);
 		this.membership = new Membership(this.connection, this.executor, this.keys, self, this.session,

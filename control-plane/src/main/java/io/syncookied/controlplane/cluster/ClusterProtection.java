@@ -224,7 +224,7 @@ public final class ClusterProtection implements AutoCloseable {
 			return this.node.client().getKVClient()
 				.put(ClusterKeys.bytes(this.node.keys().verdict(this.node.id(), ip)), ByteSequence.from(verdict.encode()),
 						PutOption.builder().withLeaseId(lease).build())
-				.orTimeout(this.node.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+				.applyToEither(Deadlines.after(this.node.executor(), this.node.requestTimeout()), Function.identity())
 				.<Void>thenApply((response) -> null);
 		}, this.node.executor()).thenCompose((f) -> f);
 	}

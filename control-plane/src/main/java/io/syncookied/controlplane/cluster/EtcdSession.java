@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
+import java.util.function.Function;
 
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.lease.NoSuchLeaseException;
@@ -108,7 +109,7 @@ public final class EtcdSession implements AutoCloseable {
 		}
 		long sent = System.nanoTime();
 		this.connection.client().getLeaseClient().grant(this.ttlSeconds)
-			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.applyToEither(Deadlines.after(this.executor, this.requestTimeout), Function.identity())
 			.whenCompleteAsync((granted, error) -> {
 				if (this.closed) {
 					if (granted != null) {
@@ -143,7 +144,7 @@ public final class EtcdSession implements AutoCloseable {
 		}
 		long sent = System.nanoTime();
 		this.connection.client().getLeaseClient().keepAliveOnce(lease)
-			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.applyToEither(Deadlines.after(this.executor, this.requestTimeout), Function.identity())
 			.whenCompleteAsync((renewed, error) -> renewed(lease, sent, renewed, error), this.executor);
 	}
 
@@ -181,7 +182,7 @@ public final class EtcdSession implements AutoCloseable {
 		this.connection.client()
 			.getLeaseClient()
 			.timeToLive(lease, LeaseOption.DEFAULT)
-			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.applyToEither(Deadlines.after(this.executor, this.requestTimeout), Function.identity())
 			.whenCompleteAsync((answer, error) -> {
 				if ((answer != null && answer.getTTL() <= 0) || (error != null && isLeaseGone(error))) {
 					leaseGone(lease);
@@ -258,7 +259,7 @@ public final class EtcdSession implements AutoCloseable {
 				this.connection.client()
 					.getLeaseClient()
 					.revoke(lease)
-					.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+					.applyToEither(Deadlines.after(this.executor, this.requestTimeout), Function.identity())
 					.whenComplete((ignored, error) -> revoked.complete(null));
 			});
 		}

@@ -132,7 +132,7 @@ public final class HostHolder implements AutoCloseable {
 		this.node.client().getKVClient()
 			.delete(ClusterKeys.bytes(this.node.keys().held() + this.node.id().value() + "/"),
 					DeleteOption.builder().isPrefix(true).build())
-			.orTimeout(this.node.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.applyToEither(Deadlines.after(this.node.executor(), this.node.requestTimeout()), Function.identity())
 			.whenCompleteAsync((ignored, error) -> {
 				if (error != null) {
 					log.warn("cluster: cannot withdraw what this node held: {}; retrying", EtcdSession.describe(error));
@@ -268,7 +268,7 @@ public final class HostHolder implements AutoCloseable {
 		this.dataplane.removeHost(ip)
 			.then(Mono.fromFuture(() -> this.node.client().getKVClient()
 				.delete(ClusterKeys.bytes(this.node.keys().held(this.node.id(), ip)), DeleteOption.DEFAULT)
-				.orTimeout(this.node.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)))
+				.applyToEither(Deadlines.after(this.node.executor(), this.node.requestTimeout()), Function.identity())))
 			.subscribe(null, (error) -> this.node.executor().execute(() -> {
 				this.busy.remove(ip);
 				log.warn("cluster: worker did not let go of {}: {}", IpKeys.text(ip), EtcdSession.describe(error));
@@ -291,7 +291,7 @@ public final class HostHolder implements AutoCloseable {
 		this.node.client().getKVClient()
 			.put(ClusterKeys.bytes(this.node.keys().held(this.node.id(), ip)), ByteSequence.from(value.encode()),
 					PutOption.builder().withLeaseId(lease).build())
-			.orTimeout(this.node.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.applyToEither(Deadlines.after(this.node.executor(), this.node.requestTimeout()), Function.identity())
 			.whenCompleteAsync((ignored, error) -> {
 				if (error != null && this.holding.containsKey(ip)) {
 					log.warn("cluster: cannot announce that this node holds {}: {}", IpKeys.text(ip),

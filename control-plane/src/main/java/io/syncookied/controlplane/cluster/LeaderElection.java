@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
@@ -138,7 +139,7 @@ public final class LeaderElection implements AutoCloseable {
 			.If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(term)))
 			.Then(ops)
 			.commit()
-			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.applyToEither(Deadlines.after(this.executor, this.requestTimeout), Function.identity())
 			.thenApplyAsync((response) -> {
 				if (!response.isSucceeded()) {
 					depose("a fenced write found another leader key");
@@ -162,7 +163,7 @@ public final class LeaderElection implements AutoCloseable {
 					PutOption.builder().withLeaseId(lease).build()))
 			.Else(Op.get(key, GetOption.DEFAULT))
 			.commit()
-			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.applyToEither(Deadlines.after(this.executor, this.requestTimeout), Function.identity())
 			.whenCompleteAsync((response, error) -> campaigned(lease, response, error), this.executor);
 	}
 
@@ -244,7 +245,7 @@ public final class LeaderElection implements AutoCloseable {
 			.If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(was)))
 			.Then(Op.delete(key, io.etcd.jetcd.options.DeleteOption.DEFAULT))
 			.commit()
-			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.applyToEither(Deadlines.after(this.executor, this.requestTimeout), Function.identity())
 			.thenAcceptAsync((response) -> depose("resigned"), this.executor);
 	}
 

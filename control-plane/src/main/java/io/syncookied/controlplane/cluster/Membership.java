@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -121,7 +122,7 @@ public final class Membership implements AutoCloseable {
 			.Then(Op.put(key, io.etcd.jetcd.ByteSequence.from(next.encode()),
 					PutOption.builder().withLeaseId(lease).build()))
 			.commit()
-			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.applyToEither(Deadlines.after(this.executor, this.requestTimeout), Function.identity())
 			.whenCompleteAsync((response, error) -> {
 				if (lease != this.session.leaseId() || !this.registered) {
 					return; // the next registration writes the current record
@@ -168,7 +169,7 @@ public final class Membership implements AutoCloseable {
 					PutOption.builder().withLeaseId(lease).build()))
 			.Else(Op.get(key, GetOption.DEFAULT))
 			.commit()
-			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.applyToEither(Deadlines.after(this.executor, this.requestTimeout), Function.identity())
 			.whenCompleteAsync((response, error) -> registered(lease, record, response, error), this.executor);
 	}
 

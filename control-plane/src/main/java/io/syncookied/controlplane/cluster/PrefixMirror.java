@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
@@ -125,7 +126,7 @@ public final class PrefixMirror<T> implements AutoCloseable {
 		}
 		this.connection.client().getKVClient()
 			.get(ClusterKeys.bytes(this.prefix), GetOption.builder().isPrefix(true).build())
-			.orTimeout(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+			.applyToEither(Deadlines.after(this.executor, this.requestTimeout), Function.identity())
 			.whenCompleteAsync(this::loaded, this.executor);
 	}
 
