@@ -1,0 +1,151 @@
+/* synflood.h: the SYN-flood generator's loader and pacer (the CLI synflood_gen.c and its test use it). The program
+ * (tests/xdp/synflood.bpf.c) writes and redirects each frame; this side loads it with the frame's configuration
+ * and runs it back to back under BPF_PROG_TEST_RUN with BPF_F_TEST_XDP_LIVE_FRAMES (Linux >= 5.18), in slices of
+ * SYNFLOOD_SLICE runs, until the run's count has gone. A live test run keeps one page pool for a whole slice, so
+ * the frames' pages are recycled, as a NIC driver's are, instead of allocated and freed per frame. */
+#ifndef DP_SYNFLOOD_H
+#define DP_SYNFLOOD_H
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../xdp/synflood_cfg.h"
+
+#define SYNFLOOD_SLICE (1 << 16) /* program runs per test run: milliseconds, so a stop is seen soon */
+#define SYNFLOOD_MAX_LAG 16	 /* frames a late sender may still send back to back */
+
+struct synflood {
+	struct bpf_object *obj;
+	int prog_fd, state_fd;
+	struct synflood_cfg cfg;
+};
+
+static inline struct bpf_map *synflood_map(struct bpf_object *obj, const char *suffix)
+{
+	struct bpf_map *m;
+	size_t n = strlen(suffix);
+
+	bpf_object__for_each_map(m, obj)
+	{
+		const char *name = bpf_map__name(m);
+		size_t len = strlen(name);
+
+		if (len >= n && !strcmp(name + len - n, suffix))
+			return m;
+	}
+	return NULL;
+}
+
+/* Loads the program with its configuration. 0, or -errno with the reason in err. */
+static inline int synflood_open(struct synflood *g, const char *path, const struct synflood_cfg *cfg, char *err,
+				size_t errlen)
+{
+	struct bpf_map *rodata, *bss;
+	size_t sz = 0;
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	g->cfg = *cfg;
+	g->obj = bpf_object__open_file(path, NULL);
+	if (!g->obj) {
+		rc = -errno;
+		snprintf(err, errlen, "opening %s: %s", path, strerror(-rc));
+		return rc;
+	}
+	rodata = synflood_map(g->obj, ".rodata");
+	bss = synflood_map(g->obj, ".bss");
+	if (rodata)
+		bpf_map__initial_value(rodata, &sz);
+	if (sz != sizeof(*cfg) || !bss || bpf_map__value_size(bss) != sizeof(struct synflood_state) ||
+	    bpf_map__set_initial_value(rodata, cfg, sizeof(*cfg))) {
+		snprintf(err, errlen,
+			 "%s: not the generator's program (its .rodata and .bss do not match synflood_cfg.h)", path);
+		bpf_object__close(g->obj);
+		return -EINVAL;
+	}
+	rc = bpf_object__load(g->obj);
+	if (rc) {
+		snprintf(err, errlen, "loading %s: %s", path, strerror(-rc));
+		bpf_object__close(g->obj);
+		return rc;
+	}
+	g->prog_fd = bpf_program__fd(bpf_object__find_program_by_name(g->obj, "synflood"));
+	g->state_fd = bpf_map__fd(bss);
+	return 0;
+}
+
+static inline void synflood_close(struct synflood *g)
+{
+	bpf_object__close(g->obj);
+}
+
+/* Arms a run of count frames at pps frames per second (0: as fast as the CPU goes). */
+static inline int synflood_arm(struct synflood *g, uint64_t count, uint64_t pps)
+{
+	struct synflood_state s = { .count = count };
+	uint32_t zero = 0;
+
+	if (pps) {
+		s.interval_ps = 1000000000000ULL / pps;
+		s.max_lag_ps = SYNFLOOD_MAX_LAG * s.interval_ps;
+	}
+	return bpf_map_update_elem(g->state_fd, &zero, &s, BPF_ANY) ? -errno : 0;
+}
+
+static inline int synflood_state(const struct synflood *g, struct synflood_state *s)
+{
+	uint32_t zero = 0;
+
+	return bpf_map_lookup_elem(g->state_fd, &zero, s) ? -errno : 0;
+}
+
+/* One run of the program on the frame in (SYNFLOOD_FRAME_LEN bytes of anything), not sent: its verdict, and the
+ * frame it wrote in out. */
+static inline int synflood_frame(struct synflood *g, const uint8_t *in, uint8_t *out, uint32_t *verdict)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, tr, .data_in = in, .data_size_in = SYNFLOOD_FRAME_LEN, .data_out = out,
+		    .data_size_out = SYNFLOOD_FRAME_LEN, .repeat = 1);
+	int rc = bpf_prog_test_run_opts(g->prog_fd, &tr);
+
+	*verdict = tr.retval;
+	return rc ? -errno : 0;
+}
+
+static inline uint64_t synflood_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Sends count frames at pps out of the configured interface (the caller's network namespace), on the calling
+ * thread's CPU; gives up after timeout_ns. 0 (the run's figures in *s), -ETIMEDOUT, or -errno of the test run. */
+static inline int synflood_send(struct synflood *g, uint64_t count, uint64_t pps, uint64_t timeout_ns,
+				struct synflood_state *s)
+{
+	uint8_t in[SYNFLOOD_FRAME_LEN] = { 0 };
+	struct xdp_md ctx = { .data_end = sizeof(in), .ingress_ifindex = g->cfg.ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, tr, .data_in = in, .data_size_in = sizeof(in), .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = SYNFLOOD_SLICE, .flags = BPF_F_TEST_XDP_LIVE_FRAMES);
+	uint64_t until = synflood_now_ns() + timeout_ns;
+	int rc = synflood_arm(g, count, pps);
+
+	while (rc == 0) {
+		if (bpf_prog_test_run_opts(g->prog_fd, &tr))
+			return -errno;
+		rc = synflood_state(g, s);
+		if (rc || s->sent >= count)
+			break;
+		if (synflood_now_ns() > until)
+			return -ETIMEDOUT;
+	}
+	return rc;
+}
+
+#endif /* DP_SYNFLOOD_H */
