@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # veth_synflood.sh: CPU per SYN and zero-loss throughput of every SYN-flood answerer on one veth pair, under the same
-# trafgen flood (docs/benchmarks.md has the table, the command and the conditions). Root; 2 CPUs; prints markdown.
+# SYN flood (docs/benchmarks.md has the table, the command and the conditions). Root; 2 CPUs; prints markdown.
 #
 # The pair: the generator g0 (namespace G) and f0 (namespace T), where each answerer in turn answers for 10.0.2.10.
+# The generator (GEN): synflood-gen (tests/bench/synflood_gen.c, the default): an XDP program run by
+# BPF_PROG_TEST_RUN with live frames writes each SYN and redirects it into g0, so the frame lands in f0's receive ring
+# with no skb and no socket on the generator's CPU, evenly paced at the offered rate; or trafgen (GEN=trafgen: a
+# packet socket, one skb per SYN on CPU 0, which bounds what it offers to a few hundred kpps).
+# With synflood-gen, f0 receives in NAPI in every row, as a NIC driver does: f0 has an XDP program in every row (the
+# answerer's own, else the helpers' `pass`), since a veth takes redirected frames only into the NAPI instance that
+# an XDP program gives it.
 # Accounting, the same for every row:
-#   - the generator's side runs on CPU 0 and is not counted: trafgen, and the receive of the SYN-ACKs on g0 (g0's
-#     XDP program synack_sink drops them in g0's NAPI thread, on CPU 0, without building an skb: trafgen keeps the
-#     most of CPU 0);
+#   - the generator's side runs on CPU 0 and is not counted: the generator, and the receive of the SYN-ACKs on g0
+#     (g0's XDP program synack_sink drops them in g0's NAPI thread, on CPU 0, without handing them to the stack);
 #   - everything on CPU 1 is counted: its busy time (wall time minus idle, from /proc/stat), i.e. the answerer's
 #     threads, the softirq and NAPI work of f0 (RPS and f0's NAPI thread are on CPU 1), and whatever else runs there;
 #   - on a shared machine "whatever else" is other people's work: a second figure counts only the answering path,
@@ -19,30 +25,39 @@
 # Rows: XDP_TX floor (tests/xdp/veth_helpers.bpf.c: a SYN reflected in place, no SipHash), syncookied-dp xdp, afxdp
 # and afpacket, the kernel's syncookies (tcp_syncookies=2), nft SYNPROXY.
 # Per row: µs of CPU 1 per SYN-ACK and the loss at a fixed offered rate that every answerer sustains (RATE kpps;
-# median of ROUNDS trials of SECS seconds), then the zero-loss throughput: the highest rate trafgen achieved in a
-# trial with under 0.1 % loss, by bisection over trafgen's rate (RFC 2544 style), up to what it offers on one CPU.
+# median of ROUNDS trials of SECS seconds), then the zero-loss throughput: the highest rate the generator achieved in
+# a trial with under 0.1 % loss, by bisection on a log scale (RFC 2544 style) between the fixed rate (or 1 kpps, if
+# that lost SYNs) and what the generator offers on one CPU with no answerer.
 #
 # Env: RATE (kpps, 100), SECS (3), ROUNDS (3), ROWS ("floor xdp afxdp afpacket kernel synproxy"), SEARCH (1 = find the
-# zero-loss throughput), STEPS (bisection steps, 6), DP_ARGS (more options for syncookied-dp run, e.g.
-# "--rt-priority 10"), DP (the syncookied-dp binary), DIAG (1 = where the lost SYNs went, per row), PERF (1 = the
-# answering-path figure; needs perf).
+# zero-loss throughput), STEPS (bisection steps, 7), GEN (synflood-gen | trafgen), DP_ARGS (more options for
+# syncookied-dp run, e.g. "--rt-priority 10"), DP (the syncookied-dp binary), DIAG (1 = where the lost SYNs went, per
+# row, and every trial's raw figures), PERF (1 = the answering-path figure; needs perf).
 set -u
 RATE=${RATE:-100}
 SECS=${SECS:-3}
 ROUNDS=${ROUNDS:-3}
 ROWS=${ROWS:-floor xdp afxdp afpacket kernel synproxy}
 SEARCH=${SEARCH:-1}
-STEPS=${STEPS:-6}
+STEPS=${STEPS:-7}
+GEN=${GEN:-synflood-gen}
 DIAG=${DIAG:-0}
 PERF=${PERF:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 MOD=$(cd "$HERE/../.." && pwd)
 DP=${DP:-$MOD/target/native/syncookied-dp}
 HELPERS=$MOD/target/native/xdp/veth_helpers.bpf.o
+GEN_BIN=$MOD/target/native/synflood-gen
+GEN_OBJ=$MOD/target/native/xdp/synflood.bpf.o
 [ "$(id -u)" = 0 ] || { echo "run as root"; exit 2; }
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; exit 2; }
 command -v perf >/dev/null || PERF=0
-for t in trafgen nft ethtool busybox python3; do command -v $t >/dev/null || { echo "$t missing (deploy/install-deps.sh)"; exit 2; }; done
+case $GEN in
+synflood-gen) [ -x "$GEN_BIN" ] && [ -f "$GEN_OBJ" ] || { echo "$GEN_BIN missing: make -C $MOD"; exit 2; } ;;
+trafgen) command -v trafgen >/dev/null || { echo "trafgen missing (deploy/install-deps.sh)"; exit 2; } ;;
+*) echo "GEN: synflood-gen or trafgen, not $GEN"; exit 2 ;;
+esac
+for t in nft ethtool busybox python3; do command -v $t >/dev/null || { echo "$t missing (deploy/install-deps.sh)"; exit 2; }; done
 [ -x "$DP" ] || { echo "$DP missing: make -C $MOD"; exit 2; }
 [ -f "$HELPERS" ] || make -s -C "$MOD" xdp-helpers >/dev/null || { echo "cannot build $HELPERS"; exit 2; }
 G=bgen$$ T=btgt$$
@@ -60,6 +75,10 @@ cleanup() {
 trap cleanup EXIT
 cp "$DP" "$WORK/syncookied-dp" && DP=$WORK/syncookied-dp # a private copy: a rebuild cannot swap it mid-run
 cp "$HELPERS" "$WORK/helpers.o" && HELPERS=$WORK/helpers.o
+if [ "$GEN" = synflood-gen ]; then
+	cp "$GEN_BIN" "$WORK/synflood-gen" && GEN_BIN=$WORK/synflood-gen
+	cp "$GEN_OBJ" "$WORK/synflood.bpf.o" && GEN_OBJ=$WORK/synflood.bpf.o
+fi
 
 now_ns() { date +%s%N; }
 # CPU 1: busy = wall time - idle - iowait - steal (USER_HZ ticks of /proc/stat), and its softirq share
@@ -92,7 +111,8 @@ setup() { # fresh namespaces for each row: gen (g0) <-> tgt (f0)
 	ip -n $G link set dev g0 xdpdrv obj "$HELPERS" sec synack_sink
 	pin_napi $G g0 0
 	hx() { echo "0x${1//:/, 0x}"; }
-	# SYNs from random 10.1.x.x sources and ports, no options (trafgen writes complete checksums)
+	# trafgen's SYNs: random 10.1.x.x sources and ports, no options (trafgen writes complete checksums), as
+	# synflood-gen's
 	cat > "$WORK/syn.cfg" <<-EOT
 	{ $(hx "$TGT_MAC"), $(hx "$GEN_MAC"), c16(0x0800),
 	  0x45, 0x00, c16(40), drnd(2), c16(0x4000), 64, 6, csumip(14, 33),
@@ -101,12 +121,38 @@ setup() { # fresh namespaces for each row: gen (g0) <-> tgt (f0)
 	EOT
 }
 synacks() { ip netns exec $G ethtool -S g0 | sed -n 's/^ *rx_queue_0_xdp_drops: *//p'; }
+f0_pass() { # f0's NAPI receive for the rows whose answerer has no XDP program of its own
+	[ "$GEN" = synflood-gen ] || return 0
+	ip -n $T link set dev f0 xdpdrv obj "$HELPERS" sec pass && pin_napi $T f0 1
+}
+
+# generate KPPS N: N SYNs at KPPS from CPU 0; sets OFFERED (the kpps achieved) and LATE (synflood-gen: frames the
+# generator sent late, when something else had CPU 0)
+generate() {
+	local t0 t1 out
+	LATE=-
+	if [ "$GEN" = trafgen ]; then
+		t0=$(now_ns)
+		ip netns exec $G taskset -c 0 trafgen -P 1 -C --dev g0 --in "$WORK/syn.cfg" --num $2 \
+			$([ "$1" -gt 0 ] && echo -b $(($1 * 1000))pps) -q >/dev/null 2>&1
+		t1=$(now_ns)
+		OFFERED=$(awk -v n=$2 -v d=$((t1 - t0)) 'BEGIN {printf "%d", n / (d / 1e9) / 1000}')
+		return 0
+	fi
+	# nice -20: the generator busy-waits between frames (that is how it paces them evenly), so at the default weight
+	# anything else runnable on CPU 0 would take turns of milliseconds from it, and those frames would go late
+	out=$(ip netns exec $G nice -n -20 taskset -c 0 "$GEN_BIN" --obj "$GEN_OBJ" --dev g0 --dst-mac "$TGT_MAC" --dst $SRV \
+		--rate "$1" --count "$2" 2>&1)
+	OFFERED=$(echo "$out" | sed -n 's/.* kpps=\([0-9]*\).*/\1/p')
+	LATE=$(echo "$out" | sed -n 's/.* late=\([0-9]*\).*/\1/p')
+	[ -n "$OFFERED" ] || { echo "synflood-gen: $out" >&2; OFFERED=0; }
+}
 
 # trial KPPS [PROFILE]: N = KPPS * 1000 * SECS SYNs at that rate; sets BUSY (CPU 1 seconds), ANS (SYN-ACKs), SOFT
-# (softirq % of BUSY), LOSS (%), OFFERED (kpps trafgen achieved) and, with PROFILE=1 and PERF=1, OURS (seconds of
-# CPU 1 in the answering path)
+# (softirq % of BUSY), LOSS (%), OFFERED (kpps the generator achieved) and, with PROFILE=1 and PERF=1, OURS (seconds
+# of CPU 1 in the answering path)
 trial() {
-	local n=$(($1 * 1000 * SECS)) a b c0 c1 t0 t1 t2 hz pp=
+	local n=$(($1 * 1000 * SECS)) a b c0 c1 t0 t1 hz pp=
 	hz=$(getconf CLK_TCK)
 	sleep 0.3
 	if [ "${2:-0}" = 1 ] && [ "$PERF" = 1 ]; then
@@ -117,9 +163,7 @@ trial() {
 	c0=$(synacks)
 	a=($(cpu1))
 	t0=$(now_ns)
-	ip netns exec $G taskset -c 0 trafgen -P 1 -C --dev g0 --in "$WORK/syn.cfg" --num $n -b $(($1 * 1000))pps \
-		-q >/dev/null 2>&1
-	t2=$(now_ns)
+	generate "$1" $n
 	sleep 0.3
 	t1=$(now_ns)
 	b=($(cpu1))
@@ -136,9 +180,8 @@ trial() {
 	BUSY=$(awk -v w=$((t1 - t0)) -v i=$((b[0] - a[0])) -v hz=$hz 'BEGIN {printf "%.4f", w / 1e9 - i / hz}')
 	SOFT=$(awk -v s=$((b[1] - a[1])) -v hz=$hz -v busy=$BUSY 'BEGIN {printf "%d", (busy > 0) ? 100 * s / hz / busy : 0}')
 	LOSS=$(awk -v a=$ANS -v n=$n 'BEGIN {printf "%.2f", 100 * (1 - a / n)}')
-	OFFERED=$(awk -v n=$n -v d=$((t2 - t0)) 'BEGIN {printf "%d", n / (d / 1e9) / 1000}')
-	[ "$DIAG" = 1 ] && echo "<!-- trial $1 kpps: sent $n, SYN-ACKs $ANS, loss $LOSS %, trafgen $OFFERED kpps," \
-		"CPU 1 busy ${BUSY}s, answering path ${OURS}s -->"
+	[ "$DIAG" = 1 ] && echo "<!-- trial $1 kpps: sent $n, SYN-ACKs $ANS, loss $LOSS %, $GEN $OFFERED kpps" \
+		"(late $LATE), CPU 1 busy ${BUSY}s, answering path ${OURS}s -->"
 	return 0
 }
 
@@ -154,17 +197,18 @@ $(awk -v o=$OURS -v a=$ANS 'BEGIN {if (o == "-") print "-"; else printf "%.3f", 
 	US=$1 FLOSS=$2 FSOFT=$3 UPATH=$4 FOFF=$5
 }
 
-# Bisection over trafgen's rate for the highest achieved rate with under 0.1 % loss (ZL); trafgen shares CPU 0 with
-# the SYN-ACKs' receive, so what it achieves, not what it was asked for, is the figure.
+# Bisection on a log scale over the generator's rate for the highest achieved rate with under 0.1 % loss (ZL); the
+# generator shares CPU 0 with the SYN-ACKs' receive, so what it achieves, not what it was asked for, is the figure.
+# ZL is the generator's bound, not the answerer's, only where the trial at the ceiling lost nothing.
 zero_loss() {
-	local lo=0 hi=$GENMAX mid s best=0
+	local lo=1 hi=$GENMAX mid s best=0
 	if [ "$SEARCH" != 1 ]; then ZL=-; return; fi
 	if awk -v l=$FLOSS 'BEGIN {exit !(l < 0.1)}'; then lo=$RATE best=$FOFF; fi
 	trial "$hi"
-	if awk -v l=$LOSS 'BEGIN {exit !(l < 0.1)}'; then ZL=">= $OFFERED (all trafgen offered)"; return; fi
+	if awk -v l=$LOSS 'BEGIN {exit !(l < 0.1)}'; then ZL=">= $OFFERED (all $GEN offered)"; return; fi
 	for s in $(seq "$STEPS"); do
-		mid=$(((lo + hi) / 2))
-		[ $mid -le $lo ] && break
+		mid=$(awk -v l=$lo -v h=$hi 'BEGIN {printf "%d", sqrt(l * h)}')
+		[ $mid -le $lo ] || [ $mid -ge $hi ] && break
 		trial $mid
 		if awk -v l=$LOSS 'BEGIN {exit !(l < 0.1)}'; then
 			lo=$mid
@@ -217,19 +261,18 @@ kernel_target() {
 }
 
 sysctl -qw net.core.wmem_default=4194304 # trafgen in a netns cannot raise its own socket buffer
-# What trafgen offers on CPU 0 with no answerer: the ceiling of the search.
+# What the generator offers on CPU 0 with no answerer: the ceiling of the search.
 setup
-ip netns exec $G taskset -c 0 trafgen -P 1 -C --dev g0 --in "$WORK/syn.cfg" --num 300000 -q >/dev/null 2>&1 &
-t0=$(now_ns)
-wait $!
-GENMAX=$((300000 * 1000000 / (($(now_ns) - t0) / 1000) / 1000))
+f0_pass
+generate 0 $([ "$GEN" = trafgen ] && echo 300000 || echo 3000000)
+GENMAX=$OFFERED
 COMMIT=$(git -C "$MOD" rev-parse --short HEAD 2>/dev/null || echo unknown)
-echo "Command: \`RATE=$RATE SECS=$SECS ROUNDS=$ROUNDS ${DP_ARGS:+DP_ARGS=\"$DP_ARGS\" }bash tests/bench/veth_synflood.sh\`" \
+echo "Command: \`RATE=$RATE SECS=$SECS ROUNDS=$ROUNDS STEPS=$STEPS GEN=$GEN ${DP_ARGS:+DP_ARGS=\"$DP_ARGS\" }bash tests/bench/veth_synflood.sh\`" \
 	"(commit $COMMIT, $(uname -r), $(nproc) CPUs, $(date -u +%FT%TZ), load average at the start" \
-	"$(cut -d' ' -f1-3 /proc/loadavg); trafgen offers up to $GENMAX kpps on CPU 0)"
+	"$(cut -d' ' -f1-3 /proc/loadavg); $GEN offers up to $GENMAX kpps on CPU 0)"
 echo
 echo "| answerer | µs per SYN (all of CPU 1) | µs per SYN (answering path) | loss | zero-loss kpps |" \
-	"trafgen kpps achieved | softirq share of CPU 1 |"
+	"offered kpps achieved | softirq share of CPU 1 |"
 echo "|---|---|---|---|---|---|---|"
 
 for r in $ROWS; do
@@ -247,6 +290,7 @@ for r in $ROWS; do
 		row "XDP_TX floor (in-place SYN-ACK, no SipHash)"
 		;;
 	xdp | afxdp | afpacket)
+		[ $r = afpacket ] && f0_pass
 		if ! start_dp $r; then
 			echo "| syncookied-dp $r | n/a | n/a | n/a | n/a | n/a | did not start: $(tail -1 "$WORK/fw.log") |"
 			kill $FW 2>/dev/null
@@ -261,6 +305,7 @@ for r in $ROWS; do
 		wait $FW 2>/dev/null
 		;;
 	kernel)
+		f0_pass
 		kernel_target
 		fixed
 		zero_loss
@@ -268,6 +313,7 @@ for r in $ROWS; do
 		diag kernel
 		;;
 	synproxy)
+		f0_pass
 		kernel_target
 		if ! ip netns exec $T nft -f - <<-'NFT' 2>"$WORK/nft.err"; then
 		table ip sp {
@@ -292,6 +338,6 @@ for r in $ROWS; do
 	esac
 done
 echo
-echo "(trafgen: $RATE kpps of SYNs without options from random 10.1.x.x sources, $SECS s per trial, median of" \
+echo "($GEN: $RATE kpps of SYNs without options from random 10.1.x.x sources, $SECS s per trial, median of" \
 	"$ROUNDS at the fixed rate; zero-loss: under 0.1 % lost, $STEPS bisection steps; load average at the end:" \
 	"$(cut -d' ' -f1-3 /proc/loadavg))"
