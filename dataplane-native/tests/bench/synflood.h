@@ -89,15 +89,15 @@ static inline void synflood_close(struct synflood *g)
 	bpf_object__close(g->obj);
 }
 
-/* Arms a run of count frames at pps frames per second (0: as fast as the CPU goes). */
-static inline int synflood_arm(struct synflood *g, uint64_t count, uint64_t pps)
+/* Arms a run of count frames at pps frames per second (0: as fast as the CPU goes), in bursts of burst frames. */
+static inline int synflood_arm(struct synflood *g, uint64_t count, uint64_t pps, uint64_t burst)
 {
-	struct synflood_state s = { .count = count };
+	struct synflood_state s = { .count = count, .burst = burst ? burst : 1 };
 	uint32_t zero = 0;
 
 	if (pps) {
 		s.interval_ps = 1000000000000ULL / pps;
-		s.max_lag_ps = SYNFLOOD_MAX_LAG * s.interval_ps;
+		s.max_lag_ps = (SYNFLOOD_MAX_LAG > 2 * s.burst ? SYNFLOOD_MAX_LAG : 2 * s.burst) * s.interval_ps;
 	}
 	return bpf_map_update_elem(g->state_fd, &zero, &s, BPF_ANY) ? -errno : 0;
 }
@@ -156,10 +156,10 @@ static inline void *synflood_watcher(void *arg)
 	return NULL;
 }
 
-/* Sends count frames at pps out of the configured interface (the caller's network namespace), on the calling
+/* Sends count frames at pps, in bursts of burst, out of the configured interface (the caller's network namespace), on the calling
  * thread's CPU; gives up after timeout_ns. 0 (the run's figures in *s), -ETIMEDOUT, or -errno of the test run.
  * Uses SIGUSR1 (its handler is replaced). */
-static inline int synflood_send(struct synflood *g, uint64_t count, uint64_t pps, uint64_t timeout_ns,
+static inline int synflood_send(struct synflood *g, uint64_t count, uint64_t pps, uint64_t burst, uint64_t timeout_ns,
 				struct synflood_state *s)
 {
 	uint8_t in[SYNFLOOD_FRAME_LEN] = { 0 };
@@ -169,7 +169,7 @@ static inline int synflood_send(struct synflood *g, uint64_t count, uint64_t pps
 	struct synflood_watch w = { .g = g, .sender = pthread_self(), .count = count };
 	struct sigaction sa = { .sa_handler = synflood_wake }; /* no SA_RESTART */
 	pthread_t watcher;
-	int rc = synflood_arm(g, count, pps);
+	int rc = synflood_arm(g, count, pps, burst);
 
 	if (rc)
 		return rc;

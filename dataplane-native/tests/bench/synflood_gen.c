@@ -4,9 +4,10 @@
  * Run it in the interface's network namespace, pinned to the generator's CPU; root; Linux >= 5.18.
  *
  *   synflood-gen --dev IF --dst-mac MAC --dst IPV4 [--dport 80] [--src-net 10.1] [--rate KPPS] [--count N]
- *                [--timeout S] [--obj synflood.bpf.o]
+ *                [--burst N] [--timeout S] [--obj synflood.bpf.o]
  *
- * --rate 0 sends as fast as the CPU goes. Prints one line: `sent=N secs=S kpps=K late=F`, where kpps is the rate
+ * --rate 0 sends as fast as the CPU goes. --burst N (1): the frames leave N at a time, back to back, every N
+ * intervals of the rate, as a NIC that coalesces interrupts hands them to its driver. Prints one line: `sent=N secs=S kpps=K late=F`, where kpps is the rate
  * achieved between the first and the last frame, and late the frames a sender that fell behind did not send at
  * their time (they went later: the count is always sent). Exit 0, or 1 with the reason on stderr. */
 #include <arpa/inet.h>
@@ -27,7 +28,7 @@ static int usage(const char *why)
 {
 	fprintf(stderr,
 		"synflood-gen: %s\nusage: synflood-gen --dev IF --dst-mac MAC --dst IPV4 [--dport PORT] [--src-net A.B] "
-		"[--rate KPPS] [--count N] [--timeout S] [--obj PATH]\n",
+		"[--rate KPPS] [--count N] [--burst N] [--timeout S] [--obj PATH]\n",
 		why);
 	return 1;
 }
@@ -76,16 +77,20 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dev", required_argument, NULL, 'd' },     { "dst-mac", required_argument, NULL, 'm' },
-		{ "dst", required_argument, NULL, 'a' },     { "dport", required_argument, NULL, 'p' },
-		{ "src-net", required_argument, NULL, 's' }, { "rate", required_argument, NULL, 'r' },
-		{ "count", required_argument, NULL, 'n' },   { "timeout", required_argument, NULL, 't' },
-		{ "obj", required_argument, NULL, 'o' },     { NULL, 0, NULL, 0 }
-	};
+	static const struct option opts[] = { { "dev", required_argument, NULL, 'd' },
+					      { "dst-mac", required_argument, NULL, 'm' },
+					      { "dst", required_argument, NULL, 'a' },
+					      { "dport", required_argument, NULL, 'p' },
+					      { "src-net", required_argument, NULL, 's' },
+					      { "rate", required_argument, NULL, 'r' },
+					      { "count", required_argument, NULL, 'n' },
+					      { "timeout", required_argument, NULL, 't' },
+					      { "obj", required_argument, NULL, 'o' },
+					      { "burst", required_argument, NULL, 'b' },
+					      { NULL, 0, NULL, 0 } };
 	struct synflood_cfg cfg = { .dport = 80, .src_net = 10 << 8 | 1 };
 	const char *dev = NULL, *obj = DP_SYNFLOOD_OBJ;
-	uint64_t kpps = 100, count = 100000, timeout = 0, v;
+	uint64_t kpps = 100, count = 100000, timeout = 0, burst = 1, v;
 	bool have_mac = false, have_dst = false;
 	struct synflood_state st = { 0 };
 	struct synflood g;
@@ -134,6 +139,10 @@ int main(int argc, char **argv)
 		case 'o':
 			obj = optarg;
 			break;
+		case 'b':
+			if (parse_u64(optarg, 256, &burst) || burst == 0)
+				return usage("--burst: expected frames per burst, 1 .. 256");
+			break;
 		default:
 			return usage("unknown option");
 		}
@@ -150,7 +159,7 @@ int main(int argc, char **argv)
 	rc = synflood_open(&g, obj, &cfg, err, sizeof(err));
 	if (rc)
 		return fprintf(stderr, "synflood-gen: %s\n", err), 1;
-	rc = synflood_send(&g, count, kpps * 1000, timeout * 1000000000ULL, &st);
+	rc = synflood_send(&g, count, kpps * 1000, burst, timeout * 1000000000ULL, &st);
 	synflood_close(&g);
 	if (rc == -ETIMEDOUT)
 		return fprintf(stderr, "synflood-gen: %llu of %llu frames sent in %llu s (--timeout)\n",

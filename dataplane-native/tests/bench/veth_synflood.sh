@@ -30,7 +30,8 @@
 # that lost SYNs) and what the generator offers on one CPU with no answerer.
 #
 # Env: RATE (kpps, 100), SECS (3), ROUNDS (3), ROWS ("floor xdp afxdp afpacket kernel synproxy"), SEARCH (1 = find the
-# zero-loss throughput), STEPS (bisection steps, 7), GEN (synflood-gen | trafgen), DP_ARGS (more options for
+# zero-loss throughput), STEPS (bisection steps, 7), GEN (synflood-gen | trafgen), BURST (synflood-gen: frames per
+# burst at the same average rate, 1 = evenly spaced; a NIC that coalesces interrupts delivers bursts), DP_ARGS (more options for
 # syncookied-dp run, e.g. "--rt-priority 10"), DP (the syncookied-dp binary), DIAG (1 = where the lost SYNs went, per
 # row, and every trial's raw figures), PERF (1 = the answering-path figure; needs perf).
 set -u
@@ -41,6 +42,7 @@ ROWS=${ROWS:-floor xdp afxdp afpacket kernel synproxy}
 SEARCH=${SEARCH:-1}
 STEPS=${STEPS:-7}
 GEN=${GEN:-synflood-gen}
+BURST=${BURST:-1}
 DIAG=${DIAG:-0}
 PERF=${PERF:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -142,7 +144,7 @@ generate() {
 	# nice -20: the generator busy-waits between frames (that is how it paces them evenly), so at the default weight
 	# anything else runnable on CPU 0 would take turns of milliseconds from it, and those frames would go late
 	out=$(ip netns exec $G nice -n -20 taskset -c 0 "$GEN_BIN" --obj "$GEN_OBJ" --dev g0 --dst-mac "$TGT_MAC" --dst $SRV \
-		--rate "$1" --count "$2" 2>&1)
+		--rate "$1" --count "$2" --burst "$BURST" 2>&1)
 	OFFERED=$(echo "$out" | sed -n 's/.* kpps=\([0-9]*\).*/\1/p')
 	LATE=$(echo "$out" | sed -n 's/.* late=\([0-9]*\).*/\1/p')
 	[ -n "$OFFERED" ] || { echo "synflood-gen: $out" >&2; OFFERED=0; }
@@ -267,7 +269,7 @@ f0_pass
 generate 0 $([ "$GEN" = trafgen ] && echo 300000 || echo 3000000)
 GENMAX=$OFFERED
 COMMIT=$(git -C "$MOD" rev-parse --short HEAD 2>/dev/null || echo unknown)
-echo "Command: \`RATE=$RATE SECS=$SECS ROUNDS=$ROUNDS STEPS=$STEPS GEN=$GEN ${DP_ARGS:+DP_ARGS=\"$DP_ARGS\" }bash tests/bench/veth_synflood.sh\`" \
+echo "Command: \`RATE=$RATE SECS=$SECS ROUNDS=$ROUNDS STEPS=$STEPS GEN=$GEN BURST=$BURST ${DP_ARGS:+DP_ARGS=\"$DP_ARGS\" }bash tests/bench/veth_synflood.sh\`" \
 	"(commit $COMMIT, $(uname -r), $(nproc) CPUs, $(date -u +%FT%TZ), load average at the start" \
 	"$(cut -d' ' -f1-3 /proc/loadavg); $GEN offers up to $GENMAX kpps on CPU 0)"
 echo

@@ -2,7 +2,7 @@
  * Under BPF_PROG_TEST_RUN: every frame is a complete IPv4 SYN to the configured address and port, with valid
  * checksums, from varying sources, whatever bytes the frame's page held before; a run stops at its count. Live, in a
  * network namespace of its own: a paced run's frames all arrive on the peer of a veth pair, and no faster than the
- * rate asked for. */
+ * rate asked for, evenly spaced or in bursts. */
 #include <ifaddrs.h>
 #include <linux/if_link.h>
 #include <net/if.h>
@@ -45,7 +45,7 @@ static void test_frames(void)
 	CC_CHECK(rc == 0, "open: %s", err);
 	if (rc)
 		return;
-	CC_CHECK(synflood_arm(&g, 1000, 0) == 0, "arm");
+	CC_CHECK(synflood_arm(&g, 1000, 0, 1) == 0, "arm");
 	for (unsigned i = 0; i < 1000; i++) {
 		memset(in, i & 1 ? 0xa5 : 0, sizeof(in)); /* a recycled page holds what the last user left */
 		if (synflood_frame(&g, in, out, &verdict) || verdict != XDP_REDIRECT || !frame_ok(out)) {
@@ -108,7 +108,7 @@ static void test_live(void)
 	if (rc)
 		return;
 	before = rx_packets("sf0");
-	rc = synflood_send(&g, 2000, 20000, 60ULL * 1000000000, &st);
+	rc = synflood_send(&g, 2000, 20000, 1, 60ULL * 1000000000, &st);
 	CC_CHECK(rc == 0 && st.sent == 2000, "2000 frames at 20 kpps: rc %d, sent %llu", rc,
 		 (unsigned long long)st.sent);
 	/* the pacing: 1999 intervals of 50 us at least (a loaded machine only makes it slower) */
@@ -116,7 +116,14 @@ static void test_live(void)
 		 (unsigned long long)(st.last_ns - st.first_ns));
 	CC_CHECK(rx_packets("sf0") - before == 2000, "sf0 received %llu of 2000",
 		 (unsigned long long)(rx_packets("sf0") - before));
-	rc = synflood_send(&g, 5000, 0, 60ULL * 1000000000, &st);
+	/* bursts of 8 at the same average rate: 249 gaps of 8 intervals between the first burst and the last */
+	before = rx_packets("sf0");
+	rc = synflood_send(&g, 2000, 20000, 8, 60ULL * 1000000000, &st);
+	CC_CHECK(rc == 0 && st.sent == 2000 && rx_packets("sf0") - before == 2000, "2000 frames in bursts of 8: rc %d",
+		 rc);
+	CC_CHECK(st.last_ns - st.first_ns >= 249ULL * 8 * 50000 * 99 / 100, "bursts paced: %llu ns",
+		 (unsigned long long)(st.last_ns - st.first_ns));
+	rc = synflood_send(&g, 5000, 0, 1, 60ULL * 1000000000, &st);
 	CC_CHECK(rc == 0 && st.sent == 5000, "5000 frames as fast as it goes: rc %d, sent %llu", rc,
 		 (unsigned long long)st.sent);
 	synflood_close(&g);

@@ -8,7 +8,8 @@
  * straight back to the run's page pool), so frames leave evenly spaced, one every interval, as a NIC's transmit at
  * a set rate would send them. A sender that falls behind (the CPU was taken from it) sends at most a short burst,
  * then forgets the rest of its debt: the run's achieved rate says so, and the receiver never sees a burst that no
- * NIC at that rate would send.
+ * NIC at that rate would send. With a burst of N, the frames leave N at a time, back to back, every N intervals: a
+ * NIC that coalesces its interrupts hands its driver the frames of a few microseconds at once.
  *
  * The kernel fills a live frame from data_in only when it allocates its page, and recycles pages with whatever the
  * last user left in them (an answerer that reflects frames in place sends them back modified), so every run writes
@@ -54,7 +55,7 @@ int synflood(struct xdp_md *md)
 
 	if (st.sent >= st.count || d + SYNFLOOD_FRAME_LEN > end)
 		return XDP_DROP;
-	if (st.interval_ps) {
+	if (st.interval_ps && st.burst && st.sent % st.burst == 0) { /* a burst's first frame waits for its time */
 		if (st.sent == 0)
 			st.next_ps = now_ps;
 		if (now_ps < st.next_ps)
@@ -63,7 +64,7 @@ int synflood(struct xdp_md *md)
 			st.forgiven += (now_ps - st.next_ps) / st.interval_ps;
 			st.next_ps = now_ps;
 		}
-		st.next_ps += st.interval_ps;
+		st.next_ps += st.interval_ps * st.burst;
 	}
 	if (st.sent++ == 0)
 		st.first_ns = now;

@@ -23,6 +23,7 @@ struct synflood_state {
 	uint64_t count;
 	uint64_t interval_ps; /* 0: as fast as the CPU goes */
 	uint64_t max_lag_ps;  /* a sender later than this forgets the rest of its debt instead of sending a burst */
+	uint64_t burst;	      /* frames leave in bursts of this many, back to back, at the same average rate (>= 1) */
 	uint64_t sent;
 	uint64_t next_ps;	    /* when the next frame is due (CLOCK_MONOTONIC) */
 	uint64_t first_ns, last_ns; /* when the first and the last frame went */
