@@ -31,7 +31,8 @@
 #
 # Env: RATE (kpps, 100), SECS (3), ROUNDS (3), ROWS ("floor xdp afxdp afpacket kernel synproxy"), SEARCH (1 = find the
 # zero-loss throughput), STEPS (bisection steps, 7), GEN (synflood-gen | trafgen), BURST (synflood-gen: frames per
-# burst at the same average rate, 1 = evenly spaced; a NIC that coalesces interrupts delivers bursts), DP_ARGS (more options for
+# burst at the same average rate, 8; 1 = evenly spaced, which wakes f0's NAPI thread once per frame, where a NIC that
+# moderates its interrupts hands its driver a few frames at once), DP_ARGS (more options for
 # syncookied-dp run, e.g. "--rt-priority 10"), DP (the syncookied-dp binary), DIAG (1 = where the lost SYNs went, per
 # row, and every trial's raw figures), PERF (1 = the answering-path figure; needs perf).
 set -u
@@ -42,7 +43,7 @@ ROWS=${ROWS:-floor xdp afxdp afpacket kernel synproxy}
 SEARCH=${SEARCH:-1}
 STEPS=${STEPS:-7}
 GEN=${GEN:-synflood-gen}
-BURST=${BURST:-1}
+BURST=${BURST:-8}
 DIAG=${DIAG:-0}
 PERF=${PERF:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
