@@ -64,13 +64,31 @@ final class RouterReadBack implements AutoCloseable {
 		this.clock = clock;
 	}
 
-	/** Reads the router back every {@code interval} while this node leads. */
+	/**
+	 * Reads the router back every {@code interval} while this node leads, and {@code delay} after it is elected (what
+	 * the previous leader left is checked at once, not one interval later).
+	 */
 	void start(Duration delay, Duration interval) {
-		this.periodic = this.node.executor().scheduleWithFixedDelay(() -> {
-			if (this.protection.ready() && !this.running) {
-				run();
+		this.periodic = this.node.executor().scheduleWithFixedDelay(this::runIfLeading, delay.toMillis(),
+				interval.toMillis(), TimeUnit.MILLISECONDS);
+		this.node.executor().execute(() -> this.node.election().listen(new LeaderElection.Listener() {
+			@Override
+			public void elected(long term) {
+				RouterReadBack.this.node.executor().schedule(RouterReadBack.this::runIfLeading, delay.toMillis(),
+						TimeUnit.MILLISECONDS);
 			}
-		}, delay.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+
+			@Override
+			public void deposed(long term, String why) {
+				// the next leader reads back on its own election
+			}
+		}));
+	}
+
+	private void runIfLeading() {
+		if (this.protection.ready() && !this.running) {
+			run();
+		}
 	}
 
 	/**

@@ -220,6 +220,23 @@ class ClusterProtectionEtcdTest {
 	}
 
 	@Test
+	void aNewLeaderReadsTheRouterBackOnItsElection() throws Exception {
+		startThree();
+		this.members.forEach((m) -> m.readBack().start(Duration.ofMillis(200), Duration.ofMinutes(10)));
+		Member leader = leader(this.members);
+		Member owner = notThe(leader);
+		InetAddress ip = protectedOn(leader, owner);
+		this.routerTable.remove(ip); // removed by hand, and the leader dies before its next read-back
+
+		leader.node().crash();
+
+		await().atMost(Duration.ofSeconds(15)).until(() -> this.deviceWrites.size() == 2);
+		assertThat(this.deviceWrites.get(1).change().action()).isEqualTo(RouterChange.Action.DIVERT);
+		assertThat(this.deviceWrites.get(1).change().node()).isEqualTo(owner.node().id());
+		assertThat(this.routerTable).containsEntry(ip, owner.node().membership().self().mac());
+	}
+
+	@Test
 	void onlyTheNodeThatServesAnIpCanSayItsAttackEnded() throws Exception {
 		startThree();
 		Member leader = leader(this.members);

@@ -26,6 +26,12 @@ public final class AllowedBlocking implements BlockHoundIntegration {
 			// Vert.x closing (an etcd client's close) shuts its worker pools down from an event loop; when the pool's
 			// queue lock is contended (a loaded machine) BlockHound's error there left the close unfinished
 			.allowBlockingCallsInside("io.vertx.core.impl.WorkerPool", "close")
+			// an etcd callback on an event loop hands its work to a cluster node's executor: it may wait a moment for
+			// that executor's queue lock (held while the cluster thread takes its next task or timer). BlockHound's
+			// error inside the lock's acquire left the lock's wait queue broken: the cluster thread, and a close
+			// waiting for it, then parked forever
+			.allowBlockingCallsInside("java.util.concurrent.ScheduledThreadPoolExecutor", "delayedExecute")
+			.allowBlockingCallsInside("java.util.concurrent.ThreadPoolExecutor", "remove")
 			.blockingMethodCallback((method) -> {
 				if (!isVertxBlockingPool(Thread.currentThread())) {
 					throw new BlockingOperationError(method);
