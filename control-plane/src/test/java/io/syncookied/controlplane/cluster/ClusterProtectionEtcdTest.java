@@ -157,9 +157,7 @@ class ClusterProtectionEtcdTest {
 		InetAddress ip = ipOwnedBy(notThe(leader).node().id());
 		configure(leader, ip, ProtectionMode.MANUAL);
 
-		Transition t = leader.protection()
-			.submit(new ProtectionEvent.ProtectRequested(ip, "ticket 7", null, Instant.now()))
-			.get(5, TimeUnit.SECONDS);
+		Transition t = commit(leader, new ProtectionEvent.ProtectRequested(ip, "ticket 7", null, Instant.now()));
 		assertThat(t.reply()).isInstanceOf(Reply.Accepted.class);
 
 		Member owner = member(Rendezvous.owner(ip, ids(this.members)).orElseThrow());
@@ -190,8 +188,7 @@ class ClusterProtectionEtcdTest {
 		assertThat(record(next, ip).state().phase()).isEqualTo(Phase.PROTECTED);
 		assertThat(this.deviceWrites).as("the new leader leaves a protected host alone").hasSize(1);
 
-		next.protection().submit(new ProtectionEvent.UnprotectRequested(ip, "ticket 7 closed", Instant.now()))
-			.get(5, TimeUnit.SECONDS);
+		commit(next, new ProtectionEvent.UnprotectRequested(ip, "ticket 7 closed", Instant.now()));
 		awaitPhase(next, ip, Phase.UNPROTECTED);
 		assertThat(this.deviceWrites).hasSize(2);
 		assertThat(this.deviceWrites.get(1).change().action()).isEqualTo(RouterChange.Action.RESTORE);
@@ -272,13 +269,12 @@ class ClusterProtectionEtcdTest {
 		Instant base = Instant.now();
 
 		for (int i = 1; i <= 5; i++) { // the agent reports every second
-			leader.protection().submit(new ProtectionEvent.SecretsArrived(ip, base.plusSeconds(i)))
-				.get(5, TimeUnit.SECONDS);
+			commit(leader, new ProtectionEvent.SecretsArrived(ip, base.plusSeconds(i)));
 		}
 		assertThat(modRevision(admin, ip)).as("hosts/<ip> not rewritten for a secrets age alone").isEqualTo(written);
 
 		Instant later = base.plus(ClusterProtection.SECRETS_AT_STEP).plusSeconds(5);
-		leader.protection().submit(new ProtectionEvent.SecretsArrived(ip, later)).get(5, TimeUnit.SECONDS);
+		commit(leader, new ProtectionEvent.SecretsArrived(ip, later));
 		assertThat(modRevision(admin, ip)).isGreaterThan(written);
 		await().atMost(Duration.ofSeconds(5)).until(() -> later.equals(record(leader, ip).secretsAt()));
 	}
@@ -295,8 +291,7 @@ class ClusterProtectionEtcdTest {
 		Member owner = notThe(leader);
 		InetAddress ip = ipOwnedBy(owner.node().id());
 		configure(leader, ip, ProtectionMode.MANUAL);
-		leader.protection().submit(new ProtectionEvent.ProtectRequested(ip, "ticket 8", null, Instant.now()))
-			.get(5, TimeUnit.SECONDS);
+		commit(leader, new ProtectionEvent.ProtectRequested(ip, "ticket 8", null, Instant.now()));
 		awaitPhase(leader, ip, Phase.PROTECTED);
 
 		long crashed = System.nanoTime();
@@ -384,8 +379,7 @@ class ClusterProtectionEtcdTest {
 			.until(() -> on(leader.node(), () -> leader.node().membership().owners().containsKey(owner.node().id())));
 		InetAddress second = ipOwnedBy(owner.node().id(), ip);
 		configure(leader, second, ProtectionMode.MANUAL);
-		leader.protection().submit(new ProtectionEvent.ProtectRequested(second, "ticket 10", null, Instant.now()))
-			.get(5, TimeUnit.SECONDS);
+		commit(leader, new ProtectionEvent.ProtectRequested(second, "ticket 10", null, Instant.now()));
 		awaitPhase(leader, second, Phase.PROTECTED);
 		DeviceWrite divert = this.deviceWrites.get(this.deviceWrites.size() - 1);
 		assertThat(divert.change().ip()).isEqualTo(second);
@@ -471,8 +465,7 @@ class ClusterProtectionEtcdTest {
 	private InetAddress protectedOn(Member leader, Member owner) throws Exception {
 		InetAddress ip = ipOwnedBy(owner.node().id());
 		configure(leader, ip, ProtectionMode.MANUAL);
-		leader.protection().submit(new ProtectionEvent.ProtectRequested(ip, "ticket 9", null, Instant.now()))
-			.get(5, TimeUnit.SECONDS);
+		commit(leader, new ProtectionEvent.ProtectRequested(ip, "ticket 9", null, Instant.now()));
 		awaitPhase(leader, ip, Phase.PROTECTED);
 		assertThat(this.deviceWrites).hasSize(1);
 		assertThat(this.deviceWrites.get(0).change().node()).isEqualTo(owner.node().id());
@@ -524,16 +517,34 @@ class ClusterProtectionEtcdTest {
 		this.members.add(member);
 	}
 
+	/**
+	 * Applies an event on the leader. A commit etcd did not confirm within its request timeout (a loaded machine) is
+	 * tried again, as an operator would; the leader reloads its state from etcd meanwhile.
+	 */
+	private static Transition commit(Member leader, ProtectionEvent event) throws Exception {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return leader.protection().submit(event).get(10, TimeUnit.SECONDS);
+			}
+			catch (ExecutionException ex) {
+				boolean again = ex.getCause() instanceof java.util.concurrent.TimeoutException
+						|| ex.getCause() instanceof ClusterProtection.NotLeaderException;
+				if (attempt == 3 || !again) {
+					throw ex;
+				}
+				EtcdTestCluster.sleep(200);
+			}
+		}
+	}
+
 	/** Adds a host to every node's hosts file, and the leader loads it, as on a reload; its agent reports. */
 	private void configure(Member leader, InetAddress ip, ProtectionMode mode) throws Exception {
 		await().atMost(Duration.ofSeconds(10)).until(() -> on(leader.node(), () -> leader.protection().ready()));
 		this.hostsFile.add(new HostConfig(DpHost.of(ip, "02:00:00:00:02:0a"), null, null, mode,
 				DetectionOverrides.NONE, null, 3));
-		leader.protection()
-			.submit(new ProtectionEvent.HostsLoaded(List.copyOf(this.hostsFile), Instant.now()))
-			.get(5, TimeUnit.SECONDS);
+		commit(leader, new ProtectionEvent.HostsLoaded(List.copyOf(this.hostsFile), Instant.now()));
 		// the host's agent reports to every node; the leader's copy tells the core the secrets are fresh
-		leader.protection().submit(new ProtectionEvent.SecretsArrived(ip, Instant.now())).get(5, TimeUnit.SECONDS);
+		commit(leader, new ProtectionEvent.SecretsArrived(ip, Instant.now()));
 	}
 
 	private Member leader(List<Member> among) {
