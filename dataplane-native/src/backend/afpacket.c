@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backend/afpacket_tx.h"
 #include "backend/backend.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
@@ -44,6 +45,7 @@
 #define LOG_EVERY_NS (10ull * 1000000000ull)
 
 struct afp_port {
+	struct dp_port *port;
 	int rx_fd;
 	int tx_fd; /* PACKET_VNET_HDR, qdisc bypass: every frame leaves here, GSO super-frames as GSO */
 	uint8_t *rx_map;
@@ -187,6 +189,7 @@ static int afp_open(struct dp_port *p, const struct dp_port_cfg *cfg)
 		snprintf(p->err, sizeof(p->err), "af_packet: out of memory");
 		return -ENOMEM;
 	}
+	a->port = p;
 	a->rx_fd = a->tx_fd = -1;
 	p->priv = a;
 	errno = 0;
@@ -379,10 +382,26 @@ static void vnet_hdr(const struct dp_pkt *pkt, struct virtio_net_hdr *vh)
 	vh->csum_offset = pkt->csum_offset;
 }
 
+static int afp_sendmmsg(void *ctx, struct mmsghdr *msg, unsigned n)
+{
+	return sendmmsg(((struct afp_port *)ctx)->tx_fd, msg, n, MSG_DONTWAIT);
+}
+
+static void afp_refused(void *ctx, const struct mmsghdr *msg, int err)
+{
+	struct afp_port *a = ctx;
+	const struct iovec *iov = msg->msg_hdr.msg_iov;
+	const struct virtio_net_hdr *vh = iov[0].iov_base;
+	struct dp_pkt one = { .data = iov[1].iov_base, .len = (uint32_t)iov[1].iov_len };
+
+	one.flags = vh->gso_type != VIRTIO_NET_HDR_GSO_NONE ? DP_PKT_GSO : 0;
+	oversize(a->port, a, &one, err);
+}
+
 /*
- * The burst in order, in one sendmmsg() (more only when the kernel refuses a frame: it stops there). A frame the
- * interface cannot send (longer than its MTU and not GSO: EMSGSIZE/EINVAL) is tx_oversize; when the socket's
- * buffer is full (EAGAIN/ENOBUFS: the interface does not drain as fast) the rest of the burst is tx_failed.
+ * The burst in order, in one sendmmsg() when the interface takes it all. A frame the interface cannot send (longer
+ * than its MTU and not GSO) is tx_oversize; while the interface has no room the burst waits for it (afpacket_tx.h:
+ * a reply is retried, not dropped), and only what a stuck or downed interface never takes is tx_failed.
  */
 static unsigned afp_tx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n)
 {
@@ -390,7 +409,12 @@ static unsigned afp_tx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n
 	struct virtio_net_hdr vh[DP_BURST];
 	struct iovec iov[DP_BURST][2];
 	struct mmsghdr msg[DP_BURST];
-	unsigned i, k = 0, sent = 0;
+	struct dp_afp_sender sender = { .send = afp_sendmmsg,
+					.refused = afp_refused,
+					.ctx = a,
+					.wait_ns = DP_AFP_TX_WAIT_NS };
+	struct dp_afp_sent sent;
+	unsigned i, k = 0;
 
 	if (n > DP_BURST) /* the worker's bursts are never longer; in chunks if one were */
 		return afp_tx_burst(p, pkts, DP_BURST) + afp_tx_burst(p, pkts + DP_BURST, n - DP_BURST);
@@ -406,27 +430,12 @@ static unsigned afp_tx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n
 		msg[k].msg_len = 0;
 		k++;
 	}
-	for (unsigned at = 0; at < k;) {
-		int r = sendmmsg(a->tx_fd, msg + at, k - at, MSG_DONTWAIT);
-
-		if (r > 0) {
-			at += (unsigned)r;
-			sent += (unsigned)r;
-			continue;
-		}
-		if (r < 0 && (errno == EMSGSIZE || errno == EINVAL)) {
-			struct dp_pkt one = { .data = iov[at][1].iov_base, .len = (uint32_t)iov[at][1].iov_len };
-
-			one.flags = vh[at].gso_type != VIRTIO_NET_HDR_GSO_NONE ? DP_PKT_GSO : 0;
-			oversize(p, a, &one, errno);
-			at++;
-			continue;
-		}
-		p->stats.tx_failed += k - at; /* buffer full, or the interface is down */
-		break;
-	}
-	p->stats.tx_packets += sent;
-	return sent;
+	if (!k)
+		return 0;
+	dp_afp_send_burst(&sender, msg, k, &sent);
+	p->stats.tx_failed += sent.failed;
+	p->stats.tx_packets += sent.sent;
+	return sent.sent;
 }
 
 const struct dp_backend_ops dp_backend_afpacket = {
