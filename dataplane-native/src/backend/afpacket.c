@@ -34,10 +34,19 @@
 #define PACKET_IGNORE_OUTGOING 23
 #endif
 
-#define RX_BLOCK_SIZE (1u << 18)
-#define RX_BLOCK_NR 16u
+/*
+ * The RX ring is sized in time, not in bytes. The kernel hands a TPACKET_V3 block over when it is full or when the
+ * retire timer fires, so under a flood slower than a block per timeout each block carries one timeout's frames:
+ * the ring holds RX_BLOCK_NR timeouts of traffic, whatever its bytes. The worker shares its CPU with the softirq
+ * that feeds the ring and with whatever else runs there, and is away from the ring for tens of milliseconds at a
+ * time on a busy box (docs/benchmarks.md); 16 blocks (16 ms) lost a third to a half of a 100 kpps flood there.
+ * 256 blocks of 128 KiB hold 256 ms at any rate under 800 kpps of SYNs (a block holds ~800 of them) and still
+ * ~200 ms at 1 Mpps, for 32 MiB per worker. A block holds any GSO super-frame (64 KiB) whole.
+ */
+#define RX_BLOCK_SIZE (1u << 17)
+#define RX_BLOCK_NR 256u
 #define RX_FRAME_SIZE 2048u
-#define RX_BLOCK_TIMEOUT_MS 1u
+#define RX_BLOCK_TIMEOUT_MS 1u /* the longest a lone frame waits for the worker to see it */
 #define RX_POLL_MS 10
 #define TX_SNDBUF (4u << 20) /* bytes of frames in flight (SO_SNDBUFFORCE; else the sysctl's maximum) */
 #define VLAN_HLEN 4u
