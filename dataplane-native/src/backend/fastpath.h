@@ -53,6 +53,8 @@ void dp_fastpath_counter_source(struct dp_fastpath *fp, struct dp_counter_source
 uint64_t dp_fastpath_to_kernel(struct dp_fastpath *fp);
 /* Removes expired flows, looking at up to budget of them from where the last call stopped; returns how many. */
 uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t budget);
+/* The passes over the flow map the sweep began (it skips a map it knows to be empty). */
+uint64_t dp_fastpath_sweep_scans(const struct dp_fastpath *fp);
 /* The AF_PACKET backend's tc ingress filter (dp_tc_taken) on ifindex: frames of the protected hosts end after the
  * packet sockets took them, instead of going on into the box's own IP stack. Detach: when it was attached. */
 int dp_fastpath_tc_attach(struct dp_fastpath *fp, int ifindex, char *err, size_t errlen);
@@ -93,6 +95,11 @@ static inline uint64_t dp_fastpath_to_kernel(struct dp_fastpath *fp)
 static inline uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t budget)
 {
 	(void)fp, (void)now_ns, (void)budget;
+	return 0;
+}
+static inline uint64_t dp_fastpath_sweep_scans(const struct dp_fastpath *fp)
+{
+	(void)fp;
 	return 0;
 }
 static inline int dp_fastpath_tc_attach(struct dp_fastpath *fp, int ifindex, char *err, size_t errlen)

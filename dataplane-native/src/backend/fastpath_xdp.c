@@ -37,6 +37,10 @@ struct dp_fastpath {
 	uint64_t flows_pass; /* flows counted so far in the current pass */
 	struct dp_xdp_flow_key cursor;
 	bool cursor_valid;
+	uint64_t pass_inserts;	/* the program's flow inserts counted when the current pass began */
+	uint64_t empty_inserts; /* the same, when the last pass that left the map empty began */
+	bool known_empty;	/* a complete pass left the map empty (with empty_inserts) */
+	uint64_t scans;		/* passes begun: what the sweep really scanned */
 	enum dp_fastpath_use use;
 	int tc_fd;	  /* dp_tc_taken */
 	int tc_ifindex;	  /* where it is attached (0: nowhere) */
@@ -393,7 +397,23 @@ void dp_fastpath_counter_source(struct dp_fastpath *fp, struct dp_counter_source
 	*out = (struct dp_counter_source){ .add_row = add_row, .add_totals = add_totals, .ctx = fp };
 }
 
-/* A batch of the flow map from the cursor on; the expired ones are deleted. Counts the pass's flows for the gauge. */
+/* The flows the program has inserted so far (its counters only grow; only the program inserts), or -1. */
+static int64_t flow_inserts(struct dp_fastpath *fp)
+{
+	uint64_t v[DP_XDP_NCOUNTERS] = { 0 };
+
+	if (percpu_sum(fp, fp->counters_fd, DP_XDP_ROW_TOTAL, DP_XDP_NCOUNTERS, v))
+		return -1;
+	return (int64_t)(v[DP_C_FLOW_NEW] + v[DP_C_FLOW_PICKED_UP]);
+}
+
+/*
+ * A batch of the flow map from the cursor on; the expired ones are deleted. Counts the pass's flows for the gauge.
+ * A pass over a map that an earlier pass left empty, with no insert since that pass began, is skipped: a hash
+ * map's batch lookup walks every bucket of an empty map in one call (1 ms for a million buckets), and on a kernel
+ * without preemption that call holds off the NAPI thread of the same CPU for as long: under a flood with no
+ * established flows its ring overflowed every 100 ms.
+ */
 uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t budget)
 {
 	enum {
@@ -405,6 +425,15 @@ uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t bud
 	uint32_t now_s = (uint32_t)(now_ns / 1000000000), count, ndead = 0, removed = 0;
 	int rc;
 
+	if (!fp->cursor_valid && budget) { /* a new pass */
+		int64_t inserts = flow_inserts(fp);
+
+		if (inserts >= 0 && fp->known_empty && (uint64_t)inserts == fp->empty_inserts)
+			return 0;
+		fp->known_empty = false;
+		fp->pass_inserts = inserts >= 0 ? (uint64_t)inserts : 0;
+		__atomic_store_n(&fp->scans, fp->scans + 1, __ATOMIC_RELAXED);
+	}
 	while (budget) {
 		count = budget < BATCH ? budget : BATCH;
 		rc = bpf_map_lookup_batch(fp->flows_fd, fp->cursor_valid ? &fp->cursor : NULL, &next, keys, vals,
@@ -429,6 +458,8 @@ uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t bud
 		}
 		budget -= count < budget ? count : budget;
 		if (rc == -ENOENT) { /* the end of the map: the pass is complete */
+			fp->known_empty = fp->flows_pass == 0;
+			fp->empty_inserts = fp->pass_inserts;
 			__atomic_store_n(&fp->flows_seen, fp->flows_pass, __ATOMIC_RELAXED);
 			fp->flows_pass = 0;
 			fp->cursor_valid = false;
@@ -439,6 +470,11 @@ uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t bud
 	}
 	__atomic_store_n(&fp->expired, fp->expired + removed, __ATOMIC_RELAXED);
 	return removed;
+}
+
+uint64_t dp_fastpath_sweep_scans(const struct dp_fastpath *fp)
+{
+	return __atomic_load_n(&fp->scans, __ATOMIC_RELAXED);
 }
 
 int dp_fastpath_tc_attach(struct dp_fastpath *fp, int ifindex, char *err, size_t errlen)

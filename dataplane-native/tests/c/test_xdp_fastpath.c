@@ -266,6 +266,28 @@ static void test_expiry(void)
 	/* flow 3 was never looked up again: the sweep finds it */
 	CC_CHECK(dp_fastpath_sweep(h.fp, xh_now(), 100000) == 1, "the sweep removes the idle flow");
 	CC_CHECK(dp_fastpath_sweep(h.fp, xh_now(), 100000) == 0, "and nothing else");
+	/* the map is empty and nothing was inserted since: the next passes are skipped, not scanned */
+	uint64_t scans = dp_fastpath_sweep_scans(h.fp);
+
+	CC_CHECK(dp_fastpath_sweep(h.fp, xh_now(), 100000) == 0 && dp_fastpath_sweep(h.fp, xh_now(), 100000) == 0 &&
+			 dp_fastpath_sweep_scans(h.fp) == scans,
+		 "an empty map with no insert since is not scanned again (%llu -> %llu scans)",
+		 (unsigned long long)scans, (unsigned long long)dp_fastpath_sweep_scans(h.fp));
+	/* a flow the program inserts after that is seen: made, left idle past its timeout, and swept */
+	{
+		struct tframe t = base4(0x02);
+
+		t.sport = 41100;
+		len = t_build(buf, &t);
+		xh_run(&h, buf, len, "expiry: SYN after the empty pass", &synack);
+		t = xc_reply_to(synack.frame, synack.len, 0x10, 0, 0);
+		len = t_build(buf, &t);
+		xh_run(&h, buf, len, "expiry: cookie ACK after the empty pass", &out);
+		CC_CHECK(out.act == DP_ACT_FORWARD && out.cnt[DP_C_FLOW_NEW] == 1, "a flow made after the empty pass");
+	}
+	usleep(3100000);
+	CC_CHECK(dp_fastpath_sweep(h.fp, xh_now(), 100000) == 1 && dp_fastpath_sweep_scans(h.fp) == scans + 1,
+		 "a flow inserted after an empty pass is swept (the pass is not skipped)");
 	xh_close(&h);
 }
 
