@@ -35,6 +35,13 @@ if [ "$DIVERSION" = bgp ]; then
 	done
 	MODE_ARGS+=(--diversion bgp)
 fi
+NODES=${LAB_CI_NODES:-1} # 3: three firewalls in cluster mode with etcd; the leader's control plane, then a node killed
+if [ "$NODES" = 3 ]; then
+	for t in etcd etcdctl; do
+		command -v "$t" >/dev/null || skip "$t not installed (deploy/install-deps.sh installs etcd-server)"
+	done
+	MODE_ARGS+=(--nodes 3)
+fi
 BUILD=--no-build
 if [ ! -x "$ROOT/dataplane-native/target/native/syncookied-dp" ] ||
 	! ls "$ROOT"/control-plane/target/control-plane-*.jar >/dev/null 2>&1 ||
@@ -86,6 +93,14 @@ if [ "$DIVERSION" = bgp ]; then
 	REQUIRED_FIELDS+=(diversion scrubbers scrubber_loss_ms syn_share)
 	two_bgp_scrubbers() { [ "$(field diversion)" = bgp ] && [ "$(field scrubbers)" = 2 ]; }
 	check "the run diverted over BGP to two scrubbers (diversion=bgp scrubbers=2)" two_bgp_scrubbers
+fi
+# a cluster run reports its failovers: the new leader, the protected IP's move, and no overlapping router changes
+if [ "$NODES" = 3 ]; then
+	REQUIRED_FIELDS+=(nodes leader_failover_ms node_failover_ms double_diversions moved_conns_survived move_gap_ms
+		legit_after_move_pct restores_during_flood)
+	check "the run had three firewall nodes (nodes=3)" [ "$(field nodes)" = 3 ]
+	two_killed() { [ -s "$OUT/killed-leader" ] && [ -s "$OUT/killed-node" ]; }
+	check "the lab killed the leader's control plane and the owner's node" two_killed
 fi
 for key in "${REQUIRED_FIELDS[@]}"; do
 	check "the RESULT line has $key" grep -q " $key=" <<<"$RESULT"

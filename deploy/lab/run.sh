@@ -33,6 +33,9 @@ usage() {
 		                        own worker, control plane and gobgpd, announce the server's /32 (/128 with
 		                        --ipv6) to a bird2 router with multipath (ECMP); scrubber 2 is killed halfway
 		                        through the flood
+		  --nodes 3             three firewalls in cluster mode: each a worker, a control plane and an etcd member;
+		                        the leader's control plane is killed a third into the flood, the node that owns the
+		                        protected IP two thirds in (the IP moves to a surviving node)
 		  --out DIR             output directory (default deploy/lab/out/<UTC time>)
 		  --no-build            use the artifacts already built (CI builds them before)
 	EOF
@@ -40,7 +43,7 @@ usage() {
 }
 
 FLOOD_PPS=50000 LEGIT_RATE=20 BASELINE=15 ATTACK=45 AFTER=10 HOLD_DOWN=20 QUIET=10
-MODE=protected BOTTLENECK=2mbit OUTDIR= BUILD=1 DIVERSION=arp FAMILY=4
+MODE=protected BOTTLENECK=2mbit OUTDIR= BUILD=1 DIVERSION=arp FAMILY=4 NODES=1
 DETECT_START=${LAB_DETECT_START:-1500} DETECT_END=${LAB_DETECT_END:-500}
 LONG_MAX_GAP_MS=${LAB_LONG_MAX_GAP_MS:-5000}
 while [ $# -gt 0 ]; do
@@ -55,6 +58,7 @@ while [ $# -gt 0 ]; do
 	--unprotected) MODE=unprotected ;;
 	--bottleneck) BOTTLENECK=$2; [ "$2" = none ] && BOTTLENECK=; shift ;;
 	--diversion) DIVERSION=$2; shift ;;
+	--nodes) NODES=$2; shift ;;
 	--ipv6) FAMILY=6 ;;
 	--out) OUTDIR=$2; shift ;;
 	--no-build) BUILD=0 ;;
@@ -76,12 +80,20 @@ bgp)
 	;;
 *) echo "run.sh: --diversion must be arp or bgp, got '$DIVERSION'" >&2; exit 2 ;;
 esac
+case $NODES in
+1) ;;
+3)
+	[ "$MODE" = protected ] && [ "$DIVERSION" = arp ] ||
+		{ echo "run.sh: --nodes 3 needs the protected mode and the ARP/NDP diversion" >&2; exit 2; }
+	;;
+*) echo "run.sh: --nodes must be 1 or 3, got '$NODES'" >&2; exit 2 ;;
+esac
 
 [ "$(id -u)" = 0 ] || { echo "run.sh: run as root (network namespaces, tap, AF_PACKET, sysctl)" >&2; exit 2; }
 # a fresh machine gets its packages here (a no-op when they are installed); LAB_NO_INSTALL=1 skips it
 [ "${LAB_NO_INSTALL:-0}" = 1 ] || "$ROOT/deploy/install-deps.sh" || { echo "run.sh: deploy/install-deps.sh failed" >&2; exit 2; }
 for t in ip nsenter unshare tc trafgen qemu-system-x86_64 influxd gnuplot curl jq gcc make cpio java \
-	$([ "$DIVERSION" = bgp ] && echo gobgpd bird birdc); do
+	$([ "$DIVERSION" = bgp ] && echo gobgpd bird birdc) $([ "$NODES" = 3 ] && echo etcd etcdctl); do
 	command -v "$t" >/dev/null || { echo "run.sh: '$t' missing: run deploy/install-deps.sh" >&2; exit 2; }
 done
 
@@ -109,6 +121,7 @@ mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd)
 PROTECTED_IP=$([ "$FAMILY" = 6 ] && echo "$VM_IP6" || echo "$VM_IP4")
 SERVICE_DST=$([ "$FAMILY" = 6 ] && echo "[$PROTECTED_IP]:$SERVICE_PORT" || echo "$PROTECTED_IP:$SERVICE_PORT")
 [ "$DIVERSION" = bgp ] && . "$LAB/lib/bgp.sh"
+[ "$NODES" = 3 ] && . "$LAB/lib/nodes.sh"
 
 trap 'run_cleanups' EXIT
 trap 'step "interrupted: cleaning up"; exit 130' INT TERM
@@ -159,6 +172,12 @@ if [ "$DIVERSION" = bgp ]; then
 	wait_for 60 "BGP sessions" bgp_sessions_up || die "the scrubbers' BGP sessions did not come up: $(birdc_lab show protocols)"
 	step "bird2 router with both scrubbers' gobgpd established (eBGP, hold time ${BGP_HOLD}s, multipath)"
 fi
+if [ "$NODES" = 3 ]; then
+	nodes_net_up
+	on_exit nodes_stop
+	nodes_etcd_start
+	step "three-member etcd cluster up (${NODE_IDS[*]}: $ETCD_ENDPOINTS); firewalls on the bridge: $(for n in "${NODE_IDS[@]}"; do printf '%s %s, ' "$n" "${NODE_MAC[$n]}"; done)"
+fi
 for p in "${NS_HOLDERS[@]}"; do record_pid "$p" netns-holder; done
 [ -n "$BOTTLENECK" ] && step "server link rate-limited to $BOTTLENECK"
 
@@ -184,11 +203,17 @@ record_pid "$NEIGH_PID" "ip monitor"
 
 if [ "$MODE" = protected ]; then
 	control_files
-	step "starting the control plane (REST 127.0.0.1:$API_PORT, telemetry 127.0.0.1:$TELEMETRY_PORT)"
-	on_exit control_stop
-	control_start
-	record_pid "$CP_PID" control-plane
-	record_pid "$EVENTS_PID" events-curl
+	if [ "$NODES" = 3 ]; then
+		step "starting three control planes in cluster mode (REST 127.0.0.1:${NODE_API[*]})"
+		nodes_control_start
+		step "leader: $(nodes_leader)"
+	else
+		step "starting the control plane (REST 127.0.0.1:$API_PORT, telemetry 127.0.0.1:$TELEMETRY_PORT)"
+		on_exit control_stop
+		control_start
+		record_pid "$CP_PID" control-plane
+		record_pid "$EVENTS_PID" events-curl
+	fi
 	step "starting the host agent on the guest mirror (--proc-root $MIRROR)"
 	on_exit agent_stop
 	agent_start
@@ -197,9 +222,15 @@ if [ "$MODE" = protected ]; then
 		die "the control plane never got fresh secrets from the agent: $(tail -5 "$WORK/agent.log")"
 	wait_for 60 dataplane sh -c "curl -sf -H 'Authorization: Bearer $API_TOKEN' http://127.0.0.1:$API_PORT/api/v1/dataplane | jq -e '.healthy == true'" ||
 		die "the dataplane worker is not healthy: $(api GET /api/v1/dataplane) $(tail -5 "$WORK/controlplane.log")"
-	DP_PID=$(pids_with_arg "$WORK/state/dataplane.sock" | head -1)
-	record_pid "$DP_PID" dataplane-worker
-	step "agent -> control plane: secrets fresh; dataplane worker healthy (pid ${DP_PID:-?}) in the firewall namespace"
+	if [ "$NODES" = 3 ]; then
+		wait_for 60 "every node ready" nodes_ready || die "not every node got fresh secrets and a healthy worker"
+		for n in "${NODE_IDS[@]}"; do record_pid "$(pids_with_arg "$WORK/state-$n/dataplane.sock" | head -1)" "dataplane-worker $n"; done
+		step "agent -> all three control planes: secrets fresh; every node's worker healthy in its namespace"
+	else
+		DP_PID=$(pids_with_arg "$WORK/state/dataplane.sock" | head -1)
+		record_pid "$DP_PID" dataplane-worker
+		step "agent -> control plane: secrets fresh; dataplane worker healthy (pid ${DP_PID:-?}) in the firewall namespace"
+	fi
 fi
 if [ "$DIVERSION" = bgp ]; then
 	step "starting scrubber 2: its control plane and dataplane worker (the server's agent reports to both)"
@@ -260,6 +291,8 @@ if [ "$DIVERSION" = bgp ]; then
 	step "scrubber 2 dies: SIGKILL to its gobgpd, worker and control plane (router next hops: $(router_next_hops))"
 	bgp_node2_kill scrubber2_killed
 	progress $((ATTACK - ATTACK / 2)) "flood, scrubber 1 alone"
+elif [ "$NODES" = 3 ]; then
+	nodes_chaos
 else
 	progress "$ATTACK" flood
 fi

@@ -32,6 +32,13 @@ check_field() {
 	scrubbers) is_int "$v" && [ "$v" -ge 1 ] ;;
 	scrubber_loss_ms) is_int "$v" && [ "$v" -ge 0 ] ;;
 	syn_share) [[ $v =~ ^[0-9]+,[0-9]+$ ]] && [ "${v%,*}" -gt 0 ] && [ "${v#*,}" -gt 0 ] ;;
+	nodes) is_int "$v" && [ "$v" -ge 1 ] ;;
+	leader_failover_ms | node_failover_ms | move_gap_ms) is_int "$v" && [ "$v" -ge 0 ] ;;
+	double_diversions) [ "$v" = 0 ] ;;
+	restores_during_flood) is_int "$v" && [ "$v" -ge 0 ] ;;
+	moved_conns_survived) [[ $v =~ ^([0-9]+)/([0-9]+)$ ]] && [ "${BASH_REMATCH[2]}" -gt 0 ] &&
+		[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] ;;
+	legit_after_move_pct) is_num "$v" ;;
 	*) echo "    no check for RESULT field '$1': add one to deploy/lab/lib/result-checks.sh"; return 1 ;;
 	esac
 }
@@ -57,6 +64,14 @@ describe_field() {
 	scrubbers) echo "the number of scrubbers is given (scrubbers >= 1)" ;;
 	scrubber_loss_ms) echo "the router dropped the dead scrubber's next hop (scrubber_loss_ms >= 0)" ;;
 	syn_share) echo "each scrubber answered a share of the flood (syn_share: both > 0 %)" ;;
+	nodes) echo "the number of firewall nodes is given (nodes >= 1)" ;;
+	leader_failover_ms) echo "a new leader took over after the leader's control plane died (leader_failover_ms >= 0)" ;;
+	node_failover_ms) echo "the protected IP moved to a surviving node that answers (node_failover_ms >= 0)" ;;
+	move_gap_ms) echo "the long-lived connection's echo gap across the move is measured (move_gap_ms >= 0)" ;;
+	double_diversions) echo "no two leaders' router changes overlapped (double_diversions = 0)" ;;
+	restores_during_flood) echo "the router's returns to the direct path during the flood are counted (restores_during_flood >= 0)" ;;
+	moved_conns_survived) echo "every long-lived connection of the moved IP survived the move (moved_conns_survived n/n)" ;;
+	legit_after_move_pct) echo "legit success from the move to the end of the flood is a number (legit_after_move_pct)" ;;
 	*) echo "RESULT field $1" ;;
 	esac
 }
