@@ -78,11 +78,9 @@ nodes_etcd_start() {
 		die "the etcd cluster did not become healthy: $(tail -5 "$WORK/etcd-fw-1.log")"
 	# every change under the prefix, stamped on arrival (microseconds, without a fork per line): the leader key, assignments, router changes (the measurements
 	# and the double-diversion count read this; it is etcd's own history, in revision order)
-	(
-		trap 'exit 0' TERM
-		ETCDCTL_API=3 etcdctl --endpoints="$ETCD_ENDPOINTS" watch -w json --prefix "$ETCD_PREFIX/" 2>>"$WORK/etcd-watch.err" |
-			while IFS= read -r line; do echo "${EPOCHREALTIME/./} $line"; done
-	) >"$WORK/etcd-watch.log" &
+	# ($! is etcdctl itself: once it is stopped, the stamping loop sees the end of its output and ends too)
+	ETCDCTL_API=3 etcdctl --endpoints="$ETCD_ENDPOINTS" watch -w json --prefix "$ETCD_PREFIX/" 2>>"$WORK/etcd-watch.err" \
+		> >(while IFS= read -r line; do echo "${EPOCHREALTIME/./} $line"; done >"$WORK/etcd-watch.log" 2>&1) &
 	ETCD_WATCH_PID=$!
 	record_pid "$ETCD_WATCH_PID" "etcdctl watch"
 }
