@@ -12,8 +12,8 @@
 #                                   +-- sw-fw2 -> fw0 fw-2 (NS_FW2)  worker 2   control plane 2, etcd member fw-2
 #                                   +-- sw-fw3 -> fw0 fw-3 (NS_FW3)  worker 3   control plane 3, etcd member fw-3
 # The control planes and etcd members run in the host's namespace on loopback (ports of their own, like the
-# single-node lab's control plane): a real firewall keeps etcd and its API on a management interface, never on the
-# dataplane interface, whose frames the XDP and AF_XDP backends take (docs/limitations.md).
+# single-node lab's control plane), so the namespaces stay private and the host's addresses untouched; a real
+# firewall keeps etcd and its API on a management interface.
 
 NODE_COUNT=3
 ETCD_PREFIX=/syncookied

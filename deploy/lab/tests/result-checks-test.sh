@@ -81,5 +81,6 @@ expect "the moved IP's long-lived connection broke" 1 "${NODES/moved_conns_survi
 expect "no connection of the moved IP was watched" 1 "${NODES/moved_conns_survived=1\/1/moved_conns_survived=0/0}"
 expect "the echo gap across the move not measured" 1 "${NODES/move_gap_ms=202/move_gap_ms=-1}"
 expect "restores during the flood not counted" 1 "${NODES/restores_during_flood=0/restores_during_flood=-1}"
+expect "the leader restored while the flood was on (a flap)" 1 "${NODES/restores_during_flood=0/restores_during_flood=2}"
 ((failures == 0)) || { echo "result-checks-test: $failures failure(s)"; exit 1; }
 echo "result-checks-test: all passed"
