@@ -168,16 +168,20 @@ class FailoverEtcdTest {
 		System.out.println("cluster: " + ips.size() + " diverted IPs of a dead node re-pointed " + tookMs
 				+ " ms after it died; per IP from its lease expiry: "
 				+ this.moved.stream().map((m) -> m.took().toMillis() + " ms").toList());
-		EtcdTestCluster.sleep(1000); // a second leader or a repeated plan would write again meanwhile
-		assertThat(this.deviceWrites).as("one router write per IP: no double diversion").hasSize(ips.size());
+		EtcdTestCluster.sleep(1000); // a second leader or a conflicting plan would write again meanwhile
 		Client admin = this.nodes.admin(etcd.endpoints());
 		for (InetAddress ip : ips) {
 			NodeId owner = Rendezvous.owner(ip, live).orElseThrow();
-			RouterChange write = this.deviceWrites.stream().filter((c) -> c.ip().equals(ip)).findFirst().orElseThrow();
-			assertThat(write.action()).isEqualTo(RouterChange.Action.DIVERT);
-			assertThat(write.node()).isEqualTo(owner);
-			assertThat(write.mac()).isEqualTo(mac(owner));
-			assertThat(write.mitigationId()).isEqualTo("m-" + ip.getHostAddress());
+			// No double diversion: every write for the IP diverts it to the one heir. A leader elected while the
+			// move was unconfirmed carries the same change out again (a stalled etcd can cost the survivors their
+			// leases mid-move), so a repeat of that one write is allowed; a write to any other node is not.
+			List<RouterChange> writes = this.deviceWrites.stream().filter((c) -> c.ip().equals(ip)).toList();
+			assertThat(writes).as("router writes for %s", ip).isNotEmpty().allSatisfy((write) -> {
+				assertThat(write.action()).isEqualTo(RouterChange.Action.DIVERT);
+				assertThat(write.node()).isEqualTo(owner);
+				assertThat(write.mac()).isEqualTo(mac(owner));
+				assertThat(write.mitigationId()).isEqualTo("m-" + ip.getHostAddress());
+			});
 			Assignment assignment = Assignment.decode(this.nodes.keys.assignment(ip),
 					admin.getKVClient().get(bytes(this.nodes.keys.assignment(ip))).get(5, TimeUnit.SECONDS)
 						.getKvs().get(0).getValue().getBytes());
