@@ -231,50 +231,59 @@ __noinline int dp_xdp_parse(struct xdp_md *md, struct xpkt *out)
 	return 0;
 }
 
-/* The destination of an IP frame to one of our MACs, read from its header (after up to two VLAN tags left in the
- * frame): 1 with *key set; 0 when the frame is to another MAC, not IP, or too short to tell. */
-static __always_inline int frame_dest(const struct dp_xdp_config *cfg, const uint8_t *d, const uint8_t *end,
-				      struct dp_xdp_addr *key)
+/* Ethernet and up to two VLAN tags: the bytes that tell where a frame's IP header starts. */
+#define DEST_HDR_LEN 22
+
+/*
+ * Where the IP destination of a frame to one of our MACs is, from its first DEST_HDR_LEN bytes h (up to two VLAN
+ * tags left in the frame): the family (4 or 6) with *at set to the address's offset, or 0 when the frame is to another
+ * MAC or not IP. The caller reads the address with its hook's load helper: a packet pointer plus an offset held in a
+ * register is pointer arithmetic that the verifier refuses without CAP_PERFMON, which the dataplane's unit does not
+ * grant.
+ */
+static __always_inline int dest_at(const struct dp_xdp_config *cfg, const uint8_t *h, uint32_t *at)
 {
 	uint32_t off = 14;
 	uint16_t type;
 
-	if (d + 22 > end || our_mac(cfg, d) < 0)
+	if (our_mac(cfg, h) < 0)
 		return 0;
-	type = ld16(d + 12);
+	type = ld16(h + 12);
 	if (type == ETH_P_8021Q_BE || type == ETH_P_8021AD_BE) {
-		type = ld16(d + 16);
+		type = ld16(h + 16);
 		off = 18;
 		if (type == ETH_P_8021Q_BE || type == ETH_P_8021AD_BE) {
-			type = ld16(d + 20);
+			type = ld16(h + 20);
 			off = 22;
 		}
 	}
 	if (type == ETH_P_IP_BE) {
-		if (d + off + 20 > end)
-			return 0;
-		key->family = 4;
-		__builtin_memcpy(key->a, d + off + 16, 4);
-		return 1;
+		*at = off + 16; /* its end, off + 20, is the end of a minimal IPv4 header */
+		return 4;
 	}
 	if (type == ETH_P_IPV6_BE) {
-		if (d + off + 40 > end)
-			return 0;
-		key->family = 6;
-		__builtin_memcpy(key->a, d + off + 24, 16);
-		return 1;
+		*at = off + 24; /* its end, off + 40, is the end of the IPv6 header */
+		return 6;
 	}
 	return 0;
 }
 
 /* Whether the dataplane takes a frame: one for a protected host, or any IP frame to our MAC while the hosts do not
- * all fit in the map (userspace knows the rest). Everything else is the kernel's. */
+ * all fit in the map (userspace knows the rest). Everything else is the kernel's, as is a frame too short to tell. */
 static __always_inline bool taken(const struct dp_xdp_config *cfg, struct xdp_md *md)
 {
 	struct dp_xdp_addr key = { 0 };
+	uint8_t h[DEST_HDR_LEN];
+	uint32_t at = 0;
+	int family;
 
-	if (!frame_dest(cfg, (const uint8_t *)(long)md->data, (const uint8_t *)(long)md->data_end, &key))
+	if (bpf_xdp_load_bytes(md, 0, h, sizeof(h)))
 		return false;
+	family = dest_at(cfg, h, &at);
+	if (family == 4 ? bpf_xdp_load_bytes(md, at, key.a, 4) != 0 :
+			  family != 6 || bpf_xdp_load_bytes(md, at, key.a, 16) != 0)
+		return false; /* constant sizes: older verifiers lose the bounds of a size computed in a register */
+	key.family = (uint8_t)family;
 	return !cfg->all_hosts || bpf_map_lookup_elem(&dp_xdp_hosts, &key);
 }
 
@@ -351,13 +360,19 @@ int dp_xdp_redirect(struct xdp_md *md)
 SEC("tc")
 int dp_tc_taken(struct __sk_buff *skb)
 {
-	const uint8_t *d = (const uint8_t *)(long)skb->data, *end = (const uint8_t *)(long)skb->data_end;
 	struct dp_xdp_addr key = { 0 };
-	uint32_t zero = 0;
+	uint8_t h[DEST_HDR_LEN];
+	uint32_t zero = 0, at = 0;
 	const struct dp_xdp_config *cfg = bpf_map_lookup_elem(&dp_xdp_config, &zero);
+	int family;
 
-	if (!cfg || !frame_dest(cfg, d, end, &key))
+	if (!cfg || bpf_skb_load_bytes(skb, 0, h, sizeof(h)))
 		return TC_ACT_OK;
+	family = dest_at(cfg, h, &at);
+	if (family == 4 ? bpf_skb_load_bytes(skb, at, key.a, 4) != 0 :
+			  family != 6 || bpf_skb_load_bytes(skb, at, key.a, 16) != 0)
+		return TC_ACT_OK;
+	key.family = (uint8_t)family;
 	return bpf_map_lookup_elem(&dp_xdp_hosts, &key) ? TC_ACT_SHOT : TC_ACT_OK;
 }
 
