@@ -200,7 +200,7 @@ class InstalledSystemIT {
 		assertThat(Unit.capabilities(unit.one("CapabilityBoundingSet"))).containsExactlyInAnyOrderElementsOf(caps);
 		String user = unit.one("User");
 		String group = unit.one("Group");
-		for (String backend : List.of("afpacket", "afxdp")) {
+		for (String backend : List.of("afpacket", "afxdp", "xdp")) {
 			Command started = worker(backend, user, group, caps);
 			assertThat(started.all()).as(backend + " with the unit's capabilities").contains("running, control socket")
 				.contains("socket 660 " + user + " " + group);
@@ -208,7 +208,7 @@ class InstalledSystemIT {
 		for (String cap : caps) {
 			List<String> fewer = caps.stream().filter(c -> !c.equals(cap)).toList();
 			boolean needed = false;
-			for (String backend : List.of("afpacket", "afxdp")) {
+			for (String backend : List.of("afpacket", "afxdp", "xdp")) {
 				needed |= !worker(backend, user, group, fewer).all().contains("running, control socket");
 			}
 			assertThat(needed).as(cap + " is needed by a backend").isTrue();
