@@ -37,10 +37,9 @@ struct dp_fastpath {
 	uint64_t flows_pass; /* flows counted so far in the current pass */
 	struct dp_xdp_flow_key cursor;
 	bool cursor_valid;
-	uint64_t pass_inserts;	/* the program's flow inserts counted when the current pass began */
-	uint64_t empty_inserts; /* the same, when the last pass that left the map empty began */
-	bool known_empty;	/* a complete pass left the map empty (with empty_inserts) */
-	uint64_t scans;		/* passes begun: what the sweep really scanned */
+	int64_t pass_inserts; /* the program's flow inserts counted when the current pass began (-1: unread) */
+	int64_t empty_at;     /* the same, of the last complete pass if it left the map empty; else -1 */
+	uint64_t scans;	      /* passes begun: what the sweep really scanned */
 	enum dp_fastpath_use use;
 	int tc_fd;	  /* dp_tc_taken */
 	int tc_ifindex;	  /* where it is attached (0: nowhere) */
@@ -120,6 +119,7 @@ int dp_fastpath_open(const struct dp_fastpath_opts *o, struct dp_fastpath **out,
 		free(fp);
 		return fail(err, errlen, -ENOMEM, "xdp: out of memory");
 	}
+	fp->empty_at = -1; /* no pass yet: the first one scans */
 	fp->ncpus = libbpf_num_possible_cpus();
 	fp->obj = bpf_object__open_mem(dp_xdp_object, (size_t)(dp_xdp_object_end - dp_xdp_object), &oo);
 	if (!fp->obj) {
@@ -428,10 +428,10 @@ uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t bud
 	if (!fp->cursor_valid && budget) { /* a new pass */
 		int64_t inserts = flow_inserts(fp);
 
-		if (inserts >= 0 && fp->known_empty && (uint64_t)inserts == fp->empty_inserts)
+		if (inserts >= 0 && inserts == fp->empty_at)
 			return 0;
-		fp->known_empty = false;
-		fp->pass_inserts = inserts >= 0 ? (uint64_t)inserts : 0;
+		fp->empty_at = -1;
+		fp->pass_inserts = inserts;
 		__atomic_store_n(&fp->scans, fp->scans + 1, __ATOMIC_RELAXED);
 	}
 	while (budget) {
@@ -458,8 +458,7 @@ uint32_t dp_fastpath_sweep(struct dp_fastpath *fp, uint64_t now_ns, uint32_t bud
 		}
 		budget -= count < budget ? count : budget;
 		if (rc == -ENOENT) { /* the end of the map: the pass is complete */
-			fp->known_empty = fp->flows_pass == 0;
-			fp->empty_inserts = fp->pass_inserts;
+			fp->empty_at = fp->flows_pass == 0 ? fp->pass_inserts : -1;
 			__atomic_store_n(&fp->flows_seen, fp->flows_pass, __ATOMIC_RELAXED);
 			fp->flows_pass = 0;
 			fp->cursor_valid = false;
