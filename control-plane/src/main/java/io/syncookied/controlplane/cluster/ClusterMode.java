@@ -119,7 +119,7 @@ public class ClusterMode implements SmartLifecycle {
 			ClusterProtection core = new ClusterProtection(node, new ProtectionCore(CoreSettings.of(this.protection)),
 					fenced, () -> this.registry.current().hosts(),
 					(ip) -> this.secrets.fresh(ip).map(SecretsUpdate::receivedAt).orElse(null),
-					this.protection.stepTimeout(), this.clock, this::announce);
+					this.protection.stepTimeout(), this.protection.quietPeriod(), this.clock, this::announce);
 			RouterReadBack readBack = new RouterReadBack(node, core, this.router, this.protection.stepTimeout(),
 					this.clock);
 			Failover failover = new Failover(node, fenced, core.held(), (moved) -> {

@@ -88,6 +88,9 @@ public final class ClusterProtection implements AutoCloseable {
 
 	private final Duration stepTimeout;
 
+	/** How long detection must see an IP's traffic calm before it says the attack is over. */
+	private final Duration quietPeriod;
+
 	private final Clock clock;
 
 	private final Consumer<ProtectionCommand> announcements;
@@ -126,19 +129,21 @@ public final class ClusterProtection implements AutoCloseable {
 	/**
 	 * @param hostsFile this node's configured hosts, in file order
 	 * @param secretsAt when the newest fresh secrets of an IP's server reached this node, or null
+	 * @param quietPeriod how long a node's detection must see an IP's traffic calm before it says the attack is over
 	 * @param announcements state announcements and alerts, for the operators of this node
 	 */
 	public ClusterProtection(ClusterNode node, ProtectionCore core, FencedDiversion router,
 			Supplier<List<HostConfig>> hostsFile, Function<InetAddress, @Nullable Instant> secretsAt,
-			Duration stepTimeout, Clock clock, Consumer<ProtectionCommand> announcements) {
+			Duration stepTimeout, Duration quietPeriod, Clock clock, Consumer<ProtectionCommand> announcements) {
 		this.node = node;
 		this.core = core;
 		this.hostsFile = hostsFile;
 		this.secretsAt = secretsAt;
 		this.stepTimeout = stepTimeout;
+		this.quietPeriod = quietPeriod;
 		this.clock = clock;
 		this.announcements = announcements;
-		this.held = new HeldHosts(node);
+		this.held = new HeldHosts(node, clock);
 		this.steps = new LeaderSteps(node, router, this.held);
 		this.records = node.mirror(node.keys().hosts(), ProtectionRecord::decode);
 		this.verdicts = node.mirror(node.keys().verdicts(), Verdict::decode);
@@ -230,21 +235,45 @@ public final class ClusterProtection implements AutoCloseable {
 	}
 
 	/**
-	 * A verdict becomes the core's event, except that only the node an IP is assigned to can say its attack ended:
-	 * once an IP is diverted, the other nodes' workers see none of its traffic, and their detection reads that as
-	 * quiet. Any node may say an attack started (the agents report to every node).
+	 * A verdict becomes the core's event, except an attack-over verdict that is no evidence (see
+	 * {@link #whyNoEvidence}). Any node may say an attack started (the agents report to every node).
 	 */
 	private CompletableFuture<Void> apply(Verdict v) {
-		Assignment owner = v.attack() ? null : this.steps.assignment(v.ip());
-		if (owner != null && !owner.node().equals(v.node())) {
-			log.debug("cluster: {}'s attack-over verdict on {} ignored: {} serves it", v.node(), IpKeys.text(v.ip()),
-					owner.node());
+		String refused = v.attack() ? null : whyNoEvidence(v);
+		if (refused != null) {
+			log.debug("cluster: {}'s attack-over verdict on {} ignored: {}", v.node(), IpKeys.text(v.ip()), refused);
 			return CompletableFuture.completedFuture(null);
 		}
 		Instant at = this.clock.instant();
 		ProtectionEvent event = v.attack() ? new ProtectionEvent.AttackStarted(v.ip(), v.reason(), at)
 				: new ProtectionEvent.AttackEnded(v.ip(), v.reason(), at);
 		return submit(event).thenApply((t) -> null);
+	}
+
+	/**
+	 * Why a node's attack-over verdict on an assigned IP says nothing, or null when it counts. Once an IP is
+	 * diverted only its owner's worker sees its traffic: the other nodes' detection reads quiet. An owner that took the
+	 * IP less than a quiet period ago (it moved) has not watched its traffic for that long either: its detection
+	 * still speaks of the time before, when it saw none of it.
+	 */
+	private @Nullable String whyNoEvidence(Verdict v) {
+		Assignment owner = this.steps.assignment(v.ip());
+		if (owner == null) {
+			return null;
+		}
+		if (!owner.node().equals(v.node())) {
+			return owner.node() + " serves it";
+		}
+		Instant since = this.held.heldSince(v.node(), v.ip());
+		if (since == null) {
+			return "its worker does not hold it yet";
+		}
+		Duration watched = Duration.between(since, this.clock.instant());
+		if (watched.compareTo(this.quietPeriod) < 0) {
+			return "its worker has held it for " + watched.toMillis() + " ms, less than the quiet period of "
+					+ this.quietPeriod.toMillis() + " ms";
+		}
+		return null;
 	}
 
 	// ---------------------------------------------------------------- leadership

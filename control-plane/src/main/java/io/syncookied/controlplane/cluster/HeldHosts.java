@@ -1,6 +1,8 @@
 package io.syncookied.controlplane.cluster;
 
 import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,8 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The leader's view of which node's worker holds which IP ({@code held/<node>/<ip>}, written by each node's
- * {@link HostHolder}), and the steps waiting for it: a push is done when the owner holds the IP, a removal when no
- * node does. Runs on the cluster executor.
+ * {@link HostHolder}), since when, and the steps waiting for it: a push is done when the owner holds the IP, a removal
+ * when no node does. Runs on the cluster executor.
  */
 final class HeldHosts implements AutoCloseable {
 
@@ -22,14 +24,23 @@ final class HeldHosts implements AutoCloseable {
 
 	private final Map<InetAddress, List<Waiter>> waiters = new HashMap<>();
 
+	/** When this node first saw each {@code held/} key, on its own clock: nodes' clocks are never compared. */
+	private final Map<String, Instant> seen = new HashMap<>();
+
 	/** {@code node} null: waits until no node holds the IP. */
 	private record Waiter(@Nullable NodeId node, CompletableFuture<Void> done) {
 	}
 
-	HeldHosts(ClusterNode node) {
+	HeldHosts(ClusterNode node, Clock clock) {
 		this.keys = node.keys();
 		this.held = node.mirror(node.keys().held(), HeldHost::decode);
 		this.held.listen((key, before, after, revision) -> {
+			if (after == null) {
+				this.seen.remove(key);
+			}
+			else {
+				this.seen.putIfAbsent(key, clock.instant()); // a new mitigation for a held IP: still held since then
+			}
 			HeldHost any = (after != null) ? after : before;
 			if (any != null) {
 				check(any.ip());
@@ -43,6 +54,14 @@ final class HeldHosts implements AutoCloseable {
 
 	boolean synced() {
 		return this.held.synced();
+	}
+
+	/**
+	 * Since when {@code node}'s worker has held the IP as this node saw it, or null while it does not. For the keys
+	 * present when this node started, the time it read them: later than the truth, never earlier.
+	 */
+	@Nullable Instant heldSince(NodeId node, InetAddress ip) {
+		return this.seen.get(this.keys.held(node, ip));
 	}
 
 	/** Completes once {@code owner}'s worker holds the IP. */

@@ -60,6 +60,9 @@ class ClusterProtectionEtcdTest {
 	private static final CoreSettings SETTINGS = new CoreSettings(Duration.ofMinutes(30), Duration.ofDays(1),
 			Duration.ofSeconds(2), Duration.ofSeconds(60), FailMode.OPEN, Duration.ofSeconds(30));
 
+	/** How long a node's detection must see an IP calm before it says the attack is over. */
+	private static final Duration QUIET = Duration.ofSeconds(3);
+
 	private static EtcdTestCluster etcd;
 
 	private final TestNodes nodes = new TestNodes();
@@ -254,6 +257,36 @@ class ClusterProtectionEtcdTest {
 		assertThat(this.deviceWrites).hasSize(1);
 
 		owner.protection().verdict(ip, false, "quiet for 10 s").get(5, TimeUnit.SECONDS);
+		awaitPhase(leader, ip, Phase.UNPROTECTED);
+		assertThat(this.deviceWrites.get(this.deviceWrites.size() - 1).change().action())
+			.isEqualTo(RouterChange.Action.RESTORE);
+	}
+
+	@Test
+	void anIpsNewOwnerCannotEndItsAttackBeforeItHasWatchedItsTrafficForTheQuietPeriod() throws Exception {
+		startThree();
+		Member leader = leader(this.members);
+		Member owner = notThe(leader);
+		InetAddress ip = ipOwnedBy(owner.node().id());
+		configure(leader, ip, ProtectionMode.AUTO);
+		leader.protection().verdict(ip, true, "SYN flood 50000/s").get(5, TimeUnit.SECONDS);
+		awaitPhase(leader, ip, Phase.PROTECTED);
+		Member heir = member(Rendezvous.owner(ip, ids(this.members.stream().filter((m) -> m != owner).toList()))
+			.orElseThrow());
+
+		owner.node().crash(); // the flood goes on: the IP moves to its heir, whose hold-down is long over
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.deviceWrites.size() == 2);
+		long moved = System.nanoTime();
+
+		// until the move the heir's worker saw none of the IP's traffic: its detection says quiet
+		heir.protection().verdict(ip, false, "unanswered SYN/s 0").get(5, TimeUnit.SECONDS);
+		EtcdTestCluster.sleep(1000);
+		assertThat(record(leader, ip).state().phase()).as("the heir has watched the flood for 1 s only")
+			.isEqualTo(Phase.PROTECTED);
+		assertThat(this.deviceWrites).hasSize(2);
+
+		EtcdTestCluster.sleep(QUIET.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - moved) + 200);
+		heir.protection().verdict(ip, false, "quiet for the quiet period").get(5, TimeUnit.SECONDS);
 		awaitPhase(leader, ip, Phase.UNPROTECTED);
 		assertThat(this.deviceWrites.get(this.deviceWrites.size() - 1).change().action())
 			.isEqualTo(RouterChange.Action.RESTORE);
@@ -505,7 +538,7 @@ class ClusterProtectionEtcdTest {
 		});
 		Member member = on(node, () -> {
 			ClusterProtection protection = new ClusterProtection(node, new ProtectionCore(SETTINGS), router,
-					() -> List.copyOf(this.hostsFile), (ip) -> Instant.now(), Duration.ofSeconds(5), Clock.systemUTC(),
+					() -> List.copyOf(this.hostsFile), (ip) -> Instant.now(), Duration.ofSeconds(5), QUIET, Clock.systemUTC(),
 					this.announcements::add);
 			return new Member(node, dataplane, new HostHolder(node, dataplane, sources, SETTINGS.pickupWindow()),
 					protection, new Failover(node, router, protection.held(), this.moved::add),
