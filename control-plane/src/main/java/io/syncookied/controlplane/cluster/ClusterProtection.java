@@ -59,6 +59,9 @@ public final class ClusterProtection implements AutoCloseable {
 	/** A change of a record's secrets age alone is written once it moved this much (see {@link #puts}). */
 	static final Duration SECRETS_AT_STEP = Duration.ofSeconds(10);
 
+	/** The revision of a verdict this leader's own detection makes now: later than any write it could follow. */
+	private static final long MADE_HERE_NOW = Long.MAX_VALUE;
+
 	/** Thrown to whoever submits an event to a node that does not lead (REST redirects it to the leader). */
 	public static final class NotLeaderException extends IllegalStateException {
 
@@ -102,6 +105,9 @@ public final class ClusterProtection implements AutoCloseable {
 	private final PrefixMirror<ProtectionRecord> records;
 
 	private final PrefixMirror<Verdict> verdicts;
+
+	/** The etcd revision each stored verdict was written at, by key. */
+	private final Map<String, Long> verdictRevisions = new HashMap<>();
 
 	private final Queue<Queued> queue = new ArrayDeque<>();
 
@@ -149,8 +155,13 @@ public final class ClusterProtection implements AutoCloseable {
 		this.verdicts = node.mirror(node.keys().verdicts(), Verdict::decode);
 		this.records.listen((key, before, after, revision) -> this.snapshot = Map.copyOf(this.records.values()));
 		this.verdicts.listen((key, before, after, revision) -> {
-			if (after != null && this.state != null) {
-				apply(after);
+			if (after == null) {
+				this.verdictRevisions.remove(key);
+				return;
+			}
+			this.verdictRevisions.put(key, revision);
+			if (this.state != null) {
+				apply(after, revision);
 			}
 		});
 		node.membership().listen((key, before, after, revision) -> workersChanged());
@@ -218,7 +229,7 @@ public final class ClusterProtection implements AutoCloseable {
 		Verdict verdict = new Verdict(ip, this.node.id(), attack, reason, this.clock.instant());
 		return CompletableFuture.supplyAsync(() -> {
 			if (this.state != null) {
-				return apply(verdict);
+				return apply(verdict, MADE_HERE_NOW);
 			}
 			long lease = this.node.session().leaseId();
 			if (lease == 0) {
@@ -237,9 +248,11 @@ public final class ClusterProtection implements AutoCloseable {
 	/**
 	 * A verdict becomes the core's event, except an attack-over verdict that is no evidence (see
 	 * {@link #whyNoEvidence}). Any node may say an attack started (the agents report to every node).
+	 *
+	 * @param revision the etcd revision the verdict was written at; {@link #MADE_HERE_NOW} for this leader's own
 	 */
-	private CompletableFuture<Void> apply(Verdict v) {
-		String refused = v.attack() ? null : whyNoEvidence(v);
+	private CompletableFuture<Void> apply(Verdict v, long revision) {
+		String refused = v.attack() ? null : whyNoEvidence(v, revision);
 		if (refused != null) {
 			log.debug("cluster: {}'s attack-over verdict on {} ignored: {}", v.node(), IpKeys.text(v.ip()), refused);
 			return CompletableFuture.completedFuture(null);
@@ -252,11 +265,12 @@ public final class ClusterProtection implements AutoCloseable {
 
 	/**
 	 * Why a node's attack-over verdict on an assigned IP says nothing, or null when it counts. Once an IP is
-	 * diverted only its owner's worker sees its traffic: the other nodes' detection reads quiet. An owner that took the
-	 * IP less than a quiet period ago (it moved) has not watched its traffic for that long either: its detection
-	 * still speaks of the time before, when it saw none of it.
+	 * diverted only its owner's worker sees its traffic: the other nodes' detection reads quiet, and so did the
+	 * owner's own before it took the IP, in verdicts that may still be in etcd. An owner that took the IP less than a
+	 * quiet period ago (it moved) has not watched its traffic for that long: its detection still speaks of the time
+	 * before, when it saw none of it. Revisions order the writes; only this node's clock measures the period.
 	 */
-	private @Nullable String whyNoEvidence(Verdict v) {
+	private @Nullable String whyNoEvidence(Verdict v, long revision) {
 		Assignment owner = this.steps.assignment(v.ip());
 		if (owner == null) {
 			return null;
@@ -264,11 +278,15 @@ public final class ClusterProtection implements AutoCloseable {
 		if (!owner.node().equals(v.node())) {
 			return owner.node() + " serves it";
 		}
-		Instant since = this.held.heldSince(v.node(), v.ip());
-		if (since == null) {
-			return "its worker does not hold it yet";
+		HeldHosts.Holding holding = this.held.holding(v.node(), v.ip());
+		if (holding == null) {
+			return "its worker does not hold it";
 		}
-		Duration watched = Duration.between(since, this.clock.instant());
+		if (revision < holding.revision()) {
+			return "written at revision " + revision + ", before its worker took the IP at revision "
+					+ holding.revision();
+		}
+		Duration watched = Duration.between(holding.seen(), this.clock.instant());
 		if (watched.compareTo(this.quietPeriod) < 0) {
 			return "its worker has held it for " + watched.toMillis() + " ms, less than the quiet period of "
 					+ this.quietPeriod.toMillis() + " ms";
@@ -319,7 +337,7 @@ public final class ClusterProtection implements AutoCloseable {
 		submit(new ProtectionEvent.WorkerSynced(null, now));
 		this.workersUp = true;
 		workersChanged();
-		this.verdicts.values().values().forEach(this::apply);
+		this.verdicts.values().forEach((key, v) -> apply(v, this.verdictRevisions.getOrDefault(key, 0L)));
 	}
 
 	/**

@@ -24,8 +24,16 @@ final class HeldHosts implements AutoCloseable {
 
 	private final Map<InetAddress, List<Waiter>> waiters = new HashMap<>();
 
-	/** When this node first saw each {@code held/} key, on its own clock: nodes' clocks are never compared. */
-	private final Map<String, Instant> seen = new HashMap<>();
+	/** Since when each {@code held/} key exists, by key. */
+	private final Map<String, Holding> holdings = new HashMap<>();
+
+	/**
+	 * Since when a node's worker holds an IP: the etcd revision its {@code held/} key appeared at, and when this node
+	 * saw it appear on its own clock (nodes' clocks are never compared). For the keys present when this node started,
+	 * their revision and time then: later than the truth, never earlier.
+	 */
+	record Holding(long revision, Instant seen) {
+	}
 
 	/** {@code node} null: waits until no node holds the IP. */
 	private record Waiter(@Nullable NodeId node, CompletableFuture<Void> done) {
@@ -36,10 +44,10 @@ final class HeldHosts implements AutoCloseable {
 		this.held = node.mirror(node.keys().held(), HeldHost::decode);
 		this.held.listen((key, before, after, revision) -> {
 			if (after == null) {
-				this.seen.remove(key);
+				this.holdings.remove(key);
 			}
-			else {
-				this.seen.putIfAbsent(key, clock.instant()); // a new mitigation for a held IP: still held since then
+			else { // a new mitigation for a held IP: still held since the first
+				this.holdings.putIfAbsent(key, new Holding(revision, clock.instant()));
 			}
 			HeldHost any = (after != null) ? after : before;
 			if (any != null) {
@@ -56,12 +64,9 @@ final class HeldHosts implements AutoCloseable {
 		return this.held.synced();
 	}
 
-	/**
-	 * Since when {@code node}'s worker has held the IP as this node saw it, or null while it does not. For the keys
-	 * present when this node started, the time it read them: later than the truth, never earlier.
-	 */
-	@Nullable Instant heldSince(NodeId node, InetAddress ip) {
-		return this.seen.get(this.keys.held(node, ip));
+	/** Since when {@code node}'s worker holds the IP, or null while it does not. */
+	@Nullable Holding holding(NodeId node, InetAddress ip) {
+		return this.holdings.get(this.keys.held(node, ip));
 	}
 
 	/** Completes once {@code owner}'s worker holds the IP. */

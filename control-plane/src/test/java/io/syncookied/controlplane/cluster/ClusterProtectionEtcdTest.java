@@ -293,6 +293,31 @@ class ClusterProtectionEtcdTest {
 	}
 
 	@Test
+	void aVerdictWrittenBeforeItsNodeTookTheIpIsNoEvidenceForTheNextLeader() throws Exception {
+		startThree();
+		Member leader = leader(this.members);
+		Member owner = notThe(leader);
+		Member heir = this.members.stream().filter((m) -> m != leader && m != owner).findFirst().orElseThrow();
+		InetAddress ip = ipMovingTo(owner, heir);
+		configure(leader, ip, ProtectionMode.AUTO);
+		leader.protection().verdict(ip, true, "SYN flood 50000/s").get(5, TimeUnit.SECONDS);
+		awaitPhase(leader, ip, Phase.PROTECTED);
+		// the heir sees none of the IP's traffic yet: its detection says quiet, and the verdict stays in etcd
+		heir.protection().verdict(ip, false, "unanswered SYN/s 0").get(5, TimeUnit.SECONDS);
+
+		owner.node().crash(); // the IP moves to the heir, whose detection then sees the flood and says no more
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.deviceWrites.size() == 2);
+		EtcdTestCluster.sleep(QUIET.toMillis() + 500);
+		leader.node().crash(); // the heir leads next, and reads the verdicts it finds in etcd
+
+		await().atMost(Duration.ofSeconds(20)).until(() -> on(heir.node(), () -> heir.protection().ready()));
+		EtcdTestCluster.sleep(1500);
+		assertThat(record(heir, ip).state().phase()).as("the heir's verdict is from before it took the IP")
+			.isEqualTo(Phase.PROTECTED);
+		assertThat(this.deviceWrites).noneMatch((w) -> w.change().action() == RouterChange.Action.RESTORE);
+	}
+
+	@Test
 	void aProtectedIpsRecordIsNotRewrittenForEverySecretsReport() throws Exception {
 		startThree();
 		Member leader = leader(this.members);
@@ -602,6 +627,19 @@ class ClusterProtectionEtcdTest {
 		for (int i = 1;; i++) {
 			InetAddress ip = InetAddress.getByAddress(new byte[] { (byte) 198, 51, 100, (byte) i });
 			if (Rendezvous.owner(ip, all).orElseThrow().equals(node) && !List.of(besides).contains(ip)) {
+				return ip;
+			}
+		}
+	}
+
+	/** An IP {@code owner} serves, and that moves to {@code heir} when the owner is gone. */
+	private InetAddress ipMovingTo(Member owner, Member heir) throws Exception {
+		Set<NodeId> all = ids(this.members);
+		Set<NodeId> survivors = ids(this.members.stream().filter((m) -> m != owner).toList());
+		for (int i = 1;; i++) {
+			InetAddress ip = InetAddress.getByAddress(new byte[] { (byte) 198, 51, 100, (byte) i });
+			if (Rendezvous.owner(ip, all).orElseThrow().equals(owner.node().id())
+					&& Rendezvous.owner(ip, survivors).orElseThrow().equals(heir.node().id())) {
 				return ip;
 			}
 		}
