@@ -56,6 +56,9 @@ public final class ClusterProtection implements AutoCloseable {
 
 	private static final Duration TICK = Duration.ofSeconds(1);
 
+	/** How often events waiting for an uncertain lease look again (a renewal is answered within a request timeout). */
+	private static final Duration LEASE_POLL = Duration.ofMillis(50);
+
 	/** A change of a record's secrets age alone is written once it moved this much (see {@link #puts}). */
 	static final Duration SECRETS_AT_STEP = Duration.ofSeconds(10);
 
@@ -128,6 +131,9 @@ public final class ClusterProtection implements AutoCloseable {
 	private boolean committing;
 
 	private @Nullable ScheduledFuture<?> ticks;
+
+	/** A look at the lease is scheduled for the events waiting for it. */
+	private boolean awaitingLease;
 
 	private record Queued(ProtectionEvent event, CompletableFuture<Transition> result) {
 	}
@@ -397,8 +403,12 @@ public final class ClusterProtection implements AutoCloseable {
 
 	private void pump() {
 		while (!this.committing && !this.queue.isEmpty()) {
-			Queued q = this.queue.poll();
 			MemoryState current = this.state;
+			if (current != null && this.node.election().term() == this.term && !this.node.election().leading()) {
+				awaitLease();
+				return;
+			}
+			Queued q = this.queue.poll();
 			if (current == null || !this.node.election().leading()) {
 				q.result().completeExceptionally(notLeader("node " + this.node.id() + " does not lead the cluster"));
 				continue;
@@ -436,13 +446,28 @@ public final class ClusterProtection implements AutoCloseable {
 								q.event(), EtcdSession.describe(cause));
 						long again = this.term;
 						unload("commit failed");
-						if (this.node.election().leading() && this.node.election().term() == again) {
-							load(again);
+						if (this.node.election().term() == again) {
+							load(again); // its events wait while the lease is uncertain (awaitLease)
 						}
 					}
 				}
 				pump();
 			}, this.node.executor());
+		}
+	}
+
+	/**
+	 * This leader's term goes on but its lease is uncertain for a moment (etcd slow to answer a renewal): the events
+	 * wait for etcd's answer rather than being refused, for an event lost here (a step's outcome, the re-sync after an
+	 * election) would leave a host stuck until the next leader. If the term ends, {@link #unload} refuses them.
+	 */
+	private void awaitLease() {
+		if (!this.awaitingLease) {
+			this.awaitingLease = true;
+			this.node.executor().schedule(() -> {
+				this.awaitingLease = false;
+				pump();
+			}, LEASE_POLL.toMillis(), TimeUnit.MILLISECONDS);
 		}
 	}
 

@@ -98,6 +98,14 @@ public final class EtcdSession implements AutoCloseable {
 		return this.leaseId != 0 && System.nanoTime() + margin.toNanos() - this.aliveUntilNanos < 0;
 	}
 
+	/**
+	 * Forgets the renewals so far: the lease is uncertain until etcd answers the next one, as when etcd is slow to
+	 * answer (for tests of what a node does in that moment). Cluster executor.
+	 */
+	void doubt() {
+		this.aliveUntilNanos = System.nanoTime();
+	}
+
 	/** Nanoseconds (System.nanoTime) until which the lease surely lives. */
 	long aliveUntilNanos() {
 		return this.aliveUntilNanos;

@@ -318,6 +318,25 @@ class ClusterProtectionEtcdTest {
 	}
 
 	@Test
+	void anEventWaitsOutAMomentOfDoubtAboutTheLeadersLease() throws Exception {
+		startThree();
+		Member leader = leader(this.members);
+		InetAddress ip = ipOwnedBy(notThe(leader).node().id());
+		configure(leader, ip, ProtectionMode.MANUAL);
+
+		// etcd is slow to answer a renewal: until it does, the leader cannot be sure its lease lives
+		CompletableFuture<Transition> protect = on(leader.node(), () -> {
+			leader.node().session().doubt();
+			return leader.protection()
+				.submit(new ProtectionEvent.ProtectRequested(ip, "ticket 9", null, Instant.now()));
+		});
+
+		assertThat(protect.get(10, TimeUnit.SECONDS).reply()).as("applied once etcd renewed the lease, not refused")
+			.isInstanceOf(Reply.Accepted.class);
+		awaitPhase(leader, ip, Phase.PROTECTED);
+	}
+
+	@Test
 	void aProtectedIpsRecordIsNotRewrittenForEverySecretsReport() throws Exception {
 		startThree();
 		Member leader = leader(this.members);
