@@ -135,7 +135,8 @@ public final class ClusterProtection implements AutoCloseable {
 	/** A look at the lease is scheduled for the events waiting for it. */
 	private boolean awaitingLease;
 
-	private record Queued(ProtectionEvent event, CompletableFuture<Transition> result) {
+	/** An event and its outcome; {@code queuedNanos} (System.nanoTime) bounds how long an operator waits. */
+	private record Queued(ProtectionEvent event, CompletableFuture<Transition> result, long queuedNanos) {
 	}
 
 	/**
@@ -155,7 +156,7 @@ public final class ClusterProtection implements AutoCloseable {
 		this.quietPeriod = quietPeriod;
 		this.clock = clock;
 		this.announcements = announcements;
-		this.held = new HeldHosts(node, clock);
+		this.held = new HeldHosts(node);
 		this.steps = new LeaderSteps(node, router, this.held);
 		this.records = node.mirror(node.keys().hosts(), ProtectionRecord::decode);
 		this.verdicts = node.mirror(node.keys().verdicts(), Verdict::decode);
@@ -221,7 +222,7 @@ public final class ClusterProtection implements AutoCloseable {
 	public CompletableFuture<Transition> submit(ProtectionEvent event) {
 		CompletableFuture<Transition> result = new CompletableFuture<>();
 		this.node.executor().execute(() -> {
-			this.queue.add(new Queued(event, result));
+			this.queue.add(new Queued(event, result, System.nanoTime()));
 			pump();
 		});
 		return result;
@@ -274,7 +275,7 @@ public final class ClusterProtection implements AutoCloseable {
 	 * diverted only its owner's worker sees its traffic: the other nodes' detection reads quiet, and so did the
 	 * owner's own before it took the IP, in verdicts that may still be in etcd. An owner that took the IP less than a
 	 * quiet period ago (it moved) has not watched its traffic for that long: its detection still speaks of the time
-	 * before, when it saw none of it. Revisions order the writes; only this node's clock measures the period.
+	 * before, when it saw none of it. Revisions order the writes; only this node's monotonic clock measures the period.
 	 */
 	private @Nullable String whyNoEvidence(Verdict v, long revision) {
 		Assignment owner = this.steps.assignment(v.ip());
@@ -292,7 +293,7 @@ public final class ClusterProtection implements AutoCloseable {
 			return "written at revision " + revision + ", before its worker took the IP at revision "
 					+ holding.revision();
 		}
-		Duration watched = Duration.between(holding.seen(), this.clock.instant());
+		Duration watched = Duration.ofNanos(System.nanoTime() - holding.seenNanos());
 		if (watched.compareTo(this.quietPeriod) < 0) {
 			return "its worker has held it for " + watched.toMillis() + " ms, less than the quiet period of "
 					+ this.quietPeriod.toMillis() + " ms";
@@ -405,8 +406,15 @@ public final class ClusterProtection implements AutoCloseable {
 		while (!this.committing && !this.queue.isEmpty()) {
 			MemoryState current = this.state;
 			if (current != null && this.node.election().term() == this.term && !this.node.election().leading()) {
-				awaitLease();
-				return;
+				Queued head = this.queue.peek();
+				if (!operatorGaveUp(head)) {
+					awaitLease();
+					return;
+				}
+				this.queue.poll();
+				head.result().completeExceptionally(notLeader("node " + this.node.id()
+						+ " cannot confirm with etcd that it still leads (for " + this.node.session().ttl() + ")"));
+				continue;
 			}
 			Queued q = this.queue.poll();
 			if (current == null || !this.node.election().leading()) {
@@ -447,7 +455,7 @@ public final class ClusterProtection implements AutoCloseable {
 						long again = this.term;
 						unload("commit failed");
 						if (this.node.election().term() == again) {
-							load(again); // its events wait while the lease is uncertain (awaitLease)
+							load(again); // the reload's own events wait while the lease is uncertain (awaitLease)
 						}
 					}
 				}
@@ -469,6 +477,17 @@ public final class ClusterProtection implements AutoCloseable {
 				pump();
 			}, LEASE_POLL.toMillis(), TimeUnit.MILLISECONDS);
 		}
+	}
+
+	/**
+	 * An operator's request that has waited a whole session TTL for the lease: etcd is out of reach, not slow, and the
+	 * request is refused as before rather than applied whenever etcd returns. The cluster's own events (step outcomes,
+	 * re-syncs, verdicts, ticks) wait on: the term ends or the lease is confirmed.
+	 */
+	private boolean operatorGaveUp(Queued q) {
+		boolean request = q.event() instanceof ProtectionEvent.ProtectRequested
+				|| q.event() instanceof ProtectionEvent.UnprotectRequested;
+		return request && System.nanoTime() - q.queuedNanos() > this.node.session().ttl().toNanos();
 	}
 
 	/** Refuses an event here, naming the leader and where its API answers when one is known. */
@@ -560,10 +579,10 @@ public final class ClusterProtection implements AutoCloseable {
 
 	/** The step's outcome goes back into the loop, unless leadership ended meanwhile (the next leader drives it). */
 	private void step(InetAddress ip, Step step, CompletableFuture<Void> work) {
-		long stepTerm = this.term;
+		MemoryState stepState = this.state;
 		this.node.within(this.stepTimeout, work).whenCompleteAsync((ignored, error) -> {
-			if (this.term != stepTerm) {
-				return;
+			if (this.state != stepState) {
+				return; // leadership ended, or the state was reloaded and drives its hosts afresh
 			}
 			Instant at = this.clock.instant();
 			if (error == null) {

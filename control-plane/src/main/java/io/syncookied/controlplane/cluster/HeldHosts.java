@@ -1,8 +1,6 @@
 package io.syncookied.controlplane.cluster;
 
 import java.net.InetAddress;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,17 +27,17 @@ final class HeldHosts implements AutoCloseable {
 
 	/**
 	 * Since when a node's worker holds an IP: the etcd revision its {@code held/} key appeared at, and when this node
-	 * saw it appear on its own clock (nodes' clocks are never compared). For the keys present when this node started,
-	 * their revision and time then: later than the truth, never earlier.
+	 * saw it appear ({@link System#nanoTime}: nodes' clocks are never compared, and a wall-clock step changes nothing).
+	 * For the keys present when this node started, their revision and time then: later than the truth, never earlier.
 	 */
-	record Holding(long revision, Instant seen) {
+	record Holding(long revision, long seenNanos) {
 	}
 
 	/** {@code node} null: waits until no node holds the IP. */
 	private record Waiter(@Nullable NodeId node, CompletableFuture<Void> done) {
 	}
 
-	HeldHosts(ClusterNode node, Clock clock) {
+	HeldHosts(ClusterNode node) {
 		this.keys = node.keys();
 		this.held = node.mirror(node.keys().held(), HeldHost::decode);
 		this.held.listen((key, before, after, revision) -> {
@@ -47,7 +45,7 @@ final class HeldHosts implements AutoCloseable {
 				this.holdings.remove(key);
 			}
 			else { // a new mitigation for a held IP: still held since the first
-				this.holdings.putIfAbsent(key, new Holding(revision, clock.instant()));
+				this.holdings.putIfAbsent(key, new Holding(revision, System.nanoTime()));
 			}
 			HeldHost any = (after != null) ? after : before;
 			if (any != null) {

@@ -1,7 +1,6 @@
 package io.syncookied.controlplane.cluster;
 
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +124,7 @@ class EtcdOutageTest {
 				deviceWrites.add(change);
 				return CompletableFuture.completedFuture(null);
 			});
-			HeldHosts held = on(node, () -> new HeldHosts(node, Clock.systemUTC()));
+			HeldHosts held = on(node, () -> new HeldHosts(node));
 			held.start();
 			Failover failover = on(node, () -> new Failover(node, router, held, (moved) -> changes.add("moved " + moved)));
 			failover.start();

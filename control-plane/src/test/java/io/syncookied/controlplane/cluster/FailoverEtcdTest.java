@@ -248,7 +248,7 @@ class FailoverEtcdTest {
 					return Optional.of(Secrets.sampledAt(Instant.now()));
 				}
 			}, Duration.ofSeconds(30)));
-			HeldHosts held = on(node, () -> new HeldHosts(node, Clock.systemUTC()));
+			HeldHosts held = on(node, () -> new HeldHosts(node));
 			Failover failover = on(node, () -> new Failover(node, router, held, this.moved::add));
 			holder.start();
 			held.start();
