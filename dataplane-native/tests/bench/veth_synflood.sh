@@ -37,7 +37,8 @@
 # frames per burst at the same average rate, 8; 1 = evenly spaced, which wakes f0's NAPI thread once per frame, where
 # a NIC that moderates its interrupts hands its driver a few frames at once), DP_ARGS (more options for syncookied-dp
 # run, e.g. "--rt-priority 10"), DP (the syncookied-dp binary), DIAG (1 = where the lost SYNs went, per row, and every
-# trial's raw figures, with its stolen time and f0's drops), PERF (1 = the answering-path figure; needs perf).
+# trial's raw figures, with its stolen time and f0's drops), PERF (1 = the answering-path figure; needs perf), TRACE (a
+# directory: each fixed-rate trial traced with ftrace into TRACE/<row>.<n>; tests/bench/ring_stalls.py reads them).
 set -u
 RATE=${RATE:-100}
 SECS=${SECS:-3}
@@ -49,6 +50,7 @@ REDO=${REDO:-3}
 GEN=${GEN:-synflood-gen}
 BURST=${BURST:-8}
 DIAG=${DIAG:-0}
+TRACE=${TRACE:-}
 PERF=${PERF:-1}
 HERE=$(cd "$(dirname "$0")" && pwd)
 MOD=$(cd "$HERE/../.." && pwd)
@@ -68,6 +70,7 @@ for t in nft ethtool busybox python3; do command -v $t >/dev/null || { echo "$t 
 [ -x "$DP" ] || { echo "$DP missing: make -C $MOD"; exit 2; }
 [ -f "$HELPERS" ] || make -s -C "$MOD" xdp-helpers >/dev/null || { echo "cannot build $HELPERS"; exit 2; }
 G=bgen$$ T=btgt$$
+TRACE_FS=/sys/kernel/tracing/instances/dpbench$$ # a private ftrace instance: the global trace is left alone
 SRV=10.0.2.10
 WORK=$(mktemp -d /tmp/dp-bench.XXXXXX)
 WMEM=$(sysctl -n net.core.wmem_default)
@@ -77,6 +80,7 @@ cleanup() {
 	ip netns del $G 2>/dev/null
 	ip netns del $T 2>/dev/null
 	sysctl -qw net.core.wmem_default="$WMEM"
+	[ -d "$TRACE_FS" ] && echo 0 >"$TRACE_FS/tracing_on" && rmdir "$TRACE_FS"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -134,6 +138,22 @@ f0_drops() { # f0's rx dropped (SYNs its full ring refused) and tx dropped (SYN-
 	ip -n $T -j -s link show f0 | python3 -c 'import json, sys
 s = json.load(sys.stdin)[0]["stats64"]; print(s["rx"]["dropped"], s["tx"]["dropped"])'
 }
+# trace_start / trace_stop FILE: what ring_stalls.py needs to place f0's drops: the scheduler, NAPI polls, the
+# generator's redirects and f0's XDP_TX flushes (their drops), IPIs, timers and softirqs, on both CPUs
+trace_start() {
+	mkdir "$TRACE_FS" && echo mono >"$TRACE_FS/trace_clock" && echo 65536 >"$TRACE_FS/buffer_size_kb" || return 1
+	for e in sched/sched_switch sched/sched_waking napi/napi_poll xdp/xdp_devmap_xmit xdp/xdp_bulk_tx \
+		irq_vectors/reschedule_entry irq_vectors/call_function_single_entry irq_vectors/local_timer_entry \
+		irq/softirq_entry irq/irq_handler_entry workqueue/workqueue_execute_start timer/hrtimer_expire_entry; do
+		echo 1 >"$TRACE_FS/events/$e/enable" 2>/dev/null
+	done
+	echo 1 >"$TRACE_FS/tracing_on"
+}
+trace_stop() {
+	echo 0 >"$TRACE_FS/tracing_on"
+	cat "$TRACE_FS/trace" >"$1"
+	rmdir "$TRACE_FS"
+}
 synacks() { ip netns exec $G ethtool -S g0 | sed -n 's/^ *rx_queue_0_xdp_drops: *//p'; }
 f0_pass() { # f0's NAPI receive for the rows whose answerer has no XDP program of its own
 	[ "$GEN" = synflood-gen ] || return 0
@@ -177,10 +197,15 @@ trial() {
 	c0=$(synacks)
 	[ "$DIAG" = 1 ] && d0=($(f0_drops))
 	a=($(cpu1))
+	[ -n "$TRACE" ] && [ "${2:-0}" = 1 ] && trace_start
 	t0=$(now_ns)
 	generate "$1" $n
 	sleep 0.3
 	t1=$(now_ns)
+	if [ -d "$TRACE_FS" ]; then
+		TRACED=$((TRACED + 1))
+		trace_stop "$TRACE/$ROW.$TRACED"
+	fi
 	b=($(cpu1))
 	c1=$(synacks)
 	[ "$DIAG" = 1 ] && d1=($(f0_drops))
@@ -308,7 +333,10 @@ echo "| answerer | µs per SYN (all of CPU 1) | µs per SYN (answering path) | l
 	"offered kpps achieved | softirq share of CPU 1 | trials redone (time stolen) |"
 echo "|---|---|---|---|---|---|---|---|"
 
+TRACED=0
+[ -z "$TRACE" ] || mkdir -p "$TRACE" || exit 2
 for r in $ROWS; do
+	ROW=$r
 	REDONE=0
 	ANSWERER=0 # the answerer's process, when it has one: its threads count (cpu_attribution.py --pids)
 	setup
