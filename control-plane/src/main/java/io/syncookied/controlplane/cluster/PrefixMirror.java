@@ -3,6 +3,7 @@ package io.syncookied.controlplane.cluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +68,9 @@ public final class PrefixMirror<T> implements AutoCloseable {
 	private final Duration requestTimeout;
 
 	private final Map<String, T> values = new LinkedHashMap<>();
+
+	/** Each key's create revision: a key deleted and created again while no watch ran is a new key, not the same. */
+	private final Map<String, Long> created = new HashMap<>();
 
 	private final List<Listener<T>> listeners = new ArrayList<>();
 
@@ -148,7 +152,7 @@ public final class PrefixMirror<T> implements AutoCloseable {
 		for (KeyValue kv : response.getKvs()) {
 			String key = ClusterKeys.text(kv.getKey());
 			present.add(key);
-			put(key, kv.getValue().getBytes(), kv.getModRevision());
+			put(key, kv.getValue().getBytes(), kv.getModRevision(), kv.getCreateRevision());
 		}
 		for (String key : new ArrayList<>(this.values.keySet())) {
 			if (!present.contains(key)) {
@@ -184,7 +188,7 @@ public final class PrefixMirror<T> implements AutoCloseable {
 				continue;
 			}
 			switch (event.getEventType()) {
-				case PUT -> put(key, kv.getValue().getBytes(), rev);
+				case PUT -> put(key, kv.getValue().getBytes(), rev, kv.getCreateRevision());
 				case DELETE -> remove(key, rev);
 				default -> log.warn("etcd: {}: unknown watch event {} skipped", key, event.getEventType());
 			}
@@ -209,7 +213,7 @@ public final class PrefixMirror<T> implements AutoCloseable {
 		this.executor.schedule(this::load, RETRY.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
-	private void put(String key, byte[] bytes, long rev) {
+	private void put(String key, byte[] bytes, long rev, long createRevision) {
 		T after;
 		try {
 			after = this.decoder.decode(key, bytes);
@@ -225,13 +229,19 @@ public final class PrefixMirror<T> implements AutoCloseable {
 			return;
 		}
 		T before = this.values.put(key, after);
-		if (!after.equals(before)) {
+		Long was = this.created.put(key, createRevision);
+		if (before != null && was != null && was != createRevision) { // deleted and created again while unwatched
+			notify(key, before, null, rev);
+			notify(key, null, after, rev);
+		}
+		else if (!after.equals(before)) {
 			notify(key, before, after, rev);
 		}
 	}
 
 	private void remove(String key, long rev) {
 		T before = this.values.remove(key);
+		this.created.remove(key);
 		if (before != null) {
 			notify(key, before, null, rev);
 		}

@@ -43,6 +43,42 @@ class EtcdOutageTest {
 	}
 
 	@Test
+	void aHeldKeyDeletedAndCreatedAgainWhileItsWatchWasLostIsHeldOnlySinceThen() throws Exception {
+		ClusterNode node = this.nodes.start(1, List.of(this.etcd.endpoint(0)));
+		HeldHosts held = on(node, () -> {
+			HeldHosts h = new HeldHosts(node);
+			h.start();
+			return h;
+		});
+		Client admin = this.nodes.admin(List.of(this.etcd.endpoint(1), this.etcd.endpoint(2)));
+		InetAddress ip = InetAddress.getByName("198.51.100.7");
+		NodeId owner = new NodeId("fw-2");
+		ByteSequence key = bytes(this.nodes.keys.held(owner, ip));
+		ByteSequence value = ByteSequence.from(new HeldHost(ip, owner, "m-1").encode());
+		long first = admin.getKVClient().put(key, value).get(5, TimeUnit.SECONDS).getHeader().getRevision();
+		await().atMost(Duration.ofSeconds(20)).until(() -> revisionHeld(node, held, owner, ip) == first);
+
+		this.etcd.kill(0); // the node's only member: its watch is lost
+		// the other two members may first elect a raft leader: etcd answers "request timed out" meanwhile
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+			.until(() -> admin.getKVClient().delete(key).get(5, TimeUnit.SECONDS) != null);
+		long again = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+			.until(() -> admin.getKVClient().put(key, value).get(5, TimeUnit.SECONDS).getHeader().getRevision(),
+					(r) -> r > first);
+		this.etcd.restart(0);
+
+		// the same value under the same key, but a new holding: the quiet period starts again
+		await().atMost(Duration.ofSeconds(30)).until(() -> revisionHeld(node, held, owner, ip) == again);
+	}
+
+	private static long revisionHeld(ClusterNode node, HeldHosts held, NodeId owner, InetAddress ip) {
+		return on(node, () -> {
+			HeldHosts.Holding h = held.holding(owner, ip);
+			return (h != null) ? h.revision() : -1L;
+		});
+	}
+
+	@Test
 	void aLeaderCutOffFromEtcdStepsDownBeforeAnotherNodeTakesOver() {
 		// each node talks to its own member only, as co-located nodes do: killing a member cuts its node off
 		List<ClusterNode> three = List.of(this.nodes.start(1, List.of(this.etcd.endpoint(0))),
