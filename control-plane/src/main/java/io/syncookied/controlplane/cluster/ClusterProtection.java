@@ -62,9 +62,6 @@ public final class ClusterProtection implements AutoCloseable {
 	/** A change of a record's secrets age alone is written once it moved this much (see {@link #puts}). */
 	static final Duration SECRETS_AT_STEP = Duration.ofSeconds(10);
 
-	/** The revision of a verdict this leader's own detection makes now: later than any write it could follow. */
-	private static final long MADE_HERE_NOW = Long.MAX_VALUE;
-
 	/** Thrown to whoever submits an event to a node that does not lead (REST redirects it to the leader). */
 	public static final class NotLeaderException extends IllegalStateException {
 
@@ -94,9 +91,6 @@ public final class ClusterProtection implements AutoCloseable {
 
 	private final Duration stepTimeout;
 
-	/** How long detection must see an IP's traffic calm before it says the attack is over. */
-	private final Duration quietPeriod;
-
 	private final Clock clock;
 
 	private final Consumer<ProtectionCommand> announcements;
@@ -109,8 +103,7 @@ public final class ClusterProtection implements AutoCloseable {
 
 	private final PrefixMirror<Verdict> verdicts;
 
-	/** The etcd revision each stored verdict was written at, by key. */
-	private final Map<String, Long> verdictRevisions = new HashMap<>();
+	private final VerdictEvidence evidence;
 
 	private final Queue<Queued> queue = new ArrayDeque<>();
 
@@ -153,21 +146,17 @@ public final class ClusterProtection implements AutoCloseable {
 		this.hostsFile = hostsFile;
 		this.secretsAt = secretsAt;
 		this.stepTimeout = stepTimeout;
-		this.quietPeriod = quietPeriod;
 		this.clock = clock;
 		this.announcements = announcements;
 		this.held = new HeldHosts(node);
 		this.steps = new LeaderSteps(node, router, this.held);
 		this.records = node.mirror(node.keys().hosts(), ProtectionRecord::decode);
 		this.verdicts = node.mirror(node.keys().verdicts(), Verdict::decode);
+		this.evidence = new VerdictEvidence(this.steps, this.held, quietPeriod);
 		this.records.listen((key, before, after, revision) -> this.snapshot = Map.copyOf(this.records.values()));
 		this.verdicts.listen((key, before, after, revision) -> {
-			if (after == null) {
-				this.verdictRevisions.remove(key);
-				return;
-			}
-			this.verdictRevisions.put(key, revision);
-			if (this.state != null) {
+			this.evidence.stored(key, (after != null) ? revision : null);
+			if (after != null && this.state != null) {
 				apply(after, revision);
 			}
 		});
@@ -236,7 +225,7 @@ public final class ClusterProtection implements AutoCloseable {
 		Verdict verdict = new Verdict(ip, this.node.id(), attack, reason, this.clock.instant());
 		return CompletableFuture.supplyAsync(() -> {
 			if (this.state != null) {
-				return apply(verdict, MADE_HERE_NOW);
+				return apply(verdict, VerdictEvidence.MADE_HERE_NOW);
 			}
 			long lease = this.node.session().leaseId();
 			if (lease == 0) {
@@ -253,52 +242,21 @@ public final class ClusterProtection implements AutoCloseable {
 	}
 
 	/**
-	 * A verdict becomes the core's event, except an attack-over verdict that is no evidence (see
-	 * {@link #whyNoEvidence}). Any node may say an attack started (the agents report to every node).
+	 * A verdict becomes the core's event, unless it is no evidence ({@link VerdictEvidence}).
 	 *
-	 * @param revision the etcd revision the verdict was written at; {@link #MADE_HERE_NOW} for this leader's own
+	 * @param revision the etcd revision the verdict was written at; {@link VerdictEvidence#MADE_HERE_NOW} for this
+	 * leader's own
 	 */
 	private CompletableFuture<Void> apply(Verdict v, long revision) {
-		String refused = v.attack() ? null : whyNoEvidence(v, revision);
-		if (refused != null) {
-			log.debug("cluster: {}'s attack-over verdict on {} ignored: {}", v.node(), IpKeys.text(v.ip()), refused);
+		String ignored = this.evidence.whyIgnored(v, revision);
+		if (ignored != null) {
+			log.debug("cluster: {}'s attack-over verdict on {} ignored: {}", v.node(), IpKeys.text(v.ip()), ignored);
 			return CompletableFuture.completedFuture(null);
 		}
 		Instant at = this.clock.instant();
 		ProtectionEvent event = v.attack() ? new ProtectionEvent.AttackStarted(v.ip(), v.reason(), at)
 				: new ProtectionEvent.AttackEnded(v.ip(), v.reason(), at);
 		return submit(event).thenApply((t) -> null);
-	}
-
-	/**
-	 * Why a node's attack-over verdict on an assigned IP says nothing, or null when it counts. Once an IP is
-	 * diverted only its owner's worker sees its traffic: the other nodes' detection reads quiet, and so did the
-	 * owner's own before it took the IP, in verdicts that may still be in etcd. An owner that took the IP less than a
-	 * quiet period ago (it moved) has not watched its traffic for that long: its detection still speaks of the time
-	 * before, when it saw none of it. Revisions order the writes; only this node's monotonic clock measures the period.
-	 */
-	private @Nullable String whyNoEvidence(Verdict v, long revision) {
-		Assignment owner = this.steps.assignment(v.ip());
-		if (owner == null) {
-			return null;
-		}
-		if (!owner.node().equals(v.node())) {
-			return owner.node() + " serves it";
-		}
-		HeldHosts.Holding holding = this.held.holding(v.node(), v.ip());
-		if (holding == null) {
-			return "its worker does not hold it";
-		}
-		if (revision < holding.revision()) {
-			return "written at revision " + revision + ", before its worker took the IP at revision "
-					+ holding.revision();
-		}
-		Duration watched = Duration.ofNanos(System.nanoTime() - holding.seenNanos());
-		if (watched.compareTo(this.quietPeriod) < 0) {
-			return "its worker has held it for " + watched.toMillis() + " ms, less than the quiet period of "
-					+ this.quietPeriod.toMillis() + " ms";
-		}
-		return null;
 	}
 
 	// ---------------------------------------------------------------- leadership
@@ -344,7 +302,7 @@ public final class ClusterProtection implements AutoCloseable {
 		submit(new ProtectionEvent.WorkerSynced(null, now));
 		this.workersUp = true;
 		workersChanged();
-		this.verdicts.values().forEach((key, v) -> apply(v, this.verdictRevisions.getOrDefault(key, 0L)));
+		this.verdicts.values().forEach((key, v) -> apply(v, this.evidence.revision(key)));
 	}
 
 	/**
