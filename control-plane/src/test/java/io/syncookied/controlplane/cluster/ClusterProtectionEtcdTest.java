@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -243,9 +244,7 @@ class ClusterProtectionEtcdTest {
 		Member owner = notThe(leader);
 		Member other = this.members.stream().filter((m) -> m != leader && m != owner).findFirst().orElseThrow();
 		InetAddress ip = ipOwnedBy(owner.node().id());
-		configure(leader, ip, ProtectionMode.AUTO);
-		other.protection().verdict(ip, true, "SYN flood 50000/s").get(5, TimeUnit.SECONDS);
-		awaitPhase(leader, ip, Phase.PROTECTED);
+		floodDiverts(leader, other, ip);
 		EtcdTestCluster.sleep(2500); // the hold-down is over
 
 		// the nodes that do not serve the IP see none of its traffic now: their detection says quiet
@@ -268,9 +267,7 @@ class ClusterProtectionEtcdTest {
 		Member leader = leader(this.members);
 		Member owner = notThe(leader);
 		InetAddress ip = ipOwnedBy(owner.node().id());
-		configure(leader, ip, ProtectionMode.AUTO);
-		leader.protection().verdict(ip, true, "SYN flood 50000/s").get(5, TimeUnit.SECONDS);
-		awaitPhase(leader, ip, Phase.PROTECTED);
+		floodDiverts(leader, leader, ip);
 		Member heir = member(Rendezvous.owner(ip, ids(this.members.stream().filter((m) -> m != owner).toList()))
 			.orElseThrow());
 
@@ -299,9 +296,7 @@ class ClusterProtectionEtcdTest {
 		Member owner = notThe(leader);
 		Member heir = this.members.stream().filter((m) -> m != leader && m != owner).findFirst().orElseThrow();
 		InetAddress ip = ipMovingTo(owner, heir);
-		configure(leader, ip, ProtectionMode.AUTO);
-		leader.protection().verdict(ip, true, "SYN flood 50000/s").get(5, TimeUnit.SECONDS);
-		awaitPhase(leader, ip, Phase.PROTECTED);
+		floodDiverts(leader, leader, ip);
 		// the heir sees none of the IP's traffic yet: its detection says quiet, and the verdict stays in etcd
 		heir.protection().verdict(ip, false, "unanswered SYN/s 0").get(5, TimeUnit.SECONDS);
 
@@ -643,25 +638,32 @@ class ClusterProtectionEtcdTest {
 
 	private InetAddress ipOwnedBy(NodeId node, InetAddress... besides) throws Exception {
 		Set<NodeId> all = ids(this.members);
-		for (int i = 1;; i++) {
-			InetAddress ip = InetAddress.getByAddress(new byte[] { (byte) 198, 51, 100, (byte) i });
-			if (Rendezvous.owner(ip, all).orElseThrow().equals(node) && !List.of(besides).contains(ip)) {
-				return ip;
-			}
-		}
+		return firstIp((ip) -> Rendezvous.owner(ip, all).orElseThrow().equals(node) && !List.of(besides).contains(ip));
 	}
 
 	/** An IP {@code owner} serves, and that moves to {@code heir} when the owner is gone. */
 	private InetAddress ipMovingTo(Member owner, Member heir) throws Exception {
 		Set<NodeId> all = ids(this.members);
 		Set<NodeId> survivors = ids(this.members.stream().filter((m) -> m != owner).toList());
+		return firstIp((ip) -> Rendezvous.owner(ip, all).orElseThrow().equals(owner.node().id())
+				&& Rendezvous.owner(ip, survivors).orElseThrow().equals(heir.node().id()));
+	}
+
+	/** The first of 198.51.100.1, .2, ... that {@code wanted} accepts. */
+	private static InetAddress firstIp(Predicate<InetAddress> wanted) throws Exception {
 		for (int i = 1;; i++) {
 			InetAddress ip = InetAddress.getByAddress(new byte[] { (byte) 198, 51, 100, (byte) i });
-			if (Rendezvous.owner(ip, all).orElseThrow().equals(owner.node().id())
-					&& Rendezvous.owner(ip, survivors).orElseThrow().equals(heir.node().id())) {
+			if (wanted.test(ip)) {
 				return ip;
 			}
 		}
+	}
+
+	/** {@code ip} in mode auto, whose flood {@code reporter}'s detection sees: the leader diverts it. */
+	private void floodDiverts(Member leader, Member reporter, InetAddress ip) throws Exception {
+		configure(leader, ip, ProtectionMode.AUTO);
+		reporter.protection().verdict(ip, true, "SYN flood 50000/s").get(5, TimeUnit.SECONDS);
+		awaitPhase(leader, ip, Phase.PROTECTED);
 	}
 
 	private static ProtectionRecord record(Member m, InetAddress ip) {
