@@ -38,7 +38,8 @@
 # a NIC that moderates its interrupts hands its driver a few frames at once), DP_ARGS (more options for syncookied-dp
 # run, e.g. "--rt-priority 10"), DP (the syncookied-dp binary), DIAG (1 = where the lost SYNs went, per row, and every
 # trial's raw figures, with its stolen time and f0's drops), PERF (1 = the answering-path figure; needs perf), TRACE (a
-# directory: each fixed-rate trial traced with ftrace into TRACE/<row>.<n>; tests/bench/ring_stalls.py reads them).
+# directory: each fixed-rate trial traced with ftrace into TRACE/<row>.<n>; tests/bench/ring_stalls.py reads them),
+# PERF_KEEP (a directory: each trial's CPU 1 profile is kept there as <row>.<ns>, for `perf report -i`).
 set -u
 RATE=${RATE:-100}
 SECS=${SECS:-3}
@@ -213,6 +214,7 @@ trial() {
 	if [ -n "$pp" ]; then
 		kill -INT $pp
 		wait $pp 2>/dev/null
+		[ -n "${PERF_KEEP:-}" ] && cp "$WORK/perf.data" "$PERF_KEEP/$ROW.$(date +%s%N)"
 		# the profile spans the trial plus 0.5 s of quiet before it: its idle-time answering work is counted too
 		OURS=$(perf script -i "$WORK/perf.data" -F comm,pid,tid,cpu,ip,sym 2>/dev/null |
 			python3 "$HERE/cpu_attribution.py" 1000 --pids "${ANSWERER:-0}" | sed -n 's/^ours=\([0-9.]*\).*/\1/p')
