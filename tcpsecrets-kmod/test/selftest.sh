@@ -140,5 +140,34 @@ for f in "$SRC/README.md" "$ROOT/README.md"; do
 	assert "$f has the table markers" eval 'committed_table "$f" >/dev/null'
 done
 
+# -- the guest's service: a client that connects and stays silent holds up nobody else --------------------------
+# (the lab's three-node run once lost its service this way: the server blocked in read() on a new connection that
+# inherited a closed one's poll result, and accepted nothing more)
+gcc -O2 -Wall -Wextra -Werror -o "$TMP/tsk-listen" "$SRC/test/guest/tsk-listen.c" || die "cannot build tsk-listen"
+echoed_past_a_silent_client() {
+	local port pid line rc=1
+	for _ in 1 2 3 4 5; do
+		port=$((20000 + RANDOM % 30000))
+		"$TMP/tsk-listen" "$port" >"$TMP/listen.log" 2>&1 &
+		pid=$!
+		sleep 0.3
+		kill -0 "$pid" 2>/dev/null && break
+	done
+	{ exec 5<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || { kill "$pid"; return 1; }
+	sleep 0.2
+	exec 5>&- # a client that leaves: its slot is freed
+	sleep 0.3
+	exec 6<>"/dev/tcp/127.0.0.1/$port" # one that connects and says nothing
+	sleep 0.3
+	exec 7<>"/dev/tcp/127.0.0.1/$port"
+	echo hello >&7
+	read -t 3 -r line <&7 && [ "$line" = hello ] && rc=0
+	exec 6>&- 7>&-
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	return $rc
+}
+assert "tsk-listen echoes a client while another connected one stays silent" echoed_past_a_silent_client
+
 echo "tcpsecrets harness self-test: $((N - BROKEN))/$N passed"
 [ "$BROKEN" = 0 ]

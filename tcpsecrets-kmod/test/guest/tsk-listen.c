@@ -3,7 +3,9 @@
  * accepted. Usage: tsk-listen PORT[r][bBYTES] ...   (suffix r: a SO_REUSEPORT group of two sockets; bBYTES:
  * SO_RCVBUF BYTES on the listener, set before listen() as servers do)
  * Log lines: "listen port=P rcvbuf=B" (SO_RCVBUF as the kernel keeps it, = sk_rcvbuf), "accept port=P
- * peer=ADDR:PORT" and "data port=P peer=ADDR:PORT len=N text=..." */
+ * peer=ADDR:PORT", "data port=P peer=ADDR:PORT len=N text=..." and "short-write port=P peer=ADDR:PORT len=N"
+ * Every socket is non-blocking: one client that connects and then stays silent (its packets lost on the way, say)
+ * must not stop the service from accepting and echoing everyone else. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,6 +37,7 @@ static void add_fd(int fd, int port, const char *peer, int listening)
 	}
 	fds[nfds].fd = fd;
 	fds[nfds].events = POLLIN;
+	fds[nfds].revents = 0; /* the slot may hold a removed socket's: this one has not been polled yet */
 	conns[nfds].port = port;
 	conns[nfds].listening = listening;
 	snprintf(conns[nfds].peer, sizeof(conns[nfds].peer), "%s", peer);
@@ -46,7 +49,7 @@ static int listen_on(int port, int reuseport, int rcvbuf)
 	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port), .sin6_addr = IN6ADDR_ANY_INIT };
 	int one = 1, zero = 0, kept = 0;
 	socklen_t len = sizeof(kept);
-	int fd = socket(AF_INET6, SOCK_STREAM, 0);
+	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
 
 	if (fd < 0)
 		return -1;
@@ -105,7 +108,7 @@ int main(int argc, char **argv)
 			if (!fds[i].revents)
 				continue;
 			if (conns[i].listening) {
-				int c = accept(fds[i].fd, (struct sockaddr *)&a, &alen);
+				int c = accept4(fds[i].fd, (struct sockaddr *)&a, &alen, SOCK_NONBLOCK);
 
 				if (c < 0)
 					continue;
@@ -115,6 +118,8 @@ int main(int argc, char **argv)
 				continue;
 			}
 			n = read(fds[i].fd, buf, sizeof(buf) - 1);
+			if (n < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
 			if (n <= 0) {
 				close(fds[i].fd);
 				fds[i] = fds[nfds - 1];
@@ -123,7 +128,8 @@ int main(int argc, char **argv)
 				i--;
 				continue;
 			}
-			(void)!write(fds[i].fd, buf, n);
+			if (write(fds[i].fd, buf, n) != n) /* the peer stopped taking data: its echo is cut, nobody waits */
+				printf("short-write port=%d peer=%s len=%zd\n", conns[i].port, conns[i].peer, n);
 			buf[n] = '\0';
 			for (k = 0; k < n; k++)
 				if (buf[k] < 0x20 || buf[k] > 0x7e)
