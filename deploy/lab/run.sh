@@ -320,6 +320,8 @@ sampler_stop
 router_switches >"$WORK/switches.csv"
 
 step "collecting results"
+# the echo service's own account (accepts, echoes, short writes), for a run whose legitimate traffic failed
+guest 'wc -l </tmp/listen.log; tail -n 300 /tmp/listen.log' >"$WORK/guest-listen.log" 2>&1 || true
 read -r FW_SYNS FW_SYNACKS FW_WS_KERNEL FW_WS_OTHER < <(synwatch_read)
 report_build
 
