@@ -248,12 +248,45 @@ class DataplaneWorkerTest {
 
 	@Test
 	void workerOptionsBecomeItsCommandLine() {
-		WorkerConfig c = config().withOptions(new WorkerOptions(1 << 16, WorkerOptions.XdpMode.SKB, 10));
-		assertTrue(String.join(" ", c.arguments()).endsWith("--flow-slots 65536 --xdp-mode skb --rt-priority 10"),
-				c.arguments().toString());
+		WorkerConfig c = config().withOptions(new WorkerOptions(1 << 16, WorkerOptions.XdpMode.SKB, 10, 16384));
+		assertTrue(String.join(" ", c.arguments())
+			.endsWith("--flow-slots 65536 --xdp-mode skb --rt-priority 10 --xsk-ring 16384"), c.arguments().toString());
 		assertEquals(-1, String.join(" ", config().arguments()).indexOf("--flow-slots"), "defaults add nothing");
-		assertThrows(IllegalArgumentException.class, () -> new WorkerOptions(100, WorkerOptions.XdpMode.AUTO, 0));
-		assertThrows(IllegalArgumentException.class, () -> new WorkerOptions(null, WorkerOptions.XdpMode.AUTO, 100));
+		assertEquals(-1, String.join(" ", config().arguments()).indexOf("--xsk-ring"), "defaults add nothing");
+		assertThrows(IllegalArgumentException.class, () -> new WorkerOptions(100, WorkerOptions.XdpMode.AUTO, 0, null));
+		assertThrows(IllegalArgumentException.class,
+				() -> new WorkerOptions(null, WorkerOptions.XdpMode.AUTO, 100, null));
+		IllegalArgumentException ring = assertThrows(IllegalArgumentException.class,
+				() -> new WorkerOptions(null, WorkerOptions.XdpMode.AUTO, 0, 3000));
+		assertEquals("xskRing: 3000 is not a power of two from 64 to 32768", ring.getMessage());
+	}
+
+	@Test
+	void theXskRingLimitsAreTheWorkersOwn() throws Exception {
+		String header = Files.readString(Path.of("include/syncookied/dataplane.h"));
+		assertTrue(header.contains("#define DP_XSK_RING_MIN " + WorkerOptions.XSK_RING_MIN + "u\n"), "DP_XSK_RING_MIN");
+		assertTrue(header.contains("#define DP_XSK_RING_MAX " + WorkerOptions.XSK_RING_MAX + "u\n"), "DP_XSK_RING_MAX");
+		// the worker's option parser, on each side of every limit: what Java takes it takes, and the rest it refuses
+		for (int n : new int[] { Integer.MIN_VALUE, -64, 0, 1, 32, 63, 64, 65, 96, 128, 3000, 8192, 32767, 32768, 32769,
+				65536, Integer.MAX_VALUE }) {
+			Process p = new ProcessBuilder(BINARY.toString(), "run", "--xsk-ring", Integer.toString(n))
+				.redirectErrorStream(true)
+				.start();
+			assertTrue(p.waitFor(10, TimeUnit.SECONDS), "syncookied-dp run --xsk-ring " + n + " ends");
+			String out = new String(p.getInputStream().readAllBytes());
+			// past a good --xsk-ring, the parser stops at the missing --iface
+			assertEquals(WorkerOptions.isXskRing(n), out.contains("--iface") && !out.contains("--xsk-ring"),
+					n + ": " + out);
+		}
+	}
+
+	@Test
+	void aWorkerStartsWithItsOptions() throws Exception {
+		WorkerOptions options = new WorkerOptions(1024, WorkerOptions.XdpMode.AUTO, 0, WorkerOptions.XSK_RING_MAX);
+		this.worker = DataplaneWorker.start(config().withOptions(options), Clock.systemUTC(), this.died::complete);
+		assertEquals("running", this.worker.dataplane().health().state());
+		String commandLine = ProcessHandle.of(this.worker.pid()).orElseThrow().info().commandLine().orElse("");
+		assertTrue(commandLine.endsWith("--flow-slots 1024 --xsk-ring 32768"), commandLine);
 	}
 
 	@Test

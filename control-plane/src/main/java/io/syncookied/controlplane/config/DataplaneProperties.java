@@ -39,6 +39,8 @@ import io.syncookied.dataplane.WorkerOptions;
  * @param xdpMode how the AF_XDP backend attaches ({@code auto}, {@code skb}, {@code drv}; {@code --xdp-mode})
  * @param rtPriority 0 for normal threads, 1..99 for SCHED_FIFO packet workers ({@code --rt-priority}, needs
  * CAP_SYS_NICE)
+ * @param xskRing xdp and afxdp: entries of each AF_XDP socket's RX and fill rings and its receive frames
+ * ({@code --xsk-ring}, a power of two from 64 to 32768), or empty for the worker's default (8192)
  */
 @Validated
 @ConfigurationProperties("syncookied.dataplane")
@@ -54,14 +56,19 @@ public record DataplaneProperties(@DefaultValue("false") boolean enabled, @Defau
 		@DefaultValue("1m") @NotNull Duration restartBackoffMax,
 		@DefaultValue("500ms") @NotNull Duration statsInterval, @Nullable @Min(1024) Integer flowSlots,
 		@DefaultValue("auto") @NotNull WorkerOptions.XdpMode xdpMode,
-		@DefaultValue("0") @Min(0) @Max(99) int rtPriority) {
+		@DefaultValue("0") @Min(0) @Max(99) int rtPriority, @Nullable Integer xskRing) {
 
 	/** The packet workers' tuning as the worker takes it. */
 	public WorkerOptions workerOptions() {
-		return new WorkerOptions(this.flowSlots, this.xdpMode, this.rtPriority);
+		return new WorkerOptions(this.flowSlots, this.xdpMode, this.rtPriority, this.xskRing);
 	}
 
 	public DataplaneProperties {
+		// the worker's own rule, checked here so that a bad value stops the start instead of every worker start
+		if (xskRing != null && !WorkerOptions.isXskRing(xskRing)) {
+			throw new IllegalArgumentException("syncookied.dataplane.xsk-ring: " + xskRing
+					+ " is not a power of two from " + WorkerOptions.XSK_RING_MIN + " to " + WorkerOptions.XSK_RING_MAX);
+		}
 		if (restartBackoff != null && restartBackoffMax != null
 				&& (restartBackoff.isNegative() || restartBackoff.isZero() || restartBackoffMax.compareTo(restartBackoff) < 0)) {
 			throw new IllegalArgumentException("syncookied.dataplane.restart-backoff (" + restartBackoff

@@ -53,7 +53,7 @@ class WorkerDataplaneTest {
 		DataplaneProperties properties = new DataplaneProperties(true, true, BINARY, this.dir.resolve("w.sock"),
 				"memory", "mem0", null, null, "02:00:00:00:00:fe", Duration.ofMillis(200), Duration.ofSeconds(3),
 				Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMillis(200), null,
-				io.syncookied.dataplane.WorkerOptions.XdpMode.AUTO, 0);
+				io.syncookied.dataplane.WorkerOptions.XdpMode.AUTO, 0, null);
 		this.dataplane = new WorkerDataplane(properties, Clock.systemUTC());
 		this.dataplane.start();
 	}

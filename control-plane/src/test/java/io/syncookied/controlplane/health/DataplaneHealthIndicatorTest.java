@@ -46,7 +46,7 @@ class DataplaneHealthIndicatorTest {
 		return new DataplaneProperties(enabled, false, Path.of("syncookied-dp"), this.dir.resolve("w.sock"), "memory",
 				"mem0", null, null, null, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(100),
 				Duration.ofSeconds(1), Duration.ofMillis(100), null, io.syncookied.dataplane.WorkerOptions.XdpMode.AUTO,
-				0);
+				0, null);
 	}
 
 	private DataplaneHealthIndicator indicator(boolean enabled) {

@@ -75,7 +75,7 @@ class AutoProtectionTest {
 		DataplaneProperties dataplane = new DataplaneProperties(true, false, Path.of("syncookied-dp"),
 				this.dir.resolve("w.sock"), "memory", "mem0", null, null, null, Duration.ofMillis(100),
 				Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMinutes(1), Duration.ofMillis(100), null,
-				io.syncookied.dataplane.WorkerOptions.XdpMode.AUTO, 0);
+				io.syncookied.dataplane.WorkerOptions.XdpMode.AUTO, 0, null);
 		this.detection = new DetectionService(thresholds, this.h.properties, dataplane, this.h.registry, this.h.service,
 				this.h.secrets, telemetry, this.h.dataplane, this.h.events, this.h.clock);
 

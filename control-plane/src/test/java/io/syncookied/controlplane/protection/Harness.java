@@ -85,7 +85,7 @@ final class Harness implements AutoCloseable {
 	static final DataplaneProperties NO_SUPERVISOR = new DataplaneProperties(false, false, Path.of("syncookied-dp"),
 			Path.of("w.sock"), "memory", null, null, null, null, Duration.ofMillis(500), Duration.ofSeconds(3),
 			Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofMillis(500), null,
-			io.syncookied.dataplane.WorkerOptions.XdpMode.AUTO, 0);
+			io.syncookied.dataplane.WorkerOptions.XdpMode.AUTO, 0, null);
 
 	ProtectionService newService() {
 		ProtectionService s = new ProtectionService(this.registry, this.dataplane, this.router, this.secrets,

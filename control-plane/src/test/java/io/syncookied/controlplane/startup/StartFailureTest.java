@@ -83,6 +83,14 @@ class StartFailureTest {
 	}
 
 	@Test
+	void aDataplaneTuningTheWorkerWouldRefuseNamesItsProperty(CapturedOutput output) {
+		Throwable failure = start("--syncookied.dataplane.xsk-ring=3000");
+		assertThat(theOneErrorLine(output)).contains(
+				"Cannot start: syncookied.dataplane.xsk-ring: 3000 is not a power of two from 64 to 32768. Fix it");
+		assertThat(StartFailure.exitCode(failure)).isEqualTo(StartFailure.EX_CONFIG);
+	}
+
+	@Test
 	void aBadHostsFileNamesFileLineAndField(CapturedOutput output) throws Exception {
 		Files.writeString(this.dir.resolve("hosts.yml"), "- ip: 10.0.2.10\n  mac: 02:00:00:00:02:zz\n");
 		Throwable failure = start();

@@ -71,7 +71,8 @@ final class WorkerRig {
 		}
 		this.dataplaneProperties = new DataplaneProperties(true, true, binary, dir.resolve("w.sock"), backend, iface,
 				null, null, "02:00:00:00:00:fe", Duration.ofMillis(100), heartbeatTimeout, Duration.ofMillis(200),
-				Duration.ofSeconds(1), Duration.ofMillis(500), null, io.syncookied.dataplane.WorkerOptions.XdpMode.AUTO, 0);
+				Duration.ofSeconds(1), Duration.ofMillis(500), null, io.syncookied.dataplane.WorkerOptions.XdpMode.AUTO, 0,
+				null);
 		this.properties = new ProtectionProperties(Duration.ofMinutes(30), Duration.ofDays(1), Duration.ofSeconds(60),
 				Duration.ofSeconds(30), Duration.ofSeconds(5), dir.resolve("state.journal"), Duration.ofSeconds(60),
 				Duration.ofHours(1), Duration.ZERO, ProtectionProperties.FailMode.OPEN, Duration.ofSeconds(30));

@@ -121,7 +121,7 @@ class WorkerSupervisorTest {
 		DataplaneProperties properties = new DataplaneProperties(true, true, Path.of("syncookied-dp"),
 				this.dir.resolve("w.sock"), "memory", "mem0", null, null, null, Duration.ofMillis(100),
 				heartbeatTimeout, backoff, backoffMax, Duration.ofMillis(100), null,
-				io.syncookied.dataplane.WorkerOptions.XdpMode.AUTO, 0);
+				io.syncookied.dataplane.WorkerOptions.XdpMode.AUTO, 0, null);
 		StaticListableBeanFactory beans = new StaticListableBeanFactory();
 		beans.addBean("launcher", this.launcher);
 		this.supervisor = new WorkerSupervisor(properties, this.h.properties(), this.h.dataplane(),
