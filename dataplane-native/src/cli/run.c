@@ -1,4 +1,5 @@
 /* run.c: `syncookied-dp run`: the standalone firewall (hosts.yml + secrets dir) and the control-plane worker. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -78,6 +79,22 @@ static int bad_arg(const char *name, const char *why)
 {
 	fprintf(stderr, "syncookied-dp run: %s: %s\n", name, why);
 	return DP_CLI_EBADARG;
+}
+
+/* A decimal number from min to max: strtoul alone takes a sign and wraps above UINT32_MAX into the range. */
+static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
 }
 
 /*
@@ -311,18 +328,15 @@ int dp_cli_run(int argc, char **argv)
 				return bad_arg("--stats-interval", "expected seconds from 0.1 to 3600");
 			break;
 		case 'f':
-			o.flow_slots = (uint32_t)strtoul(optarg, &end, 10);
-			if (*end || o.flow_slots < 1024)
-				return bad_arg("--flow-slots", "expected a number >= 1024");
+			if (!parse_u32(optarg, 1024, UINT32_MAX, &o.flow_slots))
+				return bad_arg("--flow-slots", "expected a number from 1024 to 4294967295");
 			break;
 		case 'R':
-			o.rt_priority = (uint32_t)strtoul(optarg, &end, 10);
-			if (*end || o.rt_priority < 1 || o.rt_priority > 99)
+			if (!parse_u32(optarg, 1, 99, &o.rt_priority))
 				return bad_arg("--rt-priority", "expected 1..99 (SCHED_FIFO workers)");
 			break;
 		case 'X':
-			o.xsk_ring = (uint32_t)strtoul(optarg, &end, 10);
-			if (*end || o.xsk_ring < DP_XSK_RING_MIN || o.xsk_ring > DP_XSK_RING_MAX ||
+			if (!parse_u32(optarg, DP_XSK_RING_MIN, DP_XSK_RING_MAX, &o.xsk_ring) ||
 			    (o.xsk_ring & (o.xsk_ring - 1)))
 				return bad_arg("--xsk-ring", "expected a power of two from 64 to 32768 (AF_XDP RX ring "
 							     "entries)");

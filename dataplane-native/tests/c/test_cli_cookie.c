@@ -137,6 +137,14 @@ static void test_bad_arguments(void)
 	expect_bad("--bogus", (char *[]){ "x", "check6", "--bogus", "1", NULL });
 	expect_bad("--xsk-ring", (char *[]){ "x", "run", "--iface", "lo", "--xsk-ring", "3000", NULL });
 	expect_bad("--xsk-ring", (char *[]){ "x", "run", "--iface", "lo", "--xsk-ring", "65536", NULL });
+	/* above UINT32_MAX or signed: strtoul would wrap these into the range (2^32 + 64, -(2^32 - 64), 2^32 + 1) */
+	expect_bad("--xsk-ring", (char *[]){ "x", "run", "--iface", "lo", "--xsk-ring", "4294967360", NULL });
+	expect_bad("--xsk-ring", (char *[]){ "x", "run", "--iface", "lo", "--xsk-ring", "-4294967232", NULL });
+	expect_bad("--xsk-ring", (char *[]){ "x", "run", "--iface", "lo", "--xsk-ring", " 64", NULL });
+	expect_bad("--rt-priority", (char *[]){ "x", "run", "--iface", "lo", "--rt-priority", "4294967297", NULL });
+	expect_bad("--rt-priority", (char *[]){ "x", "run", "--iface", "lo", "--rt-priority", "+10", NULL });
+	expect_bad("--flow-slots", (char *[]){ "x", "run", "--iface", "lo", "--flow-slots", "4294968320", NULL });
+	expect_bad("--flow-slots", (char *[]){ "x", "run", "--iface", "lo", "--flow-slots", "", NULL });
 	expect_bad("--wscale", (char *[]){ "x", "tsval", "--now-ms", "1", "--tsoff", "0", "--wscale", "256", "--sack",
 					   "0", "--ecn", "0", NULL });
 	expect_bad("--sack", (char *[]){ "x", "tsval", "--now-ms", "1", "--tsoff", "0", "--wscale", "none", "--sack",
