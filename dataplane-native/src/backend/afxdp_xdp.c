@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -21,16 +22,13 @@
 #include <xdp/xsk.h>
 
 #include "backend/backend.h"
+#include "backend/backend_xdp.h"
 #include "backend/fastpath.h"
 #include "syncookied/dataplane.h"
 
 #define FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
 #define TX_FRAMES 2048u /* and the TX and completion rings: a burst's replies are sent at once */
 #define RX_POLL_MS 10
-/* 200 µs, the moderation a NIC applies to its receive interrupts (5000 a second): the RX ring (--xsk-ring, 8192 by
- * default) holds 40 times that at 1 Mpps. A shorter nap wakes the worker more often for the same frames: at 100 kpps
- * in bursts of 8, a 50 µs nap meant a nap and a poll() wakeup per burst, and cost about a fifth more CPU per SYN. */
-#define RX_NAP_NS 200000
 
 /* One XDP program and socket map per interface, shared by every worker (queue) on it: the program of src/xdp
  * (built into the library), attached alone (the libxdp multi-program dispatcher is refused in some environments).
@@ -57,6 +55,8 @@ struct xdp_port {
 	uint64_t tx_free[TX_FRAMES];
 	unsigned ntx_free;
 	unsigned rx_frames; /* UMEM frames [0, rx_frames) receive, the TX_FRAMES after them send */
+	long nap_ns;	    /* the nap after a drained RX ring: dp_afxdp_nap_ns() */
+	bool slack_set;	    /* the worker thread's timer slack is a quarter of the nap */
 	uint64_t oversize_logged_ns, oversize_unlogged;
 	uint64_t rx_dropped, rx_dropped_logged_ns; /* XDP_STATISTICS rx_dropped as last read */
 	unsigned bursts;
@@ -206,6 +206,7 @@ static int xdp_open(struct dp_port *p, const struct dp_port_cfg *cfg)
 		return -ENOMEM;
 	p->priv = x;
 	x->rx_frames = rx_frames;
+	x->nap_ns = dp_afxdp_nap_ns(rx_frames);
 	x->area = mmap(NULL, (size_t)(rx_frames + TX_FRAMES) * FRAME_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (x->area == MAP_FAILED) {
@@ -307,13 +308,17 @@ static unsigned xdp_rx_burst(struct dp_port *p, struct dp_pkt **pkts, unsigned n
 
 	if ((++x->bursts & 1023) == 0)
 		read_rx_dropped(p, x);
+	if (!x->slack_set) { /* here, in the worker's thread: the slack is per thread (50 µs by default) */
+		prctl(PR_SET_TIMERSLACK, (unsigned long)x->nap_ns / 4, 0, 0, 0);
+		x->slack_set = true;
+	}
 	refill(x); /* the previous burst is done: its frames go back to the kernel */
 	got = xsk_ring_cons__peek(&x->rx, n, &idx);
 	if (!got) {
-		/* Drained: first a nap of RX_NAP_NS, the interrupt coalescing a NIC would do. Woken by poll() for every
+		/* Drained: first a nap (nap_ns), the interrupt coalescing a NIC would do. Woken by poll() for every
 		 * frame, the worker would pay a wakeup and two context switches per frame at moderate rates (a flood of
 		 * 100 kpps is a frame every 10 µs); after a nap it takes what arrived meanwhile in one burst. */
-		nanosleep(&(struct timespec){ .tv_nsec = RX_NAP_NS }, NULL);
+		nanosleep(&(struct timespec){ .tv_nsec = x->nap_ns }, NULL);
 		got = xsk_ring_cons__peek(&x->rx, n, &idx);
 	}
 	if (!got) {

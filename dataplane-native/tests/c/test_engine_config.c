@@ -1,11 +1,12 @@
 /* test_engine_config.c: hosts.yml and /proc/tcp_secrets parsers (errors name file, line and field), CPU lists,
- * partial-checksum completion, and the memory backend driving the core through one burst. */
+ * partial-checksum completion, the memory backend driving the core through one burst, and the AF_XDP nap. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "backend/backend.h"
+#include "backend/backend_xdp.h"
 #include "engine/engine.h"
 #include "pkt_util.h"
 #include "syncookied/dataplane.h"
@@ -310,6 +311,23 @@ static void test_xsk_ring_option(void)
 	}
 }
 
+/* The AF_XDP nap: 200 µs from 800 ring entries up, shorter below, so that a small ring still holds four naps at
+ * 1 Mpps (a 200 µs nap with 64 entries would overflow at 320 kpps). */
+static void test_afxdp_nap(void)
+{
+	static const struct {
+		unsigned frames;
+		long ns;
+	} want[] = { { 64, 16000 },   { 512, 128000 },	{ 799, 199750 },
+		     { 800, 200000 }, { 8192, 200000 }, { 32768, 200000 } };
+
+	for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		CC_CHECK(dp_afxdp_nap_ns(want[i].frames) == want[i].ns, "%u entries: nap %ld ns, want %ld",
+			 want[i].frames, dp_afxdp_nap_ns(want[i].frames), want[i].ns);
+	for (unsigned f = 64; f <= 32768; f *= 2)
+		CC_CHECK(dp_afxdp_nap_ns(f) * 4 <= (long)f * 1000, "%u entries hold four naps at 1 Mpps", f);
+}
+
 int main(void)
 {
 	test_hosts_original_format();
@@ -320,5 +338,6 @@ int main(void)
 	test_csum_partial();
 	test_memory_backend_burst();
 	test_xsk_ring_option();
+	test_afxdp_nap();
 	return cc_summary();
 }
