@@ -323,8 +323,10 @@ int dp_cli_run(int argc, char **argv)
 			break;
 		}
 		case 'S':
+			errno = 0;
 			interval = strtod(optarg, &end);
-			if (*end || interval < 0.1 || interval > 3600)
+			/* written so that NaN (which every comparison calls false) is refused too */
+			if (errno || end == optarg || *end || !(interval >= 0.1 && interval <= 3600))
 				return bad_arg("--stats-interval", "expected seconds from 0.1 to 3600");
 			break;
 		case 'f':

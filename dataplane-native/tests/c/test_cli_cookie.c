@@ -142,6 +142,9 @@ static void test_bad_arguments(void)
 	expect_bad("--xsk-ring", (char *[]){ "x", "run", "--iface", "lo", "--xsk-ring", "-4294967232", NULL });
 	expect_bad("--xsk-ring", (char *[]){ "x", "run", "--iface", "lo", "--xsk-ring", " 64", NULL });
 	expect_bad("--rt-priority", (char *[]){ "x", "run", "--iface", "lo", "--rt-priority", "4294967297", NULL });
+	expect_bad("--stats-interval", (char *[]){ "x", "run", "--iface", "lo", "--stats-interval", "nan", NULL });
+	expect_bad("--stats-interval", (char *[]){ "x", "run", "--iface", "lo", "--stats-interval", "", NULL });
+	expect_bad("--stats-interval", (char *[]){ "x", "run", "--iface", "lo", "--stats-interval", "1e999", NULL });
 	expect_bad("--rt-priority", (char *[]){ "x", "run", "--iface", "lo", "--rt-priority", "+10", NULL });
 	expect_bad("--flow-slots", (char *[]){ "x", "run", "--iface", "lo", "--flow-slots", "4294968320", NULL });
 	expect_bad("--flow-slots", (char *[]){ "x", "run", "--iface", "lo", "--flow-slots", "", NULL });
