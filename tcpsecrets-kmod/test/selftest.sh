@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # selftest.sh: the harness's own logic, without QEMU (./mvnw verify runs it before the harness; needs no root):
 # negative checks that a guest timeout must fail, reports built only from the assertions that ran, the boot-wrap
-# overflow window arithmetic, the guest's module list from modules.builtin/modules.dep, and the kernel tables'
-# check and rewrite. Each case breaks what it tests on purpose.
+# overflow window arithmetic, the guest's module list from modules.builtin/modules.dep, the guest's echo service
+# (a silent client holds up nobody), and the kernel tables' check and rewrite. Each case breaks what it tests on
+# purpose.
 set -uo pipefail
 
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -146,13 +147,18 @@ done
 gcc -O2 -Wall -Wextra -Werror -o "$TMP/tsk-listen" "$SRC/test/guest/tsk-listen.c" || die "cannot build tsk-listen"
 echoed_past_a_silent_client() {
 	local port pid line rc=1
-	for _ in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do # a random port, another one if it is taken
 		port=$((20000 + RANDOM % 30000))
 		"$TMP/tsk-listen" "$port" >"$TMP/listen.log" 2>&1 &
 		pid=$!
-		sleep 0.3
-		kill -0 "$pid" 2>/dev/null && break
+		for _ in $(seq 50); do
+			grep -q '^ready$' "$TMP/listen.log" && break 2
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$pid" 2>/dev/null
 	done
+	grep -q '^ready$' "$TMP/listen.log" || { echo "   tsk-listen did not start: $(cat "$TMP/listen.log")"; return 1; }
 	{ exec 5<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || { kill "$pid"; return 1; }
 	sleep 0.2
 	exec 5>&- # a client that leaves: its slot is freed
@@ -162,6 +168,7 @@ echoed_past_a_silent_client() {
 	exec 7<>"/dev/tcp/127.0.0.1/$port"
 	echo hello >&7
 	read -t 3 -r line <&7 && [ "$line" = hello ] && rc=0
+	[ "$rc" = 0 ] || echo "   no echo; the service's log: $(tr '\n' ' ' <"$TMP/listen.log")"
 	exec 6>&- 7>&-
 	kill "$pid"
 	wait "$pid" 2>/dev/null

@@ -3,13 +3,15 @@
  * accepted. Usage: tsk-listen PORT[r][bBYTES] ...   (suffix r: a SO_REUSEPORT group of two sockets; bBYTES:
  * SO_RCVBUF BYTES on the listener, set before listen() as servers do)
  * Log lines: "listen port=P rcvbuf=B" (SO_RCVBUF as the kernel keeps it, = sk_rcvbuf), "accept port=P
- * peer=ADDR:PORT", "data port=P peer=ADDR:PORT len=N text=..." and "short-write port=P peer=ADDR:PORT len=N"
+ * peer=ADDR:PORT", "data port=P peer=ADDR:PORT len=N text=...", "short-write port=P peer=ADDR:PORT len=N written=W"
+ * and "full port=P peer=ADDR:PORT: closed, N sockets open"
  * Every socket is non-blocking: one client that connects and then stays silent (its packets lost on the way, say)
  * must not stop the service from accepting and echoing everyone else. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,7 @@ static int nfds;
 static void add_fd(int fd, int port, const char *peer, int listening)
 {
 	if (nfds == MAX_FDS) {
+		printf("full port=%d peer=%s: closed, %d sockets open\n", port, peer, nfds);
 		close(fd);
 		return;
 	}
@@ -103,7 +106,7 @@ int main(int argc, char **argv)
 			char buf[2048], peer[INET6_ADDRSTRLEN + 8];
 			struct sockaddr_in6 a;
 			socklen_t alen = sizeof(a);
-			ssize_t n, k;
+			ssize_t n, k, w;
 
 			if (!fds[i].revents)
 				continue;
@@ -112,6 +115,12 @@ int main(int argc, char **argv)
 
 				if (c < 0)
 					continue;
+				/* a peer that vanished without a FIN (lost on a path that moved) is found out and closed after
+				 * 30 s of silence, instead of holding its slot for good */
+				setsockopt(c, SOL_SOCKET, SO_KEEPALIVE, &(int){ 1 }, sizeof(int));
+				setsockopt(c, IPPROTO_TCP, TCP_KEEPIDLE, &(int){ 30 }, sizeof(int));
+				setsockopt(c, IPPROTO_TCP, TCP_KEEPINTVL, &(int){ 5 }, sizeof(int));
+				setsockopt(c, IPPROTO_TCP, TCP_KEEPCNT, &(int){ 3 }, sizeof(int));
 				peer_name(&a, peer, sizeof(peer));
 				printf("accept port=%d peer=%s\n", conns[i].port, peer);
 				add_fd(c, conns[i].port, peer, 0);
@@ -128,8 +137,9 @@ int main(int argc, char **argv)
 				i--;
 				continue;
 			}
-			if (write(fds[i].fd, buf, n) != n) /* the peer stopped taking data: its echo is cut, nobody waits */
-				printf("short-write port=%d peer=%s len=%zd\n", conns[i].port, conns[i].peer, n);
+			w = write(fds[i].fd, buf, n);
+			if (w != n) /* the peer stopped taking data: its echo is cut, nobody waits for it */
+				printf("short-write port=%d peer=%s len=%zd written=%zd\n", conns[i].port, conns[i].peer, n, w);
 			buf[n] = '\0';
 			for (k = 0; k < n; k++)
 				if (buf[k] < 0x20 || buf[k] > 0x7e)
