@@ -30,7 +30,7 @@
 # that lost SYNs) and what the generator offers on one CPU with no answerer.
 #
 # A trial that lost SYNs while the hypervisor took time from CPU 0 or 1 (steal in /proc/stat), or a fixed-rate trial
-# with more than STEAL_MS stolen, is run again, up to REDO times: see measured().
+# with more than STEAL_MS stolen from them, is run again, up to REDO times: see measured().
 #
 # Env: RATE (kpps, 100), SECS (3), ROUNDS (3), ROWS ("floor xdp afxdp afpacket kernel synproxy"), SEARCH (1 = find the
 # zero-loss throughput), STEPS (bisection steps, 7), REDO (3), STEAL_MS (50), GEN (synflood-gen | trafgen), BURST (synflood-gen:
@@ -39,7 +39,8 @@
 # run, e.g. "--rt-priority 10"), DP (the syncookied-dp binary), DIAG (1 = where the lost SYNs went, per row, and every
 # trial's raw figures, with its stolen time and f0's drops), PERF (1 = the answering-path figure; needs perf), TRACE (a
 # directory: each fixed-rate trial traced with ftrace into TRACE/<row>.<n>; tests/bench/ring_stalls.py reads them),
-# PERF_KEEP (a directory: each trial's CPU 1 profile is kept there as <row>.<ns>, for `perf report -i`).
+# PERF_KEEP (a directory: each fixed-rate trial's CPU 1 profile, with PERF=1, is kept there as
+# <row>.<kpps>kpps.<n>, n counting every trial of the run, redone ones included, for `perf report -i`).
 set -u
 RATE=${RATE:-100}
 SECS=${SECS:-3}
@@ -49,6 +50,8 @@ SEARCH=${SEARCH:-1}
 STEPS=${STEPS:-7}
 REDO=${REDO:-3}
 STEAL_MS=${STEAL_MS:-50}
+PERF_KEEP=${PERF_KEEP:-}
+[[ $STEAL_MS =~ ^[0-9]+$ ]] || { echo "STEAL_MS must be a number of milliseconds, not '$STEAL_MS'" >&2; exit 2; }
 GEN=${GEN:-synflood-gen}
 BURST=${BURST:-8}
 DIAG=${DIAG:-0}
@@ -215,7 +218,8 @@ trial() {
 	if [ -n "$pp" ]; then
 		kill -INT $pp
 		wait $pp 2>/dev/null
-		[ -n "${PERF_KEEP:-}" ] && cp "$WORK/perf.data" "$PERF_KEEP/$ROW.$(date +%s%N)"
+		KEPT=$((KEPT + 1))
+		[ -n "$PERF_KEEP" ] && cp "$WORK/perf.data" "$PERF_KEEP/$ROW.${1}kpps.$KEPT"
 		# the profile spans the trial plus 0.5 s of quiet before it: its idle-time answering work is counted too
 		OURS=$(perf script -i "$WORK/perf.data" -F comm,pid,tid,cpu,ip,sym 2>/dev/null |
 			python3 "$HERE/cpu_attribution.py" 1000 --pids "${ANSWERER:-0}" | sed -n 's/^ours=\([0-9.]*\).*/\1/p')
@@ -239,7 +243,8 @@ trial() {
 # as it is. A search trial that lost nothing stands, stolen or not. A fixed-rate trial (its second argument 1) also
 # gives the row's CPU figure, and CPU 1's busy time is not the answerer's once more than STEAL_MS was stolen: a vCPU
 # that the host holds while it is halted is counted as idle by the guest and as stolen by the host (busy time even
-# went negative), so such a trial is run again too, lossless or not.
+# went negative), so such a trial is run again too, lossless or not. The stolen time counted is both CPUs' (a
+# generator held on CPU 0 bunches its frames as well).
 measured() {
 	local k
 	for k in $(seq $((REDO + 1))); do
@@ -342,6 +347,8 @@ echo "|---|---|---|---|---|---|---|---|"
 
 TRACED=0
 [ -z "$TRACE" ] || mkdir -p "$TRACE" || exit 2
+[ -z "$PERF_KEEP" ] || mkdir -p "$PERF_KEEP" || exit 2
+KEPT=0
 for r in $ROWS; do
 	ROW=$r
 	REDONE=0
