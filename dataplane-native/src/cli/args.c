@@ -86,7 +86,7 @@ const char *dp_args_get(const struct dp_args *a, const char *name)
 	return a->value[idx];
 }
 
-static bool parse_unsigned(const char *s, int base, uint64_t max, uint64_t *out)
+bool dp_parse_unsigned(const char *s, int base, uint64_t max, uint64_t *out)
 {
 	char *end;
 	unsigned long long v;
@@ -107,7 +107,7 @@ bool dp_args_u64(const struct dp_args *a, const char *name, uint64_t *out)
 
 	if (!v)
 		return false;
-	if (!parse_unsigned(v, 10, UINT64_MAX, out)) {
+	if (!dp_parse_unsigned(v, 10, UINT64_MAX, out)) {
 		dp_args_error(a, "bad --%s '%s': expected an unsigned decimal 64-bit number", name, v);
 		return false;
 	}
@@ -121,7 +121,7 @@ bool dp_args_u32(const struct dp_args *a, const char *name, uint32_t *out)
 
 	if (!v)
 		return false;
-	if (!parse_unsigned(v, 10, UINT32_MAX, &x)) {
+	if (!dp_parse_unsigned(v, 10, UINT32_MAX, &x)) {
 		dp_args_error(a, "bad --%s '%s': expected an unsigned decimal number 0..4294967295", name, v);
 		return false;
 	}
@@ -136,7 +136,7 @@ bool dp_args_port(const struct dp_args *a, const char *name, uint16_t *out)
 
 	if (!v)
 		return false;
-	if (!parse_unsigned(v, 10, 65535, &x)) {
+	if (!dp_parse_unsigned(v, 10, 65535, &x)) {
 		dp_args_error(a, "bad --%s '%s': expected a port 0..65535", name, v);
 		return false;
 	}
@@ -181,7 +181,7 @@ bool dp_args_key(const struct dp_args *a, const char *name, uint64_t out[2])
 	w[0][l0] = '\0';
 	memcpy(w[1], sep + 1, l1);
 	w[1][l1] = '\0';
-	if (!parse_unsigned(w[0], 16, UINT64_MAX, &out[0]) || !parse_unsigned(w[1], 16, UINT64_MAX, &out[1]))
+	if (!dp_parse_unsigned(w[0], 16, UINT64_MAX, &out[0]) || !dp_parse_unsigned(w[1], 16, UINT64_MAX, &out[1]))
 		goto bad;
 	return true;
 bad:

@@ -17,6 +17,9 @@ struct dp_args {
 /* Each returns true on success; on failure prints "syncookied-dp <cmd>: <reason naming --field>" to stderr. */
 bool dp_args_parse(struct dp_args *a, int argc, char **argv);
 const char *dp_args_get(const struct dp_args *a, const char *name); /* required: NULL + error when missing */
+/* A whole number in base 10 or 16 up to max: no sign, no spaces, nothing after it (strtoull alone takes a sign and
+ * wraps). */
+bool dp_parse_unsigned(const char *s, int base, uint64_t max, uint64_t *out);
 bool dp_args_u32(const struct dp_args *a, const char *name, uint32_t *out);
 bool dp_args_u64(const struct dp_args *a, const char *name, uint64_t *out);
 bool dp_args_port(const struct dp_args *a, const char *name, uint16_t *out);

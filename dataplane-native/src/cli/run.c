@@ -1,5 +1,4 @@
 /* run.c: `syncookied-dp run`: the standalone firewall (hosts.yml + secrets dir) and the control-plane worker. */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -10,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "cli.h"
 #include "engine/control.h"
 #include "engine/engine.h"
@@ -81,17 +81,12 @@ static int bad_arg(const char *name, const char *why)
 	return DP_CLI_EBADARG;
 }
 
-/* A decimal number from min to max: strtoul alone takes a sign and wraps above UINT32_MAX into the range. */
+/* A decimal number from min to max (dp_parse_unsigned: no sign, nothing that wraps into the range). */
 static bool parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
-	unsigned long long v;
-	char *end;
+	uint64_t v;
 
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
+	if (!dp_parse_unsigned(s, 10, max, &v) || v < min)
 		return false;
 	*out = (uint32_t)v;
 	return true;
